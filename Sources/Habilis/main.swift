@@ -1,0 +1,2 @@
+import HabilisApp
+await HabilisMain.run()

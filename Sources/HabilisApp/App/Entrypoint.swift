@@ -1,0 +1,51 @@
+import Fluent
+import Foundation
+import Logging
+import Vapor
+
+/// The `habilis` executable: reads the settings, configures the application, runs the command (serve by default).
+public enum HabilisMain {
+    public static func run() async {
+        do {
+            var environment = try Environment.detect()
+            try LoggingSystem.bootstrap(from: &environment)
+            let command = environment.arguments.dropFirst().first ?? "serve"
+            let serves = command == "serve" || command.hasPrefix("-")
+            var settings: Settings
+            do {
+                settings = try Settings.fromEnvironment(isProduction: environment == .production)
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                exit(1)
+            }
+            settings.runsBackgroundJobs = serves
+            let app = try await Application.make(environment)
+            do {
+                try await configure(app, settings: settings)
+                if serves, !settings.isProduction, settings.databaseURL == nil {
+                    try await EmbeddedDefault.prepare(app)
+                }
+                try await app.execute()
+            } catch {
+                app.logger.critical("\(String(reflecting: error))")
+                try? await app.asyncShutdown()
+                exit(1)
+            }
+            try await app.asyncShutdown()
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
+
+/// The embedded default: a development server on SQLite migrates itself and seeds the demo world on first start.
+enum EmbeddedDefault {
+    static func prepare(_ app: Application) async throws {
+        try await app.autoMigrate()
+        if try await Organisation.query(on: app.db).count() == 0 {
+            let password = try await DemoWorld.seed(app)
+            DemoWorld.printAccounts(password: password, generated: app.settings.demoPassword == nil)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Fluent
+import Vapor
+
+/// Every service of the portal, built once in `configure` and kept on the application; tests replace it wholesale.
+public struct PortalServices: Sendable {
+    public var clock: any Clock
+    public var audit: AuditLog
+    public var sessions: SessionStore
+    public var throttle: Throttle
+    public var passwords: PasswordHasher
+    public var passwordPolicy: PasswordPolicy
+    public var outbox: Outbox
+    public var dispatcher: OutboxDispatcher
+    public var mails: MailTemplates
+    public var signIn: SignInService
+    public var passwordReset: PasswordResetService
+
+    init(settings: Settings, clock: any Clock, mailer: any Mailer, threadPool: NIOThreadPool) {
+        self.clock = clock
+        audit = AuditLog(clock: clock)
+        sessions = SessionStore(clock: clock, secureCookies: settings.usesSecureCookies)
+        throttle = Throttle(clock: clock)
+        passwords = PasswordHasher(cost: settings.bcryptCost, threadPool: threadPool)
+        passwordPolicy = PasswordPolicy.load(fromWorkingDirectory: settings.workingDirectory)
+        outbox = Outbox(clock: clock)
+        let host = URLComponents(string: settings.baseURL)?.host ?? "habilis.local"
+        dispatcher = OutboxDispatcher(clock: clock, mailer: mailer, sender: settings.mailFrom, messageIDDomain: host)
+        mails = MailTemplates(baseURL: settings.baseURL, webmasterEmail: settings.webmasterEmail)
+        signIn = SignInService(
+            clock: clock, audit: audit, sessions: sessions, throttle: throttle, passwords: passwords)
+        passwordReset = PasswordResetService(
+            clock: clock, audit: audit, sessions: sessions, throttle: throttle, passwords: passwords,
+            policy: passwordPolicy, outbox: outbox, mails: mails)
+    }
+}
+
+private struct PortalServicesKey: StorageKey {
+    typealias Value = PortalServices
+}
+
+private struct SettingsKey: StorageKey {
+    typealias Value = Settings
+}
+
+extension Application {
+    /// The services of the portal.
+    public var portal: PortalServices {
+        get {
+            guard let services = storage[PortalServicesKey.self] else { fatalError("configure(_:) has not run") }
+            return services
+        }
+        set { storage[PortalServicesKey.self] = newValue }
+    }
+
+    /// The settings the portal started with.
+    public var settings: Settings {
+        get {
+            guard let settings = storage[SettingsKey.self] else { fatalError("configure(_:) has not run") }
+            return settings
+        }
+        set { storage[SettingsKey.self] = newValue }
+    }
+}
+
+extension Request {
+    public var portal: PortalServices { application.portal }
+}

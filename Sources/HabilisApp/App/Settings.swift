@@ -1,0 +1,121 @@
+import Foundation
+import Vapor
+
+/// The typed configuration of Habilis, read once from the environment at start.
+public struct Settings: Sendable {
+    /// Where outgoing mail goes.
+    public enum MailTransport: Sendable, Equatable {
+        case file(directory: String)
+        case smtp(host: String, port: Int, username: String?, password: String?)
+    }
+
+    public var databasePath: String
+    public var databaseURL: String?
+    public var baseURL: String
+    public var mailTransport: MailTransport
+    public var mailFrom: String
+    public var demoPassword: String?
+    public var webmasterEmail: String
+    public var addProfileURL: String
+    public var addContactEmail: String
+    public var workingDirectory: String
+    public var isProduction: Bool
+    /// Proxies whose X-Forwarded-For is believed (throttling and audit then use the real client address).
+    public var trustedProxies: [String]
+    /// Bcrypt cost; lowered only by the tests to keep them fast.
+    public var bcryptCost: Int
+    /// Whether the outbox dispatcher and the sweeps run on timers inside the server.
+    public var runsBackgroundJobs: Bool
+
+    /// Session cookies carry `Secure` and the `__Host-` prefix whenever the portal is served over https.
+    public var usesSecureCookies: Bool { baseURL.lowercased().hasPrefix("https://") }
+
+    /// Reads the settings from environment variables; `environment` is Vapor's (development, testing, production).
+    public static func fromEnvironment(
+        _ env: [String: String] = ProcessInfo.processInfo.environment,
+        isProduction: Bool
+    ) throws -> Settings {
+        func value(_ key: String) -> String? {
+            guard let raw = env[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        let settings = Settings(
+            databasePath: value("HABILIS_DATABASE_PATH") ?? "./habilis.sqlite",
+            databaseURL: value("DATABASE_URL"),
+            baseURL: (value("HABILIS_BASE_URL") ?? "http://127.0.0.1:8080").trimmingTrailingSlashes,
+            mailTransport: try MailTransport.parse(value("HABILIS_MAIL_TRANSPORT") ?? "file:./mail"),
+            mailFrom: value("HABILIS_MAIL_FROM") ?? "Espace Organismes UCANSS <no-reply@ucanss.fr>",
+            demoPassword: value("HABILIS_DEMO_PASSWORD"),
+            webmasterEmail: value("HABILIS_WEBMASTER_EMAIL") ?? "webmaster@ucanss.fr",
+            addProfileURL: value("HABILIS_ADD_PROFILE_URL")
+                ?? "http://ucanss.fr/portail/auth/portal/default/Pcarriere",
+            addContactEmail: value("HABILIS_ADD_CONTACT_EMAIL") ?? "labdd@ucanss.fr",
+            workingDirectory: value("HABILIS_WORKING_DIRECTORY") ?? FileManager.default.currentDirectoryPath,
+            isProduction: isProduction,
+            trustedProxies: (value("HABILIS_TRUSTED_PROXIES") ?? "").split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            },
+            bcryptCost: 12,
+            runsBackgroundJobs: true
+        )
+        try settings.validate()
+        return settings
+    }
+
+    /// Production refuses to start with insecure or missing values, one line per problem.
+    public func validate() throws {
+        guard isProduction else { return }
+        var problems: [String] = []
+        if !baseURL.lowercased().hasPrefix("https://") {
+            problems.append("HABILIS_BASE_URL must be an https:// URL in production")
+        }
+        if demoPassword != nil {
+            problems.append("HABILIS_DEMO_PASSWORD must not be set in production (no demo accounts)")
+        }
+        if case .file = mailTransport {
+            problems.append("HABILIS_MAIL_TRANSPORT must be an smtp:// URL in production")
+        }
+        if databaseURL == nil {
+            problems.append("DATABASE_URL must name the PostgreSQL database in production")
+        }
+        if !problems.isEmpty {
+            throw SettingsError(problems: problems)
+        }
+    }
+}
+
+/// The reasons the settings were refused.
+public struct SettingsError: Error, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String {
+        "Habilis refuses to start:\n" + problems.map { "- \($0)" }.joined(separator: "\n")
+    }
+}
+
+extension Settings.MailTransport {
+    /// Parses `file:DIR` or `smtp://[user:password@]host:port`.
+    static func parse(_ text: String) throws -> Self {
+        if text.hasPrefix("file:") {
+            let directory = String(text.dropFirst("file:".count))
+            guard !directory.isEmpty else { throw SettingsError(problems: ["HABILIS_MAIL_TRANSPORT: empty directory"]) }
+            return .file(directory: directory)
+        }
+        if let url = URLComponents(string: text), url.scheme == "smtp", let host = url.host, !host.isEmpty {
+            return .smtp(
+                host: host,
+                port: url.port ?? 25,
+                username: url.user?.removingPercentEncoding,
+                password: url.password?.removingPercentEncoding
+            )
+        }
+        throw SettingsError(problems: ["HABILIS_MAIL_TRANSPORT must be file:DIR or smtp://[user:password@]host:port"])
+    }
+}
+
+extension String {
+    fileprivate var trimmingTrailingSlashes: String {
+        var copy = self
+        while copy.hasSuffix("/") { copy.removeLast() }
+        return copy
+    }
+}

@@ -1,0 +1,61 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import Vapor
+
+/// Wires the application: database, views, middleware, services, routes and commands. Shared by `main` and tests.
+public func configure(
+    _ app: Application, settings: Settings, clock: any Clock = SystemClock(), mailer: (any Mailer)? = nil
+) async throws {
+    app.settings = settings
+    app.directory = DirectoryConfiguration(workingDirectory: settings.workingDirectory + "/")
+
+    if let url = settings.databaseURL {
+        app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
+    } else if settings.databasePath == ":memory:" {
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    } else {
+        app.databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
+    }
+    app.migrations.add(Migrations.all)
+
+    app.views.use(.leaf)
+    app.leaf.configuration.rootDirectory = settings.workingDirectory + "/Resources/Views/"
+    app.leaf.cache.isEnabled = settings.isProduction
+    // Forms are small; oversized fields are refused one by one with a message, larger bodies get 413.
+    app.routes.defaultMaxBodySize = "256kb"
+
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware(servesHTTPS: settings.usesSecureCookies))
+    app.middleware.use(RouteLoggingMiddleware(logLevel: settings.isProduction ? .notice : .info))
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(SessionMiddleware())
+    app.middleware.use(CSRFMiddleware(secureCookies: settings.usesSecureCookies))
+
+    let transport = mailer ?? makeMailer(settings: settings, app: app)
+    app.portal = PortalServices(settings: settings, clock: clock, mailer: transport, threadPool: app.threadPool)
+
+    try routes(app)
+
+    app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(AdminCommand(), as: "admin")
+    if settings.runsBackgroundJobs {
+        app.lifecycle.use(BackgroundJobs())
+    }
+}
+
+/// The transport named by `HABILIS_MAIL_TRANSPORT`.
+func makeMailer(settings: Settings, app: Application) -> any Mailer {
+    switch settings.mailTransport {
+    case .file(let directory):
+        let absolute = directory.hasPrefix("/") ? directory : settings.workingDirectory + "/" + directory
+        return FileMailer(directory: absolute)
+    case .smtp(let host, let port, let username, let password):
+        return SMTPMailer(
+            host: host, port: port, username: username, password: password, requiresTLS: settings.isProduction,
+            trustRootsFile: ProcessInfo.processInfo.environment["HABILIS_SMTP_CA_FILE"],
+            eventLoopGroup: app.eventLoopGroup)
+    }
+}

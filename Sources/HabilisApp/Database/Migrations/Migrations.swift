@@ -1,0 +1,11 @@
+import Fluent
+
+/// The one ordered list of migrations; append only.
+enum Migrations {
+    static let all: [any Migration] = [
+        CreateDirectory(),
+        CreateRequestsAndGrants(),
+        CreateContentAndNotifications(),
+        CreatePlatformTables(),
+    ]
+}

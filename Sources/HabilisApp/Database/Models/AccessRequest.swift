@@ -1,0 +1,43 @@
+import Fluent
+import Foundation
+
+/// A "demande d'habilitation": an agent asks for access to an application.
+public final class AccessRequest: Model, @unchecked Sendable {
+    public static let schema = "access_requests"
+
+    /// The states of a request; only `pending` can change.
+    public enum Status: String, Codable, Sendable {
+        case pending, accepted, refused, cancelled
+        case autoAccepted = "auto_accepted"
+    }
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "agent_id") public var agent: Agent
+    @Parent(key: "application_id") public var application: BusinessApplication
+    /// The requester's organisme when the request was made; it decides the routing.
+    @Parent(key: "organisation_id") public var organisation: Organisation
+    @OptionalField(key: "justification") public var justification: String?
+    @Field(key: "status") public var status: Status
+    @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "due_at") public var dueAt: Date
+    @OptionalField(key: "decided_at") public var decidedAt: Date?
+    @OptionalParent(key: "decided_by_id") public var decidedBy: Agent?
+    @OptionalField(key: "refusal_reason") public var refusalReason: String?
+    @OptionalField(key: "reminded_at") public var remindedAt: Date?
+
+    public init() {}
+
+    public init(
+        id: UUID? = nil, agentID: UUID, applicationID: UUID, organisationID: UUID, justification: String?,
+        createdAt: Date, dueAt: Date
+    ) {
+        self.id = id
+        self.$agent.id = agentID
+        self.$application.id = applicationID
+        self.$organisation.id = organisationID
+        self.justification = justification
+        self.status = .pending
+        self.createdAt = createdAt
+        self.dueAt = dueAt
+    }
+}

@@ -1,0 +1,42 @@
+import Fluent
+import Foundation
+
+/// A business application of the service offer, to which agents ask for access.
+public final class BusinessApplication: Model, @unchecked Sendable {
+    public static let schema = "applications"
+
+    /// Who decides on access requests for the application.
+    public enum AccessMode: String, Codable, Sendable {
+        /// The correspondents of the requester's organisme.
+        case local
+        /// The UCANSS administrators.
+        case central
+    }
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "code") public var code: String
+    @Field(key: "name") public var name: String
+    @Field(key: "description") public var summary: String
+    @Field(key: "launch_url") public var launchURL: String
+    @Field(key: "access_mode") public var accessMode: AccessMode
+    @Field(key: "is_active") public var isActive: Bool
+    @Field(key: "position") public var position: Int
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    public init(
+        id: UUID? = nil, code: String, name: String, summary: String, launchURL: String, accessMode: AccessMode,
+        position: Int, createdAt: Date
+    ) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.summary = summary
+        self.launchURL = launchURL
+        self.accessMode = accessMode
+        self.isActive = true
+        self.position = position
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,31 @@
+import Fluent
+import Foundation
+
+/// A right ("habilitation") of an agent on an application; revoked rights are kept as history.
+public final class Grant: Model, @unchecked Sendable {
+    public static let schema = "grants"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "agent_id") public var agent: Agent
+    @Parent(key: "application_id") public var application: BusinessApplication
+    @Field(key: "granted_at") public var grantedAt: Date
+    @OptionalParent(key: "granted_by_id") public var grantedBy: Agent?
+    @OptionalParent(key: "access_request_id") public var accessRequest: AccessRequest?
+    @OptionalField(key: "revoked_at") public var revokedAt: Date?
+    @OptionalParent(key: "revoked_by_id") public var revokedBy: Agent?
+    @OptionalField(key: "revocation_reason") public var revocationReason: String?
+
+    public init() {}
+
+    public init(
+        id: UUID? = nil, agentID: UUID, applicationID: UUID, grantedAt: Date, grantedByID: UUID?,
+        accessRequestID: UUID?
+    ) {
+        self.id = id
+        self.$agent.id = agentID
+        self.$application.id = applicationID
+        self.grantedAt = grantedAt
+        self.$grantedBy.id = grantedByID
+        self.$accessRequest.id = accessRequestID
+    }
+}

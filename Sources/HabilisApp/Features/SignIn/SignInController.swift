@@ -1,0 +1,178 @@
+import Vapor
+
+/// Sign-in in two steps as the guide shows it, sign-out, and the forgotten-password journey. Open to visitors.
+struct SignInController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("connexion", use: emailStep)
+        routes.post("connexion", use: submitEmail)
+        routes.post("connexion", "retour", use: back)
+        routes.post("connexion", "mot-de-passe", use: submitPassword)
+        routes.post("deconnexion", use: signOut)
+        routes.get("mot-de-passe-oublie", use: forgotPassword)
+        routes.post("mot-de-passe-oublie", use: submitForgotPassword)
+        routes.get("mot-de-passe", "nouveau", use: newPassword)
+        routes.post("mot-de-passe", "nouveau", use: submitNewPassword)
+    }
+
+    /// Step 1, with an optional notice after sign-out or a password change.
+    func emailStep(req: Request) async throws -> Response {
+        if req.currentUser != nil { return req.redirect(to: Paths.home) }
+        let notice: String? =
+            switch req.query[String.self, at: "message"] {
+            case "deconnecte": SignInMessages.signedOut
+            case "mot-de-passe-modifie": SignInMessages.passwordChanged
+            case "session-terminee": SignInMessages.sessionEnded
+            default: nil
+            }
+        return try await renderEmailStep(req, email: "", errors: FormErrors(), notice: notice)
+    }
+
+    /// Step 1 posted: a well-formed address leads to step 2 whether or not an account exists.
+    func submitEmail(req: Request) async throws -> Response {
+        let form = SignInEmailForm.decode(req)
+        let raw = form.email ?? ""
+        switch EmailAddress.normalize(raw) {
+        case .failure(let error):
+            var errors = FormErrors()
+            errors.add("email", error.message)
+            return try await renderEmailStep(req, email: String(raw.prefix(300)), errors: errors)
+        case .success(let email):
+            return try await renderPasswordStep(req, email: email, errors: FormErrors())
+        }
+    }
+
+    /// "Retour": step 1 again with the address kept.
+    func back(req: Request) async throws -> Response {
+        let email = SignInEmailForm.decode(req).email ?? ""
+        return try await renderEmailStep(req, email: String(email.prefix(300)), errors: FormErrors())
+    }
+
+    /// Step 2 posted: opens a session, or says the same thing whatever went wrong.
+    func submitPassword(req: Request) async throws -> Response {
+        let form = SignInPasswordForm.decode(req)
+        guard case .success(let email) = EmailAddress.normalize(form.email ?? "") else {
+            return try await submitEmail(req: req)
+        }
+        var errors = FormErrors()
+        guard let password = form.password, !password.isEmpty else {
+            errors.add("password", SignInMessages.passwordMissing)
+            return try await renderPasswordStep(req, email: email, errors: errors)
+        }
+        switch try await req.portal.signIn.signIn(email: email, password: password, ip: req.clientIP, on: req.db) {
+        case .signedIn(_, let token):
+            let response = req.redirect(to: Paths.home)
+            response.cookies[req.portal.sessions.cookieName] = req.portal.sessions.cookie(token)
+            return response
+        case .refused:
+            errors.add("password", SignInMessages.refused)
+        case .throttled:
+            errors.add("password", SignInMessages.throttled)
+        }
+        return try await renderPasswordStep(req, email: email, errors: errors)
+    }
+
+    /// "Se déconnecter".
+    func signOut(req: Request) async throws -> Response {
+        if let user = req.currentUser {
+            try await req.portal.signIn.signOut(user, ip: req.clientIP, on: req.db)
+        }
+        let response = req.redirect(to: Paths.signIn + "?message=deconnecte")
+        response.cookies[req.portal.sessions.cookieName] = req.portal.sessions.expiredCookie
+        return response
+    }
+
+    /// The form asking where to send the link.
+    func forgotPassword(req: Request) async throws -> View {
+        try await renderForgotPassword(req, email: "", errors: FormErrors(), sent: false)
+    }
+
+    /// Sends the link when the account exists; always the same confirmation.
+    func submitForgotPassword(req: Request) async throws -> View {
+        let raw = SignInEmailForm.decode(req).email ?? ""
+        switch EmailAddress.normalize(raw) {
+        case .failure(let error):
+            var errors = FormErrors()
+            errors.add("email", error.message)
+            return try await renderForgotPassword(req, email: String(raw.prefix(300)), errors: errors, sent: false)
+        case .success(let email):
+            try await req.portal.passwordReset.requestReset(email: email, ip: req.clientIP, on: req.db)
+            return try await renderForgotPassword(req, email: email, errors: FormErrors(), sent: true)
+        }
+    }
+
+    /// The page the mailed link opens.
+    func newPassword(req: Request) async throws -> View {
+        let token = req.query[String.self, at: "jeton"] ?? ""
+        let valid = try await req.portal.passwordReset.agent(forToken: token, on: req.db) != nil
+        return try await renderNewPassword(req, token: valid ? token : "", valid: valid, errors: FormErrors())
+    }
+
+    /// Sets the new password, then back to the sign-in page.
+    func submitNewPassword(req: Request) async throws -> Response {
+        let form = NewPasswordForm.decode(req)
+        let token = form.jeton ?? ""
+        let outcome = try await req.portal.passwordReset.reset(
+            token: token, password: form.password ?? "", confirmation: form.confirmation ?? "", ip: req.clientIP,
+            on: req.db)
+        switch outcome {
+        case .done:
+            let response = req.redirect(to: Paths.signIn + "?message=mot-de-passe-modifie")
+            if req.currentUser != nil {
+                response.cookies[req.portal.sessions.cookieName] = req.portal.sessions.expiredCookie
+            }
+            return response
+        case .invalidLink:
+            return try await renderNewPassword(req, token: "", valid: false, errors: FormErrors())
+                .encodeResponse(for: req)
+        case .rejected(let errors):
+            return try await renderNewPassword(req, token: token, valid: true, errors: errors).encodeResponse(for: req)
+        }
+    }
+
+    private func renderEmailStep(_ req: Request, email: String, errors: FormErrors, notice: String? = nil)
+        async throws -> Response
+    {
+        let page = SignInEmailPage(
+            frame: PageFrame(req, title: errorPrefix(errors) + "Connexion", notice: notice), action: Paths.signIn,
+            forgotPasswordURL: Paths.forgotPassword, email: email, errors: errors)
+        return try await req.view.render("SignIn/email", page).encodeResponse(status: status(errors), for: req)
+    }
+
+    private func renderPasswordStep(_ req: Request, email: String, errors: FormErrors) async throws -> Response {
+        let page = SignInPasswordPage(
+            frame: PageFrame(req, title: errorPrefix(errors) + "Connexion : mot de passe"),
+            action: Paths.signInPassword, backAction: Paths.signInBack, forgotPasswordAction: Paths.forgotPassword,
+            email: email, errors: errors)
+        return try await req.view.render("SignIn/password", page).encodeResponse(status: status(errors), for: req)
+    }
+
+    private func renderForgotPassword(_ req: Request, email: String, errors: FormErrors, sent: Bool) async throws
+        -> View
+    {
+        let page = ForgotPasswordPage(
+            frame: PageFrame(req, title: errorPrefix(errors) + "Mot de passe oublié"), action: Paths.forgotPassword,
+            email: email, errors: errors, sent: sent,
+            validMinutes: Int(PasswordResetService.linkValidity / 60))
+        return try await req.view.render("SignIn/forgot", page)
+    }
+
+    private func renderNewPassword(_ req: Request, token: String, valid: Bool, errors: FormErrors) async throws
+        -> View
+    {
+        let page = NewPasswordPage(
+            frame: PageFrame(req, title: errorPrefix(errors) + "Nouveau mot de passe"), action: Paths.resetPassword,
+            token: token, linkIsValid: valid, forgotPasswordURL: Paths.forgotPassword, errors: errors,
+            minimumLength: PasswordPolicy.minimumLength, maximumLength: PasswordPolicy.maximumLength)
+        return try await req.view.render("SignIn/new-password", page)
+    }
+}
+
+/// RGAA 8.6: the title says when the page shows errors.
+func errorPrefix(_ errors: FormErrors) -> String {
+    errors.isEmpty ? "" : "Erreur : "
+}
+
+/// A form with errors answers 422 so that tools and tests see the refusal; browsers show the page the same.
+func status(_ errors: FormErrors) -> HTTPResponseStatus {
+    errors.isEmpty ? .ok : .unprocessableEntity
+}

@@ -1,0 +1,44 @@
+import Vapor
+
+/// Step 1 of the sign-in: the professional e-mail.
+struct SignInEmailForm: Content {
+    var email: String?
+
+    /// Decodes the form; an undecodable body counts as an empty form.
+    static func decode(_ request: Request) -> Self {
+        (try? request.content.decode(Self.self)) ?? Self()
+    }
+}
+
+/// Step 2 of the sign-in: the e-mail recalled and the password.
+struct SignInPasswordForm: Content {
+    var email: String?
+    var password: String?
+
+    static func decode(_ request: Request) -> Self {
+        (try? request.content.decode(Self.self)) ?? Self()
+    }
+}
+
+/// The new password, twice, with the token of the link.
+struct NewPasswordForm: Content {
+    var jeton: String?
+    var password: String?
+    var confirmation: String?
+
+    static func decode(_ request: Request) -> Self {
+        (try? request.content.decode(Self.self)) ?? Self()
+    }
+}
+
+/// Messages of the sign-in pages, written once.
+enum SignInMessages {
+    static let refused = "Identifiant ou mot de passe incorrect."
+    static let throttled =
+        "Trop de tentatives de connexion. Pour votre sécurité, réessayez dans 15 minutes "
+        + "ou créez un nouveau mot de passe."
+    static let passwordMissing = "Saisissez votre mot de passe."
+    static let signedOut = "Vous êtes déconnecté de l’espace Organismes."
+    static let passwordChanged = "Votre mot de passe a été modifié. Vous pouvez vous connecter avec le nouveau."
+    static let sessionEnded = "Votre session a pris fin. Connectez-vous de nouveau."
+}

@@ -1,0 +1,69 @@
+import Fluent
+import Foundation
+
+/// The actions recorded in the audit trail; the raw value is what administrators filter on.
+public enum AuditAction: String, Sendable, CaseIterable {
+    case signInSucceeded = "sign_in.succeeded"
+    case signInFailed = "sign_in.failed"
+    case signInThrottled = "sign_in.throttled"
+    case signedOut = "sign_out"
+    case sessionExpired = "session.expired"
+    case passwordResetRequested = "password_reset.requested"
+    case passwordResetThrottled = "password_reset.throttled"
+    case passwordResetCompleted = "password_reset.completed"
+    case passwordResetRejected = "password_reset.rejected"
+    case csrfRejected = "csrf.rejected"
+    case accessDenied = "access.denied"
+    case administratorCreated = "administrator.created"
+    case demoWorldSeeded = "demo.seeded"
+}
+
+/// Who did something and from where, as the audit trail records it.
+public struct AuditContext: Sendable {
+    public var actorID: UUID?
+    public var ip: String?
+
+    public init(actorID: UUID?, ip: String?) {
+        self.actorID = actorID
+        self.ip = ip
+    }
+
+    public static let system = AuditContext(actorID: nil, ip: nil)
+}
+
+/// Writes audit events; always called inside the transaction of the action it records.
+public struct AuditLog: Sendable {
+    let clock: any Clock
+
+    /// Appends one event. `details` must never hold a password, token or session id.
+    public func record(
+        _ action: AuditAction,
+        outcome: String = "success",
+        by context: AuditContext,
+        target: (type: String, id: String)? = nil,
+        organisationID: UUID? = nil,
+        details: [String: String] = [:],
+        on database: any Database
+    ) async throws {
+        let event = AuditEvent()
+        event.occurredAt = clock.now
+        event.actorID = context.actorID
+        event.action = action.rawValue
+        event.outcome = outcome
+        event.targetType = target?.type
+        event.targetID = target?.id
+        event.organisationID = organisationID
+        event.ip = context.ip
+        event.details = Self.encode(details)
+        try await event.create(on: database)
+    }
+
+    /// JSON keeps control characters escaped, so a hostile value can never forge a line in an export.
+    static func encode(_ details: [String: String]) -> String {
+        let bounded = details.mapValues { String($0.prefix(500)) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(bounded) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

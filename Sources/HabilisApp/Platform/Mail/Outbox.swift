@@ -1,0 +1,107 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// The persistent outbox: mails are enqueued in the transaction of their event and sent later, each once.
+public struct Outbox: Sendable {
+    /// After this many failed attempts a message is marked failed and shown to administrators.
+    static let maximumAttempts = 8
+    /// A message claimed longer ago than this belongs to a dispatcher that died; it is claimed again.
+    static let staleClaim: TimeInterval = 5 * 60
+
+    let clock: any Clock
+
+    /// Enqueues a message; a second message with the same key (same event, same recipient) is ignored.
+    public func enqueue(_ message: MailMessage, key: String, on database: any Database) async throws {
+        let exists = try await OutboxMessage.query(on: database).filter(\.$dedupeKey == key).count() > 0
+        guard !exists else { return }
+        let row = OutboxMessage()
+        row.dedupeKey = key
+        row.recipient = message.recipient
+        row.subject = message.subject
+        row.textBody = message.textBody
+        row.htmlBody = message.htmlBody
+        row.status = .pending
+        row.attempts = 0
+        row.nextAttemptAt = clock.now
+        row.createdAt = clock.now
+        try await row.create(on: database)
+    }
+}
+
+/// Sends what the outbox holds: claims each due row with a conditional update (so two instances never send the
+/// same row at once), sends it, marks it sent, or schedules a retry with exponential backoff.
+public struct OutboxDispatcher: Sendable {
+    let clock: any Clock
+    let mailer: any Mailer
+    let sender: String
+    let messageIDDomain: String
+
+    /// Sends every due message (in batches) and returns how many were sent.
+    @discardableResult
+    public func dispatchDue(on database: any Database, batchSize: Int = 50) async throws -> Int {
+        var sent = 0
+        while true {
+            let now = clock.now
+            let due = try await OutboxMessage.query(on: database)
+                .group(.or) { group in
+                    group.group(.and) { $0.filter(\.$status == .pending).filter(\.$nextAttemptAt <= now) }
+                    group.group(.and) {
+                        $0.filter(\.$status == .sending).filter(\.$claimedAt < now.addingTimeInterval(-Outbox.staleClaim))
+                    }
+                }
+                .sort(\.$createdAt)
+                .limit(batchSize)
+                .all()
+            var claimedAny = false
+            for message in due where try await claim(message, now: now, on: database) {
+                claimedAny = true
+                if try await deliver(message, on: database) { sent += 1 }
+            }
+            if due.count < batchSize || !claimedAny { return sent }
+        }
+    }
+
+    private func claim(_ message: OutboxMessage, now: Date, on database: any Database) async throws -> Bool {
+        let sql = database as! any SQLDatabase
+        let rows = try await sql.update(OutboxMessage.schema)
+            .set("status", to: OutboxMessage.Status.sending.rawValue)
+            .set("claimed_at", to: now)
+            .where("id", .equal, message.id!)
+            .where("status", .equal, message.status.rawValue)
+            .returning("id")
+            .all()
+        return !rows.isEmpty
+    }
+
+    private func deliver(_ message: OutboxMessage, on database: any Database) async throws -> Bool {
+        let mail = MailMessage(
+            recipient: message.recipient, subject: message.subject, textBody: message.textBody,
+            htmlBody: message.htmlBody)
+        // The row key is in the Message-ID: a resend after a crash between send and mark is recognisable.
+        let messageID = "\(SecureToken.hash(message.dedupeKey).prefix(32))@\(messageIDDomain)"
+        let sql = database as! any SQLDatabase
+        do {
+            try await mailer.send(mail, from: sender, messageID: messageID, date: clock.now)
+            try await sql.update(OutboxMessage.schema)
+                .set("status", to: OutboxMessage.Status.sent.rawValue)
+                .set("sent_at", to: clock.now)
+                .set("attempts", to: message.attempts + 1)
+                .where("id", .equal, message.id!)
+                .run()
+            return true
+        } catch {
+            let attempts = message.attempts + 1
+            let delay = min(30 * pow(2, Double(attempts - 1)), 3600)
+            let status: OutboxMessage.Status = attempts >= Outbox.maximumAttempts ? .failed : .pending
+            try await sql.update(OutboxMessage.schema)
+                .set("status", to: status.rawValue)
+                .set("attempts", to: attempts)
+                .set("next_attempt_at", to: clock.now.addingTimeInterval(delay))
+                .set("last_error", to: String(String(describing: error).prefix(500)))
+                .where("id", .equal, message.id!)
+                .run()
+            return false
+        }
+    }
+}

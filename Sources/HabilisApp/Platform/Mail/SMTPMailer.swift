@@ -1,0 +1,181 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// A small SMTP client over SwiftNIO: EHLO, STARTTLS when offered, AUTH PLAIN, one recipient per message.
+public struct SMTPMailer: Mailer {
+    let host: String
+    let port: Int
+    let username: String?
+    let password: String?
+    /// Production refuses to send in clear when the server offers no STARTTLS.
+    let requiresTLS: Bool
+    /// A PEM file of extra trust roots (a test server's self-signed certificate).
+    let trustRootsFile: String?
+    let eventLoopGroup: any EventLoopGroup
+
+    public func send(_ message: MailMessage, from sender: String, messageID: String, date: Date) async throws {
+        let reader = SMTPReplyReader()
+        let channel = try await ClientBootstrap(group: eventLoopGroup)
+            .connectTimeout(.seconds(10))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(reader) }
+            }
+            .connect(host: host, port: port).get()
+        do {
+            let session = SMTPSession(channel: channel, reader: reader)
+            try await session.expect(220)
+            var capabilities = try await session.command("EHLO habilis", expecting: 250).lines
+            if capabilities.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) {
+                try await session.command("STARTTLS", expecting: 220)
+                try await startTLS(on: channel)
+                capabilities = try await session.command("EHLO habilis", expecting: 250).lines
+            } else if requiresTLS {
+                throw SMTPError(reply: "server offers no STARTTLS; refusing to send in clear")
+            }
+            if let username, let password {
+                let credentials = Data("\0\(username)\0\(password)".utf8).base64EncodedString()
+                try await session.command("AUTH PLAIN \(credentials)", expecting: 235)
+            }
+            _ = capabilities
+            try await session.command("MAIL FROM:<\(Self.address(in: sender))>", expecting: 250)
+            try await session.command("RCPT TO:<\(message.recipient)>", expecting: 250, 251)
+            try await session.command("DATA", expecting: 354)
+            let body = MIMEMessage.render(message, from: sender, messageID: messageID, date: date)
+            try await session.command(Self.dotStuffed(body) + "\r\n.", expecting: 250)
+            try? await session.command("QUIT", expecting: 221)
+            try? await channel.close()
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+    }
+
+    private func startTLS(on channel: any Channel) async throws {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let trustRootsFile {
+            configuration.trustRoots = .file(trustRootsFile)
+        }
+        let context = try NIOSSLContext(configuration: configuration)
+        let host = self.host
+        try await channel.eventLoop.submit {
+            let handler = try NIOSSLClientHandler(context: context, serverHostname: host)
+            try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+        }.get()
+    }
+
+    /// The bare address of `Name <address>`.
+    static func address(in sender: String) -> String {
+        guard let open = sender.lastIndex(of: "<"), let close = sender.lastIndex(of: ">"), open < close else {
+            return sender
+        }
+        return String(sender[sender.index(after: open)..<close])
+    }
+
+    /// RFC 5321 4.5.2: a line starting with a dot gets a second one.
+    static func dotStuffed(_ body: String) -> String {
+        body.components(separatedBy: "\r\n").map { $0.hasPrefix(".") ? "." + $0 : $0 }.joined(separator: "\r\n")
+    }
+}
+
+/// A reply the server gave that was not the one expected.
+struct SMTPError: Error, CustomStringConvertible {
+    let reply: String
+    var description: String { "SMTP: \(reply)" }
+}
+
+/// A complete (possibly multi-line) SMTP reply.
+struct SMTPReply: Sendable {
+    let code: Int
+    let lines: [String]
+}
+
+/// Sends commands and waits for replies on one connection.
+struct SMTPSession {
+    let channel: any Channel
+    let reader: SMTPReplyReader
+
+    @discardableResult
+    func command(_ line: String, expecting codes: Int...) async throws -> SMTPReply {
+        try await channel.writeAndFlush(ByteBuffer(string: line + "\r\n"))
+        return try await expect(codes)
+    }
+
+    @discardableResult
+    func expect(_ codes: Int...) async throws -> SMTPReply {
+        try await expect(codes)
+    }
+
+    private func expect(_ codes: [Int]) async throws -> SMTPReply {
+        let reader = self.reader
+        let reply = try await channel.eventLoop.flatSubmit { reader.nextReply() }.get()
+        guard codes.contains(reply.code) else {
+            throw SMTPError(reply: "\(reply.code) \(reply.lines.joined(separator: " / "))")
+        }
+        return reply
+    }
+}
+
+/// Splits the server's bytes into replies; its state is only touched on the channel's event loop.
+final class SMTPReplyReader: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    private var pending = ""
+    private var lines: [String] = []
+    private var replies: [SMTPReply] = []
+    private var waiters: [EventLoopPromise<SMTPReply>] = []
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        pending += buffer.readString(length: buffer.readableBytes) ?? ""
+        while let end = pending.range(of: "\r\n") {
+            let line = String(pending[..<end.lowerBound])
+            pending.removeSubrange(..<end.upperBound)
+            receive(line)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(SMTPError(reply: "connection closed"))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failAll(error)
+        context.close(promise: nil)
+    }
+
+    func nextReply() -> EventLoopFuture<SMTPReply> {
+        guard let context else {
+            return MultiThreadedEventLoopGroup.singleton.any().makeFailedFuture(SMTPError(reply: "no connection"))
+        }
+        if !replies.isEmpty { return context.eventLoop.makeSucceededFuture(replies.removeFirst()) }
+        let promise = context.eventLoop.makePromise(of: SMTPReply.self)
+        waiters.append(promise)
+        let timeout = context.eventLoop.scheduleTask(in: .seconds(30)) { promise.fail(SMTPError(reply: "timeout")) }
+        promise.futureResult.whenComplete { _ in timeout.cancel() }
+        return promise.futureResult
+    }
+
+    private func receive(_ line: String) {
+        lines.append(line.count > 4 ? String(line.dropFirst(4)) : "")
+        let isLast = line.count < 4 || line[line.index(line.startIndex, offsetBy: 3)] != "-"
+        guard isLast else { return }
+        let reply = SMTPReply(code: Int(line.prefix(3)) ?? 0, lines: lines)
+        lines = []
+        if waiters.isEmpty {
+            replies.append(reply)
+        } else {
+            waiters.removeFirst().succeed(reply)
+        }
+    }
+
+    private func failAll(_ error: any Error) {
+        let current = waiters
+        waiters = []
+        for waiter in current { waiter.fail(error) }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Vapor
+
+/// Refuses every state-changing request that does not carry this site's form token, or that a browser says came
+/// from another site. Signed-in forms carry the session's token; visitors' forms a token bound to a cookie.
+struct CSRFMiddleware: AsyncMiddleware {
+    static let fieldName = "_csrf"
+
+    let secureCookies: Bool
+    var cookieName: String { secureCookies ? "__Host-habilis_csrf" : "habilis_csrf" }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let cookieToken = request.cookies[cookieName]?.string.nilIfEmpty
+        if request.method == .GET || request.method == .HEAD {
+            var issued: String?
+            if request.currentUser == nil {
+                request.anonymousCSRFToken = cookieToken ?? {
+                    issued = SecureToken.generate()
+                    return issued
+                }()
+            }
+            let response = try await next.respond(to: request)
+            if let issued {
+                response.cookies[cookieName] = HTTPCookies.Value(
+                    string: issued, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
+            }
+            return response
+        }
+        let expected = request.currentUser?.session.csrfToken ?? cookieToken
+        let sent = try? request.content.get(String.self, at: Self.fieldName)
+        guard isSameOrigin(request), let expected, let sent, SecureToken.constantTimeEquals(expected, sent) else {
+            try await request.application.portal.audit.record(
+                .csrfRejected, outcome: "refused", by: request.auditContext,
+                details: ["path": request.url.path], on: request.db)
+            throw Abort(.forbidden, reason: "csrf")
+        }
+        request.anonymousCSRFToken = cookieToken
+        return try await next.respond(to: request)
+    }
+
+    /// A browser's `Sec-Fetch-Site` and `Origin` must not name another site; requests without them (old browsers,
+    /// tests) rely on the token alone.
+    private func isSameOrigin(_ request: Request) -> Bool {
+        if let site = request.headers.first(name: "Sec-Fetch-Site"), site == "cross-site" { return false }
+        guard let origin = request.headers.first(name: "Origin") else { return true }
+        let base = request.application.settings.baseURL.lowercased()
+        let host = request.headers.first(name: .host)?.lowercased() ?? ""
+        let lowered = origin.lowercased()
+        return lowered == base || lowered == "http://\(host)" || lowered == "https://\(host)"
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Vapor
+
+/// The signed-in person for the current request, with the roles that decide what they see.
+public struct CurrentUser: Sendable {
+    public let agent: Agent
+    public let session: UserSession
+    /// Organisations this person is a correspondent of.
+    public let correspondentOrganisationIDs: [UUID]
+
+    public var id: UUID { agent.id! }
+    public var isAdministrator: Bool { agent.isAdministrator }
+    public var isCorrespondent: Bool { !correspondentOrganisationIDs.isEmpty }
+}
+
+private struct CurrentUserKey: StorageKey {
+    typealias Value = CurrentUser
+}
+
+private struct AnonymousCSRFKey: StorageKey {
+    typealias Value = String
+}
+
+extension Request {
+    /// The signed-in person, or nil for a visitor.
+    public var currentUser: CurrentUser? {
+        get { storage[CurrentUserKey.self] }
+        set { storage[CurrentUserKey.self] = newValue }
+    }
+
+    /// The signed-in person, or a redirect to the sign-in page.
+    public func requireUser() throws -> CurrentUser {
+        guard let user = currentUser else { throw Abort.redirect(to: Paths.signIn) }
+        return user
+    }
+
+    /// The CSRF token forms of this page must carry.
+    public var csrfToken: String {
+        currentUser?.session.csrfToken ?? storage[AnonymousCSRFKey.self] ?? ""
+    }
+
+    var anonymousCSRFToken: String? {
+        get { storage[AnonymousCSRFKey.self] }
+        set { storage[AnonymousCSRFKey.self] = newValue }
+    }
+
+    /// The address of the client, from the socket unless it came through a trusted proxy.
+    public var clientIP: String? {
+        let socketIP = remoteAddress?.ipAddress
+        if let socketIP, application.settings.trustedProxies.contains(socketIP),
+            let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").last
+        {
+            return forwarded.trimmingCharacters(in: .whitespaces)
+        }
+        return socketIP
+    }
+
+    /// The audit context of this request.
+    public var auditContext: AuditContext {
+        AuditContext(actorID: currentUser?.agent.id, ip: clientIP)
+    }
+}

@@ -1,0 +1,62 @@
+import Vapor
+
+/// Turns every error into a French page with a correlation id: no stack, SQL or path ever reaches the browser.
+struct ErrorPageMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return await page(for: error, request: request)
+        }
+    }
+
+    private func page(for error: any Error, request: Request) async -> Response {
+        let status: HTTPResponseStatus
+        var headers = HTTPHeaders()
+        if let abort = error as? any AbortError {
+            status = abort.status
+            headers = abort.headers
+        } else {
+            status = .internalServerError
+        }
+        if status == .seeOther || status == .found || status == .temporaryRedirect {
+            return Response(status: status, headers: headers)
+        }
+        let correlationID = SecureToken.generate().prefix(12)
+        if status.code >= 500 {
+            request.logger.error("\(correlationID) \(request.method) \(request.url.path): \(String(reflecting: error))")
+        }
+        let (title, message): (String, String) =
+            switch status.code {
+            case 403 where (error as? Abort)?.reason == "csrf":
+                ("Formulaire expiré", "Ce formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.")
+            case 403: ("Accès refusé", "Vous n’avez pas accès à cette page.")
+            case 404: ("Page introuvable", "La page demandée n’existe pas ou n’existe plus.")
+            case 405: ("Méthode non autorisée", "Cette adresse ne s’utilise pas ainsi.")
+            case 413: ("Envoi trop volumineux", "Les données envoyées sont trop volumineuses.")
+            case 400..<500: ("Requête invalide", "La requête n’a pas pu être comprise.")
+            case 503: ("Service indisponible", "Le service est momentanément indisponible. Réessayez dans quelques minutes.")
+            default: ("Erreur du service", "Une erreur inattendue est survenue. Réessayez dans quelques instants.")
+            }
+        let context = ErrorPage(
+            frame: PageFrame(request, title: title), heading: title, message: message,
+            correlationID: status.code >= 500 ? String(correlationID) : nil)
+        let response: Response
+        do {
+            response = try await request.view.render("Errors/error", context).encodeResponse(for: request)
+        } catch {
+            response = Response(body: .init(string: "\(title) — \(message)"))
+            response.headers.contentType = .plainText
+        }
+        response.status = status
+        return response
+    }
+}
+
+/// The context of the error page.
+struct ErrorPage: Encodable {
+    let frame: PageFrame
+    let heading: String
+    let message: String
+    let correlationID: String?
+}

@@ -1,0 +1,93 @@
+import Vapor
+
+/// What the page layout needs on every page: title, form token, the signed-in person, menu and footer.
+struct PageFrame: Encodable {
+    let title: String
+    let csrfToken: String
+    let user: UserBadge?
+    let menu: [MenuLink]
+    let webmasterEmail: String
+    let faqURL: String
+    let homeURL: String
+    let signOutURL: String
+    let notice: String?
+
+    /// The frame of a page; `title` is the page's own name, made unique by the site name.
+    init(_ request: Request, title: String, notice: String? = nil) {
+        self.title = "\(title) — Espace Organismes UCANSS"
+        csrfToken = request.csrfToken
+        user = request.currentUser.map(UserBadge.init)
+        menu = request.currentUser.map { MenuLink.menu(for: $0, currentPath: request.url.path) } ?? []
+        webmasterEmail = request.application.settings.webmasterEmail
+        faqURL = Paths.faq
+        homeURL = Paths.home
+        signOutURL = Paths.signOut
+        self.notice = notice
+    }
+}
+
+/// The signed-in person as the header shows them.
+struct UserBadge: Encodable {
+    let name: String
+    let roleLabel: String?
+
+    init(_ user: CurrentUser) {
+        name = user.agent.fullName
+        roleLabel =
+            user.isAdministrator
+            ? "Administrateur UCANSS" : user.isCorrespondent ? "Correspondant local" : nil
+    }
+}
+
+/// One entry of the left side menu.
+struct MenuLink: Encodable {
+    let label: String
+    let url: String
+    let isCurrent: Bool
+
+    /// The side menu of the guide: the entries depend on the roles of the person.
+    static func menu(for user: CurrentUser, currentPath: String) -> [MenuLink] {
+        let entries: [(String, String)] = [
+            ("Applications", Paths.home),
+            ("Mes informations", Paths.myInformation),
+        ]
+        return entries.map { MenuLink(label: $0.0, url: $0.1, isCurrent: $0.1 == currentPath) }
+    }
+}
+
+/// The French messages of one form, by field name, in the order they are shown in the summary.
+public struct FormErrors: Encodable, Sendable {
+    public init() {}
+
+    private(set) var byField: [String: String] = [:]
+    private(set) var list: [FieldError] = []
+
+    /// One message beside a field, linked from the summary at the top of the form.
+    public struct FieldError: Encodable, Sendable {
+        let field: String
+        let message: String
+    }
+
+    public var isEmpty: Bool { list.isEmpty }
+
+    public mutating func add(_ field: String, _ message: String) {
+        guard byField[field] == nil else { return }
+        byField[field] = message
+        list.append(FieldError(field: field, message: message))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(byField, forKey: .field)
+        try container.encode(list, forKey: .list)
+        try container.encode(!list.isEmpty, forKey: .any)
+    }
+
+    private enum CodingKeys: String, CodingKey { case field, list, any }
+}
+
+/// Bounds of free text fields: beyond them the field is refused with a message, never cut silently.
+enum FieldLimits {
+    static let name = 100
+    static let reason = 2000
+}
