@@ -35,7 +35,7 @@ struct SignInController: RouteCollection {
         case .failure(let error):
             var errors = FormErrors()
             errors.add("email", error.message)
-            return try await renderEmailStep(req, email: String(raw.prefix(300)), errors: errors)
+            return try await renderEmailStep(req, email: String(raw.prefix(1000)), errors: errors)
         case .success(let email):
             return try await renderPasswordStep(req, email: email, errors: FormErrors())
         }
@@ -44,7 +44,7 @@ struct SignInController: RouteCollection {
     /// "Retour": step 1 again with the address kept.
     func back(req: Request) async throws -> Response {
         let email = SignInEmailForm.decode(req).email ?? ""
-        return try await renderEmailStep(req, email: String(email.prefix(300)), errors: FormErrors())
+        return try await renderEmailStep(req, email: String(email.prefix(1000)), errors: FormErrors())
     }
 
     /// Step 2 posted: opens a session, or says the same thing whatever went wrong.
@@ -93,7 +93,7 @@ struct SignInController: RouteCollection {
         case .failure(let error):
             var errors = FormErrors()
             errors.add("email", error.message)
-            return try await renderForgotPassword(req, email: String(raw.prefix(300)), errors: errors, sent: false)
+            return try await renderForgotPassword(req, email: String(raw.prefix(1000)), errors: errors, sent: false)
         case .success(let email):
             try await req.portal.passwordReset.requestReset(email: email, ip: req.clientIP, on: req.db)
             return try await renderForgotPassword(req, email: email, errors: FormErrors(), sent: true)
@@ -101,7 +101,7 @@ struct SignInController: RouteCollection {
     }
 
     /// The page the mailed link opens.
-    func newPassword(req: Request) async throws -> View {
+    func newPassword(req: Request) async throws -> Response {
         let token = req.query[String.self, at: "jeton"] ?? ""
         let valid = try await req.portal.passwordReset.agent(forToken: token, on: req.db) != nil
         return try await renderNewPassword(req, token: valid ? token : "", valid: valid, errors: FormErrors())
@@ -123,9 +123,8 @@ struct SignInController: RouteCollection {
             return response
         case .invalidLink:
             return try await renderNewPassword(req, token: "", valid: false, errors: FormErrors())
-                .encodeResponse(for: req)
         case .rejected(let errors):
-            return try await renderNewPassword(req, token: token, valid: true, errors: errors).encodeResponse(for: req)
+            return try await renderNewPassword(req, token: token, valid: true, errors: errors)
         }
     }
 
@@ -157,13 +156,13 @@ struct SignInController: RouteCollection {
     }
 
     private func renderNewPassword(_ req: Request, token: String, valid: Bool, errors: FormErrors) async throws
-        -> View
+        -> Response
     {
         let page = NewPasswordPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Nouveau mot de passe"), action: Paths.resetPassword,
             token: token, linkIsValid: valid, forgotPasswordURL: Paths.forgotPassword, errors: errors,
             minimumLength: PasswordPolicy.minimumLength, maximumLength: PasswordPolicy.maximumLength)
-        return try await req.view.render("SignIn/new-password", page)
+        return try await req.view.render("SignIn/new-password", page).encodeResponse(status: status(errors), for: req)
     }
 }
 

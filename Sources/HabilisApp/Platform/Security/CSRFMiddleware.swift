@@ -26,6 +26,11 @@ struct CSRFMiddleware: AsyncMiddleware {
             }
             return response
         }
+        // A streamed body is collected here (up to the route limit, 413 beyond) so that the token can be read.
+        if request.body.data == nil {
+            let limit = request.application.routes.defaultMaxBodySize.value
+            _ = try await request.body.collect(max: limit).get()
+        }
         let expected = request.currentUser?.session.csrfToken ?? cookieToken
         let sent = try? request.content.get(String.self, at: Self.fieldName)
         guard isSameOrigin(request), let expected, let sent, SecureToken.constantTimeEquals(expected, sent) else {

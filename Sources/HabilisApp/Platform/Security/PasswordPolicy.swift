@@ -58,7 +58,15 @@ public struct PasswordPolicy: Sendable {
                 return true
             }
         }
-        return Self.isSequence(characters)
+        return Self.isSequence(characters) || Self.isKeyboardWalk(lowered)
+    }
+
+    /// Rows of French and English keyboards typed in order ("azertyuiopqs", "qsdfghjklm").
+    static func isKeyboardWalk(_ lowered: String) -> Bool {
+        let letters = lowered.filter(\.isLetter)
+        guard letters.count >= 8, Double(letters.count) >= Double(lowered.count) * 0.75 else { return false }
+        let rows = ["azertyuiopqsdfghjklmwxcvbn", "qwertyuiopasdfghjklzxcvbnm", "qwertzuiopasdfghjklyxcvbnm"]
+        return rows.contains { $0.contains(letters) || String($0.reversed()).contains(letters) }
     }
 
     /// "123456789012" or "abcdefghijkl": every character one step after the previous one.

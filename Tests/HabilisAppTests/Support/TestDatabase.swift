@@ -1,0 +1,61 @@
+import Fluent
+import FluentPostgresDriver
+import Foundation
+import SQLKit
+import Vapor
+
+@testable import HabilisApp
+
+/// A PostgreSQL database of one test, copied from a template migrated once per test run.
+struct TestDatabase: Sendable {
+    let name: String
+    let url: String
+
+    /// The server named by `HABILIS_TEST_POSTGRES_URL` (e.g. `postgres://postgres@127.0.0.1:55432`), if any.
+    static var serverURL: String? {
+        ProcessInfo.processInfo.environment["HABILIS_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A new database for one test, or nil when the tests run on SQLite.
+    static func make() async throws -> TestDatabase? {
+        guard let server = serverURL else { return nil }
+        try await PostgresTemplate.shared.prepare(server: server)
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await PostgresTemplate.shared.execute("CREATE DATABASE \(name) TEMPLATE habilis_template")
+        return TestDatabase(name: name, url: "\(server)/\(name)")
+    }
+
+    func drop() async throws {
+        try await PostgresTemplate.shared.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+}
+
+/// Owns the administrative connection and the migrated template database.
+actor PostgresTemplate {
+    static let shared = PostgresTemplate()
+
+    private var admin: Application?
+
+    func prepare(server: String) async throws {
+        guard admin == nil else { return }
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: "\(server)/postgres")), as: .psql)
+        let sql = app.db as! any SQLDatabase
+        try await sql.raw("DROP DATABASE IF EXISTS habilis_template WITH (FORCE)").run()
+        try await sql.raw("CREATE DATABASE habilis_template").run()
+        let migrator = try await Application.make(.testing)
+        migrator.logger.logLevel = .warning
+        migrator.databases.use(
+            .postgres(configuration: try SQLPostgresConfiguration(url: "\(server)/habilis_template")), as: .psql)
+        migrator.migrations.add(Migrations.all)
+        try await migrator.autoMigrate()
+        try await migrator.asyncShutdown()
+        admin = app
+    }
+
+    func execute(_ statement: String) async throws {
+        guard let admin else { return }
+        try await (admin.db as! any SQLDatabase).raw(SQLQueryString(statement)).run()
+    }
+}
