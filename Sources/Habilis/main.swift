@@ -1,2 +1,3 @@
 import HabilisApp
+
 await HabilisMain.run()

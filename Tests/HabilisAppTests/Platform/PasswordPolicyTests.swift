@@ -24,10 +24,12 @@ struct PasswordPolicyTests {
         #expect(policy.problem(with: "   girafe   ", contextWords: []) == nil)
     }
 
-    @Test("common passwords and their decorated forms are refused", arguments: [
-        "123456789012", "azertyuiopqs", "motdepasse2024", "password1234!", "aaaaaaaaaaaa", "abcabcabcabc",
-        "Soleil2024!!!", "qwerty123456",
-    ])
+    @Test(
+        "common passwords and their decorated forms are refused",
+        arguments: [
+            "123456789012", "azertyuiopqs", "motdepasse2024", "password1234!", "aaaaaaaaaaaa", "abcabcabcabc",
+            "Soleil2024!!!", "qwerty123456",
+        ])
     func common(_ password: String) {
         #expect(policy.problem(with: password, contextWords: [])?.contains("trop courant") == true)
     }

@@ -58,7 +58,8 @@ struct SessionLimitTests {
             #expect(!cookie.contains("Domain"))
             #expect(!cookie.contains("Expires"))
         }
-        try await withTestApp(settings: { $0.baseURL = "https://habilis.example.fr" }) { context in
+        let overHTTPS: (inout Settings) -> Void = { $0.baseURL = "https://habilis.example.fr" }
+        try await withTestApp(settings: overHTTPS) { context in
             let page = try await context.browser().signIn(DemoWorld.agentEmail)
             let cookie = try #require(page.headers[.setCookie].first { $0.hasPrefix("__Host-habilis_session=") })
             #expect(cookie.contains("Secure"))

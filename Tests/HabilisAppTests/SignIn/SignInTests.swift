@@ -22,7 +22,8 @@ struct SignInTests {
             #expect(second.contains("Entrez votre mot de passe"))
             #expect(second.contains("Retour"))
             #expect(second.contains("Se connecter"))
-            #expect(second.contains("Vous avez oublié votre mot de passe ? Cliquez ici pour créer un nouveau mot de passe"))
+            #expect(
+                second.contains("Vous avez oublié votre mot de passe ? Cliquez ici pour créer un nouveau mot de passe"))
 
             let back = try await browser.post(Paths.signInBack, [("email", "a.charenne@lassuranceretraite.fr")])
             #expect(back.contains("Entrez votre adresse e-mail professionnelle :"))

@@ -48,7 +48,9 @@ struct ParsedMail: Sendable {
     var html: String { part("text/html") }
 
     private func part(_ type: String) -> String {
-        guard let start = raw.range(of: "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+        guard
+            let start = raw.range(
+                of: "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")
         else { return "" }
         let rest = raw[start.upperBound...]
         let body = rest.components(separatedBy: "\r\n--").first ?? ""

@@ -48,7 +48,9 @@ final class TestBrowser: @unchecked Sendable {
 
     func setCookie(_ name: String, _ value: String) { cookies[name] = value }
 
-    private func send(_ method: HTTPMethod, _ path: String, body: String?, headers: [(String, String)]) async throws
+    private func send(
+        _ method: HTTPMethod, _ path: String, body: String?, headers: [(String, String)]
+    ) async throws
         -> Page
     {
         var httpHeaders = HTTPHeaders(headers)
@@ -69,7 +71,8 @@ final class TestBrowser: @unchecked Sendable {
             }
         }
         let page = Page(
-            status: response.status, headers: response.headers, html: response.body.getString(at: 0, length: response.body.readableBytes) ?? "")
+            status: response.status, headers: response.headers,
+            html: response.body.getString(at: 0, length: response.body.readableBytes) ?? "")
         if let token = page.csrfToken { csrfToken = token }
         return page
     }

@@ -35,9 +35,17 @@ actor PostgresTemplate {
     static let shared = PostgresTemplate()
 
     private var admin: Application?
+    /// The one preparation of this run; later callers wait for it (actor methods are reentrant across awaits).
+    private var preparation: Task<Application, any Error>?
 
     func prepare(server: String) async throws {
-        guard admin == nil else { return }
+        if preparation == nil {
+            preparation = Task { try await Self.migrateTemplate(server: server) }
+        }
+        admin = try await preparation!.value
+    }
+
+    private static func migrateTemplate(server: String) async throws -> Application {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
         app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: "\(server)/postgres")), as: .psql)
@@ -51,7 +59,7 @@ actor PostgresTemplate {
         migrator.migrations.add(Migrations.all)
         try await migrator.autoMigrate()
         try await migrator.asyncShutdown()
-        admin = app
+        return app
     }
 
     func execute(_ statement: String) async throws {

@@ -72,11 +72,14 @@ public struct PasswordResetService: Sendable {
     }
 
     /// Sets the new password if the link is still usable and the password meets the policy.
-    public func reset(token: String, password: String, confirmation: String, ip: String?, on database: any Database)
+    public func reset(
+        token: String, password: String, confirmation: String, ip: String?, on database: any Database
+    )
         async throws -> ResetOutcome
     {
         guard let row = try await usableToken(token, on: database) else {
-            try await audit.record(.passwordResetRejected, outcome: "refused", by: .init(actorID: nil, ip: ip), on: database)
+            try await audit.record(
+                .passwordResetRejected, outcome: "refused", by: .init(actorID: nil, ip: ip), on: database)
             return .invalidLink
         }
         let agent = try await row.$agent.get(on: database)
@@ -116,10 +119,11 @@ public struct PasswordResetService: Sendable {
 
     private func usableToken(_ token: String, on database: any Database) async throws -> PasswordResetToken? {
         guard !token.isEmpty, token.count <= 100 else { return nil }
-        guard let row = try await PasswordResetToken.query(on: database)
-            .filter(\.$tokenHash == SecureToken.hash(token))
-            .with(\.$agent)
-            .first(),
+        guard
+            let row = try await PasswordResetToken.query(on: database)
+                .filter(\.$tokenHash == SecureToken.hash(token))
+                .with(\.$agent)
+                .first(),
             row.usedAt == nil, row.expiresAt > clock.now, row.agent.status == .active
         else { return nil }
         return row

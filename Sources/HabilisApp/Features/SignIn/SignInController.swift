@@ -128,7 +128,9 @@ struct SignInController: RouteCollection {
         }
     }
 
-    private func renderEmailStep(_ req: Request, email: String, errors: FormErrors, notice: String? = nil)
+    private func renderEmailStep(
+        _ req: Request, email: String, errors: FormErrors, notice: String? = nil
+    )
         async throws -> Response
     {
         let page = SignInEmailPage(
@@ -145,7 +147,9 @@ struct SignInController: RouteCollection {
         return try await req.view.render("SignIn/password", page).encodeResponse(status: status(errors), for: req)
     }
 
-    private func renderForgotPassword(_ req: Request, email: String, errors: FormErrors, sent: Bool) async throws
+    private func renderForgotPassword(
+        _ req: Request, email: String, errors: FormErrors, sent: Bool
+    ) async throws
         -> View
     {
         let page = ForgotPasswordPage(
@@ -155,7 +159,9 @@ struct SignInController: RouteCollection {
         return try await req.view.render("SignIn/forgot", page)
     }
 
-    private func renderNewPassword(_ req: Request, token: String, valid: Bool, errors: FormErrors) async throws
+    private func renderNewPassword(
+        _ req: Request, token: String, valid: Bool, errors: FormErrors
+    ) async throws
         -> Response
     {
         let page = NewPasswordPage(

@@ -30,7 +30,9 @@ public struct SignInService: Sendable {
     }
 
     /// One attempt with a normalised e-mail address.
-    public func signIn(email: String, password: String, ip: String?, on database: any Database) async throws
+    public func signIn(
+        email: String, password: String, ip: String?, on database: any Database
+    ) async throws
         -> Outcome
     {
         let accountKey = "sign_in:account:\(email)"

@@ -64,8 +64,10 @@ enum MIMEMessage {
     }
 
     static func base64Lines(_ text: String) -> String {
-        Data(text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn,
-            .endLineWithLineFeed])
+        Data(text.utf8).base64EncodedString(options: [
+            .lineLength76Characters, .endLineWithCarriageReturn,
+            .endLineWithLineFeed,
+        ])
     }
 
     static func rfc5322Date(_ date: Date) -> String {

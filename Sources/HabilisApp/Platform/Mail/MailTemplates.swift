@@ -46,7 +46,8 @@ public struct MailTemplates: Sendable {
         if let link { html += "<p><a href=\"\(escapeHTML(link))\">\(escapeHTML(link))</a></p>" }
         html += "<p>\(escapeHTML(closing))</p><p>\(escapeHTML(signature))</p>"
         html += "<p>Pour toute question : \(escapeHTML(webmasterEmail))</p></body></html>"
-        return MailMessage(recipient: recipient, subject: subject, textBody: text.joined(separator: "\n"), htmlBody: html)
+        return MailMessage(
+            recipient: recipient, subject: subject, textBody: text.joined(separator: "\n"), htmlBody: html)
     }
 }
 

@@ -47,7 +47,8 @@ public struct OutboxDispatcher: Sendable {
                 .group(.or) { group in
                     group.group(.and) { $0.filter(\.$status == .pending).filter(\.$nextAttemptAt <= now) }
                     group.group(.and) {
-                        $0.filter(\.$status == .sending).filter(\.$claimedAt < now.addingTimeInterval(-Outbox.staleClaim))
+                        $0.filter(\.$status == .sending).filter(
+                            \.$claimedAt < now.addingTimeInterval(-Outbox.staleClaim))
                     }
                 }
                 .sort(\.$createdAt)

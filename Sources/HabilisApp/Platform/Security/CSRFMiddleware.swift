@@ -14,10 +14,12 @@ struct CSRFMiddleware: AsyncMiddleware {
         if request.method == .GET || request.method == .HEAD {
             var issued: String?
             if request.currentUser == nil {
-                request.anonymousCSRFToken = cookieToken ?? {
-                    issued = SecureToken.generate()
-                    return issued
-                }()
+                request.anonymousCSRFToken =
+                    cookieToken
+                    ?? {
+                        issued = SecureToken.generate()
+                        return issued
+                    }()
             }
             let response = try await next.respond(to: request)
             if let issued {

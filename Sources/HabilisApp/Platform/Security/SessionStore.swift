@@ -28,10 +28,11 @@ public struct SessionStore: Sendable {
 
     /// The live session behind a cookie token with its agent, or nil; an expired session is deleted.
     public func resume(token: String, on database: any Database) async throws -> (UserSession, expired: Bool)? {
-        guard let session = try await UserSession.query(on: database)
-            .filter(\.$tokenHash == SecureToken.hash(token))
-            .with(\.$agent)
-            .first()
+        guard
+            let session = try await UserSession.query(on: database)
+                .filter(\.$tokenHash == SecureToken.hash(token))
+                .with(\.$agent)
+                .first()
         else { return nil }
         let now = clock.now
         let expired =

@@ -29,13 +29,17 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         let (title, message): (String, String) =
             switch status.code {
             case 403 where (error as? Abort)?.reason == "csrf":
-                ("Formulaire expiré", "Ce formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.")
+                (
+                    "Formulaire expiré",
+                    "Ce formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez."
+                )
             case 403: ("Accès refusé", "Vous n’avez pas accès à cette page.")
             case 404: ("Page introuvable", "La page demandée n’existe pas ou n’existe plus.")
             case 405: ("Méthode non autorisée", "Cette adresse ne s’utilise pas ainsi.")
             case 413: ("Envoi trop volumineux", "Les données envoyées sont trop volumineuses.")
             case 400..<500: ("Requête invalide", "La requête n’a pas pu être comprise.")
-            case 503: ("Service indisponible", "Le service est momentanément indisponible. Réessayez dans quelques minutes.")
+            case 503:
+                ("Service indisponible", "Le service est momentanément indisponible. Réessayez dans quelques minutes.")
             default: ("Erreur du service", "Une erreur inattendue est survenue. Réessayez dans quelques instants.")
             }
         let context = ErrorPage(

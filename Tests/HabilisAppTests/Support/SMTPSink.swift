@@ -1,0 +1,68 @@
+import Foundation
+
+/// A real SMTP server (aiosmtpd, from PyPI) started for one test, storing what it receives in a Maildir.
+final class SMTPSink: @unchecked Sendable {
+    let port: Int
+    let directory: String
+    private let process: Process
+    private let input = Pipe()
+
+    /// Starts the server; `failFirst` messages are refused with 451; `tls` gives (certificate, key) for STARTTLS.
+    init(failFirst: Int = 0, tls: (String, String)? = nil) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(UUID())").path
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var arguments = [
+            "python3", packageRoot + "/Tests/HabilisAppTests/Fixtures/smtp_sink.py", "--dir", directory,
+            "--fail-first", String(failFirst),
+        ]
+        if let (certificate, key) = tls { arguments += ["--cert", certificate, "--key", key] }
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = input
+        try process.run()
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        guard
+            let port = Int(
+                line.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "PORT ", with: ""))
+        else {
+            try? input.fileHandleForWriting.close()
+            throw SMTPSinkError(output: line)
+        }
+        self.port = port
+    }
+
+    /// The raw messages received so far.
+    func messages() -> [String] {
+        let folder = directory + "/new"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.sorted().compactMap { try? String(contentsOfFile: folder + "/" + $0, encoding: .utf8) }
+    }
+
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// A self-signed certificate for `localhost`, made with openssl; returns (certificate, key) paths.
+    static func makeCertificate() throws -> (String, String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost", "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
+        ]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        return (folder + "/cert.pem", folder + "/key.pem")
+    }
+}
+
+struct SMTPSinkError: Error {
+    let output: String
+}
