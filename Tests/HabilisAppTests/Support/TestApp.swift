@@ -57,9 +57,10 @@ func withTestApp(
     settings.bcryptCost = 4
     settings.runsBackgroundJobs = false
     settings.demoPassword = demoPassword
-    let database = try await TestDatabase.make()
-    settings.databaseURL = database?.url
     adjust(&settings)
+    // A test that names an SQLite file (one the executable wrote) reads it; the others get their own database.
+    let database = settings.databasePath == ":memory:" ? try await TestDatabase.make() : nil
+    settings.databaseURL = database?.url
 
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning

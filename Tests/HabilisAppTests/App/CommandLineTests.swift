@@ -1,0 +1,94 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import HabilisApp
+
+/// Black-box tests of the `habilis` executable: the commands README.md gives to a newcomer and an operator.
+@Suite("The habilis executable", .serialized)
+struct CommandLineTests {
+    func scratchDatabase() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("habilis-\(UUID()).sqlite").path
+    }
+
+    @Test("the first start on an empty SQLite file migrates, seeds the demo world and prints the accounts once")
+    func embeddedDefault() async throws {
+        let database = scratchDatabase()
+        let port = HabilisBinary.freePort()
+        let environment = ["HABILIS_DATABASE_PATH": database, "HABILIS_MAIL_TRANSPORT": "file:/tmp/habilis-cli-mail"]
+        let first = try HabilisBinary(["serve", "--port", String(port)], environment: environment)
+        #expect(try await first.waitFor("Server started"))
+        #expect(first.text.contains("monde de démonstration créé"))
+        #expect(first.text.contains("admin@ucanss.fr"))
+        #expect(first.text.contains("m.durand@lassuranceretraite.fr"))
+        #expect(first.text.contains("affiché une seule fois"))
+        let (status, body) = try await HabilisBinary.get("http://127.0.0.1:\(port)/connexion")
+        #expect(status == 200)
+        #expect(body.contains("Entrez votre adresse <strong>e-mail professionnelle</strong>"))
+        #expect(try await first.stop() == 0)
+
+        let second = try HabilisBinary(["serve", "--port", String(port)], environment: environment)
+        #expect(try await second.waitFor("Server started"))
+        #expect(!second.text.contains("monde de démonstration"))
+        #expect(try await second.stop() == 0)
+        try? FileManager.default.removeItem(atPath: database)
+    }
+
+    @Test("production refuses to start with insecure settings, one line per problem")
+    func productionRefusesInsecureSettings() async throws {
+        let run = try HabilisBinary(
+            ["serve", "--env", "production"],
+            environment: [
+                "HABILIS_BASE_URL": "http://portail.example.fr", "HABILIS_DEMO_PASSWORD": "demo-habilis-2026",
+            ])
+        #expect(try await run.exitCode() != 0)
+        #expect(run.text.contains("HABILIS_BASE_URL must be an https:// URL in production"))
+        #expect(run.text.contains("HABILIS_DEMO_PASSWORD must not be set in production"))
+        #expect(run.text.contains("HABILIS_MAIL_TRANSPORT must be an smtp:// URL in production"))
+        #expect(run.text.contains("DATABASE_URL must name the PostgreSQL database in production"))
+    }
+
+    @Test("admin create reads the password from stdin and refuses a weak one")
+    func adminCreate() async throws {
+        let database = scratchDatabase()
+        let environment = ["HABILIS_DATABASE_PATH": database]
+        let migrate = try HabilisBinary(["migrate", "--yes"], environment: environment)
+        #expect(try await migrate.exitCode() == 0)
+
+        let weak = try HabilisBinary(
+            ["admin", "create", "--email", "chef@ucanss.fr"], environment: environment, stdin: "motdepasse123")
+        #expect(try await weak.exitCode() != 0)
+        #expect(weak.text.contains("trop courant"))
+
+        let strong = try HabilisBinary(
+            ["admin", "create", "--email", "Chef@Ucanss.fr"], environment: environment,
+            stdin: "une longue phrase de passe")
+        #expect(try await strong.exitCode() == 0)
+        #expect(strong.text.contains("Administrateur créé : chef@ucanss.fr"))
+
+        try await withTestApp(seedDemo: false, settings: { $0.databasePath = database }) { context in
+            let admin = try #require(
+                try await Agent.query(on: context.db).filter(\.$email == "chef@ucanss.fr").first())
+            #expect(admin.isAdministrator)
+            #expect(admin.status == .active)
+            #expect(try await context.auditActions() == ["administrator.created"])
+            let page = try await context.browser().signIn("chef@ucanss.fr", password: "une longue phrase de passe")
+            #expect(page.status == .seeOther)
+        }
+        try? FileManager.default.removeItem(atPath: database)
+    }
+
+    @Test("seed --demo fills a migrated database once and never runs in production")
+    func seedDemo() async throws {
+        let database = scratchDatabase()
+        let environment = ["HABILIS_DATABASE_PATH": database, "HABILIS_DEMO_PASSWORD": "demo-habilis-2026"]
+        let seed = try HabilisBinary(["seed", "--demo"], environment: environment)
+        #expect(try await seed.exitCode() == 0)
+        #expect(seed.text.contains("mot de passe commun : demo-habilis-2026"))
+        let again = try HabilisBinary(["seed", "--demo"], environment: environment)
+        #expect(try await again.exitCode() == 0)
+        #expect(again.text.contains("rien n’a été ajouté"))
+        try? FileManager.default.removeItem(atPath: database)
+    }
+}

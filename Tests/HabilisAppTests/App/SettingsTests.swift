@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import HabilisApp
+
+@Suite("Settings are read once from the environment and checked")
+struct SettingsTests {
+    @Test("development has safe defaults")
+    func defaults() throws {
+        let settings = try Settings.fromEnvironment([:], isProduction: false)
+        #expect(settings.databasePath == "./habilis.sqlite")
+        #expect(settings.databaseURL == nil)
+        #expect(settings.mailTransport == .file(directory: "./mail"))
+        #expect(settings.webmasterEmail == "webmaster@ucanss.fr")
+        #expect(settings.addContactEmail == "labdd@ucanss.fr")
+        #expect(!settings.usesSecureCookies)
+    }
+
+    @Test("an SMTP URL gives host, port and credentials")
+    func smtp() throws {
+        let settings = try Settings.fromEnvironment(
+            ["HABILIS_MAIL_TRANSPORT": "smtp://relais:s%40cret@mail.example.fr:587"], isProduction: false)
+        #expect(
+            settings.mailTransport == .smtp(host: "mail.example.fr", port: 587, username: "relais", password: "s@cret"))
+        #expect(throws: SettingsError.self) {
+            try Settings.fromEnvironment(["HABILIS_MAIL_TRANSPORT": "ftp://x"], isProduction: false)
+        }
+    }
+
+    @Test("production accepts https, SMTP and PostgreSQL")
+    func secureProduction() throws {
+        let settings = try Settings.fromEnvironment(
+            [
+                "HABILIS_BASE_URL": "https://habilis.ucanss.fr/", "HABILIS_MAIL_TRANSPORT": "smtp://relais:25",
+                "DATABASE_URL": "postgres://habilis@db/habilis",
+            ], isProduction: true)
+        #expect(settings.baseURL == "https://habilis.ucanss.fr")
+        #expect(settings.usesSecureCookies)
+    }
+
+    @Test("production refuses a demo password or plain http")
+    func insecureProduction() {
+        #expect(throws: SettingsError.self) {
+            try Settings.fromEnvironment(
+                [
+                    "HABILIS_BASE_URL": "https://habilis.ucanss.fr", "HABILIS_MAIL_TRANSPORT": "smtp://relais:25",
+                    "DATABASE_URL": "postgres://db/habilis", "HABILIS_DEMO_PASSWORD": "x",
+                ], isProduction: true)
+        }
+    }
+}
