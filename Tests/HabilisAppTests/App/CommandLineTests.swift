@@ -67,7 +67,8 @@ struct CommandLineTests {
         #expect(try await strong.exitCode() == 0)
         #expect(strong.text.contains("Administrateur créé : chef@ucanss.fr"))
 
-        try await withTestApp(seedDemo: false, settings: { $0.databasePath = database }) { context in
+        let onThatFile: (inout Settings) -> Void = { $0.databasePath = database }
+        try await withTestApp(seedDemo: false, settings: onThatFile) { context in
             let admin = try #require(
                 try await Agent.query(on: context.db).filter(\.$email == "chef@ucanss.fr").first())
             #expect(admin.isAdministrator)
