@@ -1,15 +1,26 @@
 import Vapor
 
-/// Runs the timed work inside the server: the outbox dispatcher every few seconds. Safe with several instances
-/// because every job claims its rows with a conditional update.
+/// Runs the timed work inside the server: the outbox dispatcher every 5 seconds, the sweep of due access requests
+/// every minute. Safe with several instances because every job claims its rows with a conditional update.
 final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
 
     func didBoot(_ application: Application) throws {
         task = Task { [application] in
+            var lastSweep = Date.distantPast
             while !Task.isCancelled {
+                let portal = application.portal
+                if portal.clock.now.timeIntervalSince(lastSweep) >= 60 {
+                    lastSweep = portal.clock.now
+                    do {
+                        _ = try await portal.accessRequests.sweep(
+                            asOf: lastSweep, on: application.db, logger: application.logger)
+                    } catch {
+                        application.logger.warning("sweep failed: \(String(describing: error))")
+                    }
+                }
                 do {
-                    try await application.portal.dispatcher.dispatchDue(on: application.db)
+                    try await portal.dispatcher.dispatchDue(on: application.db)
                 } catch {
                     application.logger.warning("outbox dispatch failed: \(String(describing: error))")
                 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every URL of the portal, written once. URLs are French, as the portal is.
 public enum Paths {
     public static let home = "/"
@@ -8,6 +10,34 @@ public enum Paths {
     public static let forgotPassword = "/mot-de-passe-oublie"
     public static let resetPassword = "/mot-de-passe/nouveau"
     public static let myInformation = "/mes-informations"
+    public static let myRights = "/mes-informations"
+    public static let notifications = "/mes-notifications"
+    public static let notificationsRead = "/mes-notifications/lues"
+    public static let requestsToDecide = "/demandes-a-traiter"
+    public static let decideRequests = "/demandes-a-traiter/decision"
+
+    /// One request as its deciders see it.
+    public static func requestToDecide(_ id: UUID) -> String { "/demandes-a-traiter/\(id.uuidString.lowercased())" }
+
+    /// The decision on one request.
+    public static func decideRequest(_ id: UUID) -> String { requestToDecide(id) + "/decision" }
+
+    /// The confirmation step of a request for one application.
+    public static func requestAccess(_ applicationCode: String) -> String {
+        "/applications/\(applicationCode.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")/demande"
+    }
+
+    /// One access request as its requester follows it.
+    public static func accessRequest(_ id: UUID) -> String { "/demandes/\(id.uuidString.lowercased())" }
+
+    /// Cancelling one's pending request.
+    public static func cancelAccessRequest(_ id: UUID) -> String { accessRequest(id) + "/annulation" }
+
+    /// An agent's rights and requests as a correspondent or administrator sees them.
+    public static func agentRights(_ id: UUID) -> String { "/agents/\(id.uuidString.lowercased())" }
+
+    /// Revoking one right.
+    public static func revokeGrant(_ id: UUID) -> String { "/habilitations/\(id.uuidString.lowercased())/retrait" }
     public static let faq = "/faq"
     public static let health = "/healthz"
     public static let readiness = "/readyz"

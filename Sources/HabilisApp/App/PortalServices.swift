@@ -14,6 +14,10 @@ public struct PortalServices: Sendable {
     public var mails: MailTemplates
     public var signIn: SignInService
     public var passwordReset: PasswordResetService
+    public var routing: Routing
+    public var authorization: Authorization
+    public var notifier: Notifier
+    public var accessRequests: AccessRequestService
 
     init(settings: Settings, clock: any Clock, mailer: any Mailer, threadPool: NIOThreadPool) {
         self.clock = clock
@@ -31,6 +35,12 @@ public struct PortalServices: Sendable {
         passwordReset = PasswordResetService(
             clock: clock, audit: audit, sessions: sessions, throttle: throttle, passwords: passwords,
             policy: passwordPolicy, outbox: outbox, mails: mails)
+        routing = Routing()
+        authorization = Authorization()
+        notifier = Notifier(clock: clock, outbox: outbox)
+        accessRequests = AccessRequestService(
+            clock: clock, audit: audit, routing: routing, authorization: authorization, notifier: notifier,
+            mails: mails, autoAcceptDays: settings.autoAcceptDays, reminderDays: settings.reminderDays)
     }
 }
 

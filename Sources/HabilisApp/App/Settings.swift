@@ -20,6 +20,10 @@ public struct Settings: Sendable {
     public var addContactEmail: String
     public var workingDirectory: String
     public var isProduction: Bool
+    /// A pending access request is accepted automatically this many days after it was made.
+    public var autoAcceptDays: Int
+    /// Validators are reminded this many days before the automatic acceptance.
+    public var reminderDays: Int
     /// Proxies whose X-Forwarded-For is believed (throttling and audit then use the real client address).
     public var trustedProxies: [String]
     /// Bcrypt cost; lowered only by the tests to keep them fast.
@@ -52,6 +56,8 @@ public struct Settings: Sendable {
             addContactEmail: value("HABILIS_ADD_CONTACT_EMAIL") ?? "labdd@ucanss.fr",
             workingDirectory: value("HABILIS_WORKING_DIRECTORY") ?? FileManager.default.currentDirectoryPath,
             isProduction: isProduction,
+            autoAcceptDays: try days(value("HABILIS_AUTO_ACCEPT_DAYS"), default: 10, name: "HABILIS_AUTO_ACCEPT_DAYS"),
+            reminderDays: try days(value("HABILIS_REMINDER_DAYS"), default: 2, name: "HABILIS_REMINDER_DAYS"),
             trustedProxies: (value("HABILIS_TRUSTED_PROXIES") ?? "").split(separator: ",").map {
                 $0.trimmingCharacters(in: .whitespaces)
             },
@@ -110,6 +116,15 @@ extension Settings.MailTransport {
         }
         throw SettingsError(problems: ["HABILIS_MAIL_TRANSPORT must be file:DIR or smtp://[user:password@]host:port"])
     }
+}
+
+/// A whole number of days between 1 and 365.
+private func days(_ text: String?, default fallback: Int, name: String) throws -> Int {
+    guard let text else { return fallback }
+    guard let value = Int(text), (1...365).contains(value) else {
+        throw SettingsError(problems: ["\(name) must be a whole number of days between 1 and 365"])
+    }
+    return value
 }
 
 extension String {

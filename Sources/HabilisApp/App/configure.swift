@@ -41,6 +41,7 @@ public func configure(
 
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(AdminCommand(), as: "admin")
+    app.asyncCommands.use(SweepCommand(), as: "sweep")
     if settings.runsBackgroundJobs {
         app.lifecycle.use(BackgroundJobs())
     }

@@ -4,6 +4,10 @@ import Vapor
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: SignInController())
-    try app.register(collection: HomeController())
+    try app.register(collection: CatalogueController())
+    try app.register(collection: AccessRequestController())
+    try app.register(collection: MyRightsController())
+    try app.register(collection: NotificationsController())
+    try app.register(collection: RequestsToDecideController())
     try app.register(collection: AssistanceController())
 }

@@ -19,6 +19,7 @@ struct CreateRequestsAndGrants: AsyncMigration {
             .field("contact_email", .string)
             .field("password_hash", .string, .required)
             .field("status", .string, .required)
+            .field("routed_to", .string, .required)
             .field("proof_token_hash", .string, .required)
             .field("proof_expires_at", .datetime, .required)
             .field("outside_mail_domains", .bool, .required)
@@ -37,6 +38,7 @@ struct CreateRequestsAndGrants: AsyncMigration {
             .field("organisation_id", .uuid, .required, .references("organisations", "id"))
             .field("justification", .string)
             .field("status", .string, .required)
+            .field("routed_to", .string, .required)
             .field("created_at", .datetime, .required)
             .field("due_at", .datetime, .required)
             .field("decided_at", .datetime)
@@ -57,17 +59,18 @@ struct CreateRequestsAndGrants: AsyncMigration {
             .create()
         let sql = database as! any SQLDatabase
         for statement in [
-            "CREATE INDEX account_requests_queue_idx ON account_requests (organisation_id, status, created_at)",
+            "CREATE INDEX account_requests_queue_idx ON account_requests (status, routed_to, organisation_id, created_at)",
             "CREATE INDEX account_requests_email_idx ON account_requests (email, status)",
             // The history of an agent, newest first.
             "CREATE INDEX access_requests_agent_idx ON access_requests (agent_id, created_at)",
             // The queue of a correspondent and the sweep: pending requests by organisme and due date.
-            "CREATE INDEX access_requests_queue_idx ON access_requests (status, organisation_id, due_at)",
+            "CREATE INDEX access_requests_queue_idx ON access_requests (status, routed_to, organisation_id, due_at)",
             "CREATE INDEX access_requests_due_idx ON access_requests (status, due_at)",
             // At most one pending request per agent and application.
             "CREATE UNIQUE INDEX access_requests_one_pending_idx ON access_requests (agent_id, application_id) WHERE status = 'pending'",
             // At most one active right per agent and application: the sweep and a human can never grant twice.
             "CREATE UNIQUE INDEX grants_one_active_idx ON grants (agent_id, application_id) WHERE revoked_at IS NULL",
+            "CREATE INDEX grants_agent_idx ON grants (agent_id, granted_at)",
             "CREATE INDEX grants_application_idx ON grants (application_id)",
         ] {
             try await sql.raw(SQLQueryString(statement)).run()

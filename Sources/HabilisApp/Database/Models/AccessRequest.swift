@@ -18,6 +18,8 @@ public final class AccessRequest: Model, @unchecked Sendable {
     @Parent(key: "organisation_id") public var organisation: Organisation
     @OptionalField(key: "justification") public var justification: String?
     @Field(key: "status") public var status: Status
+    /// Who decides, fixed when the request is routed (and re-routed when correspondents or modes change).
+    @Field(key: "routed_to") public var routedTo: Deciders
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "due_at") public var dueAt: Date
     @OptionalField(key: "decided_at") public var decidedAt: Date?
@@ -29,7 +31,7 @@ public final class AccessRequest: Model, @unchecked Sendable {
 
     public init(
         id: UUID? = nil, agentID: UUID, applicationID: UUID, organisationID: UUID, justification: String?,
-        createdAt: Date, dueAt: Date
+        routedTo: Deciders, createdAt: Date, dueAt: Date
     ) {
         self.id = id
         self.$agent.id = agentID
@@ -37,7 +39,14 @@ public final class AccessRequest: Model, @unchecked Sendable {
         self.$organisation.id = organisationID
         self.justification = justification
         self.status = .pending
+        self.routedTo = routedTo
         self.createdAt = createdAt
         self.dueAt = dueAt
     }
+}
+
+/// Who decides on a request: the correspondents of the requester's organisme, or the UCANSS administrators.
+public enum Deciders: String, Codable, Sendable {
+    case correspondents
+    case administrators
 }

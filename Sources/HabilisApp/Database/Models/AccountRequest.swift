@@ -23,6 +23,7 @@ public final class AccountRequest: Model, @unchecked Sendable {
     @OptionalField(key: "contact_email") public var contactEmail: String?
     @Field(key: "password_hash") public var passwordHash: String
     @Field(key: "status") public var status: Status
+    @Field(key: "routed_to") public var routedTo: Deciders
     @Field(key: "proof_token_hash") public var proofTokenHash: String
     @Field(key: "proof_expires_at") public var proofExpiresAt: Date
     @Field(key: "outside_mail_domains") public var isOutsideMailDomains: Bool

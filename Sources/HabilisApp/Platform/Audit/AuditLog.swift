@@ -15,6 +15,13 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case csrfRejected = "csrf.rejected"
     case accessDenied = "access.denied"
     case administratorCreated = "administrator.created"
+    case accessRequested = "access_request.created"
+    case accessRequestCancelled = "access_request.cancelled"
+    case accessRequestAccepted = "access_request.accepted"
+    case accessRequestRefused = "access_request.refused"
+    case accessRequestAutoAccepted = "access_request.auto_accepted"
+    case accessRequestReminded = "access_request.reminded"
+    case grantRevoked = "grant.revoked"
     case demoWorldSeeded = "demo.seeded"
 }
 

@@ -90,8 +90,13 @@ struct SessionMiddleware: AsyncMiddleware {
                     let scopes = try await Correspondent.query(on: request.db)
                         .filter(\.$agent.$id == session.$agent.id)
                         .all(\.$organisation.$id)
+                    let unread = try await Notification.query(on: request.db)
+                        .filter(\.$agent.$id == session.$agent.id)
+                        .filter(\.$readAt == nil)
+                        .count()
                     request.currentUser = CurrentUser(
-                        agent: session.agent, session: session, correspondentOrganisationIDs: scopes)
+                        agent: session.agent, session: session, correspondentOrganisationIDs: scopes,
+                        unreadNotifications: unread)
                 }
             } else {
                 sessionEnded = true

@@ -7,10 +7,14 @@ public struct CurrentUser: Sendable {
     public let session: UserSession
     /// Organisations this person is a correspondent of.
     public let correspondentOrganisationIDs: [UUID]
+    /// In-portal notifications not read yet, shown in the header.
+    public let unreadNotifications: Int
 
     public var id: UUID { agent.id! }
     public var isAdministrator: Bool { agent.isAdministrator }
     public var isCorrespondent: Bool { !correspondentOrganisationIDs.isEmpty }
+    /// Correspondents and administrators decide requests.
+    public var decidesRequests: Bool { isAdministrator || isCorrespondent }
 }
 
 private struct CurrentUserKey: StorageKey {

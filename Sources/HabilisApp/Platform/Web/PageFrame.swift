@@ -30,9 +30,13 @@ struct PageFrame: Encodable {
 struct UserBadge: Encodable {
     let name: String
     let roleLabel: String?
+    let unreadNotifications: Int
+    let notificationsURL: String
 
     init(_ user: CurrentUser) {
         name = user.agent.fullName
+        unreadNotifications = user.unreadNotifications
+        notificationsURL = Paths.notifications
         roleLabel =
             user.isAdministrator
             ? "Administrateur UCANSS" : user.isCorrespondent ? "Correspondant local" : nil
@@ -47,10 +51,14 @@ struct MenuLink: Encodable {
 
     /// The side menu of the guide: the entries depend on the roles of the person.
     static func menu(for user: CurrentUser, currentPath: String) -> [MenuLink] {
-        let entries: [(String, String)] = [
+        var entries: [(String, String)] = [
             ("Applications", Paths.home),
             ("Mes informations", Paths.myInformation),
+            ("Mes notifications", Paths.notifications),
         ]
+        if user.decidesRequests {
+            entries.append(("Demandes à traiter", Paths.requestsToDecide))
+        }
         return entries.map { MenuLink(label: $0.0, url: $0.1, isCurrent: $0.1 == currentPath) }
     }
 }
@@ -90,4 +98,31 @@ public struct FormErrors: Encodable, Sendable {
 enum FieldLimits {
     static let name = 100
     static let reason = 2000
+}
+
+/// Page numbers of a long list, with ready-made links; pages are 1-based.
+struct Pagination: Encodable {
+    let page: Int
+    let pageCount: Int
+    let total: Int
+    let previousURL: String?
+    let nextURL: String?
+
+    /// The page asked in `?page=`, bounded; `perPage` rows a page.
+    static func page(from request: Request) -> Int {
+        max(1, min(request.query[Int.self, at: "page"] ?? 1, 1_000_000))
+    }
+
+    init(page: Int, perPage: Int, total: Int, baseURL: String, anchor: String = "") {
+        self.total = total
+        pageCount = max(1, (total + perPage - 1) / perPage)
+        self.page = min(page, pageCount)
+        offset = (self.page - 1) * perPage
+        let separator = baseURL.contains("?") ? "&" : "?"
+        previousURL = self.page > 1 ? "\(baseURL)\(separator)page=\(self.page - 1)\(anchor)" : nil
+        nextURL = self.page < pageCount ? "\(baseURL)\(separator)page=\(self.page + 1)\(anchor)" : nil
+    }
+
+    /// The rows of this page: `offset ..< offset + perPage`.
+    let offset: Int
 }

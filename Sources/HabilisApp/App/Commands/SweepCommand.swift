@@ -1,0 +1,39 @@
+import Foundation
+import Vapor
+
+/// `habilis sweep [--as-of <ISO-8601 instant>]`: accepts the due requests and sends reminders, then delivers the
+/// mails it produced. The server runs the same sweep on a timer; both are safe to run at once.
+struct SweepCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "as-of", help: "Act as of this instant (ISO 8601, e.g. 2026-03-12T09:00:00Z); default: now.")
+        var asOf: String?
+    }
+
+    var help: String { "Accepts the access requests whose delay has passed and reminds the validators." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let instant: Date
+        if let text = signature.asOf {
+            guard let parsed = Self.parse(text) else {
+                context.console.error("--as-of : instant ISO 8601 attendu, par exemple 2026-03-12T09:00:00Z")
+                throw CommandFailure()
+            }
+            instant = parsed
+        } else {
+            instant = app.portal.clock.now
+        }
+        let report = try await app.portal.accessRequests.sweep(asOf: instant, on: app.db, logger: app.logger)
+        let sent = try await app.portal.dispatcher.dispatchDue(on: app.db)
+        context.console.print(
+            "Balayage au \(ISO8601DateFormatter().string(from: instant)) : \(report.autoAccepted) demande(s) "
+                + "acceptée(s) automatiquement, \(report.reminded) rappel(s), \(sent) courriel(s) envoyé(s).")
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+}

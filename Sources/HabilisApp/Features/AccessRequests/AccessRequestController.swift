@@ -1,0 +1,165 @@
+import Fluent
+import Vapor
+
+/// Asking for access to an application and following the request. Signed-in agents; a request is visible to its
+/// requester only.
+struct AccessRequestController: RouteCollection {
+    static let justificationLimit = 2000
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("applications", ":code", "demande", use: confirm)
+        routes.post("applications", ":code", "demande", use: create)
+        routes.get("demandes", ":id", use: show)
+        routes.post("demandes", ":id", "annulation", use: cancel)
+    }
+
+    /// The confirmation step: who will decide, and the date of automatic acceptance, before submitting.
+    func confirm(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let code = req.parameters.get("code") ?? ""
+        switch try await req.portal.accessRequests.preview(for: user, applicationCode: code, on: req.db) {
+        case .success(let preview):
+            return try await render(req, preview: preview, justification: "", errors: FormErrors())
+        case .failure(let refusal):
+            return try redirect(req, for: refusal)
+        }
+    }
+
+    /// Sends the request, then shows to whom it was addressed.
+    func create(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let code = req.parameters.get("code") ?? ""
+        let justification = (try? req.content.get(String.self, at: "justification")) ?? ""
+        if let problem = TextInput.problem(
+            justification, label: "la justification", maximum: Self.justificationLimit, required: false,
+            multiline: true)
+        {
+            var errors = FormErrors()
+            errors.add("justification", problem)
+            switch try await req.portal.accessRequests.preview(for: user, applicationCode: code, on: req.db) {
+            case .success(let preview):
+                return try await render(req, preview: preview, justification: justification, errors: errors)
+            case .failure(let refusal):
+                return try redirect(req, for: refusal)
+            }
+        }
+        let outcome = try await req.portal.accessRequests.requestAccess(
+            for: user, applicationCode: code, justification: TextInput.stored(justification), ip: req.clientIP,
+            on: req.db)
+        switch outcome {
+        case .success(let request):
+            return req.redirect(to: Paths.accessRequest(request.id!) + "?envoyee=1")
+        case .failure(let refusal):
+            return try redirect(req, for: refusal)
+        }
+    }
+
+    /// One request as its requester follows it.
+    func show(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let request = try await AccessRequest.query(on: req.db).filter(\.$id == id)
+                .filter(\.$agent.$id == user.id).with(\.$application).with(\.$decidedBy).with(\.$organisation).first()
+        else { throw Abort(.notFound) }
+        let deciders = try await req.portal.routing.deciders(of: request, on: req.db)
+        let decision = Routing.Decision(
+            deciders: request.routedTo, people: deciders, organisationName: request.organisation.name)
+        let page = AccessRequestPage(
+            frame: PageFrame(req, title: "Demande d’accès à \(request.application.name)"), request: request,
+            justSent: req.query[String.self, at: "envoyee"] == "1", decidersDescription: decision.description)
+        return try await req.view.render("AccessRequests/show", page)
+    }
+
+    /// Cancels one's own pending request.
+    func cancel(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw Abort(.notFound) }
+        _ = try await req.portal.accessRequests.cancel(id, by: user, ip: req.clientIP, on: req.db)
+        return req.redirect(to: Paths.accessRequest(id))
+    }
+
+    private func render(_ req: Request, preview: AccessRequestService.Preview, justification: String, errors: FormErrors)
+        async throws -> Response
+    {
+        let page = AccessRequestConfirmPage(
+            frame: PageFrame(
+                req, title: errorPrefix(errors) + "Demander l’accès à l’application \(preview.application.name)"),
+            applicationName: preview.application.name, summary: preview.application.summary,
+            action: Paths.requestAccess(preview.application.code), decidersDescription: preview.routing.description,
+            autoAcceptOn: ParisCalendar.longDate(preview.dueAt), justification: justification,
+            justificationLimit: Self.justificationLimit, errors: errors, cancelURL: Paths.home)
+        return try await req.view.render("AccessRequests/confirm", page).encodeResponse(status: status(errors), for: req)
+    }
+
+    private func redirect(_ req: Request, for refusal: AccessRequestService.Refusal) throws -> Response {
+        switch refusal {
+        case .unavailable: throw Abort(.notFound)
+        case .alreadyHeld: return req.redirect(to: Paths.home)
+        case .alreadyPending(let id): return req.redirect(to: Paths.accessRequest(id))
+        }
+    }
+}
+
+/// The confirmation step of a request.
+struct AccessRequestConfirmPage: Encodable {
+    let frame: PageFrame
+    let applicationName: String
+    let summary: String
+    let action: String
+    let decidersDescription: String
+    let autoAcceptOn: String
+    let justification: String
+    let justificationLimit: Int
+    let errors: FormErrors
+    let cancelURL: String
+}
+
+/// One request followed by its requester.
+struct AccessRequestPage: Encodable {
+    let frame: PageFrame
+    let justSent: Bool
+    let applicationName: String
+    let createdOn: String
+    let statusLabel: String
+    let isPending: Bool
+    let decidersDescription: String
+    let autoAcceptOn: String
+    let justification: String?
+    let decidedBy: String?
+    let decidedOn: String?
+    let refusalReason: String?
+    let cancelURL: String
+    let catalogueURL: String
+    let historyURL: String
+
+    init(frame: PageFrame, request: AccessRequest, justSent: Bool, decidersDescription: String) {
+        self.frame = frame
+        self.justSent = justSent
+        applicationName = request.application.name
+        createdOn = ParisCalendar.longDate(request.createdAt)
+        statusLabel = request.status.label
+        isPending = request.status == .pending
+        self.decidersDescription = decidersDescription
+        autoAcceptOn = ParisCalendar.longDate(request.dueAt)
+        justification = request.justification
+        decidedBy = request.decidedBy?.fullName
+        decidedOn = request.decidedAt.map(ParisCalendar.longDate)
+        refusalReason = request.refusalReason
+        cancelURL = Paths.cancelAccessRequest(request.id!)
+        catalogueURL = Paths.home
+        historyURL = Paths.myRights
+    }
+}
+
+extension AccessRequest.Status {
+    /// The status in French, as the history shows it.
+    var label: String {
+        switch self {
+        case .pending: "en attente"
+        case .accepted: "acceptée"
+        case .refused: "refusée"
+        case .autoAccepted: "acceptée automatiquement"
+        case .cancelled: "annulée"
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// The e-mails of access requests, in French.
+extension MailTemplates {
+    func accessRequestToDecide(
+        to decider: Agent, requester: Agent, organisation: String, application: String, dueAt: Date
+    ) -> MailMessage {
+        compose(
+            to: decider.email, subject: "Demande d’habilitation à traiter : \(application)",
+            greeting: "Bonjour \(decider.fullName),",
+            paragraphs: [
+                "\(requester.fullName) (\(organisation)) demande l’accès à l’application \(application).",
+                "Sauf refus formel de votre part, cette demande sera acceptée automatiquement le "
+                    + "\(ParisCalendar.longDate(dueAt)).",
+                "Pour l’accepter ou la refuser, rendez-vous dans « Demandes à traiter » :",
+            ],
+            link: baseURL + Paths.requestsToDecide,
+            closing: "Vous recevez ce message parce que vous validez les demandes d’habilitation de cet organisme.")
+    }
+
+    func accessRequestReminder(to decider: Agent, requester: Agent, application: String, dueAt: Date) -> MailMessage {
+        compose(
+            to: decider.email, subject: "Rappel : demande d’habilitation à traiter avant le \(ParisCalendar.longDate(dueAt))",
+            greeting: "Bonjour \(decider.fullName),",
+            paragraphs: [
+                "La demande d’accès de \(requester.fullName) à l’application \(application) attend toujours une "
+                    + "décision.",
+                "Sans refus de votre part, elle sera acceptée automatiquement le \(ParisCalendar.longDate(dueAt)).",
+            ],
+            link: baseURL + Paths.requestsToDecide,
+            closing: "Vous recevez ce message parce que vous validez les demandes d’habilitation de cet organisme.")
+    }
+
+    func accessRequestOutcome(
+        to agent: Agent, application: String, status: AccessRequest.Status, decidedBy: String?, reason: String?
+    ) -> MailMessage {
+        let (subject, sentence): (String, String) =
+            switch status {
+            case .accepted:
+                (
+                    "Votre demande d’accès à \(application) est acceptée",
+                    "Votre demande d’accès à l’application \(application) a été acceptée"
+                        + (decidedBy.map { " par \($0)" } ?? "") + "."
+                )
+            case .autoAccepted:
+                (
+                    "Votre demande d’accès à \(application) est acceptée",
+                    "Votre demande d’accès à l’application \(application) a été acceptée automatiquement, "
+                        + "faute de refus dans le délai prévu."
+                )
+            default:
+                (
+                    "Votre demande d’accès à \(application) est refusée",
+                    "Votre demande d’accès à l’application \(application) a été refusée"
+                        + (decidedBy.map { " par \($0)" } ?? "") + "."
+                )
+            }
+        var paragraphs = [sentence]
+        if let reason { paragraphs.append("Motif : \(reason)") }
+        paragraphs.append(
+            status == .refused
+                ? "Pour toute question, contactez votre correspondant local (rubrique « Mes contacts »)."
+                : "Vous pouvez accéder à l’application depuis l’espace Organismes :")
+        return compose(
+            to: agent.email, subject: subject, greeting: "Bonjour \(agent.fullName),", paragraphs: paragraphs,
+            link: baseURL + (status == .refused ? Paths.myRights : Paths.home),
+            closing: "Retrouvez l’historique de vos demandes dans « Mes informations ».")
+    }
+
+    func autoAcceptedToDecider(to decider: Agent, requester: Agent, application: String) -> MailMessage {
+        compose(
+            to: decider.email, subject: "Demande acceptée automatiquement : \(application)",
+            greeting: "Bonjour \(decider.fullName),",
+            paragraphs: [
+                "Faute de décision dans le délai prévu, la demande d’accès de \(requester.fullName) à l’application "
+                    + "\(application) a été acceptée automatiquement.",
+                "Si cet accès n’est pas justifié, vous pouvez retirer l’habilitation depuis l’espace Organismes.",
+            ],
+            link: baseURL + Paths.requestsToDecide,
+            closing: "Vous recevez ce message parce que vous validez les demandes d’habilitation de cet organisme.")
+    }
+
+    func grantRevoked(to agent: Agent, application: String, by revoker: String, reason: String) -> MailMessage {
+        compose(
+            to: agent.email, subject: "Votre habilitation à \(application) a été retirée",
+            greeting: "Bonjour \(agent.fullName),",
+            paragraphs: [
+                "Votre habilitation à l’application \(application) a été retirée par \(revoker).",
+                "Motif : \(reason)",
+            ],
+            link: baseURL + Paths.myRights,
+            closing: "Pour toute question, contactez votre correspondant local (rubrique « Mes contacts »).")
+    }
+}

@@ -1,0 +1,295 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Asking for access to an application, cancelling, deciding, revoking, and the automatic acceptance sweep.
+/// Every method is one user action in one transaction: state change, right, notifications and audit together.
+public struct AccessRequestService: Sendable {
+    let clock: any Clock
+    let audit: AuditLog
+    let routing: Routing
+    let authorization: Authorization
+    let notifier: Notifier
+    let mails: MailTemplates
+    let autoAcceptDays: Int
+    let reminderDays: Int
+
+    /// Why a request cannot be made.
+    public enum Refusal: Error, Equatable {
+        case unavailable
+        case alreadyHeld
+        case alreadyPending(UUID)
+    }
+
+    /// What the agent is told before submitting: who will decide and when the request will be accepted anyway.
+    public struct Preview: Sendable {
+        public let application: BusinessApplication
+        public let routing: Routing.Decision
+        public let dueAt: Date
+    }
+
+    /// The confirmation step of a request.
+    public func preview(for user: CurrentUser, applicationCode: String, on database: any Database) async throws
+        -> Result<Preview, Refusal>
+    {
+        guard let application = try await activeApplication(code: applicationCode, on: database) else {
+            return .failure(.unavailable)
+        }
+        if let refusal = try await refusal(for: user.id, application: application, on: database) {
+            return .failure(refusal)
+        }
+        let decision = try await routing.route(
+            organisationID: user.agent.$organisation.id, application: application, on: database)
+        return .success(
+            Preview(
+                application: application, routing: decision,
+                dueAt: ParisCalendar.adding(days: autoAcceptDays, to: clock.now)))
+    }
+
+    /// Creates the request, routes it and notifies its deciders at once. A second submission (double click,
+    /// refresh) finds the pending request and returns it: one request, never two.
+    public func requestAccess(
+        for user: CurrentUser, applicationCode: String, justification: String?, ip: String?,
+        on database: any Database
+    ) async throws -> Result<AccessRequest, Refusal> {
+        guard let application = try await activeApplication(code: applicationCode, on: database) else {
+            return .failure(.unavailable)
+        }
+        do {
+            return try await database.transaction { transaction in
+                if let refusal = try await refusal(for: user.id, application: application, on: transaction) {
+                    return .failure(refusal)
+                }
+                let organisationID = user.agent.$organisation.id
+                let decision = try await routing.route(
+                    organisationID: organisationID, application: application, on: transaction)
+                let now = clock.now
+                let request = AccessRequest(
+                    agentID: user.id, applicationID: application.id!, organisationID: organisationID,
+                    justification: justification, routedTo: decision.deciders, createdAt: now,
+                    dueAt: ParisCalendar.adding(days: autoAcceptDays, to: now))
+                try await request.create(on: transaction)
+                for decider in decision.people where decider.id != user.id {
+                    try await notifier.notify(
+                        decider,
+                        message: "\(user.agent.fullName) demande l’accès à l’application \(application.name).",
+                        link: Paths.requestsToDecide,
+                        mail: mails.accessRequestToDecide(
+                            to: decider, requester: user.agent, organisation: decision.organisationName,
+                            application: application.name, dueAt: request.dueAt),
+                        key: "access-request:\(request.id!):created", on: transaction)
+                }
+                try await audit.record(
+                    .accessRequested, by: AuditContext(actorID: user.id, ip: ip),
+                    target: ("access_request", request.id!.uuidString), organisationID: organisationID,
+                    details: ["application": application.code, "routed_to": decision.deciders.rawValue],
+                    on: transaction)
+                return .success(request)
+            }
+        } catch {
+            // The unique index on pending requests caught a concurrent double submission.
+            if (error as? any DatabaseError)?.isConstraintFailure == true,
+                let pending = try await pendingRequest(of: user.id, applicationID: application.id!, on: database)
+            {
+                return .failure(.alreadyPending(pending.id!))
+            }
+            throw error
+        }
+    }
+
+    /// Cancels the agent's own pending request; false when it was no longer pending.
+    public func cancel(_ requestID: UUID, by user: CurrentUser, ip: String?, on database: any Database) async throws
+        -> Bool
+    {
+        guard let request = try await AccessRequest.find(requestID, on: database), request.$agent.id == user.id
+        else { throw Abort(.notFound) }
+        return try await database.transaction { transaction in
+            let now = clock.now
+            let claimed = try await (transaction as! any SQLDatabase).update(AccessRequest.schema)
+                .set("status", to: AccessRequest.Status.cancelled.rawValue)
+                .set("decided_at", to: now)
+                .set("decided_by_id", to: user.id)
+                .where("id", .equal, requestID)
+                .where("status", .equal, AccessRequest.Status.pending.rawValue)
+                .returning("id")
+                .all()
+            guard !claimed.isEmpty else { return false }
+            try await audit.record(
+                .accessRequestCancelled, by: AuditContext(actorID: user.id, ip: ip),
+                target: ("access_request", requestID.uuidString), organisationID: request.$organisation.id,
+                on: transaction)
+            return true
+        }
+    }
+
+    /// The outcome of one decision.
+    public enum DecisionOutcome: Sendable, Equatable {
+        case decided
+        case alreadyDecided
+        case forbidden
+        case notFound
+    }
+
+    /// Accepts, or refuses with a reason, one request the user may decide. The right, the notification of the
+    /// agent and the audit event are written with the decision; a request decided meanwhile (by someone else or
+    /// by the sweep) is left as it is.
+    public func decide(
+        _ requestID: UUID, accept: Bool, reason: String?, by user: CurrentUser, ip: String?,
+        on database: any Database
+    ) async throws -> DecisionOutcome {
+        guard let request = try await AccessRequest.find(requestID, on: database) else { return .notFound }
+        guard try await authorization.canDecide(user, request, on: database) else {
+            try await audit.record(
+                .accessDenied, outcome: "refused", by: AuditContext(actorID: user.id, ip: ip),
+                target: ("access_request", requestID.uuidString), details: ["action": "decide"], on: database)
+            return .forbidden
+        }
+        let status: AccessRequest.Status = accept ? .accepted : .refused
+        return try await database.transaction { transaction in
+            guard
+                try await close(
+                    requestID, as: status, at: clock.now, by: user.id, reason: accept ? nil : reason,
+                    dueBefore: nil, on: transaction)
+            else { return .alreadyDecided }
+            let agent = try await request.$agent.get(on: transaction)
+            let application = try await request.$application.get(on: transaction)
+            if accept {
+                try await grant(request, by: user.id, on: transaction)
+            }
+            try await notifier.notify(
+                agent,
+                message: accept
+                    ? "Votre demande d’accès à \(application.name) a été acceptée."
+                    : "Votre demande d’accès à \(application.name) a été refusée. Motif : \(reason ?? "")",
+                link: accept ? Paths.home : Paths.myRights,
+                mail: mails.accessRequestOutcome(
+                    to: agent, application: application.name, status: status, decidedBy: user.agent.fullName,
+                    reason: accept ? nil : reason),
+                key: "access-request:\(requestID):decision", on: transaction)
+            try await audit.record(
+                accept ? .accessRequestAccepted : .accessRequestRefused, by: AuditContext(actorID: user.id, ip: ip),
+                target: ("access_request", requestID.uuidString), organisationID: request.$organisation.id,
+                details: accept ? ["application": application.code] : ["application": application.code, "reason": reason ?? ""],
+                on: transaction)
+            return .decided
+        }
+    }
+
+    /// The outcome of a revocation.
+    public enum RevocationOutcome: Sendable, Equatable {
+        case revoked
+        case alreadyRevoked
+        case forbidden
+        case notFound
+    }
+
+    /// Withdraws a right with a reason; the agent is told; the right stays in the history.
+    public func revoke(_ grantID: UUID, reason: String, by user: CurrentUser, ip: String?, on database: any Database)
+        async throws -> RevocationOutcome
+    {
+        guard let grant = try await Grant.query(on: database).filter(\.$id == grantID).with(\.$agent)
+            .with(\.$application).first()
+        else { return .notFound }
+        guard
+            try await authorization.canManageRights(
+                user, of: grant.agent, applicationID: grant.$application.id, on: database)
+        else {
+            try await audit.record(
+                .accessDenied, outcome: "refused", by: AuditContext(actorID: user.id, ip: ip),
+                target: ("grant", grantID.uuidString), details: ["action": "revoke"], on: database)
+            return .forbidden
+        }
+        return try await database.transaction { transaction in
+            let claimed = try await (transaction as! any SQLDatabase).update(Grant.schema)
+                .set("revoked_at", to: clock.now)
+                .set("revoked_by_id", to: user.id)
+                .set("revocation_reason", to: reason)
+                .where("id", .equal, grantID)
+                .where("revoked_at", .is, SQLLiteral.null)
+                .returning("id")
+                .all()
+            guard !claimed.isEmpty else { return .alreadyRevoked }
+            try await notifier.notify(
+                grant.agent,
+                message: "Votre habilitation à \(grant.application.name) a été retirée. Motif : \(reason)",
+                link: Paths.myRights,
+                mail: mails.grantRevoked(
+                    to: grant.agent, application: grant.application.name, by: user.agent.fullName, reason: reason),
+                key: "grant:\(grantID):revoked", on: transaction)
+            try await audit.record(
+                .grantRevoked, by: AuditContext(actorID: user.id, ip: ip), target: ("grant", grantID.uuidString),
+                organisationID: grant.agent.$organisation.id,
+                details: ["application": grant.application.code, "agent": grant.agent.email, "reason": reason],
+                on: transaction)
+            return .revoked
+        }
+    }
+
+    // MARK: - Shared steps
+
+    /// Moves a pending request to a final state; false when it was not pending any more (someone else won).
+    func close(
+        _ requestID: UUID, as status: AccessRequest.Status, at instant: Date, by deciderID: UUID?, reason: String?,
+        dueBefore: Date?, on database: any Database
+    ) async throws -> Bool {
+        var update = (database as! any SQLDatabase).update(AccessRequest.schema)
+            .set("status", to: status.rawValue)
+            .set("decided_at", to: instant)
+            .set("decided_by_id", to: deciderID)
+            .set("refusal_reason", to: reason)
+            .where("id", .equal, requestID)
+            .where("status", .equal, AccessRequest.Status.pending.rawValue)
+        if let dueBefore {
+            update = update.where("due_at", .lessThanOrEqual, dueBefore)
+        }
+        return try await !update.returning("id").all().isEmpty
+    }
+
+    /// Creates the right of an accepted request, unless the agent already holds it (granted directly meanwhile).
+    func grant(_ request: AccessRequest, by deciderID: UUID?, on database: any Database) async throws {
+        let held = try await Grant.query(on: database)
+            .filter(\.$agent.$id == request.$agent.id)
+            .filter(\.$application.$id == request.$application.id)
+            .filter(\.$revokedAt == nil)
+            .count()
+        guard held == 0 else { return }
+        try await Grant(
+            agentID: request.$agent.id, applicationID: request.$application.id, grantedAt: clock.now,
+            grantedByID: deciderID, accessRequestID: request.id
+        ).create(on: database)
+    }
+
+    func activeApplication(code: String, on database: any Database) async throws -> BusinessApplication? {
+        guard code.count <= 100 else { return nil }
+        return try await BusinessApplication.query(on: database)
+            .filter(\.$code == code)
+            .filter(\.$isActive == true)
+            .first()
+    }
+
+    func pendingRequest(of agentID: UUID, applicationID: UUID, on database: any Database) async throws
+        -> AccessRequest?
+    {
+        try await AccessRequest.query(on: database)
+            .filter(\.$agent.$id == agentID)
+            .filter(\.$application.$id == applicationID)
+            .filter(\.$status == .pending)
+            .first()
+    }
+
+    private func refusal(for agentID: UUID, application: BusinessApplication, on database: any Database)
+        async throws -> Refusal?
+    {
+        let held = try await Grant.query(on: database)
+            .filter(\.$agent.$id == agentID)
+            .filter(\.$application.$id == application.id!)
+            .filter(\.$revokedAt == nil)
+            .count()
+        if held > 0 { return .alreadyHeld }
+        if let pending = try await pendingRequest(of: agentID, applicationID: application.id!, on: database) {
+            return .alreadyPending(pending.id!)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,270 @@
+import Fluent
+import Vapor
+
+/// "Demandes à traiter": the requests a correspondent or an administrator may decide, soonest automatic acceptance
+/// first; decisions one by one or several at once; an agent's rights, with revocation. Deciders only.
+struct RequestsToDecideController: RouteCollection {
+    static let perPage = 50
+    static let reasonLimit = 2000
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("demandes-a-traiter", use: index)
+        routes.post("demandes-a-traiter", "decision", use: decideSelection)
+        routes.get("demandes-a-traiter", ":id", use: show)
+        routes.post("demandes-a-traiter", ":id", "decision", use: decideOne)
+        routes.get("agents", ":id", use: agentRights)
+        routes.post("habilitations", ":id", "retrait", use: revoke)
+    }
+
+    /// The queue.
+    func index(req: Request) async throws -> Response {
+        let user = try requireDecider(req)
+        return try await renderQueue(req, user: user, form: DecisionForm(), errors: FormErrors())
+    }
+
+    /// A decision on the selected requests.
+    func decideSelection(req: Request) async throws -> Response {
+        let user = try requireDecider(req)
+        let form = DecisionForm.decode(req)
+        var errors = form.validate(reasonLimit: Self.reasonLimit)
+        let ids = (form.ids ?? []).compactMap(UUID.init(uuidString:))
+        if ids.isEmpty { errors.add("selection", "Sélectionnez au moins une demande.") }
+        guard errors.isEmpty, let accept = form.accepts else {
+            return try await renderQueue(req, user: user, form: form, errors: errors)
+        }
+        var tally = DecisionTally()
+        for id in ids.prefix(Self.perPage) {
+            tally.count(
+                try await req.portal.accessRequests.decide(
+                    id, accept: accept, reason: TextInput.stored(form.motif), by: user, ip: req.clientIP, on: req.db),
+                accepted: accept)
+        }
+        return req.redirect(to: Paths.requestsToDecide + "?" + tally.query)
+    }
+
+    /// One request in full, with its two decisions.
+    func show(req: Request) async throws -> Response {
+        let user = try requireDecider(req)
+        let request = try await decidableRequest(req, user: user)
+        return try await renderDetail(req, request: request, form: DecisionForm(), errors: FormErrors())
+    }
+
+    /// The decision on one request.
+    func decideOne(req: Request) async throws -> Response {
+        let user = try requireDecider(req)
+        let request = try await decidableRequest(req, user: user)
+        let form = DecisionForm.decode(req)
+        let errors = form.validate(reasonLimit: Self.reasonLimit)
+        guard errors.isEmpty, let accept = form.accepts else {
+            return try await renderDetail(req, request: request, form: form, errors: errors)
+        }
+        var tally = DecisionTally()
+        tally.count(
+            try await req.portal.accessRequests.decide(
+                request.id!, accept: accept, reason: TextInput.stored(form.motif), by: user, ip: req.clientIP,
+                on: req.db),
+            accepted: accept)
+        return req.redirect(to: Paths.requestsToDecide + "?" + tally.query)
+    }
+
+    /// An agent's rights and requests, for a correspondent of the agent's organisme or an administrator.
+    func agentRights(req: Request) async throws -> Response {
+        let user = try requireDecider(req)
+        let agent = try await manageableAgent(req, user: user, id: req.parameters.get("id"))
+        return try await renderAgent(req, agent: agent, errors: FormErrors(), failedGrant: nil, reason: "")
+    }
+
+    /// Withdraws one right with a reason.
+    func revoke(req: Request) async throws -> Response {
+        let user = try requireDecider(req)
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let grant = try await Grant.find(id, on: req.db)
+        else { throw Abort(.notFound) }
+        let agent = try await manageableAgent(req, user: user, id: grant.$agent.id.uuidString)
+        let reason = (try? req.content.get(String.self, at: "motif")) ?? ""
+        if let problem = TextInput.problem(
+            reason, label: "le motif du retrait", maximum: Self.reasonLimit, required: true, multiline: true)
+        {
+            var errors = FormErrors()
+            errors.add("motif-\(id.uuidString.lowercased())", problem)
+            return try await renderAgent(req, agent: agent, errors: errors, failedGrant: id, reason: reason)
+        }
+        let outcome = try await req.portal.accessRequests.revoke(
+            id, reason: TextInput.stored(reason)!, by: user, ip: req.clientIP, on: req.db)
+        guard outcome != .forbidden, outcome != .notFound else { throw Abort(.notFound) }
+        return req.redirect(to: Paths.agentRights(agent.id!) + "?retrait=\(outcome == .revoked ? "fait" : "deja")")
+    }
+
+    // MARK: - Rendering
+
+    private func renderQueue(_ req: Request, user: CurrentUser, form: DecisionForm, errors: FormErrors) async throws
+        -> Response
+    {
+        let authorization = req.portal.authorization
+        let designations = try await authorization.designations(of: user.id, on: req.db)
+        let queue = authorization.scopeQueue(
+            AccessRequest.query(on: req.db).filter(\.$status == .pending), for: user, designations: designations)
+        let pagination = Pagination(
+            page: Pagination.page(from: req), perPage: Self.perPage, total: try await queue.count(),
+            baseURL: Paths.requestsToDecide)
+        let requests = try await queue.copy()
+            .sort(\.$dueAt).sort(\.$createdAt)
+            .range(pagination.offset..<(pagination.offset + Self.perPage))
+            .with(\.$agent).with(\.$application).with(\.$organisation)
+            .all()
+        let now = req.portal.clock.now
+        let selected = Set(form.ids ?? [])
+        let page = RequestsToDecidePage(
+            frame: PageFrame(req, title: errorPrefix(errors) + "Demandes à traiter", notice: DecisionTally.notice(req)),
+            rows: requests.map { RequestsToDecidePage.Row($0, now: now, selected: selected) },
+            pagination: pagination, action: Paths.decideRequests, reason: form.motif ?? "",
+            reasonLimit: Self.reasonLimit, errors: errors)
+        return try await req.view.render("Correspondent/queue", page).encodeResponse(status: status(errors), for: req)
+    }
+
+    private func renderDetail(_ req: Request, request: AccessRequest, form: DecisionForm, errors: FormErrors)
+        async throws -> Response
+    {
+        let page = RequestToDecidePage(
+            frame: PageFrame(req, title: errorPrefix(errors) + "Demande de \(request.agent.fullName)"),
+            row: RequestsToDecidePage.Row(request, now: req.portal.clock.now, selected: []),
+            action: Paths.decideRequest(request.id!), agentURL: Paths.agentRights(request.$agent.id),
+            queueURL: Paths.requestsToDecide, reason: form.motif ?? "", reasonLimit: Self.reasonLimit, errors: errors)
+        return try await req.view.render("Correspondent/show", page).encodeResponse(status: status(errors), for: req)
+    }
+
+    private func renderAgent(_ req: Request, agent: Agent, errors: FormErrors, failedGrant: UUID?, reason: String)
+        async throws -> Response
+    {
+        let grants = try await Grant.query(on: req.db)
+            .filter(\.$agent.$id == agent.id!)
+            .with(\.$application).with(\.$grantedBy).with(\.$accessRequest).with(\.$revokedBy)
+            .sort(\.$grantedAt, .descending)
+            .all()
+        let requests = try await AccessRequest.query(on: req.db)
+            .filter(\.$agent.$id == agent.id!)
+            .with(\.$application).with(\.$decidedBy)
+            .sort(\.$createdAt, .descending)
+            .limit(50)
+            .all()
+        let organisation = try await agent.$organisation.get(on: req.db)
+        let notice: String? =
+            switch req.query[String.self, at: "retrait"] {
+            case "fait": "L’habilitation a été retirée ; l’agent en est informé."
+            case "deja": "Cette habilitation avait déjà été retirée."
+            default: nil
+            }
+        let page = AgentRightsPage(
+            frame: PageFrame(req, title: errorPrefix(errors) + "Habilitations de \(agent.fullName)", notice: notice),
+            agentName: agent.fullName, email: agent.email, organisationName: organisation.name,
+            grants: grants.map { grant in
+                AgentRightsPage.GrantRow(
+                    grant, failed: grant.id == failedGrant, reason: grant.id == failedGrant ? reason : "",
+                    errors: errors)
+            },
+            history: requests.map(MyRightsPage.HistoryRow.init), errors: errors)
+        return try await req.view.render("Correspondent/agent", page).encodeResponse(status: status(errors), for: req)
+    }
+
+    // MARK: - Guards
+
+    private func requireDecider(_ req: Request) throws -> CurrentUser {
+        let user = try req.requireUser()
+        guard user.decidesRequests else { throw Abort(.forbidden) }
+        return user
+    }
+
+    /// The request named in the URL if the user may decide it; 404 otherwise, so that nothing leaks.
+    private func decidableRequest(_ req: Request, user: CurrentUser) async throws -> AccessRequest {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let request = try await AccessRequest.query(on: req.db).filter(\.$id == id)
+                .with(\.$agent).with(\.$application).with(\.$organisation).first(),
+            try await req.portal.authorization.canDecide(user, request, on: req.db)
+        else { throw Abort(.notFound) }
+        return request
+    }
+
+    private func manageableAgent(_ req: Request, user: CurrentUser, id: String?) async throws -> Agent {
+        guard let id = id.flatMap(UUID.init(uuidString:)), let agent = try await Agent.find(id, on: req.db),
+            try await req.portal.authorization.canManageRights(user, of: agent, applicationID: nil, on: req.db)
+        else { throw Abort(.notFound) }
+        return agent
+    }
+}
+
+/// The decision form: selected requests, "accepter" or "refuser", and the reason of a refusal.
+struct DecisionForm: Content {
+    var ids: [String]?
+    var decision: String?
+    var motif: String?
+
+    static func decode(_ request: Request) -> Self {
+        (try? request.content.decode(Self.self)) ?? Self()
+    }
+
+    /// true to accept, false to refuse, nil when the button was not one of the two.
+    var accepts: Bool? {
+        switch decision {
+        case "accepter": true
+        case "refuser": false
+        default: nil
+        }
+    }
+
+    func validate(reasonLimit: Int) -> FormErrors {
+        var errors = FormErrors()
+        if accepts == nil {
+            errors.add("decision", "Choisissez d’accepter ou de refuser.")
+        }
+        if accepts == false {
+            if let problem = TextInput.problem(
+                motif ?? "", label: "le motif du refus", maximum: reasonLimit, required: true, multiline: true)
+            {
+                errors.add("motif", problem)
+            }
+        } else if let problem = TextInput.problem(
+            motif ?? "", label: "le motif", maximum: reasonLimit, required: false, multiline: true)
+        {
+            errors.add("motif", problem)
+        }
+        return errors
+    }
+}
+
+/// Counts the outcomes of a batch of decisions, carried to the queue in the redirect.
+struct DecisionTally {
+    var accepted = 0
+    var refused = 0
+    var alreadyDecided = 0
+    var refusedAccess = 0
+
+    mutating func count(_ outcome: AccessRequestService.DecisionOutcome, accepted accept: Bool) {
+        switch outcome {
+        case .decided: if accept { accepted += 1 } else { refused += 1 }
+        case .alreadyDecided: alreadyDecided += 1
+        case .forbidden, .notFound: refusedAccess += 1
+        }
+    }
+
+    var query: String { "acceptees=\(accepted)&refusees=\(refused)&deja=\(alreadyDecided)&exclues=\(refusedAccess)" }
+
+    /// The sentence shown after a decision, rebuilt from the numbers in the URL.
+    static func notice(_ req: Request) -> String? {
+        func number(_ key: String) -> Int { max(0, min(req.query[Int.self, at: key] ?? 0, 10_000)) }
+        var parts: [String] = []
+        let accepted = number("acceptees")
+        let refused = number("refusees")
+        let already = number("deja")
+        let excluded = number("exclues")
+        if accepted > 0 { parts.append(accepted == 1 ? "1 demande acceptée" : "\(accepted) demandes acceptées") }
+        if refused > 0 { parts.append(refused == 1 ? "1 demande refusée" : "\(refused) demandes refusées") }
+        if already > 0 {
+            parts.append(
+                already == 1
+                    ? "1 demande avait déjà été traitée entre-temps, elle n’a pas été modifiée"
+                    : "\(already) demandes avaient déjà été traitées entre-temps, elles n’ont pas été modifiées")
+        }
+        if excluded > 0 { parts.append("\(excluded) demande(s) hors de votre périmètre ignorée(s)") }
+        return parts.isEmpty ? nil : parts.joined(separator: " ; ") + "."
+    }
+}

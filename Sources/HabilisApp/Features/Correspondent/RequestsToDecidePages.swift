@@ -1,0 +1,99 @@
+import Foundation
+
+/// "Demandes à traiter".
+struct RequestsToDecidePage: Encodable {
+    /// One pending request.
+    struct Row: Encodable {
+        let id: String
+        let agentName: String
+        let organisationName: String
+        let applicationName: String
+        let createdOn: String
+        let autoAcceptOn: String
+        let daysLeftLabel: String
+        let isOverdue: Bool
+        let justification: String?
+        let url: String
+        let agentURL: String
+        let isSelected: Bool
+
+        init(_ request: AccessRequest, now: Date, selected: Set<String>) {
+            id = request.id!.uuidString.lowercased()
+            agentName = request.agent.fullName
+            organisationName = request.organisation.name
+            applicationName = request.application.name
+            createdOn = ParisCalendar.shortDate(request.createdAt)
+            autoAcceptOn = ParisCalendar.shortDate(request.dueAt)
+            let days = ParisCalendar.daysBetween(now, request.dueAt)
+            isOverdue = request.dueAt <= now
+            daysLeftLabel =
+                isOverdue
+                ? "acceptation automatique imminente"
+                : days <= 0 ? "aujourd’hui" : days == 1 ? "1 jour restant" : "\(days) jours restants"
+            justification = request.justification
+            url = Paths.requestToDecide(request.id!)
+            agentURL = Paths.agentRights(request.$agent.id)
+            isSelected = selected.contains(id) || selected.contains(request.id!.uuidString)
+        }
+    }
+
+    let frame: PageFrame
+    let rows: [Row]
+    let pagination: Pagination
+    let action: String
+    let reason: String
+    let reasonLimit: Int
+    let errors: FormErrors
+}
+
+/// One request to decide.
+struct RequestToDecidePage: Encodable {
+    let frame: PageFrame
+    let row: RequestsToDecidePage.Row
+    let action: String
+    let agentURL: String
+    let queueURL: String
+    let reason: String
+    let reasonLimit: Int
+    let errors: FormErrors
+}
+
+/// An agent's rights and requests, for those who manage them.
+struct AgentRightsPage: Encodable {
+    /// One right, current or withdrawn.
+    struct GrantRow: Encodable {
+        let id: String
+        let applicationName: String
+        let grantedOn: String
+        let origin: String
+        let isActive: Bool
+        let revokedOn: String?
+        let revokedBy: String?
+        let revocationReason: String?
+        let revokeURL: String
+        let reason: String
+        let error: String?
+
+        init(_ grant: Grant, failed: Bool, reason: String, errors: FormErrors) {
+            id = grant.id!.uuidString.lowercased()
+            applicationName = grant.application.name
+            grantedOn = ParisCalendar.shortDate(grant.grantedAt)
+            origin = MyRightsPage.GrantRow(grant).origin
+            isActive = grant.revokedAt == nil
+            revokedOn = grant.revokedAt.map(ParisCalendar.shortDate)
+            revokedBy = grant.revokedBy?.fullName
+            revocationReason = grant.revocationReason
+            revokeURL = Paths.revokeGrant(grant.id!)
+            self.reason = reason
+            error = failed ? errors.list.first?.message : nil
+        }
+    }
+
+    let frame: PageFrame
+    let agentName: String
+    let email: String
+    let organisationName: String
+    let grants: [GrantRow]
+    let history: [MyRightsPage.HistoryRow]
+    let errors: FormErrors
+}

@@ -1,0 +1,76 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// What a signed-in person may see and decide, answered in one place for every route and form post.
+public struct Authorization: Sendable {
+    /// One organisme a correspondent covers, with the applications it is limited to (empty: all).
+    public struct Designation: Sendable {
+        public let organisationID: UUID
+        public let applicationIDs: [UUID]
+
+        func covers(organisationID: UUID, applicationID: UUID) -> Bool {
+            self.organisationID == organisationID
+                && (applicationIDs.isEmpty || applicationIDs.contains(applicationID))
+        }
+    }
+
+    /// The designations of a person as correspondent.
+    public func designations(of agentID: UUID, on database: any Database) async throws -> [Designation] {
+        try await Correspondent.query(on: database)
+            .filter(\.$agent.$id == agentID)
+            .with(\.$scopes)
+            .all()
+            .map { Designation(organisationID: $0.$organisation.id, applicationIDs: $0.scopes.map(\.$application.id)) }
+    }
+
+    /// Whether `user` may decide `request`: administrators for what is routed to them (and may step in anywhere),
+    /// correspondents for their organisme and applications; nobody on their own request.
+    public func canDecide(_ user: CurrentUser, _ request: AccessRequest, on database: any Database) async throws
+        -> Bool
+    {
+        guard request.$agent.id != user.id else { return false }
+        if user.isAdministrator { return true }
+        guard request.routedTo == .correspondents else { return false }
+        return try await designations(of: user.id, on: database).contains {
+            $0.covers(organisationID: request.$organisation.id, applicationID: request.$application.id)
+        }
+    }
+
+    /// Whether `user` may see and revoke the rights of `agent` on `applicationID`.
+    public func canManageRights(
+        _ user: CurrentUser, of agent: Agent, applicationID: UUID?, on database: any Database
+    ) async throws -> Bool {
+        if user.isAdministrator { return true }
+        let designations = try await designations(of: user.id, on: database)
+        return designations.contains { designation in
+            guard designation.organisationID == agent.$organisation.id else { return false }
+            guard let applicationID else { return true }
+            return designation.applicationIDs.isEmpty || designation.applicationIDs.contains(applicationID)
+        }
+    }
+
+    /// Limits an access-request query to what `user` may decide; `designations` come from `designations(of:)`.
+    public func scopeQueue(
+        _ query: QueryBuilder<AccessRequest>, for user: CurrentUser, designations: [Designation]
+    ) -> QueryBuilder<AccessRequest> {
+        query.filter(\.$agent.$id != user.id).group(.or) { either in
+            if user.isAdministrator {
+                either.filter(\.$routedTo == .administrators)
+            }
+            for designation in designations {
+                either.group(.and) { mine in
+                    mine.filter(\.$routedTo == .correspondents)
+                        .filter(\.$organisation.$id == designation.organisationID)
+                    if !designation.applicationIDs.isEmpty {
+                        mine.filter(\.$application.$id ~~ designation.applicationIDs)
+                    }
+                }
+            }
+            if !user.isAdministrator && designations.isEmpty {
+                // Nobody: an always-false condition keeps the query valid.
+                either.filter(\.$id == UUID())
+            }
+        }
+    }
+}

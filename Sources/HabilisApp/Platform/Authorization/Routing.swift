@@ -1,0 +1,82 @@
+import Fluent
+import Foundation
+
+/// Who decides on a request, answered in one place: the correspondents of the requester's organisme for an
+/// application managed locally (those limited to other applications excepted), otherwise the UCANSS administrators.
+public struct Routing: Sendable {
+    /// The deciders of one request, with the people behind them.
+    public struct Decision: Sendable {
+        public let deciders: Deciders
+        public let people: [Agent]
+        public let organisationName: String
+
+        /// "aux correspondants locaux de CARSAT Rhône-Alpes (Marie Durand)" or "aux administrateurs de l’UCANSS".
+        public var description: String {
+            switch deciders {
+            case .administrators:
+                return "aux administrateurs de l’UCANSS"
+            case .correspondents:
+                let names = people.map(\.fullName).joined(separator: ", ")
+                let noun = people.count > 1 ? "aux correspondants locaux" : "au correspondant local"
+                return "\(noun) de \(organisationName) (\(names))"
+            }
+        }
+    }
+
+    /// Routes a request of an agent of `organisationID` for `application` (nil for an account request).
+    public func route(
+        organisationID: UUID, application: BusinessApplication?, on database: any Database
+    ) async throws -> Decision {
+        let organisation = try await Organisation.find(organisationID, on: database)
+        let name = organisation?.name ?? ""
+        if application?.accessMode != .central {
+            let correspondents = try await activeCorrespondents(
+                of: organisationID, for: application?.id, on: database)
+            if !correspondents.isEmpty {
+                return Decision(deciders: .correspondents, people: correspondents, organisationName: name)
+            }
+        }
+        let administrators = try await Agent.query(on: database)
+            .filter(\.$isAdministrator == true)
+            .filter(\.$status == .active)
+            .sort(\.$lastName)
+            .all()
+        return Decision(deciders: .administrators, people: administrators, organisationName: name)
+    }
+
+    /// Active correspondents of an organisme covering an application (all applications when nil).
+    public func activeCorrespondents(
+        of organisationID: UUID, for applicationID: UUID?, on database: any Database
+    ) async throws -> [Agent] {
+        let designations = try await Correspondent.query(on: database)
+            .filter(\.$organisation.$id == organisationID)
+            .with(\.$agent)
+            .with(\.$scopes)
+            .all()
+        return
+            designations
+            .filter { $0.agent.status == .active }
+            .filter { designation in
+                guard let applicationID, !designation.scopes.isEmpty else { return true }
+                return designation.scopes.contains { $0.$application.id == applicationID }
+            }
+            .map(\.agent)
+            .sorted { $0.lastName < $1.lastName }
+    }
+
+    /// The people who decide a request already routed: its correspondents, or the administrators.
+    public func deciders(of request: AccessRequest, on database: any Database) async throws -> [Agent] {
+        switch request.routedTo {
+        case .correspondents:
+            let people = try await activeCorrespondents(
+                of: request.$organisation.id, for: request.$application.id, on: database)
+            if !people.isEmpty { return people }
+            fallthrough
+        case .administrators:
+            return try await Agent.query(on: database)
+                .filter(\.$isAdministrator == true)
+                .filter(\.$status == .active)
+                .all()
+        }
+    }
+}
