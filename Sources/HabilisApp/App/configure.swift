@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Leaf
+import SQLKit
 import Vapor
 
 /// Wires the application: database, views, middleware, services, routes and commands. Shared by `main` and tests.
@@ -17,6 +18,8 @@ public func configure(
         app.databases.use(.sqlite(.memory), as: .sqlite)
     } else {
         app.databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
+        // WAL: readers never wait for the writer, and a committed transaction survives a crash of the process.
+        _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
     }
     app.migrations.add(Migrations.all)
 

@@ -43,7 +43,10 @@ final class TestBrowser: @unchecked Sendable {
     func signIn(_ email: String, password: String = demoPassword) async throws -> Page {
         try await get(Paths.signIn)
         try await post(Paths.signIn, [("email", email)])
-        return try await post(Paths.signInPassword, [("email", email), ("password", password)])
+        let response = try await post(Paths.signInPassword, [("email", email), ("password", password)])
+        // A browser follows the redirect, which gives the session's form token.
+        if response.status == .seeOther, let location = response.location { try await get(location) }
+        return response
     }
 
     func setCookie(_ name: String, _ value: String) { cookies[name] = value }
@@ -127,6 +130,7 @@ struct Page: Sendable {
         let inner = String(rest[..<end.lowerBound]).replacingOccurrences(
             of: "<[^>]+>", with: "", options: .regularExpression)
         return decodeEntities(inner).replacingOccurrences(of: "Erreur : ", with: "")
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
 

@@ -78,7 +78,9 @@ struct AccessRequestController: RouteCollection {
         return req.redirect(to: Paths.accessRequest(id))
     }
 
-    private func render(_ req: Request, preview: AccessRequestService.Preview, justification: String, errors: FormErrors)
+    private func render(
+        _ req: Request, preview: AccessRequestService.Preview, justification: String, errors: FormErrors
+    )
         async throws -> Response
     {
         let page = AccessRequestConfirmPage(
@@ -88,7 +90,8 @@ struct AccessRequestController: RouteCollection {
             action: Paths.requestAccess(preview.application.code), decidersDescription: preview.routing.description,
             autoAcceptOn: ParisCalendar.longDate(preview.dueAt), justification: justification,
             justificationLimit: Self.justificationLimit, errors: errors, cancelURL: Paths.home)
-        return try await req.view.render("AccessRequests/confirm", page).encodeResponse(status: status(errors), for: req)
+        return try await req.view.render("AccessRequests/confirm", page).encodeResponse(
+            status: status(errors), for: req)
     }
 
     private func redirect(_ req: Request, for refusal: AccessRequestService.Refusal) throws -> Response {

@@ -20,7 +20,8 @@ extension MailTemplates {
 
     func accessRequestReminder(to decider: Agent, requester: Agent, application: String, dueAt: Date) -> MailMessage {
         compose(
-            to: decider.email, subject: "Rappel : demande d’habilitation à traiter avant le \(ParisCalendar.longDate(dueAt))",
+            to: decider.email,
+            subject: "Rappel : demande d’habilitation à traiter avant le \(ParisCalendar.longDate(dueAt))",
             greeting: "Bonjour \(decider.fullName),",
             paragraphs: [
                 "La demande d’accès de \(requester.fullName) à l’application \(application) attend toujours une "

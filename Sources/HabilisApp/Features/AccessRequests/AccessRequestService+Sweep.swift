@@ -15,7 +15,9 @@ extension AccessRequestService {
     /// Accepts every request due at `instant` and reminds the deciders of those due soon. Each request is claimed
     /// with a conditional update in its own short transaction, so that several instances (or a human deciding at
     /// the same moment) never produce two outcomes, two rights or two notifications.
-    public func sweep(asOf instant: Date, batchSize: Int = 500, on database: any Database, logger: Logger) async throws
+    public func sweep(
+        asOf instant: Date, batchSize: Int = 500, on database: any Database, logger: Logger
+    ) async throws
         -> SweepReport
     {
         var report = SweepReport()

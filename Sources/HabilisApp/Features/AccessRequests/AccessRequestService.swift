@@ -30,7 +30,9 @@ public struct AccessRequestService: Sendable {
     }
 
     /// The confirmation step of a request.
-    public func preview(for user: CurrentUser, applicationCode: String, on database: any Database) async throws
+    public func preview(
+        for user: CurrentUser, applicationCode: String, on database: any Database
+    ) async throws
         -> Result<Preview, Refusal>
     {
         guard let application = try await activeApplication(code: applicationCode, on: database) else {
@@ -40,7 +42,8 @@ public struct AccessRequestService: Sendable {
             return .failure(refusal)
         }
         let decision = try await routing.route(
-            organisationID: user.agent.$organisation.id, application: application, on: database)
+            organisationID: user.agent.$organisation.id, application: application, requesterID: user.id,
+            on: database)
         return .success(
             Preview(
                 application: application, routing: decision,
@@ -63,7 +66,8 @@ public struct AccessRequestService: Sendable {
                 }
                 let organisationID = user.agent.$organisation.id
                 let decision = try await routing.route(
-                    organisationID: organisationID, application: application, on: transaction)
+                    organisationID: organisationID, application: application, requesterID: user.id,
+                    on: transaction)
                 let now = clock.now
                 let request = AccessRequest(
                     agentID: user.id, applicationID: application.id!, organisationID: organisationID,
@@ -99,7 +103,9 @@ public struct AccessRequestService: Sendable {
     }
 
     /// Cancels the agent's own pending request; false when it was no longer pending.
-    public func cancel(_ requestID: UUID, by user: CurrentUser, ip: String?, on database: any Database) async throws
+    public func cancel(
+        _ requestID: UUID, by user: CurrentUser, ip: String?, on database: any Database
+    ) async throws
         -> Bool
     {
         guard let request = try await AccessRequest.find(requestID, on: database), request.$agent.id == user.id
@@ -170,7 +176,8 @@ public struct AccessRequestService: Sendable {
             try await audit.record(
                 accept ? .accessRequestAccepted : .accessRequestRefused, by: AuditContext(actorID: user.id, ip: ip),
                 target: ("access_request", requestID.uuidString), organisationID: request.$organisation.id,
-                details: accept ? ["application": application.code] : ["application": application.code, "reason": reason ?? ""],
+                details: accept
+                    ? ["application": application.code] : ["application": application.code, "reason": reason ?? ""],
                 on: transaction)
             return .decided
         }
@@ -185,11 +192,14 @@ public struct AccessRequestService: Sendable {
     }
 
     /// Withdraws a right with a reason; the agent is told; the right stays in the history.
-    public func revoke(_ grantID: UUID, reason: String, by user: CurrentUser, ip: String?, on database: any Database)
+    public func revoke(
+        _ grantID: UUID, reason: String, by user: CurrentUser, ip: String?, on database: any Database
+    )
         async throws -> RevocationOutcome
     {
-        guard let grant = try await Grant.query(on: database).filter(\.$id == grantID).with(\.$agent)
-            .with(\.$application).first()
+        guard
+            let grant = try await Grant.query(on: database).filter(\.$id == grantID).with(\.$agent)
+                .with(\.$application).first()
         else { return .notFound }
         guard
             try await authorization.canManageRights(
@@ -268,7 +278,9 @@ public struct AccessRequestService: Sendable {
             .first()
     }
 
-    func pendingRequest(of agentID: UUID, applicationID: UUID, on database: any Database) async throws
+    func pendingRequest(
+        of agentID: UUID, applicationID: UUID, on database: any Database
+    ) async throws
         -> AccessRequest?
     {
         try await AccessRequest.query(on: database)
@@ -278,7 +290,9 @@ public struct AccessRequestService: Sendable {
             .first()
     }
 
-    private func refusal(for agentID: UUID, application: BusinessApplication, on database: any Database)
+    private func refusal(
+        for agentID: UUID, application: BusinessApplication, on database: any Database
+    )
         async throws -> Refusal?
     {
         let held = try await Grant.query(on: database)

@@ -65,7 +65,8 @@ struct CataloguePage: Encodable {
             stateLabel =
                 isHeld
                 ? "accès ouvert"
-                : pending.map { "demande en cours depuis le \(ParisCalendar.longDate($0.createdAt))" } ?? "accès non attribué"
+                : pending.map { "demande en cours depuis le \(ParisCalendar.longDate($0.createdAt))" }
+                    ?? "accès non attribué"
             requestURL = Paths.requestAccess(application.code)
             pendingSince = pending.map { ParisCalendar.longDate($0.createdAt) }
             autoAcceptOn = pending.map { ParisCalendar.longDate($0.dueAt) }

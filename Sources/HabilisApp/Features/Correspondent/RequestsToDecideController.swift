@@ -97,7 +97,9 @@ struct RequestsToDecideController: RouteCollection {
 
     // MARK: - Rendering
 
-    private func renderQueue(_ req: Request, user: CurrentUser, form: DecisionForm, errors: FormErrors) async throws
+    private func renderQueue(
+        _ req: Request, user: CurrentUser, form: DecisionForm, errors: FormErrors
+    ) async throws
         -> Response
     {
         let authorization = req.portal.authorization
@@ -122,7 +124,9 @@ struct RequestsToDecideController: RouteCollection {
         return try await req.view.render("Correspondent/queue", page).encodeResponse(status: status(errors), for: req)
     }
 
-    private func renderDetail(_ req: Request, request: AccessRequest, form: DecisionForm, errors: FormErrors)
+    private func renderDetail(
+        _ req: Request, request: AccessRequest, form: DecisionForm, errors: FormErrors
+    )
         async throws -> Response
     {
         let page = RequestToDecidePage(
@@ -133,7 +137,9 @@ struct RequestsToDecideController: RouteCollection {
         return try await req.view.render("Correspondent/show", page).encodeResponse(status: status(errors), for: req)
     }
 
-    private func renderAgent(_ req: Request, agent: Agent, errors: FormErrors, failedGrant: UUID?, reason: String)
+    private func renderAgent(
+        _ req: Request, agent: Agent, errors: FormErrors, failedGrant: UUID?, reason: String
+    )
         async throws -> Response
     {
         let grants = try await Grant.query(on: req.db)

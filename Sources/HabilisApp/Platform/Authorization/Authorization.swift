@@ -26,7 +26,9 @@ public struct Authorization: Sendable {
 
     /// Whether `user` may decide `request`: administrators for what is routed to them (and may step in anywhere),
     /// correspondents for their organisme and applications; nobody on their own request.
-    public func canDecide(_ user: CurrentUser, _ request: AccessRequest, on database: any Database) async throws
+    public func canDecide(
+        _ user: CurrentUser, _ request: AccessRequest, on database: any Database
+    ) async throws
         -> Bool
     {
         guard request.$agent.id != user.id else { return false }

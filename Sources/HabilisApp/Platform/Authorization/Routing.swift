@@ -23,15 +23,17 @@ public struct Routing: Sendable {
         }
     }
 
-    /// Routes a request of an agent of `organisationID` for `application` (nil for an account request).
+    /// Routes a request of an agent of `organisationID` for `application` (nil for an account request). A
+    /// correspondent never decides their own request: when they are the only one, the administrators do.
     public func route(
-        organisationID: UUID, application: BusinessApplication?, on database: any Database
+        organisationID: UUID, application: BusinessApplication?, requesterID: UUID? = nil, on database: any Database
     ) async throws -> Decision {
         let organisation = try await Organisation.find(organisationID, on: database)
         let name = organisation?.name ?? ""
         if application?.accessMode != .central {
             let correspondents = try await activeCorrespondents(
-                of: organisationID, for: application?.id, on: database)
+                of: organisationID, for: application?.id, on: database
+            ).filter { $0.id != requesterID }
             if !correspondents.isEmpty {
                 return Decision(deciders: .correspondents, people: correspondents, organisationName: name)
             }
@@ -69,7 +71,8 @@ public struct Routing: Sendable {
         switch request.routedTo {
         case .correspondents:
             let people = try await activeCorrespondents(
-                of: request.$organisation.id, for: request.$application.id, on: database)
+                of: request.$organisation.id, for: request.$application.id, on: database
+            ).filter { $0.id != request.$agent.id }
             if !people.isEmpty { return people }
             fallthrough
         case .administrators:

@@ -4,7 +4,9 @@ import Foundation
 /// Text is refused with a message, never cut or cleaned silently.
 enum TextInput {
     /// The French message for `text`, or nil when it is acceptable. `label` names the field in the message.
-    static func problem(_ text: String, label: String, maximum: Int, required: Bool, multiline: Bool = false)
+    static func problem(
+        _ text: String, label: String, maximum: Int, required: Bool, multiline: Bool = false
+    )
         -> String?
     {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

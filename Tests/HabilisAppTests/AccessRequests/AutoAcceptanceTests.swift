@@ -1,0 +1,126 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import HabilisApp
+
+@Suite("Automatic acceptance: a request nobody refuses within 10 days is accepted")
+struct AutoAcceptanceTests {
+    func sweep(_ context: TestContext, at instant: Date) async throws -> AccessRequestService.SweepReport {
+        try await context.app.portal.accessRequests.sweep(asOf: instant, on: context.db, logger: context.app.logger)
+    }
+
+    @Test("on day 10 the request is accepted, the right granted, the agent and the correspondent told")
+    func dayTen() async throws {
+        try await withTestApp { context in
+            try await requestAccess("GREVE", as: DemoWorld.agentEmail, context: context)
+            _ = try await context.deliverMail()
+            let request = try #require(try await Given.requests(of: DemoWorld.agentEmail, on: context.db).first)
+
+            let early = try await sweep(context, at: request.dueAt.addingTimeInterval(-1))
+            #expect(early.autoAccepted == 0)
+            #expect(try await AccessRequest.find(request.id, on: context.db)?.status == .pending)
+
+            context.clock.set(request.dueAt)
+            #expect(try await sweep(context, at: request.dueAt).autoAccepted == 1)
+            let stored = try #require(try await AccessRequest.find(request.id, on: context.db))
+            #expect(stored.status == .autoAccepted)
+            #expect(stored.decidedBy == nil)
+            #expect(try await Given.grants(of: DemoWorld.agentEmail, on: context.db) == ["ACCORDS-LOCAUX", "GREVE"])
+
+            let mails = try await context.deliverMail()
+            let toAgent = mails.filter { $0.recipient == DemoWorld.agentEmail }
+            #expect(toAgent.count == 1)
+            #expect(toAgent[0].text.contains("a été acceptée automatiquement"))
+            let toCorrespondent = mails.filter { $0.subject == "Demande acceptée automatiquement : Grève" }
+            #expect(toCorrespondent.map(\.recipient) == [DemoWorld.correspondentEmail])
+            #expect(try await context.auditActions().contains("access_request.auto_accepted"))
+
+            let browser = context.browser()
+            try await browser.signIn(DemoWorld.agentEmail)
+            let rights = try await browser.get(Paths.myRights)
+            #expect(rights.contains("acceptée automatiquement"))
+            #expect(rights.contains("demande acceptée automatiquement"))
+        }
+    }
+
+    @Test("running the sweep twice, or two sweeps at once, gives one right and one mail")
+    func idempotentAndConcurrent() async throws {
+        try await withTestApp { context in
+            for code in ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO"] {
+                try await requestAccess(code, as: DemoWorld.agentEmail, context: context)
+            }
+            _ = try await context.deliverMail()
+            let later = testEpoch.addingTimeInterval(11 * 86_400)
+            async let first = sweep(context, at: later)
+            async let second = sweep(context, at: later)
+            let reports = try await [first, second]
+            #expect(reports.map(\.autoAccepted).reduce(0, +) == 3)
+            #expect(try await sweep(context, at: later).autoAccepted == 0)
+            #expect(try await Grant.query(on: context.db).count() == 4)
+            let mails = try await context.deliverMail().filter { $0.recipient == DemoWorld.agentEmail }
+            #expect(mails.count == 3)
+            // 3 mails to the correspondent at creation, 3 acceptances to the agent, 3 notices to the correspondent.
+            #expect(try await OutboxMessage.query(on: context.db).count() == 9)
+        }
+    }
+
+    @Test("a decision racing the sweep gives exactly one outcome")
+    func decisionVersusSweep() async throws {
+        try await withTestApp { context in
+            try await requestAccess("GREVE", as: DemoWorld.agentEmail, context: context)
+            let request = try #require(try await Given.requests(of: DemoWorld.agentEmail, on: context.db).first)
+            let marie = context.browser()
+            try await marie.signIn(DemoWorld.correspondentEmail)
+            try await marie.get(Paths.requestsToDecide)
+            context.clock.set(request.dueAt)
+            async let decision = marie.post(
+                Paths.decideRequests, [("ids[]", request.id!.uuidString), ("decision", "refuser"), ("motif", "Non")])
+            async let swept = sweep(context, at: request.dueAt)
+            _ = try await (decision, swept)
+            let stored = try #require(try await AccessRequest.find(request.id, on: context.db))
+            #expect(stored.status == .refused || stored.status == .autoAccepted)
+            let grants = try await Given.grants(of: DemoWorld.agentEmail, on: context.db)
+            #expect(grants == (stored.status == .refused ? ["ACCORDS-LOCAUX"] : ["ACCORDS-LOCAUX", "GREVE"]))
+            let outcomes = try await context.deliverMail().filter { $0.recipient == DemoWorld.agentEmail }
+            #expect(outcomes.count == 1)
+        }
+    }
+
+    @Test("deciders are reminded once, two days before")
+    func reminder() async throws {
+        try await withTestApp { context in
+            try await requestAccess("GREVE", as: DemoWorld.agentEmail, context: context)
+            _ = try await context.deliverMail()
+            #expect(try await sweep(context, at: testEpoch.addingTimeInterval(7 * 86_400)).reminded == 0)
+            #expect(try await sweep(context, at: testEpoch.addingTimeInterval(8 * 86_400)).reminded == 1)
+            #expect(try await sweep(context, at: testEpoch.addingTimeInterval(9 * 86_400)).reminded == 0)
+            let reminders = try await context.deliverMail().filter { $0.subject.hasPrefix("Rappel") }
+            #expect(reminders.map(\.recipient) == [DemoWorld.correspondentEmail])
+            #expect(reminders.first?.subject == "Rappel : demande d’habilitation à traiter avant le 12 mars 2026")
+        }
+    }
+
+    @Test("10 days stay 10 calendar days across the change to summer time")
+    func daylightSaving() async throws {
+        try await withTestApp { context in
+            // 25 March 2026, 10:00 in Paris (09:00 UTC); clocks go forward on 29 March.
+            context.clock.set(Date(timeIntervalSince1970: 1_774_429_200))
+            try await requestAccess("GREVE", as: DemoWorld.agentEmail, context: context)
+            let request = try #require(try await Given.requests(of: DemoWorld.agentEmail, on: context.db).first)
+            #expect(request.dueAt.timeIntervalSince(request.createdAt) == 10 * 86_400 - 3600)
+            #expect(ParisCalendar.longDateTime(request.dueAt) == "4 avril 2026 à 10:00")
+        }
+    }
+
+    @Test("the delay is a setting; each request keeps the due date computed when it was made")
+    func configurableDelay() async throws {
+        let fiveDays: (inout Settings) -> Void = { $0.autoAcceptDays = 5 }
+        try await withTestApp(settings: fiveDays) { context in
+            try await requestAccess("GREVE", as: DemoWorld.agentEmail, context: context)
+            let request = try #require(try await Given.requests(of: DemoWorld.agentEmail, on: context.db).first)
+            #expect(request.dueAt == testEpoch.addingTimeInterval(5 * 86_400))
+        }
+    }
+}
