@@ -93,3 +93,59 @@ struct CommandLineTests {
         try? FileManager.default.removeItem(atPath: database)
     }
 }
+
+@Suite("habilis sweep from the command line", .serialized)
+struct SweepCommandTests {
+    @Test("two sweeps started at once from two processes accept each due request once, with one mail each")
+    func twoProcesses() async throws {
+        let postgres = try await TestDatabase.make()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("habilis-\(UUID()).sqlite").path
+        let mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-mail-\(UUID())").path
+        let onShared: (inout Settings) -> Void = { settings in
+            if let postgres { settings.databaseURL = postgres.url } else { settings.databasePath = file }
+        }
+        try await withTestApp(settings: onShared) { context in
+            for email in [DemoWorld.agentEmail, DemoWorld.directorEmail, DemoWorld.cafAgentEmail] {
+                for code in ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO", "TDB-RH", "REMUNERATIONS"] {
+                    try await requestAccess(code, as: email, context: context)
+                }
+            }
+            #expect(try await AccessRequest.query(on: context.db).filter(\.$status == .pending).count() == 15)
+        }
+        let environment =
+            postgres.map { ["DATABASE_URL": $0.url] } ?? ["HABILIS_DATABASE_PATH": file]
+        let asOf = ISO8601DateFormatter().string(from: testEpoch.addingTimeInterval(11 * 86_400))
+        let runs = try (0..<2).map { _ in
+            try HabilisBinary(
+                ["sweep", "--as-of", asOf],
+                environment: environment.merging(["HABILIS_MAIL_TRANSPORT": "file:\(mailDirectory)"]) { $1 })
+        }
+        for run in runs { #expect(try await run.exitCode() == 0) }
+        #expect(runs.contains { $0.text.contains("acceptée(s) automatiquement") })
+
+        try await withTestApp(seedDemo: false, settings: onShared) { context in
+            #expect(try await AccessRequest.query(on: context.db).filter(\.$status == .autoAccepted).count() == 15)
+            #expect(try await Grant.query(on: context.db).filter(\.$revokedAt == nil).count() == 16)
+            let outbox = try await OutboxMessage.query(on: context.db).all()
+            #expect(outbox.allSatisfy { $0.status == .sent })
+            let files = try Mailbox(directory: mailDirectory).all()
+            #expect(files.count == outbox.count)
+            #expect(Set(files.compactMap { $0.header("Message-ID") }).count == files.count)
+            #expect(
+                files.filter { $0.text.contains("acceptée automatiquement") && $0.recipient == DemoWorld.agentEmail }
+                    .count == 5)
+        }
+        try await postgres?.drop()
+        try? FileManager.default.removeItem(atPath: file)
+        try? FileManager.default.removeItem(atPath: mailDirectory)
+    }
+
+    @Test("an invalid --as-of is refused")
+    func invalidInstant() async throws {
+        let run = try HabilisBinary(
+            ["sweep", "--as-of", "demain"],
+            environment: ["HABILIS_DATABASE_PATH": FileManager.default.temporaryDirectory.path + "/x-\(UUID()).sqlite"])
+        #expect(try await run.exitCode() != 0)
+        #expect(run.text.contains("instant ISO 8601 attendu"))
+    }
+}

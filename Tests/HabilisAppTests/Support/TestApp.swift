@@ -59,8 +59,9 @@ func withTestApp(
     settings.demoPassword = demoPassword
     adjust(&settings)
     // A test that names an SQLite file (one the executable wrote) reads it; the others get their own database.
-    let database = settings.databasePath == ":memory:" ? try await TestDatabase.make() : nil
-    settings.databaseURL = database?.url
+    let database =
+        settings.databasePath == ":memory:" && settings.databaseURL == nil ? try await TestDatabase.make() : nil
+    if let database { settings.databaseURL = database.url }
 
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
