@@ -15,6 +15,7 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
                     do {
                         _ = try await portal.accessRequests.sweep(
                             asOf: lastSweep, on: application.db, logger: application.logger)
+                        _ = try await portal.accountRequests.sweep(asOf: lastSweep, on: application.db)
                     } catch {
                         application.logger.warning("sweep failed: \(String(describing: error))")
                     }

@@ -13,7 +13,11 @@ public enum Paths {
     public static let myRights = "/mes-informations"
     public static let notifications = "/mes-notifications"
     public static let notificationsRead = "/mes-notifications/lues"
+    public static let registration = "/inscription"
+    public static let registrationForm = "/inscription/formulaire"
+    public static let registrationProof = "/inscription/confirmation"
     public static let requestsToDecide = "/demandes-a-traiter"
+    public static let decideAccountRequests = "/demandes-a-traiter/comptes/decision"
     public static let decideRequests = "/demandes-a-traiter/decision"
 
     /// One request as its deciders see it.
@@ -21,6 +25,14 @@ public enum Paths {
 
     /// The decision on one request.
     public static func decideRequest(_ id: UUID) -> String { requestToDecide(id) + "/decision" }
+
+    /// One account request as its deciders see it.
+    public static func accountRequestToDecide(_ id: UUID) -> String {
+        "/demandes-a-traiter/comptes/\(id.uuidString.lowercased())"
+    }
+
+    /// The decision on one account request.
+    public static func decideAccountRequest(_ id: UUID) -> String { accountRequestToDecide(id) + "/decision" }
 
     /// The confirmation step of a request for one application.
     public static func requestAccess(_ applicationCode: String) -> String {

@@ -18,6 +18,7 @@ public struct PortalServices: Sendable {
     public var authorization: Authorization
     public var notifier: Notifier
     public var accessRequests: AccessRequestService
+    public var accountRequests: AccountRequestService
 
     init(settings: Settings, clock: any Clock, mailer: any Mailer, threadPool: NIOThreadPool) {
         self.clock = clock
@@ -41,6 +42,10 @@ public struct PortalServices: Sendable {
         accessRequests = AccessRequestService(
             clock: clock, audit: audit, routing: routing, authorization: authorization, notifier: notifier,
             mails: mails, autoAcceptDays: settings.autoAcceptDays, reminderDays: settings.reminderDays)
+        accountRequests = AccountRequestService(
+            clock: clock, audit: audit, routing: routing, authorization: authorization, notifier: notifier,
+            outbox: outbox, throttle: throttle, passwords: passwords, mails: mails,
+            proofValidityHours: settings.proofValidityHours, escalationDays: settings.accountEscalationDays)
     }
 }
 

@@ -24,6 +24,10 @@ public struct Settings: Sendable {
     public var autoAcceptDays: Int
     /// Validators are reminded this many days before the automatic acceptance.
     public var reminderDays: Int
+    /// The link proving a registration's address is valid this many hours; unproven requests are then purged.
+    public var proofValidityHours: Int
+    /// Account requests undecided this many days after their proof are escalated to the administrators.
+    public var accountEscalationDays: Int
     /// Proxies whose X-Forwarded-For is believed (throttling and audit then use the real client address).
     public var trustedProxies: [String]
     /// Bcrypt cost; lowered only by the tests to keep them fast.
@@ -56,8 +60,13 @@ public struct Settings: Sendable {
             addContactEmail: value("HABILIS_ADD_CONTACT_EMAIL") ?? "labdd@ucanss.fr",
             workingDirectory: value("HABILIS_WORKING_DIRECTORY") ?? FileManager.default.currentDirectoryPath,
             isProduction: isProduction,
-            autoAcceptDays: try days(value("HABILIS_AUTO_ACCEPT_DAYS"), default: 10, name: "HABILIS_AUTO_ACCEPT_DAYS"),
-            reminderDays: try days(value("HABILIS_REMINDER_DAYS"), default: 2, name: "HABILIS_REMINDER_DAYS"),
+            autoAcceptDays: try boundedNumber(
+                value("HABILIS_AUTO_ACCEPT_DAYS"), default: 10, name: "HABILIS_AUTO_ACCEPT_DAYS"),
+            reminderDays: try boundedNumber(value("HABILIS_REMINDER_DAYS"), default: 2, name: "HABILIS_REMINDER_DAYS"),
+            proofValidityHours: try boundedNumber(
+                value("HABILIS_PROOF_VALIDITY_HOURS"), default: 24, name: "HABILIS_PROOF_VALIDITY_HOURS"),
+            accountEscalationDays: try boundedNumber(
+                value("HABILIS_ACCOUNT_ESCALATION_DAYS"), default: 10, name: "HABILIS_ACCOUNT_ESCALATION_DAYS"),
             trustedProxies: (value("HABILIS_TRUSTED_PROXIES") ?? "").split(separator: ",").map {
                 $0.trimmingCharacters(in: .whitespaces)
             },
@@ -118,11 +127,11 @@ extension Settings.MailTransport {
     }
 }
 
-/// A whole number of days between 1 and 365.
-private func days(_ text: String?, default fallback: Int, name: String) throws -> Int {
+/// A whole number (of days or hours) between 1 and 365.
+private func boundedNumber(_ text: String?, default fallback: Int, name: String) throws -> Int {
     guard let text else { return fallback }
     guard let value = Int(text), (1...365).contains(value) else {
-        throw SettingsError(problems: ["\(name) must be a whole number of days between 1 and 365"])
+        throw SettingsError(problems: ["\(name) must be a whole number between 1 and 365"])
     }
     return value
 }

@@ -47,7 +47,7 @@ struct AdminCommand: AsyncCommand {
             throw CommandFailure()
         }
         let hash = try await services.passwords.hash(password)
-        try await app.db.transaction { database in
+        try await app.db.atomically { database in
             let organisation = try await DemoWorld.ucanss(on: database, now: services.clock.now)
             let agent = Agent(
                 email: email, passwordHash: hash, civility: "Madame", firstName: firstName, lastName: lastName,

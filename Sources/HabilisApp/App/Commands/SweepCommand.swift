@@ -24,10 +24,13 @@ struct SweepCommand: AsyncCommand {
             instant = app.portal.clock.now
         }
         let report = try await app.portal.accessRequests.sweep(asOf: instant, on: app.db, logger: app.logger)
+        let accounts = try await app.portal.accountRequests.sweep(asOf: instant, on: app.db)
         let sent = try await app.portal.dispatcher.dispatchDue(on: app.db)
         context.console.print(
             "Balayage au \(ISO8601DateFormatter().string(from: instant)) : \(report.autoAccepted) demande(s) "
-                + "acceptée(s) automatiquement, \(report.reminded) rappel(s), \(sent) courriel(s) envoyé(s).")
+                + "acceptée(s) automatiquement, \(report.reminded) rappel(s), \(accounts.escalated) demande(s) de compte "
+                + "signalée(s) en retard, \(accounts.purged) inscription(s) non confirmée(s) purgée(s), "
+                + "\(sent) courriel(s) envoyé(s).")
     }
 
     static func parse(_ text: String) -> Date? {

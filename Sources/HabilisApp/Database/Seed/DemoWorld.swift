@@ -16,7 +16,7 @@ enum DemoWorld {
         let password = app.settings.demoPassword ?? SecureToken.generate().prefix(20).description
         let hash = try await app.portal.passwords.hash(password)
         let now = app.portal.clock.now
-        try await app.db.transaction { database in
+        try await app.db.atomically { database in
             try await seed(on: database, passwordHash: hash, now: now)
             try await app.portal.audit.record(.demoWorldSeeded, by: .system, on: database)
         }

@@ -50,7 +50,7 @@ extension AccessRequestService {
         _ request: AccessRequest, at instant: Date, deciders: inout DecidersCache, on database: any Database
     ) async throws -> Bool {
         let people = try await deciders.people(for: request, on: database)
-        return try await database.transaction { transaction in
+        return try await database.atomically { transaction in
             guard
                 try await close(
                     request.id!, as: .autoAccepted, at: instant, by: nil, reason: nil, dueBefore: instant,
@@ -98,7 +98,7 @@ extension AccessRequestService {
                 .with(\.$agent).with(\.$application).all()
             for request in due {
                 let people = try await deciders.people(for: request, on: database)
-                let sent = try await database.transaction { transaction in
+                let sent = try await database.atomically { transaction in
                     let claimed = try await (transaction as! any SQLDatabase).update(AccessRequest.schema)
                         .set("reminded_at", to: instant)
                         .where("id", .equal, request.id!)

@@ -60,7 +60,7 @@ public struct AccessRequestService: Sendable {
             return .failure(.unavailable)
         }
         do {
-            return try await database.transaction { transaction in
+            return try await database.atomically { transaction in
                 if let refusal = try await refusal(for: user.id, application: application, on: transaction) {
                     return .failure(refusal)
                 }
@@ -110,7 +110,7 @@ public struct AccessRequestService: Sendable {
     {
         guard let request = try await AccessRequest.find(requestID, on: database), request.$agent.id == user.id
         else { throw Abort(.notFound) }
-        return try await database.transaction { transaction in
+        return try await database.atomically { transaction in
             let now = clock.now
             let claimed = try await (transaction as! any SQLDatabase).update(AccessRequest.schema)
                 .set("status", to: AccessRequest.Status.cancelled.rawValue)
@@ -152,7 +152,7 @@ public struct AccessRequestService: Sendable {
             return .forbidden
         }
         let status: AccessRequest.Status = accept ? .accepted : .refused
-        return try await database.transaction { transaction in
+        return try await database.atomically { transaction in
             guard
                 try await close(
                     requestID, as: status, at: clock.now, by: user.id, reason: accept ? nil : reason,
@@ -210,7 +210,7 @@ public struct AccessRequestService: Sendable {
                 target: ("grant", grantID.uuidString), details: ["action": "revoke"], on: database)
             return .forbidden
         }
-        return try await database.transaction { transaction in
+        return try await database.atomically { transaction in
             let claimed = try await (transaction as! any SQLDatabase).update(Grant.schema)
                 .set("revoked_at", to: clock.now)
                 .set("revoked_by_id", to: user.id)

@@ -14,6 +14,9 @@ struct RequestsToDecideController: RouteCollection {
         routes.post("demandes-a-traiter", ":id", "decision", use: decideOne)
         routes.get("agents", ":id", use: agentRights)
         routes.post("habilitations", ":id", "retrait", use: revoke)
+        routes.post("demandes-a-traiter", "comptes", "decision", use: decideAccountSelection)
+        routes.get("demandes-a-traiter", "comptes", ":id", use: showAccount)
+        routes.post("demandes-a-traiter", "comptes", ":id", "decision", use: decideAccount)
     }
 
     /// The queue.
@@ -97,11 +100,10 @@ struct RequestsToDecideController: RouteCollection {
 
     // MARK: - Rendering
 
-    private func renderQueue(
-        _ req: Request, user: CurrentUser, form: DecisionForm, errors: FormErrors
-    ) async throws
-        -> Response
-    {
+    func renderQueue(
+        _ req: Request, user: CurrentUser, form: DecisionForm, errors: FormErrors,
+        accountForm: DecisionForm = DecisionForm()
+    ) async throws -> Response {
         let authorization = req.portal.authorization
         let designations = try await authorization.designations(of: user.id, on: req.db)
         let queue = authorization.scopeQueue(
@@ -116,11 +118,18 @@ struct RequestsToDecideController: RouteCollection {
             .all()
         let now = req.portal.clock.now
         let selected = Set(form.ids ?? [])
+        let accountQueue = authorization.scopeAccountQueue(
+            AccountRequest.query(on: req.db).filter(\.$status == .pending), for: user, designations: designations)
+        let accountRequests = try await accountQueue.sort(\.$provenAt).limit(Self.perPage)
+            .with(\.$organisation).with(\.$secondOrganisation).all()
+        let selectedAccounts = Set(accountForm.ids ?? [])
         let page = RequestsToDecidePage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Demandes à traiter", notice: DecisionTally.notice(req)),
             rows: requests.map { RequestsToDecidePage.Row($0, now: now, selected: selected) },
             pagination: pagination, action: Paths.decideRequests, reason: form.motif ?? "",
-            reasonLimit: Self.reasonLimit, errors: errors)
+            reasonLimit: Self.reasonLimit, errors: errors,
+            accountRows: accountRequests.map { AccountRequestRow($0, selected: selectedAccounts) },
+            accountAction: Paths.decideAccountRequests, accountReason: accountForm.motif ?? "")
         return try await req.view.render("Correspondent/queue", page).encodeResponse(status: status(errors), for: req)
     }
 
@@ -174,7 +183,7 @@ struct RequestsToDecideController: RouteCollection {
 
     // MARK: - Guards
 
-    private func requireDecider(_ req: Request) throws -> CurrentUser {
+    func requireDecider(_ req: Request) throws -> CurrentUser {
         let user = try req.requireUser()
         guard user.decidesRequests else { throw Abort(.forbidden) }
         return user
@@ -217,21 +226,25 @@ struct DecisionForm: Content {
         }
     }
 
-    func validate(reasonLimit: Int) -> FormErrors {
+    /// Checks the decision and its reason; `prefix` keeps the keys of two forms on one page apart.
+    func validate(reasonLimit: Int, prefix: String = "") -> FormErrors {
         var errors = FormErrors()
+        func key(_ name: String) -> String {
+            prefix.isEmpty ? name : prefix + name.prefix(1).uppercased() + name.dropFirst()
+        }
         if accepts == nil {
-            errors.add("decision", "Choisissez d’accepter ou de refuser.")
+            errors.add(key("decision"), "Choisissez d’accepter ou de refuser.")
         }
         if accepts == false {
             if let problem = TextInput.problem(
                 motif ?? "", label: "le motif du refus", maximum: reasonLimit, required: true, multiline: true)
             {
-                errors.add("motif", problem)
+                errors.add(key("motif"), problem)
             }
         } else if let problem = TextInput.problem(
             motif ?? "", label: "le motif", maximum: reasonLimit, required: false, multiline: true)
         {
-            errors.add("motif", problem)
+            errors.add(key("motif"), problem)
         }
         return errors
     }

@@ -44,6 +44,55 @@ struct RequestsToDecidePage: Encodable {
     let reason: String
     let reasonLimit: Int
     let errors: FormErrors
+    let accountRows: [AccountRequestRow]
+    let accountAction: String
+    let accountReason: String
+}
+
+/// One account request awaiting a decision, with every submitted value.
+struct AccountRequestRow: Encodable {
+    let id: String
+    let name: String
+    let email: String
+    let organisationName: String
+    let secondOrganisationName: String?
+    let phone: String
+    let contactEmail: String?
+    let birthName: String?
+    let submittedOn: String
+    let isOutsideMailDomains: Bool
+    let mailDomains: String
+    let isOverdue: Bool
+    let url: String
+    let isSelected: Bool
+
+    init(_ request: AccountRequest, selected: Set<String>) {
+        id = request.id!.uuidString.lowercased()
+        name = "\(request.civility) \(request.firstName) \(request.lastName)"
+        email = request.email
+        organisationName = request.organisation.name
+        secondOrganisationName = request.secondOrganisation?.name
+        phone = PhoneNumber.display(request.phone ?? "")
+        contactEmail = request.contactEmail
+        birthName = request.birthName
+        submittedOn = ParisCalendar.shortDate(request.provenAt ?? request.createdAt)
+        isOutsideMailDomains = request.isOutsideMailDomains
+        mailDomains = request.organisation.mailDomains.joined(separator: ", ")
+        isOverdue = request.escalatedAt != nil
+        url = Paths.accountRequestToDecide(request.id!)
+        isSelected = selected.contains(id)
+    }
+}
+
+/// One account request to decide.
+struct AccountRequestToDecidePage: Encodable {
+    let frame: PageFrame
+    let row: AccountRequestRow
+    let action: String
+    let queueURL: String
+    let reason: String
+    let reasonLimit: Int
+    let errors: FormErrors
 }
 
 /// One request to decide.

@@ -17,7 +17,7 @@ public struct PasswordResetService: Sendable {
 
     /// Sends a link when the address belongs to an active account; the visitor sees the same page in every case.
     public func requestReset(email: String, ip: String?, on database: any Database) async throws {
-        try await database.transaction { transaction in
+        try await database.atomically { transaction in
             let context = AuditContext(actorID: nil, ip: ip)
             let sourceAllowed = try await throttle.consume(
                 "reset:source:\(ip ?? "unknown")", Throttle.formsPerSource, on: transaction)
@@ -96,7 +96,7 @@ public struct PasswordResetService: Sendable {
         guard errors.isEmpty else { return .rejected(errors) }
         let hash = try await passwords.hash(password)
         let now = clock.now
-        return try await database.transaction { transaction in
+        return try await database.atomically { transaction in
             // Single use even when the form is posted twice at once: only one update finds the link unused.
             let claimed = try await (transaction as! any SQLDatabase).update(PasswordResetToken.schema)
                 .set("used_at", to: now)

@@ -135,7 +135,7 @@ struct SignInController: RouteCollection {
     {
         let page = SignInEmailPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Connexion", notice: notice), action: Paths.signIn,
-            forgotPasswordURL: Paths.forgotPassword, email: email, errors: errors)
+            forgotPasswordURL: Paths.forgotPassword, email: email, errors: errors, registrationURL: Paths.registration)
         return try await req.view.render("SignIn/email", page).encodeResponse(status: status(errors), for: req)
     }
 

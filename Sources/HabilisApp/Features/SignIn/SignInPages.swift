@@ -7,6 +7,7 @@ struct SignInEmailPage: Encodable {
     let forgotPasswordURL: String
     let email: String
     let errors: FormErrors
+    let registrationURL: String
 }
 
 /// Step 2: the identifier recalled, the password, "Retour" and "Se connecter".

@@ -52,7 +52,7 @@ public struct SignInService: Sendable {
         }
         guard let agent, matches, agent.status == .active, let agentID = agent.id else {
             let reason = agent == nil ? "unknown_account" : !matches ? "wrong_password" : "account_\(agent!.status)"
-            try await database.transaction { transaction in
+            try await database.atomically { transaction in
                 try await throttle.hit(accountKey, Throttle.signInPerAccount, on: transaction)
                 try await throttle.hit(sourceKey, Throttle.signInPerAddress, on: transaction)
                 try await audit.record(
@@ -61,7 +61,7 @@ public struct SignInService: Sendable {
             }
             return .refused
         }
-        let token = try await database.transaction { transaction in
+        let token = try await database.atomically { transaction in
             try await throttle.clear(accountKey, on: transaction)
             agent.lastSignInAt = clock.now
             try await agent.update(on: transaction)
@@ -74,7 +74,7 @@ public struct SignInService: Sendable {
 
     /// Ends the session of the person signing out.
     public func signOut(_ user: CurrentUser, ip: String?, on database: any Database) async throws {
-        try await database.transaction { transaction in
+        try await database.atomically { transaction in
             try await sessions.close(user.session, on: transaction)
             try await audit.record(.signedOut, by: AuditContext(actorID: user.id, ip: ip), on: transaction)
         }

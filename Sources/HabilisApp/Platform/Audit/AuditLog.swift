@@ -22,6 +22,15 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case accessRequestAutoAccepted = "access_request.auto_accepted"
     case accessRequestReminded = "access_request.reminded"
     case grantRevoked = "grant.revoked"
+    case accountRequestSubmitted = "account_request.submitted"
+    case accountRequestForExistingAccount = "account_request.existing_account"
+    case accountRequestThrottled = "account_request.throttled"
+    case accountRequestProven = "account_request.proven"
+    case accountRequestRouted = "account_request.routed"
+    case accountRequestAccepted = "account_request.accepted"
+    case accountRequestRefused = "account_request.refused"
+    case accountRequestEscalated = "account_request.escalated"
+    case accountRequestsPurged = "account_request.purged"
     case demoWorldSeeded = "demo.seeded"
 }
 

@@ -39,6 +39,40 @@ public struct Authorization: Sendable {
         }
     }
 
+    /// Whether `user` may decide an account request: any correspondent of its organisme, or an administrator.
+    public func canDecide(
+        _ user: CurrentUser, _ request: AccountRequest, on database: any Database
+    ) async throws
+        -> Bool
+    {
+        if user.isAdministrator { return true }
+        guard request.routedTo == .correspondents else { return false }
+        return try await designations(of: user.id, on: database).contains {
+            $0.organisationID == request.$organisation.id
+        }
+    }
+
+    /// Limits an account-request query to what `user` may decide; escalated requests reach the administrators.
+    public func scopeAccountQueue(
+        _ query: QueryBuilder<AccountRequest>, for user: CurrentUser, designations: [Designation]
+    ) -> QueryBuilder<AccountRequest> {
+        query.group(.or) { either in
+            if user.isAdministrator {
+                either.filter(\.$routedTo == .administrators)
+                either.filter(\.$escalatedAt != nil)
+            }
+            let organisations = designations.map(\.organisationID)
+            if !organisations.isEmpty {
+                either.group(.and) {
+                    $0.filter(\.$routedTo == .correspondents).filter(\.$organisation.$id ~~ organisations)
+                }
+            }
+            if !user.isAdministrator && organisations.isEmpty {
+                either.filter(\.$id == UUID())
+            }
+        }
+    }
+
     /// Whether `user` may see and revoke the rights of `agent` on `applicationID`.
     public func canManageRights(
         _ user: CurrentUser, of agent: Agent, applicationID: UUID?, on database: any Database

@@ -87,7 +87,8 @@ public struct FileMailer: Mailer {
 
     public func send(_ message: MailMessage, from sender: String, messageID: String, date: Date) async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let stamp = Int(date.timeIntervalSince1970 * 1000)
+        // Named by the wall clock of delivery (not the message date) so that a folder lists in sending order.
+        let stamp = String(format: "%020llu", UInt64(Date().timeIntervalSince1970 * 1_000_000_000))
         let name = "\(stamp)-\(SecureToken.hash(messageID).prefix(16)).eml"
         let text = MIMEMessage.render(message, from: sender, messageID: messageID, date: date)
         try Data(text.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(name), options: .atomic)

@@ -64,7 +64,7 @@ struct MenuLink: Encodable {
 }
 
 /// The French messages of one form, by field name, in the order they are shown in the summary.
-public struct FormErrors: Encodable, Sendable {
+public struct FormErrors: Encodable, Sendable, Error {
     public init() {}
 
     private(set) var byField: [String: String] = [:]
