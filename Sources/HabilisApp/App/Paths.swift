@@ -11,6 +11,16 @@ public enum Paths {
     public static let resetPassword = "/mot-de-passe/nouveau"
     public static let myInformation = "/mes-informations"
     public static let myRights = "/mes-informations"
+    public static let myDetails = "/mes-informations/coordonnees"
+    public static let confirmEmailChange = "/mes-informations/coordonnees/confirmation"
+    public static let mySubscriptions = "/mes-informations/abonnements"
+    public static let myContacts = "/mes-informations/contacts"
+    public static let myData = "/mes-informations/donnees.json"
+    public static let administration = "/administration"
+    public static let adminFAQ = "/administration/faq"
+    public static let adminNewFAQ = "/administration/faq/nouvelle"
+    public static let adminNewsletters = "/administration/lettres"
+    public static let adminDirectorsImport = "/administration/agents-de-direction/import"
     public static let notifications = "/mes-notifications"
     public static let notificationsRead = "/mes-notifications/lues"
     public static let registration = "/inscription"
@@ -25,6 +35,14 @@ public enum Paths {
 
     /// The decision on one request.
     public static func decideRequest(_ id: UUID) -> String { requestToDecide(id) + "/decision" }
+
+    /// Editing one FAQ entry.
+    public static func adminFAQEntry(_ id: UUID) -> String { "/administration/faq/\(id.uuidString.lowercased())" }
+
+    /// The subscribers of one newsletter as CSV.
+    public static func adminNewsletterSubscribers(_ id: UUID) -> String {
+        "/administration/lettres/\(id.uuidString.lowercased())/abonnes.csv"
+    }
 
     /// One account request as its deciders see it.
     public static func accountRequestToDecide(_ id: UUID) -> String {

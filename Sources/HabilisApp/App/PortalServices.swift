@@ -19,6 +19,7 @@ public struct PortalServices: Sendable {
     public var notifier: Notifier
     public var accessRequests: AccessRequestService
     public var accountRequests: AccountRequestService
+    public var profile: ProfileService
 
     init(settings: Settings, clock: any Clock, mailer: any Mailer, threadPool: NIOThreadPool) {
         self.clock = clock
@@ -46,6 +47,8 @@ public struct PortalServices: Sendable {
             clock: clock, audit: audit, routing: routing, authorization: authorization, notifier: notifier,
             outbox: outbox, throttle: throttle, passwords: passwords, mails: mails,
             proofValidityHours: settings.proofValidityHours, escalationDays: settings.accountEscalationDays)
+        profile = ProfileService(
+            clock: clock, audit: audit, outbox: outbox, mails: mails, passwords: passwords, throttle: throttle)
     }
 }
 

@@ -8,7 +8,11 @@ func routes(_ app: Application) throws {
     try app.register(collection: CatalogueController())
     try app.register(collection: AccessRequestController())
     try app.register(collection: MyRightsController())
+    try app.register(collection: ProfileController())
+    try app.register(collection: SubscriptionsController())
+    try app.register(collection: ContactsController())
     try app.register(collection: NotificationsController())
     try app.register(collection: RequestsToDecideController())
+    try app.register(collection: AdministrationController())
     try app.register(collection: AssistanceController())
 }

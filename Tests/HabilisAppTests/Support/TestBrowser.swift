@@ -38,6 +38,12 @@ final class TestBrowser: @unchecked Sendable {
             .POST, path, body: body, headers: headers + [("Content-Type", "application/x-www-form-urlencoded")])
     }
 
+    /// Posts a body as is (a multipart upload).
+    @discardableResult
+    func postRaw(_ path: String, body: String, contentType: String) async throws -> Page {
+        try await send(.POST, path, body: body, headers: [("Content-Type", contentType)])
+    }
+
     /// Signs in through the two steps of the guide.
     @discardableResult
     func signIn(_ email: String, password: String = demoPassword) async throws -> Page {

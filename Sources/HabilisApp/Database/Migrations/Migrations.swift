@@ -7,5 +7,6 @@ enum Migrations {
         CreateRequestsAndGrants(),
         CreateContentAndNotifications(),
         CreatePlatformTables(),
+        CreateEmailChanges(),
     ]
 }

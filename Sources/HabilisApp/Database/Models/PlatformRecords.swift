@@ -126,3 +126,26 @@ public final class StoredSetting: Model, @unchecked Sendable {
         self.updatedAt = updatedAt
     }
 }
+
+/// A change of login e-mail waiting for the new address to be proven; only the token's SHA-256 is kept.
+public final class EmailChange: Model, @unchecked Sendable {
+    public static let schema = "email_changes"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "agent_id") public var agent: Agent
+    @Field(key: "new_email") public var newEmail: String
+    @Field(key: "token_hash") public var tokenHash: String
+    @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "expires_at") public var expiresAt: Date
+    @OptionalField(key: "used_at") public var usedAt: Date?
+
+    public init() {}
+
+    public init(agentID: UUID, newEmail: String, tokenHash: String, createdAt: Date, expiresAt: Date) {
+        self.$agent.id = agentID
+        self.newEmail = newEmail
+        self.tokenHash = tokenHash
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}

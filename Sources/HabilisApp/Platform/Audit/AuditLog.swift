@@ -31,6 +31,16 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case accountRequestRefused = "account_request.refused"
     case accountRequestEscalated = "account_request.escalated"
     case accountRequestsPurged = "account_request.purged"
+    case profileUpdated = "profile.updated"
+    case profileForbiddenChange = "profile.forbidden_change"
+    case emailChangeRequested = "email_change.requested"
+    case emailChangeCompleted = "email_change.completed"
+    case emailChangeRejected = "email_change.rejected"
+    case subscriptionsUpdated = "subscriptions.updated"
+    case personalDataExported = "personal_data.exported"
+    case subscribersExported = "subscribers.exported"
+    case directorsImported = "directors.imported"
+    case faqEntrySaved = "faq.saved"
     case demoWorldSeeded = "demo.seeded"
 }
 

@@ -5,6 +5,8 @@ import Vapor
 /// from another site. Signed-in forms carry the session's token; visitors' forms a token bound to a cookie.
 struct CSRFMiddleware: AsyncMiddleware {
     static let fieldName = "_csrf"
+    /// The largest multipart body accepted (a CSV import).
+    static let uploadLimit = 5 * 1024 * 1024
 
     let secureCookies: Bool
     var cookieName: String { secureCookies ? "__Host-habilis_csrf" : "habilis_csrf" }
@@ -30,7 +32,10 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         // A streamed body is collected here (up to the route limit, 413 beyond) so that the token can be read.
         if request.body.data == nil {
-            let limit = request.application.routes.defaultMaxBodySize.value
+            // File uploads (CSV imports) may be larger than forms.
+            let limit =
+                request.headers.contentType?.type == "multipart"
+                ? Self.uploadLimit : request.application.routes.defaultMaxBodySize.value
             _ = try await request.body.collect(max: limit).get()
         }
         let expected = request.currentUser?.session.csrfToken ?? cookieToken

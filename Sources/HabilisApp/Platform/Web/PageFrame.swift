@@ -43,23 +43,39 @@ struct UserBadge: Encodable {
     }
 }
 
-/// One entry of the left side menu.
+/// One entry of the left side menu, with its sections.
 struct MenuLink: Encodable {
     let label: String
     let url: String
     let isCurrent: Bool
+    let children: [MenuLink]
 
-    /// The side menu of the guide: the entries depend on the roles of the person.
+    init(_ label: String, _ url: String, currentPath: String, children: [MenuLink] = []) {
+        self.label = label
+        self.url = url
+        isCurrent = url == currentPath
+        self.children = children
+    }
+
+    /// The side menu of the guide: "Mes informations" and its four sections, "Applications", and the entries of
+    /// the person's roles.
     static func menu(for user: CurrentUser, currentPath: String) -> [MenuLink] {
-        var entries: [(String, String)] = [
-            ("Applications", Paths.home),
-            ("Mes informations", Paths.myInformation),
-            ("Mes notifications", Paths.notifications),
+        let sections = [
+            ("Mes habilitations", Paths.myRights), ("Mes coordonnées", Paths.myDetails),
+            ("Mes abonnements", Paths.mySubscriptions), ("Mes contacts", Paths.myContacts),
+        ].map { MenuLink($0.0, $0.1, currentPath: currentPath) }
+        var entries = [
+            MenuLink("Applications", Paths.home, currentPath: currentPath),
+            MenuLink("Mes informations", Paths.myInformation, currentPath: "", children: sections),
+            MenuLink("Mes notifications", Paths.notifications, currentPath: currentPath),
         ]
         if user.decidesRequests {
-            entries.append(("Demandes à traiter", Paths.requestsToDecide))
+            entries.append(MenuLink("Demandes à traiter", Paths.requestsToDecide, currentPath: currentPath))
         }
-        return entries.map { MenuLink(label: $0.0, url: $0.1, isCurrent: $0.1 == currentPath) }
+        if user.isAdministrator {
+            entries.append(MenuLink("Administration", Paths.administration, currentPath: currentPath))
+        }
+        return entries
     }
 }
 

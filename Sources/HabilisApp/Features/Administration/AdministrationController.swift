@@ -1,0 +1,304 @@
+import Fluent
+import Vapor
+
+/// The administrators' tools of this release: FAQ entries, newsletter subscribers, the import of Agents de
+/// Direction. Administrators only; anyone else gets 403 and an audit event.
+struct AdministrationController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.grouped("administration").grouped(AdministratorGuard())
+        admin.get(use: index)
+        admin.get("faq", use: faqList)
+        admin.get("faq", "nouvelle", use: newFAQ)
+        admin.post("faq", "nouvelle", use: createFAQ)
+        admin.get("faq", ":id", use: editFAQ)
+        admin.post("faq", ":id", use: updateFAQ)
+        admin.get("lettres", use: newsletters)
+        admin.get("lettres", ":id", "abonnes.csv", use: subscribersCSV)
+        admin.get("agents-de-direction", "import", use: importForm)
+        admin.on(.POST, "agents-de-direction", "import", body: .collect(maxSize: "5mb"), use: importDirectors)
+    }
+
+    /// The table of contents of the administration.
+    func index(req: Request) async throws -> View {
+        try await req.view.render(
+            "Administration/index",
+            AdministrationPage(
+                frame: PageFrame(req, title: "Administration"), faqURL: Paths.adminFAQ,
+                newslettersURL: Paths.adminNewsletters, directorsImportURL: Paths.adminDirectorsImport))
+    }
+
+    // MARK: - FAQ
+
+    /// Every FAQ entry, active or not, in order.
+    func faqList(req: Request) async throws -> View {
+        let entries = try await FAQEntry.query(on: req.db).sort(\.$position).all()
+        return try await req.view.render(
+            "Administration/faq-list",
+            FAQListPage(
+                frame: PageFrame(
+                    req, title: "Foire aux questions — administration",
+                    notice: req.query[String.self, at: "enregistre"] == "1" ? "La question a été enregistrée." : nil),
+                newURL: Paths.adminNewFAQ,
+                entries: entries.map {
+                    FAQListPage.Row(
+                        question: $0.question, position: $0.position, isActive: $0.isActive,
+                        editURL: Paths.adminFAQEntry($0.id!))
+                }))
+    }
+
+    func newFAQ(req: Request) async throws -> Response {
+        let next = (try await FAQEntry.query(on: req.db).max(\.$position) ?? 0) + 1
+        return try await renderFAQ(
+            req, form: FAQForm(question: "", reponse: "", ordre: String(next), active: "1"),
+            action: Paths.adminNewFAQ, errors: FormErrors())
+    }
+
+    func createFAQ(req: Request) async throws -> Response {
+        try await saveFAQ(req, entry: FAQEntry(question: "", answer: "", position: 0), action: Paths.adminNewFAQ)
+    }
+
+    func editFAQ(req: Request) async throws -> Response {
+        let entry = try await faqEntry(req)
+        return try await renderFAQ(
+            req,
+            form: FAQForm(
+                question: entry.question, reponse: entry.answer, ordre: String(entry.position),
+                active: entry.isActive ? "1" : nil),
+            action: Paths.adminFAQEntry(entry.id!), errors: FormErrors())
+    }
+
+    func updateFAQ(req: Request) async throws -> Response {
+        let entry = try await faqEntry(req)
+        return try await saveFAQ(req, entry: entry, action: Paths.adminFAQEntry(entry.id!))
+    }
+
+    private func saveFAQ(_ req: Request, entry: FAQEntry, action: String) async throws -> Response {
+        let form = (try? req.content.decode(FAQForm.self)) ?? FAQForm()
+        var errors = FormErrors()
+        if let problem = TextInput.problem(form.question ?? "", label: "la question", maximum: 300, required: true) {
+            errors.add("question", problem)
+        }
+        if let problem = TextInput.problem(
+            form.reponse ?? "", label: "la réponse", maximum: 5000, required: true, multiline: true)
+        {
+            errors.add("reponse", problem)
+        }
+        let position = Int((form.ordre ?? "").trimmingCharacters(in: .whitespaces))
+        if position == nil || !(0...10_000).contains(position!) {
+            errors.add("ordre", "Indiquez un numéro d’ordre entre 0 et 10 000.")
+        }
+        guard errors.isEmpty, let position else {
+            return try await renderFAQ(req, form: form, action: action, errors: errors)
+        }
+        let before =
+            entry.id == nil
+            ? [:]
+            : [
+                "question": entry.question, "answer": entry.answer,
+                "position": String(entry.position), "active": String(entry.isActive),
+            ]
+        entry.question = TextInput.stored(form.question)!
+        entry.answer = TextInput.stored(form.reponse)!
+        entry.position = position
+        entry.isActive = form.active == "1"
+        let after = [
+            "question": entry.question, "answer": entry.answer, "position": String(entry.position),
+            "active": String(entry.isActive),
+        ]
+        let audit = req.portal.audit
+        let context = req.auditContext
+        try await req.db.atomically { database in
+            try await entry.save(on: database)
+            var details: [String: String] = [:]
+            for key in after.keys where before[key] != after[key] {
+                details["\(key).before"] = before[key] ?? ""
+                details["\(key).after"] = after[key]
+            }
+            try await audit.record(
+                .faqEntrySaved, by: context, target: ("faq_entry", entry.id!.uuidString),
+                details: details, on: database)
+        }
+        return req.redirect(to: Paths.adminFAQ + "?enregistre=1")
+    }
+
+    private func renderFAQ(_ req: Request, form: FAQForm, action: String, errors: FormErrors) async throws -> Response {
+        let page = FAQEditPage(
+            frame: PageFrame(req, title: errorPrefix(errors) + "Question de la FAQ"), action: action, form: form,
+            listURL: Paths.adminFAQ, errors: errors)
+        return try await req.view.render("Administration/faq-edit", page).encodeResponse(
+            status: status(errors), for: req)
+    }
+
+    private func faqEntry(_ req: Request) async throws -> FAQEntry {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let entry = try await FAQEntry.find(id, on: req.db)
+        else { throw Abort(.notFound) }
+        return entry
+    }
+
+    // MARK: - Newsletters
+
+    /// The newsletters with their number of subscribers.
+    func newsletters(req: Request) async throws -> View {
+        let newsletters = try await Newsletter.query(on: req.db).sort(\.$position).all()
+        var rows: [NewslettersPage.Row] = []
+        for newsletter in newsletters {
+            let count = try await Subscription.query(on: req.db).filter(\.$newsletter.$id == newsletter.id!).count()
+            rows.append(
+                .init(
+                    title: newsletter.title, subscribers: count, isActive: newsletter.isActive,
+                    exportURL: Paths.adminNewsletterSubscribers(newsletter.id!)))
+        }
+        return try await req.view.render(
+            "Administration/newsletters",
+            NewslettersPage(frame: PageFrame(req, title: "Lettres d’information"), rows: rows))
+    }
+
+    /// The subscribers of one newsletter as CSV (audited: it is an export of personal data).
+    func subscribersCSV(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let newsletter = try await Newsletter.find(id, on: req.db)
+        else { throw Abort(.notFound) }
+        let subscriptions = try await Subscription.query(on: req.db).filter(\.$newsletter.$id == id)
+            .with(\.$agent) { $0.with(\.$organisation) }
+            .sort(\.$subscribedAt).all()
+        let csv = CSV.write(
+            header: ["email", "civilite", "prenom", "nom", "organisme", "abonne_le"],
+            rows: subscriptions.map {
+                [
+                    $0.agent.email, $0.agent.civility, $0.agent.firstName, $0.agent.lastName,
+                    $0.agent.organisation.name, ParisCalendar.shortDate($0.subscribedAt),
+                ]
+            })
+        try await req.portal.audit.record(
+            .subscribersExported, by: req.auditContext,
+            target: ("newsletter", id.uuidString), details: ["count": String(subscriptions.count)], on: req.db)
+        let response = Response(status: .ok, body: .init(string: "\u{FEFF}" + csv))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        let name = newsletter.title.folding(options: .diacriticInsensitive, locale: nil).lowercased()
+            .components(separatedBy: CharacterSet.alphanumerics.inverted).filter { !$0.isEmpty }.joined(separator: "-")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"abonnes-\(name).csv\"")
+        return response
+    }
+
+    // MARK: - Agents de Direction
+
+    func importForm(req: Request) async throws -> View {
+        try await req.view.render(
+            "Administration/directors-import",
+            DirectorsImportPage(
+                frame: PageFrame(req, title: "Import des Agents de Direction"),
+                action: Paths.adminDirectorsImport, report: nil, errors: FormErrors()))
+    }
+
+    /// Reads the uploaded CSV; "simulation" reports without writing.
+    func importDirectors(req: Request) async throws -> Response {
+        struct Upload: Content {
+            var fichier: File?
+            var simulation: String?
+        }
+        let user = try req.requireUser()
+        let upload = try? req.content.decode(Upload.self)
+        var errors = FormErrors()
+        guard let file = upload?.fichier, file.data.readableBytes > 0 else {
+            errors.add("fichier", "Choisissez le fichier CSV exporté du Référentiel des Agents de Direction.")
+            return try await renderImport(req, report: nil, errors: errors)
+        }
+        guard let text = file.data.getString(at: file.data.readerIndex, length: file.data.readableBytes),
+            text.utf8.count == file.data.readableBytes
+        else {
+            errors.add("fichier", "Le fichier doit être un CSV encodé en UTF-8.")
+            return try await renderImport(req, report: nil, errors: errors)
+        }
+        let service = DirectorsImport(clock: req.portal.clock, audit: req.portal.audit, passwords: req.portal.passwords)
+        let report = try await service.run(
+            csv: text, dryRun: upload?.simulation == "1", by: user, ip: req.clientIP,
+            on: req.db)
+        if let problem = report.fileError {
+            errors.add("fichier", problem)
+            return try await renderImport(req, report: nil, errors: errors)
+        }
+        return try await renderImport(req, report: report, errors: errors)
+    }
+
+    private func renderImport(
+        _ req: Request, report: DirectorsImport.Report?, errors: FormErrors
+    ) async throws
+        -> Response
+    {
+        let page = DirectorsImportPage(
+            frame: PageFrame(req, title: errorPrefix(errors) + "Import des Agents de Direction"),
+            action: Paths.adminDirectorsImport, report: report, errors: errors)
+        return try await req.view.render("Administration/directors-import", page)
+            .encodeResponse(status: status(errors), for: req)
+    }
+}
+
+/// Lets administrators through; anyone else gets 403 and an audit event (visitors go to the sign-in page).
+struct AdministratorGuard: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let user = try request.requireUser()
+        guard user.isAdministrator else {
+            try await request.portal.audit.record(
+                .accessDenied, outcome: "refused", by: request.auditContext,
+                details: ["path": request.url.path, "method": request.method.rawValue], on: request.db)
+            throw Abort(.forbidden)
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// The FAQ entry form.
+struct FAQForm: Content {
+    var question: String?
+    var reponse: String?
+    var ordre: String?
+    var active: String?
+}
+
+struct AdministrationPage: Encodable {
+    let frame: PageFrame
+    let faqURL: String
+    let newslettersURL: String
+    let directorsImportURL: String
+}
+
+struct FAQListPage: Encodable {
+    struct Row: Encodable {
+        let question: String
+        let position: Int
+        let isActive: Bool
+        let editURL: String
+    }
+
+    let frame: PageFrame
+    let newURL: String
+    let entries: [Row]
+}
+
+struct FAQEditPage: Encodable {
+    let frame: PageFrame
+    let action: String
+    let form: FAQForm
+    let listURL: String
+    let errors: FormErrors
+}
+
+struct NewslettersPage: Encodable {
+    struct Row: Encodable {
+        let title: String
+        let subscribers: Int
+        let isActive: Bool
+        let exportURL: String
+    }
+
+    let frame: PageFrame
+    let rows: [Row]
+}
+
+struct DirectorsImportPage: Encodable {
+    let frame: PageFrame
+    let action: String
+    let report: DirectorsImport.Report?
+    let errors: FormErrors
+}
