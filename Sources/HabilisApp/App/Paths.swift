@@ -21,6 +21,18 @@ public enum Paths {
     public static let adminNewFAQ = "/administration/faq/nouvelle"
     public static let adminNewsletters = "/administration/lettres"
     public static let adminDirectorsImport = "/administration/agents-de-direction/import"
+    public static let adminOrganisations = "/administration/organismes"
+    public static let adminNewOrganisation = "/administration/organismes/nouveau"
+    public static let adminApplications = "/administration/applications"
+    public static let adminNewApplication = "/administration/applications/nouvelle"
+    public static let adminAgents = "/administration/agents"
+    public static let adminSettings = "/administration/parametres"
+    public static let adminAudit = "/administration/journal"
+    public static let adminAuditCSV = "/administration/journal.csv"
+    public static let adminDashboard = "/administration/tableau-de-bord"
+    public static let adminRightsCSV = "/administration/exports/habilitations.csv"
+    public static let adminNewNewsletter = "/administration/lettres/nouvelle"
+    public static let myOrganisationAgents = "/mon-organisme/agents"
     public static let notifications = "/mes-notifications"
     public static let notificationsRead = "/mes-notifications/lues"
     public static let registration = "/inscription"
@@ -43,6 +55,36 @@ public enum Paths {
     public static func adminNewsletterSubscribers(_ id: UUID) -> String {
         "/administration/lettres/\(id.uuidString.lowercased())/abonnes.csv"
     }
+
+    /// Editing one organisme, with its correspondents.
+    public static func adminOrganisation(_ id: UUID) -> String {
+        "/administration/organismes/\(id.uuidString.lowercased())"
+    }
+
+    /// Designating a correspondent of an organisme.
+    public static func adminDesignate(_ id: UUID) -> String { adminOrganisation(id) + "/correspondants" }
+
+    /// Removing one designation.
+    public static func adminRemoveCorrespondent(_ id: UUID) -> String {
+        "/administration/correspondants/\(id.uuidString.lowercased())/retrait"
+    }
+
+    /// Editing one application.
+    public static func adminApplication(_ id: UUID) -> String {
+        "/administration/applications/\(id.uuidString.lowercased())"
+    }
+
+    /// One account as an administrator manages it.
+    public static func adminAgent(_ id: UUID) -> String { "/administration/agents/\(id.uuidString.lowercased())" }
+
+    /// Disabling or re-enabling an account.
+    public static func adminAgentStatus(_ id: UUID) -> String { adminAgent(id) + "/statut" }
+
+    /// Granting a right directly.
+    public static func adminGrant(_ id: UUID) -> String { adminAgent(id) + "/habilitations" }
+
+    /// Editing one newsletter.
+    public static func adminNewsletter(_ id: UUID) -> String { "/administration/lettres/\(id.uuidString.lowercased())" }
 
     /// One account request as its deciders see it.
     public static func accountRequestToDecide(_ id: UUID) -> String {

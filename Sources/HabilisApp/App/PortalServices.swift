@@ -4,6 +4,7 @@ import Vapor
 /// Every service of the portal, built once in `configure` and kept on the application; tests replace it wholesale.
 public struct PortalServices: Sendable {
     public var clock: any Clock
+    public var runtimeSettings: RuntimeSettings
     public var audit: AuditLog
     public var sessions: SessionStore
     public var throttle: Throttle
@@ -23,6 +24,7 @@ public struct PortalServices: Sendable {
 
     init(settings: Settings, clock: any Clock, mailer: any Mailer, threadPool: NIOThreadPool) {
         self.clock = clock
+        runtimeSettings = RuntimeSettings(settings: settings)
         audit = AuditLog(clock: clock)
         sessions = SessionStore(clock: clock, secureCookies: settings.usesSecureCookies)
         throttle = Throttle(clock: clock)
@@ -42,7 +44,7 @@ public struct PortalServices: Sendable {
         notifier = Notifier(clock: clock, outbox: outbox)
         accessRequests = AccessRequestService(
             clock: clock, audit: audit, routing: routing, authorization: authorization, notifier: notifier,
-            mails: mails, autoAcceptDays: settings.autoAcceptDays, reminderDays: settings.reminderDays)
+            mails: mails, runtimeSettings: runtimeSettings)
         accountRequests = AccountRequestService(
             clock: clock, audit: audit, routing: routing, authorization: authorization, notifier: notifier,
             outbox: outbox, throttle: throttle, passwords: passwords, mails: mails,

@@ -34,6 +34,7 @@ public func configure(
     app.middleware.use(RouteLoggingMiddleware(logLevel: settings.isProduction ? .notice : .info))
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(RuntimeSettingsMiddleware())
     app.middleware.use(SessionMiddleware())
     app.middleware.use(CSRFMiddleware(secureCookies: settings.usesSecureCookies))
 

@@ -13,6 +13,12 @@ func routes(_ app: Application) throws {
     try app.register(collection: ContactsController())
     try app.register(collection: NotificationsController())
     try app.register(collection: RequestsToDecideController())
+    try app.register(collection: MyOrganisationController())
     try app.register(collection: AdministrationController())
+    try app.register(collection: OrganisationsAdminController())
+    try app.register(collection: ApplicationsAdminController())
+    try app.register(collection: AgentsAdminController())
+    try app.register(collection: AuditTrailController())
+    try app.register(collection: DashboardController())
     try app.register(collection: AssistanceController())
 }

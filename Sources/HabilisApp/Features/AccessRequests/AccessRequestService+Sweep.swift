@@ -86,6 +86,7 @@ extension AccessRequestService {
 
     /// Reminds the deciders once of each request due within `reminderDays`.
     private func remind(asOf instant: Date, on database: any Database, logger: Logger) async throws -> Int {
+        let reminderDays = try await runtimeSettings.current(on: database).reminderDays
         let horizon = ParisCalendar.adding(days: reminderDays, to: instant)
         var reminded = 0
         var deciders = DecidersCache(routing: routing)

@@ -12,8 +12,8 @@ public struct AccessRequestService: Sendable {
     let authorization: Authorization
     let notifier: Notifier
     let mails: MailTemplates
-    let autoAcceptDays: Int
-    let reminderDays: Int
+    /// The delays, changed by administrators without restart; each request keeps the due date computed when made.
+    let runtimeSettings: RuntimeSettings
 
     /// Why a request cannot be made.
     public enum Refusal: Error, Equatable {
@@ -44,10 +44,10 @@ public struct AccessRequestService: Sendable {
         let decision = try await routing.route(
             organisationID: user.agent.$organisation.id, application: application, requesterID: user.id,
             on: database)
+        let days = try await runtimeSettings.current(on: database).autoAcceptDays
         return .success(
             Preview(
-                application: application, routing: decision,
-                dueAt: ParisCalendar.adding(days: autoAcceptDays, to: clock.now)))
+                application: application, routing: decision, dueAt: ParisCalendar.adding(days: days, to: clock.now)))
     }
 
     /// Creates the request, routes it and notifies its deciders at once. A second submission (double click,
@@ -59,6 +59,7 @@ public struct AccessRequestService: Sendable {
         guard let application = try await activeApplication(code: applicationCode, on: database) else {
             return .failure(.unavailable)
         }
+        let autoAcceptDays = try await runtimeSettings.current(on: database).autoAcceptDays
         do {
             return try await database.atomically { transaction in
                 if let refusal = try await refusal(for: user.id, application: application, on: transaction) {

@@ -14,6 +14,10 @@ struct AdministrationController: RouteCollection {
         admin.post("faq", ":id", use: updateFAQ)
         admin.get("lettres", use: newsletters)
         admin.get("lettres", ":id", "abonnes.csv", use: subscribersCSV)
+        admin.get("lettres", "nouvelle", use: newNewsletter)
+        admin.post("lettres", "nouvelle", use: createNewsletter)
+        admin.get("lettres", ":id", use: editNewsletter)
+        admin.post("lettres", ":id", use: updateNewsletter)
         admin.get("agents-de-direction", "import", use: importForm)
         admin.on(.POST, "agents-de-direction", "import", body: .collect(maxSize: "5mb"), use: importDirectors)
     }
@@ -24,7 +28,10 @@ struct AdministrationController: RouteCollection {
             "Administration/index",
             AdministrationPage(
                 frame: PageFrame(req, title: "Administration"), faqURL: Paths.adminFAQ,
-                newslettersURL: Paths.adminNewsletters, directorsImportURL: Paths.adminDirectorsImport))
+                newslettersURL: Paths.adminNewsletters, directorsImportURL: Paths.adminDirectorsImport,
+                organisationsURL: Paths.adminOrganisations, applicationsURL: Paths.adminApplications,
+                agentsURL: Paths.adminAgents, settingsURL: Paths.adminSettings, auditURL: Paths.adminAudit,
+                dashboardURL: Paths.adminDashboard, rightsCSVURL: Paths.adminRightsCSV))
     }
 
     // MARK: - FAQ
@@ -147,11 +154,14 @@ struct AdministrationController: RouteCollection {
             rows.append(
                 .init(
                     title: newsletter.title, subscribers: count, isActive: newsletter.isActive,
-                    exportURL: Paths.adminNewsletterSubscribers(newsletter.id!)))
+                    exportURL: Paths.adminNewsletterSubscribers(newsletter.id!),
+                    editURL: Paths.adminNewsletter(newsletter.id!)))
         }
         return try await req.view.render(
             "Administration/newsletters",
-            NewslettersPage(frame: PageFrame(req, title: "Lettres d’information"), rows: rows))
+            NewslettersPage(
+                frame: PageFrame(req, title: "Lettres d’information", notice: savedNotice(req)), rows: rows,
+                newURL: Paths.adminNewNewsletter))
     }
 
     /// The subscribers of one newsletter as CSV (audited: it is an export of personal data).
@@ -179,6 +189,85 @@ struct AdministrationController: RouteCollection {
             .components(separatedBy: CharacterSet.alphanumerics.inverted).filter { !$0.isEmpty }.joined(separator: "-")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"abonnes-\(name).csv\"")
         return response
+    }
+
+    func newNewsletter(req: Request) async throws -> Response {
+        let next = (try await Newsletter.query(on: req.db).max(\.$position) ?? 0) + 1
+        return try await renderNewsletter(
+            req, form: NewsletterForm(titre: "", ordre: String(next), active: "1"), action: Paths.adminNewNewsletter,
+            errors: FormErrors())
+    }
+
+    func createNewsletter(req: Request) async throws -> Response {
+        try await saveNewsletter(req, newsletter: Newsletter(), action: Paths.adminNewNewsletter)
+    }
+
+    func editNewsletter(req: Request) async throws -> Response {
+        let newsletter = try await findNewsletter(req)
+        return try await renderNewsletter(
+            req,
+            form: NewsletterForm(
+                titre: newsletter.title, ordre: String(newsletter.position), active: newsletter.isActive ? "1" : nil),
+            action: Paths.adminNewsletter(newsletter.id!), errors: FormErrors())
+    }
+
+    func updateNewsletter(req: Request) async throws -> Response {
+        let newsletter = try await findNewsletter(req)
+        return try await saveNewsletter(req, newsletter: newsletter, action: Paths.adminNewsletter(newsletter.id!))
+    }
+
+    private func saveNewsletter(_ req: Request, newsletter: Newsletter, action: String) async throws -> Response {
+        let form = (try? req.content.decode(NewsletterForm.self)) ?? NewsletterForm()
+        var errors = FormErrors()
+        if let problem = TextInput.problem(form.titre ?? "", label: "le titre", maximum: 150, required: true) {
+            errors.add("titre", problem)
+        }
+        let position = Int((form.ordre ?? "").trimmingCharacters(in: .whitespaces))
+        if position.map({ (0...10_000).contains($0) }) != true {
+            errors.add("ordre", "Indiquez un numéro d’ordre entre 0 et 10 000.")
+        }
+        guard errors.isEmpty, let position else {
+            return try await renderNewsletter(req, form: form, action: action, errors: errors)
+        }
+        let before =
+            newsletter.id == nil
+            ? [:]
+            : [
+                "title": newsletter.title, "position": String(newsletter.position),
+                "active": String(newsletter.isActive),
+            ]
+        newsletter.title = TextInput.stored(form.titre)!
+        newsletter.position = position
+        newsletter.isActive = form.active == "1"
+        let after = ["title": newsletter.title, "position": String(position), "active": String(newsletter.isActive)]
+        let audit = req.portal.audit
+        let context = req.auditContext
+        try await req.db.atomically { database in
+            try await newsletter.save(on: database)
+            try await audit.record(
+                .newsletterSaved, by: context, target: ("newsletter", newsletter.id!.uuidString),
+                details: AuditLog.changes(before: before, after: after), on: database)
+        }
+        return req.redirect(to: Paths.adminNewsletters + "?enregistre=1")
+    }
+
+    private func renderNewsletter(
+        _ req: Request, form: NewsletterForm, action: String, errors: FormErrors
+    )
+        async throws -> Response
+    {
+        let page = NewsletterEditPage(
+            frame: PageFrame(req, title: errorPrefix(errors) + "Lettre d’information"), action: action, form: form,
+            listURL: Paths.adminNewsletters, errors: errors)
+        return try await req.view.render("Administration/newsletter", page)
+            .encodeResponse(status: status(errors), for: req)
+    }
+
+    private func findNewsletter(_ req: Request) async throws -> Newsletter {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let newsletter = try await Newsletter.find(id, on: req.db)
+        else { throw Abort(.notFound) }
+        return newsletter
     }
 
     // MARK: - Agents de Direction
@@ -261,6 +350,13 @@ struct AdministrationPage: Encodable {
     let faqURL: String
     let newslettersURL: String
     let directorsImportURL: String
+    let organisationsURL: String
+    let applicationsURL: String
+    let agentsURL: String
+    let settingsURL: String
+    let auditURL: String
+    let dashboardURL: String
+    let rightsCSVURL: String
 }
 
 struct FAQListPage: Encodable {
@@ -290,10 +386,27 @@ struct NewslettersPage: Encodable {
         let subscribers: Int
         let isActive: Bool
         let exportURL: String
+        let editURL: String
     }
 
     let frame: PageFrame
     let rows: [Row]
+    let newURL: String
+}
+
+/// The newsletter form.
+struct NewsletterForm: Content {
+    var titre: String?
+    var ordre: String?
+    var active: String?
+}
+
+struct NewsletterEditPage: Encodable {
+    let frame: PageFrame
+    let action: String
+    let form: NewsletterForm
+    let listURL: String
+    let errors: FormErrors
 }
 
 struct DirectorsImportPage: Encodable {

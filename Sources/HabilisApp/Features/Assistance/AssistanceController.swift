@@ -16,7 +16,7 @@ struct AssistanceController: RouteCollection {
         let page = FAQPage(
             frame: PageFrame(req, title: "Foire aux questions"),
             entries: entries.map { FAQPage.Entry(question: $0.question, answer: $0.answer) },
-            webmasterEmail: req.application.settings.webmasterEmail)
+            webmasterEmail: req.runtimeSettings.webmasterEmail)
         return try await req.view.render("Assistance/faq", page)
     }
 }

@@ -26,7 +26,7 @@ struct ContactsController: RouteCollection {
         }
         let page = ContactsPage(
             frame: PageFrame(req, title: "Mes contacts"), blocks: blocks,
-            webmasterEmail: req.application.settings.webmasterEmail, faqURL: Paths.faq)
+            webmasterEmail: req.runtimeSettings.webmasterEmail, faqURL: Paths.faq)
         return try await req.view.render("Contacts/index", page)
     }
 }

@@ -99,8 +99,8 @@ struct ProfileController: RouteCollection {
             form: form, civilities: RegistrationForm.civilities,
             groups: OrganisationGroup.groups(organisations.filter { $0.id != organisation.id }),
             organisationName: organisation.name, isDirector: user.agent.isDirector,
-            directorProfileURL: settings.addProfileURL, directorContactEmail: settings.addContactEmail,
-            webmasterEmail: settings.webmasterEmail, downloadURL: Paths.myData, errors: errors)
+            directorProfileURL: settings.addProfileURL, directorContactEmail: req.runtimeSettings.directorContactEmail,
+            webmasterEmail: req.runtimeSettings.webmasterEmail, downloadURL: Paths.myData, errors: errors)
         return try await req.view.render("Profile/edit", page).encodeResponse(status: status(errors), for: req)
     }
 }

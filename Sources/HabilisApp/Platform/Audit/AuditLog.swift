@@ -41,6 +41,20 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case subscribersExported = "subscribers.exported"
     case directorsImported = "directors.imported"
     case faqEntrySaved = "faq.saved"
+    case organisationSaved = "organisation.saved"
+    case applicationSaved = "application.saved"
+    case requestsRerouted = "access_request.rerouted"
+    case correspondentDesignated = "correspondent.designated"
+    case correspondentRemoved = "correspondent.removed"
+    case agentUpdated = "agent.updated"
+    case agentDisabled = "agent.disabled"
+    case agentEnabled = "agent.enabled"
+    case grantCreated = "grant.created"
+    case settingsSaved = "settings.saved"
+    case newsletterSaved = "newsletter.saved"
+    case auditExported = "audit.exported"
+    case rightsExported = "rights.exported"
+    case organisationsImported = "organisations.imported"
     case demoWorldSeeded = "demo.seeded"
 }
 
@@ -82,6 +96,16 @@ public struct AuditLog: Sendable {
         event.ip = context.ip
         event.details = Self.encode(details)
         try await event.create(on: database)
+    }
+
+    /// The "field.before" / "field.after" pairs of what changed between two snapshots, for administrative changes.
+    public static func changes(before: [String: String], after: [String: String]) -> [String: String] {
+        var details: [String: String] = [:]
+        for key in Set(before.keys).union(after.keys) where before[key] != after[key] {
+            details["\(key).before"] = before[key] ?? ""
+            details["\(key).after"] = after[key] ?? ""
+        }
+        return details
     }
 
     /// JSON keeps control characters escaped, so a hostile value can never forge a line in an export.

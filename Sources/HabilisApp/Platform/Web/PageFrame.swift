@@ -18,7 +18,7 @@ struct PageFrame: Encodable {
         csrfToken = request.csrfToken
         user = request.currentUser.map(UserBadge.init)
         menu = request.currentUser.map { MenuLink.menu(for: $0, currentPath: request.url.path) } ?? []
-        webmasterEmail = request.application.settings.webmasterEmail
+        webmasterEmail = request.runtimeSettings.webmasterEmail
         faqURL = Paths.faq
         homeURL = Paths.home
         signOutURL = Paths.signOut
@@ -71,6 +71,9 @@ struct MenuLink: Encodable {
         ]
         if user.decidesRequests {
             entries.append(MenuLink("Demandes à traiter", Paths.requestsToDecide, currentPath: currentPath))
+        }
+        if user.isCorrespondent {
+            entries.append(MenuLink("Agents de mon organisme", Paths.myOrganisationAgents, currentPath: currentPath))
         }
         if user.isAdministrator {
             entries.append(MenuLink("Administration", Paths.administration, currentPath: currentPath))

@@ -1,0 +1,305 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// Administration of the accounts: search across every organisme, edit an account (organisme, ADD flag included),
+/// disable and re-enable it, grant a right directly. Administrators only.
+struct AgentsAdminController: RouteCollection {
+    static let perPage = 50
+
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.grouped("administration").grouped(AdministratorGuard())
+        admin.get("agents", use: index)
+        admin.get("agents", ":id", use: edit)
+        admin.post("agents", ":id", use: update)
+        admin.post("agents", ":id", "statut", use: changeStatus)
+        admin.post("agents", ":id", "habilitations", use: grant)
+    }
+
+    /// Search by name or e-mail, 50 a page.
+    func index(req: Request) async throws -> View {
+        let text = String((req.query[String.self, at: "q"] ?? "").prefix(200))
+        let query = AgentSearch.filter(Agent.query(on: req.db), text: text)
+        let pagination = Pagination(
+            page: Pagination.page(from: req), perPage: Self.perPage, total: try await query.count(),
+            baseURL: Paths.adminAgents + "?q="
+                + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        let agents = try await query.copy().sort(\.$lastName).sort(\.$firstName)
+            .range(pagination.offset..<(pagination.offset + Self.perPage)).with(\.$organisation).all()
+        return try await req.view.render(
+            "Administration/agents",
+            AgentListPage(
+                frame: PageFrame(req, title: "Agents"), heading: "Agents", action: Paths.adminAgents, query: text,
+                rows: agents.map { AgentListPage.Row($0, url: Paths.adminAgent($0.id!)) }, pagination: pagination))
+    }
+
+    func edit(req: Request) async throws -> Response {
+        let agent = try await find(req)
+        return try await render(req, agent: agent, form: AgentAdminForm(agent), errors: FormErrors())
+    }
+
+    /// Saves identity, contact, organismes, ADD and administrator flags; audited with before and after.
+    func update(req: Request) async throws -> Response {
+        let agent = try await find(req)
+        let form = (try? req.content.decode(AgentAdminForm.self)) ?? AgentAdminForm()
+        let organisations = try await Organisation.query(on: req.db).all()
+        var errors = FormErrors()
+        if !RegistrationForm.civilities.contains(form.civilite ?? "") {
+            errors.add("civilite", "Choisissez la civilité.")
+        }
+        for (field, label, required) in [("prenom", "le prénom", true), ("nom", "le nom", true)] {
+            let value = field == "prenom" ? form.prenom : form.nom
+            if let problem = PersonName.problem(value ?? "", label: label, required: required) {
+                errors.add(field, problem)
+            }
+        }
+        var phone: String?
+        if let raw = form.telephone, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            switch PhoneNumber.normalize(raw) {
+            case .success(let value): phone = value
+            case .failure(let error): errors.add("telephone", error.message)
+            }
+        }
+        let organisation = organisations.first { $0.id?.uuidString.lowercased() == form.organisme?.lowercased() }
+        if organisation == nil { errors.add("organisme", "Choisissez l’organisme.") }
+        let second = organisations.first { $0.id?.uuidString.lowercased() == form.secondOrganisme?.lowercased() }
+        if let second, second.id == organisation?.id {
+            errors.add("secondOrganisme", "Le second organisme doit être différent de l’organisme.")
+        }
+        if form.secondOrganisme?.isEmpty == false, second == nil {
+            errors.add("secondOrganisme", "Choisissez le second organisme dans la liste.")
+        }
+        if agent.id == req.currentUser?.id, form.administrateur != "1" {
+            errors.add("administrateur", "Vous ne pouvez pas retirer vos propres droits d’administrateur.")
+        }
+        guard errors.isEmpty, let organisation else {
+            return try await render(req, agent: agent, form: form, errors: errors)
+        }
+        let before = AgentAdminForm(agent).snapshot
+        agent.civility = form.civilite!
+        agent.firstName = form.prenom!.trimmingCharacters(in: .whitespaces)
+        agent.lastName = form.nom!.trimmingCharacters(in: .whitespaces)
+        agent.phone = phone
+        agent.$organisation.id = organisation.id!
+        agent.$secondOrganisation.id = second?.id
+        agent.isDirector = form.add == "1"
+        agent.isAdministrator = form.administrateur == "1"
+        let after = AgentAdminForm(agent).snapshot
+        let audit = req.portal.audit
+        let context = req.auditContext
+        try await req.db.atomically { database in
+            try await agent.update(on: database)
+            try await audit.record(
+                .agentUpdated, by: context, target: ("agent", agent.id!.uuidString), organisationID: organisation.id,
+                details: AuditLog.changes(before: before, after: after), on: database)
+        }
+        return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
+    }
+
+    /// Disables (sessions end, pending requests cancelled) or re-enables an account.
+    func changeStatus(req: Request) async throws -> Response {
+        let agent = try await find(req)
+        let user = try req.requireUser()
+        let enable = (try? req.content.get(String.self, at: "action")) == "reactiver"
+        guard agent.id != user.id else { throw Abort(.forbidden) }
+        let audit = req.portal.audit
+        let context = req.auditContext
+        let now = req.portal.clock.now
+        try await req.db.atomically { database in
+            if enable {
+                guard agent.status == .disabled else { return }
+                agent.status = .active
+                try await agent.update(on: database)
+                try await audit.record(
+                    .agentEnabled, by: context, target: ("agent", agent.id!.uuidString), on: database)
+                return
+            }
+            guard agent.status == .active else { return }
+            agent.status = .disabled
+            try await agent.update(on: database)
+            try await UserSession.query(on: database).filter(\.$agent.$id == agent.id!).delete()
+            let cancelled = try await (database as! any SQLDatabase).update(AccessRequest.schema)
+                .set("status", to: AccessRequest.Status.cancelled.rawValue)
+                .set("decided_at", to: now)
+                .set("decided_by_id", to: user.id)
+                .where("agent_id", .equal, agent.id!)
+                .where("status", .equal, AccessRequest.Status.pending.rawValue)
+                .returning("id").all()
+            try await audit.record(
+                .agentDisabled, by: context, target: ("agent", agent.id!.uuidString),
+                organisationID: agent.$organisation.id, details: ["cancelled_requests": String(cancelled.count)],
+                on: database)
+        }
+        return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
+    }
+
+    /// Grants a right directly (a pending request for it is accepted at the same time).
+    func grant(req: Request) async throws -> Response {
+        let agent = try await find(req)
+        let user = try req.requireUser()
+        guard
+            let applicationID = (try? req.content.get(String.self, at: "application")).flatMap(UUID.init(uuidString:)),
+            let application = try await BusinessApplication.find(applicationID, on: req.db)
+        else {
+            var errors = FormErrors()
+            errors.add("application", "Choisissez l’application.")
+            return try await render(req, agent: agent, form: AgentAdminForm(agent), errors: errors)
+        }
+        let service = req.portal.accessRequests
+        if let pending = try await service.pendingRequest(of: agent.id!, applicationID: applicationID, on: req.db) {
+            _ = try await service.decide(pending.id!, accept: true, reason: nil, by: user, ip: req.clientIP, on: req.db)
+            return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
+        }
+        let audit = req.portal.audit
+        let notifier = req.portal.notifier
+        let mails = req.portal.mails
+        let context = req.auditContext
+        let now = req.portal.clock.now
+        try await req.db.atomically { database in
+            let held = try await Grant.query(on: database).filter(\.$agent.$id == agent.id!)
+                .filter(\.$application.$id == applicationID).filter(\.$revokedAt == nil).count()
+            guard held == 0 else { return }
+            let grant = Grant(
+                agentID: agent.id!, applicationID: applicationID, grantedAt: now, grantedByID: user.id,
+                accessRequestID: nil)
+            try await grant.create(on: database)
+            try await notifier.notify(
+                agent, message: "Vous avez désormais accès à l’application \(application.name).", link: Paths.home,
+                mail: mails.accessRequestOutcome(
+                    to: agent, application: application.name, status: .accepted, decidedBy: user.agent.fullName,
+                    reason: nil),
+                key: "grant:\(grant.id!):created", on: database)
+            try await audit.record(
+                .grantCreated, by: context, target: ("grant", grant.id!.uuidString),
+                organisationID: agent.$organisation.id,
+                details: ["agent": agent.email, "application": application.code], on: database)
+        }
+        return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
+    }
+
+    private func render(
+        _ req: Request, agent: Agent, form: AgentAdminForm, errors: FormErrors
+    ) async throws
+        -> Response
+    {
+        let organisations = try await Organisation.query(on: req.db).sort(\.$name).all()
+        let held = try await Grant.query(on: req.db).filter(\.$agent.$id == agent.id!).filter(\.$revokedAt == nil)
+            .all(\.$application.$id)
+        let grantable = try await BusinessApplication.query(on: req.db).filter(\.$isActive == true).sort(\.$position)
+            .all().filter { !held.contains($0.id!) }
+        let page = AgentAdminPage(
+            frame: PageFrame(req, title: errorPrefix(errors) + "Compte de \(agent.fullName)", notice: savedNotice(req)),
+            action: Paths.adminAgent(agent.id!), form: form, email: agent.email,
+            statusLabel: agent.status.label, isActive: agent.status == .active,
+            canChangeStatus: agent.id != req.currentUser?.id
+                && (agent.status == .active || agent.status == .disabled),
+            statusURL: Paths.adminAgentStatus(agent.id!), civilities: RegistrationForm.civilities,
+            groups: OrganisationGroup.groups(organisations),
+            grantURL: Paths.adminGrant(agent.id!),
+            grantable: grantable.map { .init(id: $0.id!.uuidString.lowercased(), name: $0.name) },
+            rightsURL: Paths.agentRights(agent.id!), listURL: Paths.adminAgents, errors: errors)
+        return try await req.view.render("Administration/agent", page).encodeResponse(status: status(errors), for: req)
+    }
+
+    private func find(_ req: Request) async throws -> Agent {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let agent = try await Agent.find(id, on: req.db)
+        else { throw Abort(.notFound) }
+        return agent
+    }
+}
+
+extension Agent.Status {
+    /// The status in French.
+    var label: String {
+        switch self {
+        case .pendingVerification: "adresse à confirmer"
+        case .pendingValidation: "en attente de validation"
+        case .active: "actif"
+        case .refused: "refusé"
+        case .disabled: "désactivé"
+        }
+    }
+}
+
+/// The account form of the administration.
+struct AgentAdminForm: Content {
+    var civilite: String?
+    var prenom: String?
+    var nom: String?
+    var telephone: String?
+    var organisme: String?
+    var secondOrganisme: String?
+    var add: String?
+    var administrateur: String?
+
+    init() {}
+
+    init(_ agent: Agent) {
+        civilite = agent.civility
+        prenom = agent.firstName
+        nom = agent.lastName
+        telephone = agent.phone.map(PhoneNumber.display) ?? ""
+        organisme = agent.$organisation.id.uuidString.lowercased()
+        secondOrganisme = agent.$secondOrganisation.id?.uuidString.lowercased() ?? ""
+        add = agent.isDirector ? "1" : nil
+        administrateur = agent.isAdministrator ? "1" : nil
+    }
+
+    var snapshot: [String: String] {
+        [
+            "civility": civilite ?? "", "first_name": prenom ?? "", "last_name": nom ?? "", "phone": telephone ?? "",
+            "organisation": organisme ?? "", "second_organisation": secondOrganisme ?? "",
+            "director": add == "1" ? "true" : "false", "administrator": administrateur == "1" ? "true" : "false",
+        ]
+    }
+}
+
+/// A list of accounts with a search field.
+struct AgentListPage: Encodable {
+    struct Row: Encodable {
+        let name: String
+        let email: String
+        let organisationName: String
+        let status: String
+        let url: String
+
+        init(_ agent: Agent, url: String) {
+            name = agent.fullName
+            email = agent.email
+            organisationName = agent.organisation.name
+            status = agent.status.label
+            self.url = url
+        }
+    }
+
+    let frame: PageFrame
+    let heading: String
+    let action: String
+    let query: String
+    let rows: [Row]
+    let pagination: Pagination
+}
+
+struct AgentAdminPage: Encodable {
+    struct Choice: Encodable {
+        let id: String
+        let name: String
+    }
+
+    let frame: PageFrame
+    let action: String
+    let form: AgentAdminForm
+    let email: String
+    let statusLabel: String
+    let isActive: Bool
+    let canChangeStatus: Bool
+    let statusURL: String
+    let civilities: [String]
+    let groups: [OrganisationGroup]
+    let grantURL: String
+    let grantable: [Choice]
+    let rightsURL: String
+    let listURL: String
+    let errors: FormErrors
+}

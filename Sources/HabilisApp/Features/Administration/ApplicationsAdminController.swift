@@ -1,0 +1,232 @@
+import Fluent
+import Vapor
+
+/// Administration of the catalogue: create, edit, deactivate, order the applications and choose who decides
+/// (local or central). Changing the mode re-routes the pending requests after a confirmation that says how many.
+struct ApplicationsAdminController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.grouped("administration").grouped(AdministratorGuard())
+        admin.get("applications", use: index)
+        admin.get("applications", "nouvelle", use: new)
+        admin.post("applications", "nouvelle", use: create)
+        admin.get("applications", ":id", use: edit)
+        admin.post("applications", ":id", use: update)
+    }
+
+    func index(req: Request) async throws -> View {
+        let applications = try await BusinessApplication.query(on: req.db).sort(\.$position).sort(\.$name).all()
+        return try await req.view.render(
+            "Administration/applications",
+            ApplicationsPage(
+                frame: PageFrame(req, title: "Applications du catalogue", notice: savedNotice(req)),
+                newURL: Paths.adminNewApplication,
+                rows: applications.map {
+                    .init(
+                        name: $0.name, code: $0.code, position: $0.position,
+                        mode: $0.accessMode == .central ? "nationale (administrateurs)" : "locale (correspondants)",
+                        isActive: $0.isActive, editURL: Paths.adminApplication($0.id!))
+                }))
+    }
+
+    func new(req: Request) async throws -> Response {
+        let next = (try await BusinessApplication.query(on: req.db).max(\.$position) ?? 0) + 1
+        return try await render(
+            req, application: nil, form: ApplicationForm(position: String(next), mode: "local", active: "1"),
+            errors: FormErrors(), pendingToReroute: nil)
+    }
+
+    func create(req: Request) async throws -> Response {
+        try await save(req, application: BusinessApplication())
+    }
+
+    func edit(req: Request) async throws -> Response {
+        let application = try await find(req)
+        return try await render(
+            req, application: application, form: ApplicationForm(application), errors: FormErrors(),
+            pendingToReroute: nil)
+    }
+
+    func update(req: Request) async throws -> Response {
+        try await save(req, application: try await find(req))
+    }
+
+    private func save(_ req: Request, application: BusinessApplication) async throws -> Response {
+        let form = (try? req.content.decode(ApplicationForm.self)) ?? ApplicationForm()
+        var errors = form.validate()
+        let code = (form.code ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        if errors.isEmpty,
+            try await BusinessApplication.query(on: req.db).filter(\.$code == code)
+                .filter(\.$id != application.id ?? UUID()).count() > 0
+        {
+            errors.add("code", "Ce code est déjà utilisé par une autre application.")
+        }
+        let isNew = application.id == nil
+        guard errors.isEmpty else {
+            return try await render(
+                req, application: isNew ? nil : application, form: form, errors: errors, pendingToReroute: nil)
+        }
+        let mode = BusinessApplication.AccessMode(rawValue: form.mode ?? "") ?? .local
+        let modeChanges = !isNew && application.accessMode != mode
+        var pending = 0
+        if modeChanges {
+            pending = try await AccessRequest.query(on: req.db).filter(\.$application.$id == application.id!)
+                .filter(\.$status == .pending).count()
+            if pending > 0, form.confirm != "1" {
+                return try await render(
+                    req, application: application, form: form, errors: errors, pendingToReroute: pending)
+            }
+        }
+        let before = isNew ? [:] : ApplicationForm(application).snapshot
+        application.code = code
+        application.name = form.name!.trimmingCharacters(in: .whitespaces)
+        application.summary = TextInput.stored(form.summary) ?? ""
+        application.launchURL = form.launchURL!.trimmingCharacters(in: .whitespaces)
+        application.accessMode = mode
+        application.position = Int(form.position ?? "") ?? 0
+        application.isActive = form.active == "1"
+        if isNew { application.createdAt = req.portal.clock.now }
+        let after = ApplicationForm(application).snapshot
+        let reroutes = modeChanges && pending > 0
+        let audit = req.portal.audit
+        let routing = req.portal.routing
+        let context = req.auditContext
+        try await req.db.atomically { database in
+            try await application.save(on: database)
+            try await audit.record(
+                .applicationSaved, by: context, target: ("application", application.id!.uuidString),
+                details: AuditLog.changes(before: before, after: after), on: database)
+            guard reroutes else { return }
+            let requests = try await AccessRequest.query(on: database).filter(\.$application.$id == application.id!)
+                .filter(\.$status == .pending).all()
+            for request in requests {
+                let decision = try await routing.route(
+                    organisationID: request.$organisation.id, application: application, requesterID: request.$agent.id,
+                    on: database)
+                request.routedTo = decision.deciders
+                try await request.update(on: database)
+            }
+            try await audit.record(
+                .requestsRerouted, by: context, target: ("application", application.id!.uuidString),
+                details: ["count": String(requests.count), "mode": mode.rawValue], on: database)
+        }
+        return req.redirect(to: Paths.adminApplications + "?enregistre=1")
+    }
+
+    private func render(
+        _ req: Request, application: BusinessApplication?, form: ApplicationForm, errors: FormErrors,
+        pendingToReroute: Int?
+    ) async throws -> Response {
+        let target = form.mode == "central" ? "aux administrateurs de l’UCANSS" : "aux correspondants des organismes"
+        let page = ApplicationEditPage(
+            frame: PageFrame(req, title: errorPrefix(errors) + (application?.name ?? "Nouvelle application")),
+            action: application.map { Paths.adminApplication($0.id!) } ?? Paths.adminNewApplication, form: form,
+            confirmation: pendingToReroute.map {
+                "Changer le mode de gestion réadressera \($0) demande(s) en attente \(target). Confirmez-vous ?"
+            },
+            listURL: Paths.adminApplications, errors: errors)
+        return try await req.view.render("Administration/application", page)
+            .encodeResponse(status: status(errors), for: req)
+    }
+
+    private func find(_ req: Request) async throws -> BusinessApplication {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let application = try await BusinessApplication.find(id, on: req.db)
+        else { throw Abort(.notFound) }
+        return application
+    }
+}
+
+/// The application form.
+struct ApplicationForm: Content {
+    var code: String?
+    var name: String?
+    var summary: String?
+    var launchURL: String?
+    var mode: String?
+    var position: String?
+    var active: String?
+    var confirm: String?
+
+    init(position: String? = nil, mode: String? = nil, active: String? = nil) {
+        self.position = position
+        self.mode = mode
+        self.active = active
+    }
+
+    init(_ application: BusinessApplication) {
+        code = application.code
+        name = application.name
+        summary = application.summary
+        launchURL = application.launchURL
+        mode = application.accessMode.rawValue
+        position = String(application.position)
+        active = application.isActive ? "1" : nil
+    }
+
+    var snapshot: [String: String] {
+        [
+            "code": code ?? "", "name": name ?? "", "description": summary ?? "", "launch_url": launchURL ?? "",
+            "access_mode": mode ?? "", "position": position ?? "", "active": active == "1" ? "true" : "false",
+        ]
+    }
+
+    func validate() -> FormErrors {
+        var errors = FormErrors()
+        let code = (self.code ?? "").trimmingCharacters(in: .whitespaces)
+        if code.isEmpty || code.count > 40
+            || !code.unicodeScalars.allSatisfy({
+                CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-").contains(
+                    $0)
+            })
+        {
+            errors.add("code", "Le code comporte de 1 à 40 lettres sans accent, chiffres ou tirets.")
+        }
+        if let problem = TextInput.problem(name ?? "", label: "le nom", maximum: 150, required: true) {
+            errors.add("name", problem)
+        }
+        if let problem = TextInput.problem(
+            summary ?? "", label: "la description", maximum: 2000, required: false, multiline: true)
+        {
+            errors.add("summary", problem)
+        }
+        let url = (launchURL ?? "").trimmingCharacters(in: .whitespaces)
+        if let components = URLComponents(string: url),
+            ["https", "http"].contains(components.scheme?.lowercased() ?? ""),
+            components.host?.isEmpty == false, url.count <= 500
+        {
+        } else {
+            errors.add("launchURL", "Indiquez l’adresse de l’application, commençant par https://.")
+        }
+        if BusinessApplication.AccessMode(rawValue: mode ?? "") == nil {
+            errors.add("mode", "Choisissez qui décide des demandes.")
+        }
+        if Int(position ?? "").map({ (0...10_000).contains($0) }) != true {
+            errors.add("position", "Indiquez un numéro d’ordre entre 0 et 10 000.")
+        }
+        return errors
+    }
+}
+
+struct ApplicationsPage: Encodable {
+    struct Row: Encodable {
+        let name: String
+        let code: String
+        let position: Int
+        let mode: String
+        let isActive: Bool
+        let editURL: String
+    }
+
+    let frame: PageFrame
+    let newURL: String
+    let rows: [Row]
+}
+
+struct ApplicationEditPage: Encodable {
+    let frame: PageFrame
+    let action: String
+    let form: ApplicationForm
+    let confirmation: String?
+    let listURL: String
+    let errors: FormErrors
+}

@@ -1,0 +1,153 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// The dashboard: requests per week, how they ended, the median decision time, pending requests by organisme —
+/// drawn as server-side SVG with a data table as text alternative. Administrators only.
+struct DashboardController: RouteCollection {
+    static let weeks = 12
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.grouped("administration").grouped(AdministratorGuard()).get("tableau-de-bord", use: index)
+    }
+
+    func index(req: Request) async throws -> View {
+        let now = req.portal.clock.now
+        let start = ParisCalendar.adding(days: -7 * Self.weeks, to: now)
+        let requests = try await AccessRequest.query(on: req.db)
+            .filter(\.$createdAt >= start)
+            .field(\.$id).field(\.$createdAt).field(\.$status).field(\.$decidedAt)
+            .all()
+        var perWeek = Array(repeating: 0, count: Self.weeks)
+        for request in requests {
+            let index = min(Self.weeks - 1, max(0, ParisCalendar.daysBetween(start, request.createdAt) / 7))
+            perWeek[index] += 1
+        }
+        let weekLabels = (0..<Self.weeks).map { ParisCalendar.shortDate(ParisCalendar.adding(days: 7 * $0, to: start)) }
+        let outcomes: [(String, AccessRequest.Status)] = [
+            ("acceptées", .accepted), ("acceptées automatiquement", .autoAccepted), ("refusées", .refused),
+            ("annulées", .cancelled), ("en attente", .pending),
+        ]
+        let outcomeValues = outcomes.map { label, status in (label, requests.filter { $0.status == status }.count) }
+        let durations = requests.compactMap { request -> TimeInterval? in
+            guard [.accepted, .refused, .autoAccepted].contains(request.status), let decided = request.decidedAt else {
+                return nil
+            }
+            return decided.timeIntervalSince(request.createdAt)
+        }.sorted()
+        let manual = requests.filter { $0.status == .accepted || $0.status == .refused }.count
+        let automatic = requests.filter { $0.status == .autoAccepted }.count
+        let pendingRows = try await (req.db as! any SQLDatabase).raw(
+            """
+            SELECT o.name AS name, COUNT(*) AS n FROM access_requests r JOIN organisations o ON o.id = r.organisation_id
+            WHERE r.status = 'pending' GROUP BY o.name ORDER BY n DESC, o.name LIMIT 10
+            """
+        ).all()
+        let pendingByOrganisation = pendingRows.map {
+            ((try? $0.decode(column: "name", as: String.self)) ?? "", (try? $0.decode(column: "n", as: Int.self)) ?? 0)
+        }
+        let page = DashboardPage(
+            frame: PageFrame(req, title: "Tableau de bord"),
+            periodLabel: "du \(ParisCalendar.longDate(start)) au \(ParisCalendar.longDate(now))",
+            total: requests.count,
+            medianDecision: durations.isEmpty
+                ? "aucune décision sur la période" : Self.duration(durations[durations.count / 2]),
+            manualShare: manual + automatic == 0 ? "—" : "\(manual * 100 / (manual + automatic)) %",
+            automaticShare: manual + automatic == 0 ? "—" : "\(automatic * 100 / (manual + automatic)) %",
+            charts: [
+                BarChart(
+                    id: "semaines", title: "Demandes d’habilitation par semaine",
+                    description: "Nombre de demandes reçues chaque semaine sur les \(Self.weeks) dernières semaines.",
+                    values: zip(weekLabels, perWeek).map { ("sem. du \($0)", $1) }, vertical: true),
+                BarChart(
+                    id: "issues", title: "Issue des demandes de la période",
+                    description: "Répartition des demandes de la période selon leur statut.", values: outcomeValues,
+                    vertical: false),
+                BarChart(
+                    id: "en-attente", title: "Demandes en attente par organisme (10 premiers)",
+                    description: "Organismes ayant le plus de demandes en attente.", values: pendingByOrganisation,
+                    vertical: false),
+            ])
+        return try await req.view.render("Administration/dashboard", page)
+    }
+
+    /// "2 j 4 h", "3 h 20 min".
+    static func duration(_ seconds: TimeInterval) -> String {
+        let minutes = Int(seconds / 60)
+        let days = minutes / 1440
+        let hours = (minutes % 1440) / 60
+        if days > 0 { return "\(days) j \(hours) h" }
+        return "\(hours) h \(minutes % 60) min"
+    }
+}
+
+/// A bar chart laid out on the server: the template draws the bars with escaped values, no script, no library.
+struct BarChart: Encodable {
+    /// One bar with its geometry in the SVG's coordinates.
+    struct Bar: Encodable {
+        let label: String
+        let value: Int
+        let x: Int
+        let y: Int
+        let width: Int
+        let height: Int
+        let labelX: Int
+        let labelY: Int
+        let valueX: Int
+        let valueY: Int
+    }
+
+    let id: String
+    let title: String
+    let description: String
+    let bars: [Bar]
+    let width: Int
+    let height: Int
+    let vertical: Bool
+
+    init(id: String, title: String, description: String, values: [(String, Int)], vertical: Bool) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.vertical = vertical
+        let maximum = max(1, values.map(\.1).max() ?? 1)
+        if vertical {
+            let slot = 56
+            width = max(1, values.count) * slot + 20
+            height = 240
+            let plot = 170
+            bars = values.enumerated().map { index, pair in
+                let barHeight = pair.1 * plot / maximum
+                let x = 20 + index * slot
+                return Bar(
+                    label: pair.0, value: pair.1, x: x, y: 20 + plot - barHeight, width: slot - 16, height: barHeight,
+                    labelX: x + (slot - 16) / 2, labelY: 20 + plot + 18, valueX: x + (slot - 16) / 2,
+                    valueY: 20 + plot - barHeight - 4)
+            }
+        } else {
+            let row = 30
+            width = 640
+            height = max(1, values.count) * row + 10
+            let labelWidth = 260
+            let plot = width - labelWidth - 60
+            bars = values.enumerated().map { index, pair in
+                let barWidth = pair.1 * plot / maximum
+                let y = 5 + index * row
+                return Bar(
+                    label: pair.0, value: pair.1, x: labelWidth, y: y, width: barWidth, height: row - 10,
+                    labelX: labelWidth - 8, labelY: y + (row - 10) / 2 + 5, valueX: labelWidth + barWidth + 6,
+                    valueY: y + (row - 10) / 2 + 5)
+            }
+        }
+    }
+}
+
+struct DashboardPage: Encodable {
+    let frame: PageFrame
+    let periodLabel: String
+    let total: Int
+    let medianDecision: String
+    let manualShare: String
+    let automaticShare: String
+    let charts: [BarChart]
+}

@@ -1,0 +1,338 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// Administration of the organismes: list with agent counts and correspondents, create, edit, deactivate, mail
+/// domains, and the designation of correspondents (optionally for some applications). Administrators only.
+struct OrganisationsAdminController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.grouped("administration").grouped(AdministratorGuard())
+        admin.get("organismes", use: index)
+        admin.get("organismes", "nouveau", use: new)
+        admin.post("organismes", "nouveau", use: create)
+        admin.get("organismes", ":id", use: edit)
+        admin.post("organismes", ":id", use: update)
+        admin.post("organismes", ":id", "correspondants", use: designate)
+        admin.post("correspondants", ":id", "retrait", use: removeCorrespondent)
+    }
+
+    /// Every organisme with its numbers.
+    func index(req: Request) async throws -> View {
+        let organisations = try await Organisation.query(on: req.db).sort(\.$name).all()
+        let counts = try await AgentCounts.byOrganisation(on: req.db)
+        let designations = try await Correspondent.query(on: req.db).with(\.$agent).all()
+        let rows = organisations.map { organisation in
+            OrganisationsPage.Row(
+                name: organisation.name, code: organisation.code, branch: organisation.branch.label,
+                domains: organisation.mailDomains.joined(separator: ", "), agents: counts[organisation.id!] ?? 0,
+                correspondents: designations.filter { $0.$organisation.id == organisation.id }
+                    .map(\.agent.fullName).sorted().joined(separator: ", "),
+                isActive: organisation.isActive, editURL: Paths.adminOrganisation(organisation.id!))
+        }
+        return try await req.view.render(
+            "Administration/organisations",
+            OrganisationsPage(
+                frame: PageFrame(req, title: "Organismes", notice: savedNotice(req)),
+                newURL: Paths.adminNewOrganisation,
+                rows: rows))
+    }
+
+    func new(req: Request) async throws -> Response {
+        try await render(req, organisation: nil, form: OrganisationForm(active: "1"), errors: FormErrors())
+    }
+
+    func create(req: Request) async throws -> Response {
+        try await save(req, organisation: Organisation())
+    }
+
+    func edit(req: Request) async throws -> Response {
+        let organisation = try await find(req)
+        return try await render(
+            req, organisation: organisation, form: OrganisationForm(organisation), errors: FormErrors())
+    }
+
+    func update(req: Request) async throws -> Response {
+        try await save(req, organisation: try await find(req))
+    }
+
+    /// Designates an agent (by e-mail) as correspondent, for all applications or the ticked ones.
+    func designate(req: Request) async throws -> Response {
+        let organisation = try await find(req)
+        struct Form: Content {
+            var email: String?
+            var applications: [String]?
+        }
+        let form = (try? req.content.decode(Form.self)) ?? Form()
+        var errors = FormErrors()
+        let agent: Agent?
+        switch EmailAddress.normalize(form.email ?? "") {
+        case .success(let email):
+            agent = try await Agent.query(on: req.db).filter(\.$email == email).filter(\.$status == .active).first()
+            if agent == nil { errors.add("correspondant", "Aucun compte actif ne correspond à cette adresse.") }
+        case .failure(let error):
+            agent = nil
+            errors.add("correspondant", error.message)
+        }
+        if let agent,
+            try await Correspondent.query(on: req.db).filter(\.$agent.$id == agent.id!)
+                .filter(\.$organisation.$id == organisation.id!).count() > 0
+        {
+            errors.add("correspondant", "\(agent.fullName) est déjà correspondant de cet organisme.")
+        }
+        guard errors.isEmpty, let agent else {
+            var typed = OrganisationForm(organisation)
+            typed.correspondent = form.email
+            return try await render(req, organisation: organisation, form: typed, errors: errors)
+        }
+        let applicationIDs = try await BusinessApplication.query(on: req.db)
+            .filter(\.$id ~~ (form.applications ?? []).compactMap(UUID.init(uuidString:))).all(\.$id)
+        let audit = req.portal.audit
+        let context = req.auditContext
+        let now = req.portal.clock.now
+        try await req.db.atomically { database in
+            let designation = Correspondent(agentID: agent.id!, organisationID: organisation.id!, createdAt: now)
+            try await designation.create(on: database)
+            for id in applicationIDs {
+                try await CorrespondentScope(correspondentID: designation.id!, applicationID: id).create(on: database)
+            }
+            try await audit.record(
+                .correspondentDesignated, by: context, target: ("agent", agent.id!.uuidString),
+                organisationID: organisation.id,
+                details: ["applications": applicationIDs.map(\.uuidString).sorted().joined(separator: ",")],
+                on: database)
+        }
+        return req.redirect(to: Paths.adminOrganisation(organisation.id!) + "?enregistre=1")
+    }
+
+    /// Ends a designation; the person keeps their account.
+    func removeCorrespondent(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let designation = try await Correspondent.find(id, on: req.db)
+        else { throw Abort(.notFound) }
+        let audit = req.portal.audit
+        let context = req.auditContext
+        try await req.db.atomically { database in
+            try await CorrespondentScope.query(on: database).filter(\.$correspondent.$id == id).delete()
+            try await designation.delete(on: database)
+            try await audit.record(
+                .correspondentRemoved, by: context, target: ("agent", designation.$agent.id.uuidString),
+                organisationID: designation.$organisation.id, on: database)
+        }
+        return req.redirect(to: Paths.adminOrganisation(designation.$organisation.id) + "?enregistre=1")
+    }
+
+    private func save(_ req: Request, organisation: Organisation) async throws -> Response {
+        let form = (try? req.content.decode(OrganisationForm.self)) ?? OrganisationForm()
+        var errors = form.validate()
+        let code = (form.code ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        if errors.isEmpty,
+            try await Organisation.query(on: req.db).filter(\.$code == code).filter(\.$id != organisation.id ?? UUID())
+                .count() > 0
+        {
+            errors.add("code", "Ce code est déjà utilisé par un autre organisme.")
+        }
+        guard errors.isEmpty else {
+            return try await render(
+                req, organisation: organisation.id == nil ? nil : organisation, form: form, errors: errors)
+        }
+        let before = organisation.id == nil ? [:] : OrganisationForm(organisation).snapshot
+        organisation.code = code
+        organisation.name = form.name!.trimmingCharacters(in: .whitespaces)
+        organisation.branch = Organisation.Branch(rawValue: form.branch ?? "") ?? .autre
+        organisation.mailDomainsText = form.domains.joined(separator: ",")
+        organisation.isActive = form.active == "1"
+        if organisation.id == nil { organisation.createdAt = req.portal.clock.now }
+        let after = OrganisationForm(organisation).snapshot
+        let audit = req.portal.audit
+        let context = req.auditContext
+        try await req.db.atomically { database in
+            try await organisation.save(on: database)
+            try await audit.record(
+                .organisationSaved, by: context, target: ("organisation", organisation.id!.uuidString),
+                organisationID: organisation.id, details: AuditLog.changes(before: before, after: after), on: database)
+        }
+        return req.redirect(to: Paths.adminOrganisations + "?enregistre=1")
+    }
+
+    private func render(
+        _ req: Request, organisation: Organisation?, form: OrganisationForm, errors: FormErrors
+    )
+        async throws -> Response
+    {
+        var correspondents: [OrganisationEditPage.Correspondent] = []
+        if let organisation {
+            let designations = try await Correspondent.query(on: req.db)
+                .filter(\.$organisation.$id == organisation.id!).with(\.$agent).with(\.$scopes) {
+                    $0.with(\.$application)
+                }
+                .all()
+            correspondents = designations.map {
+                .init(
+                    name: $0.agent.fullName, email: $0.agent.email,
+                    scope: $0.scopes.isEmpty
+                        ? "toutes les applications"
+                        : $0.scopes.map(\.application.name).sorted()
+                            .joined(separator: ", "),
+                    removeURL: Paths.adminRemoveCorrespondent($0.id!))
+            }
+        }
+        let applications = try await BusinessApplication.query(on: req.db).sort(\.$position).all()
+        let page = OrganisationEditPage(
+            frame: PageFrame(
+                req, title: errorPrefix(errors) + (organisation?.name ?? "Nouvel organisme"), notice: savedNotice(req)),
+            action: organisation.map { Paths.adminOrganisation($0.id!) } ?? Paths.adminNewOrganisation, form: form,
+            branches: Organisation.Branch.allCases.map { .init(value: $0.rawValue, label: $0.label) },
+            isNew: organisation == nil, correspondents: correspondents,
+            designateURL: organisation.map { Paths.adminDesignate($0.id!) },
+            applications: applications.map { .init(id: $0.id!.uuidString.lowercased(), name: $0.name) },
+            listURL: Paths.adminOrganisations, errors: errors)
+        return try await req.view.render("Administration/organisation", page)
+            .encodeResponse(status: status(errors), for: req)
+    }
+
+    private func find(_ req: Request) async throws -> Organisation {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let organisation = try await Organisation.find(id, on: req.db)
+        else { throw Abort(.notFound) }
+        return organisation
+    }
+}
+
+/// "Les modifications ont été enregistrées." after a redirect.
+func savedNotice(_ req: Request) -> String? {
+    req.query[String.self, at: "enregistre"] == "1" ? "Les modifications ont été enregistrées." : nil
+}
+
+/// Number of active accounts per organisme, in one grouped query.
+enum AgentCounts {
+    static func byOrganisation(on database: any Database) async throws -> [UUID: Int] {
+        let rows = try await (database as! any SQLDatabase)
+            .raw("SELECT organisation_id, COUNT(*) AS n FROM agents GROUP BY organisation_id").all()
+        var counts: [UUID: Int] = [:]
+        for row in rows {
+            if let id = try? row.decode(column: "organisation_id", as: UUID.self) {
+                counts[id] = (try? row.decode(column: "n", as: Int.self)) ?? 0
+            }
+        }
+        return counts
+    }
+}
+
+/// The organisme form.
+struct OrganisationForm: Content {
+    var code: String?
+    var name: String?
+    var branch: String?
+    var mailDomains: String?
+    var active: String?
+    var correspondent: String?
+
+    init(
+        code: String? = nil, name: String? = nil, branch: String? = nil, mailDomains: String? = nil,
+        active: String? = nil
+    ) {
+        self.code = code
+        self.name = name
+        self.branch = branch
+        self.mailDomains = mailDomains
+        self.active = active
+    }
+
+    init(_ organisation: Organisation) {
+        self.init(
+            code: organisation.code, name: organisation.name, branch: organisation.branch.rawValue,
+            mailDomains: organisation.mailDomains.joined(separator: ", "), active: organisation.isActive ? "1" : nil)
+    }
+
+    /// The domains typed, separated by commas, semicolons or spaces, lowercased.
+    var domains: [String] {
+        (mailDomains ?? "").lowercased().components(separatedBy: CharacterSet(charactersIn: ",; \n\r\t"))
+            .filter { !$0.isEmpty }
+    }
+
+    var snapshot: [String: String] {
+        [
+            "code": code ?? "", "name": name ?? "", "branch": branch ?? "",
+            "mail_domains": domains.joined(separator: ","),
+            "active": active == "1" ? "true" : "false",
+        ]
+    }
+
+    func validate() -> FormErrors {
+        var errors = FormErrors()
+        let code = (self.code ?? "").trimmingCharacters(in: .whitespaces)
+        if code.isEmpty || code.count > 30
+            || !code.unicodeScalars.allSatisfy({
+                CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-").contains(
+                    $0)
+            })
+        {
+            errors.add(
+                "code", "Le code comporte de 1 à 30 lettres sans accent, chiffres ou tirets, par exemple CPAM-69.")
+        }
+        if let problem = TextInput.problem(name ?? "", label: "le nom", maximum: 150, required: true) {
+            errors.add("name", problem)
+        }
+        if Organisation.Branch(rawValue: branch ?? "") == nil { errors.add("branch", "Choisissez la branche.") }
+        if domains.contains(where: { !EmailAddress.isDomain($0) }) {
+            errors.add(
+                "mailDomains", "Indiquez des domaines valides séparés par des virgules, par exemple caf.fr, cnaf.fr.")
+        }
+        return errors
+    }
+}
+
+extension EmailAddress {
+    /// Whether `text` is a domain name the way addresses are checked.
+    static func isDomain(_ text: String) -> Bool {
+        if case .success = normalize("x@" + text) { return true }
+        return false
+    }
+}
+
+struct OrganisationsPage: Encodable {
+    struct Row: Encodable {
+        let name: String
+        let code: String
+        let branch: String
+        let domains: String
+        let agents: Int
+        let correspondents: String
+        let isActive: Bool
+        let editURL: String
+    }
+
+    let frame: PageFrame
+    let newURL: String
+    let rows: [Row]
+}
+
+struct OrganisationEditPage: Encodable {
+    struct Choice: Encodable {
+        let value: String
+        let label: String
+    }
+
+    struct Correspondent: Encodable {
+        let name: String
+        let email: String
+        let scope: String
+        let removeURL: String
+    }
+
+    struct ApplicationChoice: Encodable {
+        let id: String
+        let name: String
+    }
+
+    let frame: PageFrame
+    let action: String
+    let form: OrganisationForm
+    let branches: [Choice]
+    let isNew: Bool
+    let correspondents: [Correspondent]
+    let designateURL: String?
+    let applications: [ApplicationChoice]
+    let listURL: String
+    let errors: FormErrors
+}

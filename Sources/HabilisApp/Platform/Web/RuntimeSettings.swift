@@ -1,0 +1,96 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+
+/// The settings administrators change without restart: stored in the database (shared by every instance), read
+/// through a cache of a few seconds, falling back to the environment's values.
+public final class RuntimeSettings: Sendable {
+    /// What an administrator can set.
+    public struct Values: Sendable, Equatable {
+        public var autoAcceptDays: Int
+        public var reminderDays: Int
+        public var webmasterEmail: String
+        public var directorContactEmail: String
+    }
+
+    enum Key: String, CaseIterable {
+        case autoAcceptDays = "auto_accept_days"
+        case reminderDays = "reminder_days"
+        case webmasterEmail = "webmaster_email"
+        case directorContactEmail = "add_contact_email"
+    }
+
+    static let cacheLifetime: TimeInterval = 5
+
+    let defaults: Values
+    private let cache = NIOLockedValueBox<(values: Values, readAt: Date)?>(nil)
+
+    init(settings: Settings) {
+        defaults = Values(
+            autoAcceptDays: settings.autoAcceptDays, reminderDays: settings.reminderDays,
+            webmasterEmail: settings.webmasterEmail, directorContactEmail: settings.addContactEmail)
+    }
+
+    /// The effective values, at most a few seconds old.
+    public func current(on database: any Database) async throws -> Values {
+        if let cached = cache.withLockedValue({ $0 }), Date().timeIntervalSince(cached.readAt) < Self.cacheLifetime {
+            return cached.values
+        }
+        let rows = try await StoredSetting.query(on: database).all()
+        var values = defaults
+        for row in rows {
+            switch Key(rawValue: row.key) {
+            case .autoAcceptDays: values.autoAcceptDays = Int(row.value) ?? values.autoAcceptDays
+            case .reminderDays: values.reminderDays = Int(row.value) ?? values.reminderDays
+            case .webmasterEmail: values.webmasterEmail = row.value
+            case .directorContactEmail: values.directorContactEmail = row.value
+            case nil: continue
+            }
+        }
+        cache.withLockedValue { $0 = (values, Date()) }
+        return values
+    }
+
+    /// Stores new values (in the caller's transaction) and forgets the cache of this instance.
+    func store(_ values: Values, now: Date, on database: any Database) async throws {
+        let pairs: [(Key, String)] = [
+            (.autoAcceptDays, String(values.autoAcceptDays)), (.reminderDays, String(values.reminderDays)),
+            (.webmasterEmail, values.webmasterEmail), (.directorContactEmail, values.directorContactEmail),
+        ]
+        for (key, value) in pairs {
+            if let row = try await StoredSetting.query(on: database).filter(\.$key == key.rawValue).first() {
+                row.value = value
+                row.updatedAt = now
+                try await row.update(on: database)
+            } else {
+                try await StoredSetting(key: key.rawValue, value: value, updatedAt: now).create(on: database)
+            }
+        }
+        invalidate()
+    }
+
+    func invalidate() { cache.withLockedValue { $0 = nil } }
+}
+
+private struct RuntimeValuesKey: StorageKey {
+    typealias Value = RuntimeSettings.Values
+}
+
+extension Request {
+    /// The runtime settings of this request, loaded once by `RuntimeSettingsMiddleware`.
+    var runtimeSettings: RuntimeSettings.Values {
+        get { storage[RuntimeValuesKey.self] ?? application.portal.runtimeSettings.defaults }
+        set { storage[RuntimeValuesKey.self] = newValue }
+    }
+}
+
+/// Loads the runtime settings for the pages (footer address, ADD contact).
+struct RuntimeSettingsMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if !request.url.path.hasPrefix("/static/"), request.url.path != Paths.health {
+            request.runtimeSettings = try await request.portal.runtimeSettings.current(on: request.db)
+        }
+        return try await next.respond(to: request)
+    }
+}
