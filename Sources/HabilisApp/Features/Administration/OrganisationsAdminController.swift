@@ -26,7 +26,7 @@ struct OrganisationsAdminController: RouteCollection {
                 name: organisation.name, code: organisation.code, branch: organisation.branch.label,
                 domains: organisation.mailDomains.joined(separator: ", "), agents: counts[organisation.id!] ?? 0,
                 correspondents: designations.filter { $0.$organisation.id == organisation.id }
-                    .map(\.agent.fullName).sorted().joined(separator: ", "),
+                    .map(\.agent.fullName).sorted().joined(separator: ", ").nilIfEmpty ?? "aucun",
                 isActive: organisation.isActive, editURL: Paths.adminOrganisation(organisation.id!))
         }
         return try await req.view.render(

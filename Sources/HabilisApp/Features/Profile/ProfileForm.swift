@@ -22,7 +22,7 @@ struct ProfileForm: Content {
         civilite = agent.civility
         prenom = agent.firstName
         nom = agent.lastName
-        nomNaissance = agent.birthName ?? ""
+        nomNaissance = agent.birthName
         secondOrganisme = agent.$secondOrganisation.id?.uuidString.lowercased() ?? ""
         email = agent.email
         emailContact = agent.contactEmail ?? ""
