@@ -78,7 +78,11 @@ struct AdministrationContentTests {
         }
     }
 
-    func upload(_ csv: String, simulation: Bool, browser: TestBrowser) async throws -> Page {
+    func upload(
+        _ csv: String, simulation: Bool, browser: TestBrowser, path: String = Paths.adminDirectorsImport
+    )
+        async throws -> Page
+    {
         let boundary = "habilis-test-boundary"
         var body =
             "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(browser.csrfToken ?? "")\r\n"
@@ -87,7 +91,7 @@ struct AdministrationContentTests {
             "--\(boundary)\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"add.csv\"\r\n"
             + "Content-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
         return try await browser.postRaw(
-            Paths.adminDirectorsImport, body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+            path, body: body, contentType: "multipart/form-data; boundary=\(boundary)")
     }
 
     @Test("the ADD import upserts by e-mail, reports changes and rejected lines, and a dry run writes nothing")
@@ -109,8 +113,8 @@ struct AdministrationContentTests {
             let dry = try await upload(csv, simulation: true, browser: admin)
             #expect(dry.status == .ok)
             #expect(dry.contains("Résultat de la simulation (rien n’a été enregistré)"))
-            #expect(dry.contains("1 compte(s) créé(s)"))
-            #expect(dry.contains("2 compte(s) mis à jour"))
+            #expect(dry.contains("1 créé(s)"))
+            #expect(dry.contains("2 mis à jour"))
             #expect(dry.contains("4 ligne(s) rejetée(s)"))
             #expect(try await Given.agent(DemoWorld.directorEmail, on: context.db).lastName == "Leroy")
             #expect(try await Agent.query(on: context.db).filter(\.$email == "nouvelle.add@caf.fr").count() == 0)
@@ -140,6 +144,62 @@ struct AdministrationContentTests {
             let page = try await upload("nom;prenom\nLeroy;Denis", simulation: false, browser: admin)
             #expect(page.status == .unprocessableEntity)
             #expect(page.fieldError("fichier")?.contains("colonne « email »") == true)
+        }
+    }
+}
+
+@Suite("Administrators import organismes and agents from CSV, with a dry run")
+struct DirectoryImportTests {
+    @Test("organismes are created or updated by code; bad lines are reported; a dry run writes nothing")
+    func organisations() async throws {
+        try await withTestApp { context in
+            let admin = context.browser()
+            try await admin.signIn(DemoWorld.administratorEmail)
+            try await admin.get(Paths.adminOrganisationsImport)
+            let csv = """
+                code;nom;branche;domaines;actif
+                CPAM-75;CPAM de Paris;maladie;assurance-maladie.fr;oui
+                CAF-69;CAF du Rhône et de Lyon;famille;caf.fr;oui
+                mauvais code!;X;autre;;oui
+                URSSAF-RA;URSSAF Rhône-Alpes;recouvrement;urssaf.fr;oui
+                """
+            let dry = try await AdministrationContentTests().upload(
+                csv, simulation: true, browser: admin, path: Paths.adminOrganisationsImport)
+            #expect(dry.contains("1 créé(s)"))
+            #expect(try await Organisation.query(on: context.db).filter(\.$code == "CPAM-75").count() == 0)
+            try await admin.get(Paths.adminOrganisationsImport)
+            let real = try await AdministrationContentTests().upload(
+                csv, simulation: false, browser: admin, path: Paths.adminOrganisationsImport)
+            #expect(real.contains("1 mis à jour"))
+            #expect(real.contains("1 inchangé(s)"))
+            #expect(real.contains("1 ligne(s) rejetée(s)"))
+            #expect(try await Given.organisation("CPAM-75", on: context.db).name == "CPAM de Paris")
+            #expect(try await Given.organisation("CAF-69", on: context.db).name == "CAF du Rhône et de Lyon")
+            #expect(try await context.auditActions().contains("organisations.imported"))
+        }
+    }
+
+    @Test("agents are created without a usable password or updated; unknown organismes are rejected")
+    func agents() async throws {
+        try await withTestApp { context in
+            let admin = context.browser()
+            try await admin.signIn(DemoWorld.administratorEmail)
+            try await admin.get(Paths.adminAgentsImport)
+            let csv = """
+                email,civilite,prenom,nom,organisme,telephone
+                n.morin@caf.fr,Monsieur,Nicolas,Morin,CAF-69,04 78 00 00 00
+                j.petit@caf.fr,Madame,Jeanne,Petit-Durand,CAF-69,
+                x@caf.fr,Madame,Xavière,Nulle,INCONNU,
+                """
+            let page = try await AdministrationContentTests().upload(
+                csv, simulation: false, browser: admin, path: Paths.adminAgentsImport)
+            #expect(page.contains("1 créé(s)"))
+            #expect(page.contains("1 mis à jour"))
+            #expect(page.contains("organisme inconnu"))
+            let created = try await Given.agent("n.morin@caf.fr", on: context.db)
+            #expect(created.phone == "0478000000")
+            #expect(try await context.browser().signIn("n.morin@caf.fr").status == .unprocessableEntity)
+            #expect(try await Given.agent(DemoWorld.cafAgentEmail, on: context.db).lastName == "Petit-Durand")
         }
     }
 }

@@ -20,6 +20,10 @@ struct AdministrationController: RouteCollection {
         admin.post("lettres", ":id", use: updateNewsletter)
         admin.get("agents-de-direction", "import", use: importForm)
         admin.on(.POST, "agents-de-direction", "import", body: .collect(maxSize: "5mb"), use: importDirectors)
+        admin.get("organismes", "import", use: importForm)
+        admin.on(.POST, "organismes", "import", body: .collect(maxSize: "5mb"), use: importDirectors)
+        admin.get("agents", "import", use: importForm)
+        admin.on(.POST, "agents", "import", body: .collect(maxSize: "5mb"), use: importDirectors)
     }
 
     /// The table of contents of the administration.
@@ -31,7 +35,8 @@ struct AdministrationController: RouteCollection {
                 newslettersURL: Paths.adminNewsletters, directorsImportURL: Paths.adminDirectorsImport,
                 organisationsURL: Paths.adminOrganisations, applicationsURL: Paths.adminApplications,
                 agentsURL: Paths.adminAgents, settingsURL: Paths.adminSettings, auditURL: Paths.adminAudit,
-                dashboardURL: Paths.adminDashboard, rightsCSVURL: Paths.adminRightsCSV))
+                dashboardURL: Paths.adminDashboard, rightsCSVURL: Paths.adminRightsCSV,
+                organisationsImportURL: Paths.adminOrganisationsImport, agentsImportURL: Paths.adminAgentsImport))
     }
 
     // MARK: - FAQ
@@ -272,12 +277,35 @@ struct AdministrationController: RouteCollection {
 
     // MARK: - Agents de Direction
 
-    func importForm(req: Request) async throws -> View {
-        try await req.view.render(
-            "Administration/directors-import",
-            DirectorsImportPage(
-                frame: PageFrame(req, title: "Import des Agents de Direction"),
-                action: Paths.adminDirectorsImport, report: nil, errors: FormErrors()))
+    /// Which of the three imports a path is.
+    enum ImportKind: String, Encodable {
+        case directors, organisations, agents
+
+        init(path: String) {
+            self =
+                path.hasPrefix(Paths.adminOrganisationsImport)
+                ? .organisations : path.hasPrefix(Paths.adminAgentsImport) ? .agents : .directors
+        }
+
+        var title: String {
+            switch self {
+            case .directors: "Import des Agents de Direction"
+            case .organisations: "Import des organismes"
+            case .agents: "Import des agents"
+            }
+        }
+
+        var action: String {
+            switch self {
+            case .directors: Paths.adminDirectorsImport
+            case .organisations: Paths.adminOrganisationsImport
+            case .agents: Paths.adminAgentsImport
+            }
+        }
+    }
+
+    func importForm(req: Request) async throws -> Response {
+        try await renderImport(req, report: nil, errors: FormErrors())
     }
 
     /// Reads the uploaded CSV; "simulation" reports without writing.
@@ -299,10 +327,20 @@ struct AdministrationController: RouteCollection {
             errors.add("fichier", "Le fichier doit être un CSV encodé en UTF-8.")
             return try await renderImport(req, report: nil, errors: errors)
         }
-        let service = DirectorsImport(clock: req.portal.clock, audit: req.portal.audit, passwords: req.portal.passwords)
-        let report = try await service.run(
-            csv: text, dryRun: upload?.simulation == "1", by: user, ip: req.clientIP,
-            on: req.db)
+        let dryRun = upload?.simulation == "1"
+        let (clock, audit, passwords) = (req.portal.clock, req.portal.audit, req.portal.passwords)
+        let report: DirectorsImport.Report
+        switch ImportKind(path: req.url.path) {
+        case .directors:
+            report = try await DirectorsImport(clock: clock, audit: audit, passwords: passwords)
+                .run(csv: text, dryRun: dryRun, by: user, ip: req.clientIP, on: req.db)
+        case .organisations:
+            report = try await DirectoryImport(clock: clock, audit: audit, passwords: passwords)
+                .organisations(csv: text, dryRun: dryRun, by: user, ip: req.clientIP, on: req.db)
+        case .agents:
+            report = try await DirectoryImport(clock: clock, audit: audit, passwords: passwords)
+                .agents(csv: text, dryRun: dryRun, by: user, ip: req.clientIP, on: req.db)
+        }
         if let problem = report.fileError {
             errors.add("fichier", problem)
             return try await renderImport(req, report: nil, errors: errors)
@@ -315,9 +353,10 @@ struct AdministrationController: RouteCollection {
     ) async throws
         -> Response
     {
+        let kind = ImportKind(path: req.url.path)
         let page = DirectorsImportPage(
-            frame: PageFrame(req, title: errorPrefix(errors) + "Import des Agents de Direction"),
-            action: Paths.adminDirectorsImport, report: report, errors: errors)
+            frame: PageFrame(req, title: errorPrefix(errors) + kind.title), kind: kind, heading: kind.title,
+            action: kind.action, report: report, errors: errors)
         return try await req.view.render("Administration/directors-import", page)
             .encodeResponse(status: status(errors), for: req)
     }
@@ -357,6 +396,8 @@ struct AdministrationPage: Encodable {
     let auditURL: String
     let dashboardURL: String
     let rightsCSVURL: String
+    let organisationsImportURL: String
+    let agentsImportURL: String
 }
 
 struct FAQListPage: Encodable {
@@ -411,6 +452,8 @@ struct NewsletterEditPage: Encodable {
 
 struct DirectorsImportPage: Encodable {
     let frame: PageFrame
+    let kind: AdministrationController.ImportKind
+    let heading: String
     let action: String
     let report: DirectorsImport.Report?
     let errors: FormErrors

@@ -23,6 +23,11 @@ struct DirectorsImport: Sendable {
         var lines: [Line] = []
         var dryRun = false
         var fileError: String?
+
+        init(dryRun: Bool = false, fileError: String? = nil) {
+            self.dryRun = dryRun
+            self.fileError = fileError
+        }
     }
 
     let clock: any Clock

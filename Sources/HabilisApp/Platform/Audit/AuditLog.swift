@@ -55,6 +55,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case auditExported = "audit.exported"
     case rightsExported = "rights.exported"
     case organisationsImported = "organisations.imported"
+    case agentsImported = "agents.imported"
     case demoWorldSeeded = "demo.seeded"
 }
 
