@@ -16,6 +16,7 @@ struct CSRFAndHeadersTests {
                 ("jeton-invente", []),
                 (nil, [("Origin", "https://evil.example")]),
                 (nil, [("Sec-Fetch-Site", "cross-site")]),
+                (nil, [("Origin", "null")]),
             ] as [(String?, [(String, String)])] {
                 let browser = context.browser()
                 try await browser.get(Paths.signIn)
@@ -26,7 +27,7 @@ struct CSRFAndHeadersTests {
             }
             #expect(try await UserSession.query(on: context.db).count() == 0)
             let refusals = try await AuditEvent.query(on: context.db).filter(\.$action == "csrf.rejected").count()
-            #expect(refusals == 4)
+            #expect(refusals == 5)
         }
     }
 
@@ -43,7 +44,7 @@ struct CSRFAndHeadersTests {
         }
     }
 
-    @Test("the same origin passes")
+    @Test("the same origin passes, including the null origin a no-referrer page gives, when same-origin")
     func sameOrigin() async throws {
         try await withTestApp { context in
             let browser = context.browser()
@@ -52,6 +53,10 @@ struct CSRFAndHeadersTests {
                 Paths.signIn, [("email", DemoWorld.agentEmail)],
                 headers: [("Origin", "http://127.0.0.1:8080"), ("Sec-Fetch-Site", "same-origin")])
             #expect(page.status == .ok)
+            let null = try await browser.post(
+                Paths.signIn, [("email", DemoWorld.agentEmail)],
+                headers: [("Origin", "null"), ("Sec-Fetch-Site", "same-origin")])
+            #expect(null.status == .ok)
         }
     }
 

@@ -55,6 +55,9 @@ struct CSRFMiddleware: AsyncMiddleware {
     private func isSameOrigin(_ request: Request) -> Bool {
         if let site = request.headers.first(name: "Sec-Fetch-Site"), site == "cross-site" { return false }
         guard let origin = request.headers.first(name: "Origin") else { return true }
+        // With `Referrer-Policy: no-referrer` browsers send `Origin: null` on form posts; the unforgeable
+        // `Sec-Fetch-Site` then tells whether the form came from this site.
+        if origin == "null" { return request.headers.first(name: "Sec-Fetch-Site") == "same-origin" }
         let base = request.application.settings.baseURL.lowercased()
         let host = request.headers.first(name: .host)?.lowercased() ?? ""
         let lowered = origin.lowercased()

@@ -1,0 +1,268 @@
+"""Journeys as people do them, by visible labels and button texts; every page reached passes the gate."""
+import datetime
+import re
+
+from conftest import BASE, PASSWORD, check, link_in, sign_in, sign_out, sweep, visit, wait_for_mail
+
+
+def test_sign_in_failure_and_sign_out(page):
+    visit(page, "/connexion", "connexion")
+    page.get_by_label("Entrez votre adresse e-mail professionnelle :").fill("pas-une-adresse")
+    page.get_by_role("button", name="Suivant").click()
+    check(page, "connexion-erreur")
+    assert page.get_by_text("Saisissez une adresse e-mail valide").first.is_visible()
+    page.get_by_label("Entrez votre adresse e-mail professionnelle :").fill("a.charenne@lassuranceretraite.fr")
+    page.get_by_role("button", name="Suivant").click()
+    check(page, "connexion-mot-de-passe")
+    assert page.get_by_text("rappel de votre identifiant de connexion").is_visible()
+    page.get_by_label("Entrez votre mot de passe").fill("pas le bon mot de passe")
+    page.get_by_role("button", name="Se connecter").click()
+    check(page, "connexion-refusee")
+    assert page.get_by_text("Identifiant ou mot de passe incorrect.").first.is_visible()
+    page.get_by_label("Entrez votre mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    check(page, "catalogue")
+    assert page.get_by_role("heading", name="Applications").is_visible()
+    sign_out(page)
+    check(page, "deconnexion")
+    assert page.get_by_text("Vous êtes déconnecté").is_visible()
+
+
+def test_forgotten_password_through_the_mail(page):
+    address = "p.martin@assurance-maladie.fr"
+    visit(page, "/mot-de-passe-oublie", "mot-de-passe-oublie")
+    page.get_by_label("Adresse e-mail professionnelle").fill(address)
+    page.get_by_role("button", name="Recevoir le lien").click()
+    check(page, "mot-de-passe-oublie-envoye")
+    _, text = wait_for_mail(address, "Créer un nouveau mot de passe")
+    page.goto(link_in(text))
+    check(page, "nouveau-mot-de-passe")
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("court")
+    page.get_by_label("Confirmez le nouveau mot de passe").fill("court")
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    check(page, "nouveau-mot-de-passe-erreur")
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("un bateau vert sur la saône")
+    page.get_by_label("Confirmez le nouveau mot de passe").fill("un bateau vert sur la saône")
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    assert page.get_by_text("Votre mot de passe a été modifié").is_visible()
+    sign_in(page, address, "un bateau vert sur la saône")
+    assert page.get_by_role("heading", name="Applications").is_visible()
+
+
+def test_account_request_accepted_by_the_correspondent(page):
+    address = "louise.bernard@lassuranceretraite.fr"
+    visit(page, "/connexion", "connexion-avant-inscription")
+    page.get_by_role("link", name="Demander un accès à l’espace Organismes").click()
+    check(page, "inscription")
+    page.get_by_label("Entrez votre e-mail professionnel qui vous servira d’identifiant de connexion").fill(address)
+    page.get_by_role("button", name="Suivant").click()
+    check(page, "inscription-formulaire")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    check(page, "inscription-formulaire-erreurs")
+    page.get_by_label("Civilité").select_option("Madame")
+    page.get_by_label("Prénom").fill("Louise")
+    page.get_by_label("Nom", exact=True).fill("Bernard")
+    page.get_by_label("Votre organisme").select_option(label="CARSAT Rhône-Alpes")
+    page.get_by_label("Téléphone").fill("04 72 00 00 01")
+    page.get_by_label("Mot de passe", exact=True).fill("les girafes dansent en hiver")
+    page.get_by_label("Confirmez le mot de passe").fill("les girafes dansent en hiver")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    check(page, "inscription-envoyee")
+    _, text = wait_for_mail(address, "Confirmez votre adresse")
+    page.goto(link_in(text))
+    check(page, "inscription-confirmation")
+    page.get_by_role("button", name="Confirmer mon adresse").click()
+    check(page, "inscription-confirmee")
+    assert page.get_by_text("au correspondant local de CARSAT Rhône-Alpes").is_visible()
+
+    sign_in(page, "m.durand@lassuranceretraite.fr")
+    page.get_by_role("link", name="Demandes à traiter").first.click()
+    check(page, "demandes-a-traiter-compte")
+    page.get_by_role("link", name="Madame Louise Bernard").click()
+    check(page, "demande-de-compte")
+    page.get_by_role("button", name="Accepter et ouvrir le compte").click()
+    assert page.get_by_text("1 demande acceptée.").is_visible()
+    sign_out(page)
+
+    wait_for_mail(address, "Votre compte d’accès à l’espace Organismes est ouvert")
+    sign_in(page, address, "les girafes dansent en hiver")
+    assert page.get_by_role("heading", name="Applications").is_visible()
+
+
+def test_access_request_accepted_then_opened(page):
+    sign_in(page, "a.charenne@lassuranceretraite.fr")
+    page.locator("summary", has_text="Grève").click()
+    page.get_by_role("link", name="Demander l’accès à l’application Grève").click()
+    check(page, "demande-acces-confirmation")
+    assert page.get_by_text("au correspondant local de CARSAT Rhône-Alpes (Marie Durand)").is_visible()
+    page.get_by_label("Justification (facultative)").fill("Je remplace la responsable RH.")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    check(page, "demande-acces-envoyee")
+    assert page.get_by_text("Votre demande a été adressée pour validation").is_visible()
+    visit(page, "/", "catalogue-demande-en-cours")
+    assert page.get_by_text("demande en cours depuis le").first.is_visible()
+    sign_out(page)
+
+    sign_in(page, "m.durand@lassuranceretraite.fr")
+    visit(page, "/demandes-a-traiter", "demandes-a-traiter")
+    page.get_by_label("Sélectionner la demande de Aristide Charenne pour Grève").check()
+    page.get_by_role("button", name="Accepter la sélection").click()
+    check(page, "demandes-a-traiter-apres-decision")
+    assert page.get_by_text("1 demande acceptée.").is_visible()
+    sign_out(page)
+
+    sign_in(page, "a.charenne@lassuranceretraite.fr")
+    page.locator("summary", has_text="Grève").click()
+    assert page.get_by_role("link", name="Accéder à l’application").first.is_visible()
+    visit(page, "/mes-notifications", "mes-notifications")
+    assert page.get_by_text("Votre demande d’accès à Grève a été acceptée.").is_visible()
+
+
+def test_refusal_with_reason_in_the_history(page):
+    sign_in(page, "d.leroy@lassuranceretraite.fr")
+    page.goto(BASE + "/applications/DROIT-SYNDICAL/demande")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    sign_out(page)
+    sign_in(page, "m.durand@lassuranceretraite.fr")
+    page.goto(BASE + "/demandes-a-traiter")
+    page.get_by_role("link", name="Droit syndical").click()
+    check(page, "demande-a-decider")
+    page.get_by_role("button", name="Refuser la demande").click()
+    check(page, "demande-a-decider-erreur")
+    assert page.get_by_text("Renseignez le motif du refus.").first.is_visible()
+    page.get_by_label("Motif du refus (obligatoire pour refuser)").fill("Réservé aux représentants du personnel.")
+    page.get_by_role("button", name="Refuser la demande").click()
+    sign_out(page)
+    sign_in(page, "d.leroy@lassuranceretraite.fr")
+    page.get_by_role("link", name="Mes habilitations").click()
+    page.locator("summary", has_text="Historique de vos demandes").click()
+    check(page, "mes-habilitations")
+    assert page.get_by_text("Réservé aux représentants du personnel.").is_visible()
+
+
+def test_automatic_acceptance_after_ten_days(page):
+    sign_in(page, "a.charenne@lassuranceretraite.fr")
+    page.goto(BASE + "/applications/ELECTIONS-PRO/demande")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=11)
+    sweep(later.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    page.goto(BASE + "/")
+    assert page.get_by_text("Elections professionnelles (accès ouvert)").is_visible()
+    page.get_by_role("link", name="Mes habilitations").click()
+    page.locator("summary", has_text="Historique de vos demandes").click()
+    assert page.get_by_text("acceptée automatiquement").first.is_visible()
+
+
+def test_my_details_subscriptions_contacts_and_faq(page):
+    sign_in(page, "a.charenne@lassuranceretraite.fr")
+    page.get_by_role("link", name="Mes coordonnées").click()
+    check(page, "mes-coordonnees")
+    page.get_by_label("Téléphone").fill("06 74")
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    check(page, "mes-coordonnees-erreur")
+    page.get_by_label("Téléphone").fill("06 74 31 00 11")
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    assert page.get_by_text("Vos coordonnées ont été enregistrées.").is_visible()
+    page.get_by_role("link", name="Mes abonnements").click()
+    check(page, "mes-abonnements")
+    page.get_by_label("Lettre d'information RH").check()
+    page.get_by_label("Lettre d'information RSO").check()
+    page.get_by_role("button", name="Valider mes abonnements").click()
+    assert page.get_by_text("Vos abonnements ont été enregistrés.").is_visible()
+    page.get_by_role("link", name="Mes contacts").click()
+    check(page, "mes-contacts")
+    assert page.get_by_text("Marie Durand").is_visible()
+    page.get_by_role("link", name="Consultez notre foire aux questions", exact=True).click()
+    check(page, "faq")
+    page.locator("summary", has_text="J’ai oublié mon mot de passe").click()
+    assert page.get_by_text("Un lien valable une heure").is_visible()
+
+
+def test_agent_de_direction_sees_the_referential_notice(page):
+    sign_in(page, "d.leroy@lassuranceretraite.fr")
+    visit(page, "/mes-informations/coordonnees", "mes-coordonnees-add")
+    assert page.get_by_text("Les données relatives aux Agents de Direction étant gérées").is_visible()
+    assert page.get_by_role("link", name="« mon profil »").is_visible()
+    assert page.get_by_label("Prénom").count() == 0
+
+
+def test_administrator_main_screens(page):
+    sign_in(page, "admin@ucanss.fr")
+    for path, name in [
+        ("/administration", "administration"), ("/administration/tableau-de-bord", "tableau-de-bord"),
+        ("/administration/organismes", "organismes"), ("/administration/organismes/nouveau", "organisme-nouveau"),
+        ("/administration/applications", "applications"), ("/administration/applications/nouvelle", "application-nouvelle"),
+        ("/administration/agents?q=durand", "agents"), ("/administration/parametres", "parametres"),
+        ("/administration/journal", "journal"), ("/administration/lettres", "lettres"),
+        ("/administration/lettres/nouvelle", "lettre-nouvelle"), ("/administration/faq", "faq-admin"),
+        ("/administration/faq/nouvelle", "faq-nouvelle"), ("/administration/agents-de-direction/import", "import-add"),
+        ("/administration/organismes/import", "import-organismes"), ("/administration/agents/import", "import-agents"),
+        ("/demandes-a-traiter", "demandes-a-traiter-admin"),
+    ]:
+        visit(page, path, name)
+    page.goto(BASE + "/administration/organismes")
+    page.get_by_role("link", name="CARSAT Rhône-Alpes").click()
+    check(page, "organisme")
+    page.goto(BASE + "/administration/agents?q=charenne")
+    page.get_by_role("link", name="Aristide Charenne").click()
+    check(page, "compte-agent")
+    page.get_by_role("link", name="Voir ses habilitations et ses demandes, retirer une habilitation").click()
+    check(page, "habilitations-agent")
+    page.goto(BASE + "/administration/applications")
+    page.get_by_role("link", name="Grève").click()
+    check(page, "application")
+    page.get_by_label("Nom", exact=True).fill("")
+    page.get_by_role("button", name="Enregistrer").click()
+    check(page, "application-erreur")
+
+
+def test_correspondent_agents_of_my_organisme(page):
+    sign_in(page, "m.durand@lassuranceretraite.fr")
+    page.get_by_role("link", name="Agents de mon organisme").click()
+    check(page, "agents-de-mon-organisme")
+    page.get_by_label("Rechercher par nom ou adresse e-mail").fill("charenne")
+    page.get_by_role("button", name="Rechercher").click()
+    assert page.get_by_role("link", name="Aristide Charenne").is_visible()
+
+
+def test_keyboard_only(page):
+    """Sign in, expand an application, request access, sign out with Tab, Shift+Tab, Enter and Space only."""
+    page.goto(BASE + "/connexion")
+
+    def tab_to(predicate, limit=80, backwards=False):
+        for _ in range(limit):
+            page.keyboard.press("Shift+Tab" if backwards else "Tab")
+            focused = page.evaluate(
+                "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+                " return {text: (e.innerText || e.value || e.getAttribute('aria-label') || '').trim(),"
+                " id: e.id, tag: e.tagName, outline: s.outlineStyle, shadow: s.boxShadow}; }")
+            if predicate(focused):
+                assert focused["outline"] != "none" or focused["shadow"] != "none", f"no visible focus on {focused}"
+                return focused
+        raise AssertionError("never reached the element with the keyboard")
+
+    first = tab_to(lambda f: True)
+    assert first["text"] == "Aller au contenu"
+    tab_to(lambda f: f["id"] == "email")
+    page.keyboard.type("j.petit@caf.fr")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#password")
+    tab_to(lambda f: f["id"] == "password")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Applications')")
+    tab_to(lambda f: f["tag"] == "SUMMARY" and f["text"].startswith("Grève"))
+    page.keyboard.press("Space")
+    assert page.locator("#application-greve").get_attribute("open") is not None
+    tab_to(lambda f: f["text"] == "Demander l’accès à l’application Grève")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Demander l’accès')")
+    assert page.get_by_text("aux administrateurs de l’UCANSS").is_visible()
+    tab_to(lambda f: f["text"] == "Envoyer la demande")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Votre demande a été adressée pour validation")
+    tab_to(lambda f: f["text"] == "Annuler ma demande")
+    tab_to(lambda f: f["text"] == "Se déconnecter", backwards=True)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Vous êtes déconnecté")
+    assert re.search(r"/connexion", page.url)
