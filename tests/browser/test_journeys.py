@@ -11,6 +11,9 @@ def test_sign_in_failure_and_sign_out(page):
     page.get_by_role("button", name="Suivant").click()
     check(page, "connexion-erreur")
     assert page.get_by_text("Saisissez une adresse e-mail valide").first.is_visible()
+    # The error summary takes the focus, so that a screen reader announces it first.
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert page.get_by_label("Entrez votre adresse e-mail professionnelle :").get_attribute("aria-describedby") == "email-error"
     page.get_by_label("Entrez votre adresse e-mail professionnelle :").fill("a.charenne@lassuranceretraite.fr")
     page.get_by_role("button", name="Suivant").click()
     check(page, "connexion-mot-de-passe")
