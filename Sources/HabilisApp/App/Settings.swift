@@ -34,6 +34,8 @@ public struct Settings: Sendable {
     public var bcryptCost: Int
     /// Whether the outbox dispatcher and the sweeps run on timers inside the server.
     public var runsBackgroundJobs: Bool
+    /// `HABILIS_DATABASE_PATH` was set: a single-instance SQLite deployment is a deliberate choice.
+    public var sqliteChosenExplicitly = false
 
     /// Session cookies carry `Secure` and the `__Host-` prefix whenever the portal is served over https.
     public var usesSecureCookies: Bool { baseURL.lowercased().hasPrefix("https://") }
@@ -47,7 +49,7 @@ public struct Settings: Sendable {
             guard let raw = env[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
             return raw
         }
-        let settings = Settings(
+        var settings = Settings(
             databasePath: value("HABILIS_DATABASE_PATH") ?? "./habilis.sqlite",
             databaseURL: value("DATABASE_URL"),
             baseURL: (value("HABILIS_BASE_URL") ?? "http://127.0.0.1:8080").trimmingTrailingSlashes,
@@ -73,6 +75,7 @@ public struct Settings: Sendable {
             bcryptCost: 12,
             runsBackgroundJobs: true
         )
+        settings.sqliteChosenExplicitly = value("HABILIS_DATABASE_PATH") != nil
         try settings.validate()
         return settings
     }
@@ -90,8 +93,10 @@ public struct Settings: Sendable {
         if case .file = mailTransport {
             problems.append("HABILIS_MAIL_TRANSPORT must be an smtp:// URL in production")
         }
-        if databaseURL == nil {
-            problems.append("DATABASE_URL must name the PostgreSQL database in production")
+        if databaseURL == nil && !sqliteChosenExplicitly {
+            problems.append(
+                "DATABASE_URL must name the PostgreSQL database in production (or set HABILIS_DATABASE_PATH to run "
+                    + "one instance on SQLite deliberately)")
         }
         if !problems.isEmpty {
             throw SettingsError(problems: problems)

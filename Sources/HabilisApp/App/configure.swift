@@ -46,6 +46,7 @@ public func configure(
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(AdminCommand(), as: "admin")
     app.asyncCommands.use(SweepCommand(), as: "sweep")
+    app.asyncCommands.use(BcryptRateCommand(), as: "bcrypt-rate")
     if settings.runsBackgroundJobs {
         app.lifecycle.use(BackgroundJobs())
     }

@@ -1,0 +1,277 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// A federation-sized data set for benchmarks, added to the demo world: organismes of very different sizes,
+/// agents with many or no requests, millions of historical requests, rights, and pending requests of which a share
+/// is already due. Written with multi-row inserts in batches, so that it runs beside a live server.
+struct ScaleWorld {
+    struct Options: Sendable {
+        var organisations = 300
+        var agents = 200_000
+        var applications = 60
+        var requests = 2_000_000
+        var rights = 400_000
+        var pending = 100_000
+        /// Share of the pending requests already past their automatic acceptance date.
+        var dueShare = 0.2
+        /// Pending requests routed to the correspondent of the largest scale organisme (`correspondant@scale-0.fr`).
+        var queueOfLargestOrganisation = 5_000
+        /// The demo agent (Aristide Charenne) and his organisme, who receive ~200 historical requests.
+        var demoAgentID: UUID
+        var demoOrganisationID: UUID
+    }
+
+    /// What was written.
+    struct Report: Sendable {
+        var organisations = 0
+        var agents = 0
+        var applications = 0
+        var requests = 0
+        var rights = 0
+        var pending = 0
+    }
+
+    let options: Options
+    let now: Date
+    let passwordHash: String
+
+    /// Deterministic numbers, so that two runs give the same world.
+    struct Random {
+        var state: UInt64
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+
+        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(1, bound))) }
+        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    }
+
+    static let firstNames = [
+        "Camille", "Louis", "Emma", "Hugo", "Léa", "Jules", "Chloé", "Gabriel", "Manon", "Arthur",
+        "Inès", "Nathan", "Sarah", "Paul", "Jade", "Lucas", "Anne", "Marc", "Julie", "Thomas",
+    ]
+    static let lastNames = [
+        "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
+        "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent",
+        "Fournier",
+    ]
+
+    func run(on database: any Database, log: (String) -> Void) async throws -> Report {
+        let sql = database as! any SQLDatabase
+        var random = Random(state: 42)
+        var report = Report()
+        let branches = Organisation.Branch.allCases
+
+        // Organismes, sizes following a Zipf-like law: a few with thousands of agents, many small ones.
+        let organisationIDs = (0..<options.organisations).map { _ in UUID() }
+        try await bulk(
+            sql, "organisations", ["id", "code", "name", "branch", "mail_domains", "is_active", "created_at"],
+            (0..<options.organisations).map { index in
+                [
+                    organisationIDs[index], "SCALE-\(index)", "Organisme \(index) (échelle)",
+                    branches[index % branches.count].rawValue, "scale-\(index).fr", true, now,
+                ]
+            })
+        report.organisations = options.organisations
+        let weights = (0..<options.organisations).map { 1 / pow(Double($0 + 1), 0.9) }
+        let total = weights.reduce(0, +)
+        var cumulative: [Double] = []
+        var running = 0.0
+        for weight in weights {
+            running += weight / total
+            cumulative.append(running)
+        }
+        func organisationIndex(_ random: inout Random) -> Int {
+            let value = random.unit()
+            var low = 0
+            var high = cumulative.count - 1
+            while low < high {
+                let middle = (low + high) / 2
+                if cumulative[middle] < value { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        log("organismes : \(options.organisations)")
+
+        let applicationIDs = (0..<options.applications).map { _ in UUID() }
+        let central = Set((0..<options.applications).filter { $0 % 5 == 4 })
+        try await bulk(
+            sql, "applications",
+            ["id", "code", "name", "description", "launch_url", "access_mode", "is_active", "position", "created_at"],
+            (0..<options.applications).map { index in
+                [
+                    applicationIDs[index], "SCALE-APP-\(index)", "Application \(index)",
+                    "Application de test de charge.",
+                    "https://app-\(index).example.fr/", central.contains(index) ? "central" : "local", true,
+                    100 + index, now,
+                ]
+            })
+        report.applications = options.applications
+        let localApplications = (0..<options.applications).filter { !central.contains($0) }
+
+        // Agents: agent 0 is the correspondent of the largest organisme, with the demo password.
+        var agentOrganisation: [Int] = []
+        agentOrganisation.reserveCapacity(options.agents)
+        let agentIDs = (0..<options.agents).map { _ in UUID() }
+        for index in 0..<options.agents { agentOrganisation.append(index == 0 ? 0 : organisationIndex(&random)) }
+        var rows: [[any Encodable & Sendable]] = []
+        for index in 0..<options.agents {
+            let organisation = agentOrganisation[index]
+            let email = index == 0 ? "correspondant@scale-0.fr" : "agent\(index)@scale-\(organisation).fr"
+            rows.append([
+                agentIDs[index], email, passwordHash, index % 2 == 0 ? "Madame" : "Monsieur",
+                Self.firstNames[index % Self.firstNames.count], Self.lastNames[(index / 20) % Self.lastNames.count],
+                organisationIDs[organisation], index % 50 == 0, false, "active", now,
+            ])
+            if rows.count == 5_000 {
+                try await bulk(sql, "agents", Self.agentColumns, rows)
+                rows.removeAll(keepingCapacity: true)
+            }
+        }
+        try await bulk(sql, "agents", Self.agentColumns, rows)
+        report.agents = options.agents
+        log("agents : \(options.agents)")
+
+        // One correspondent for four organismes out of five, the largest included.
+        var correspondentRows: [[any Encodable & Sendable]] = [[UUID(), agentIDs[0], organisationIDs[0], now]]
+        var firstAgentOf = [Int: Int]()
+        for (index, organisation) in agentOrganisation.enumerated().dropFirst() where firstAgentOf[organisation] == nil
+        {
+            firstAgentOf[organisation] = index
+        }
+        for (organisation, agent) in firstAgentOf where organisation != 0 && organisation % 5 != 3 {
+            correspondentRows.append([UUID(), agentIDs[agent], organisationIDs[organisation], now])
+        }
+        try await bulk(sql, "correspondents", ["id", "agent_id", "organisation_id", "created_at"], correspondentRows)
+
+        // Agents with many requests and agents with none: a skewed choice of the requester.
+        func skewedAgent(_ random: inout Random) -> Int {
+            let value = random.unit()
+            return 1 + Int(pow(value, 2.2) * Double(options.agents - 1))
+        }
+        var taken = Set<Int>()
+        func pairKey(_ agent: Int, _ application: Int) -> Int { agent * options.applications + application }
+
+        // Rights.
+        rows.removeAll(keepingCapacity: true)
+        var rights = 0
+        while rights < options.rights {
+            let agent = skewedAgent(&random)
+            let application = random.below(options.applications)
+            guard taken.insert(pairKey(agent, application)).inserted else { continue }
+            rows.append([
+                UUID(), agentIDs[agent], applicationIDs[application],
+                now.addingTimeInterval(-Double(random.below(900)) * 86_400),
+            ])
+            rights += 1
+            if rows.count == 5_000 {
+                try await bulk(sql, "grants", ["id", "agent_id", "application_id", "granted_at"], rows)
+                rows.removeAll(keepingCapacity: true)
+            }
+        }
+        try await bulk(sql, "grants", ["id", "agent_id", "application_id", "granted_at"], rows)
+        report.rights = rights
+        log("habilitations : \(rights)")
+
+        // Historical requests, decided over the last three years.
+        let statuses: [(String, Double)] = [
+            ("accepted", 0.7), ("refused", 0.1), ("auto_accepted", 0.15), ("cancelled", 0.05),
+        ]
+        rows.removeAll(keepingCapacity: true)
+        for index in 0..<options.requests {
+            let agent = index < 200 ? -1 : skewedAgent(&random)
+            let application = random.below(options.applications)
+            let created = now.addingTimeInterval(
+                -Double(11 + random.below(1_000)) * 86_400 - Double(random.below(86_400)))
+            var pick = random.unit()
+            var status = "accepted"
+            for (name, share) in statuses {
+                if pick < share {
+                    status = name
+                    break
+                }
+                pick -= share
+            }
+            let decided = created.addingTimeInterval(
+                status == "auto_accepted" ? 10 * 86_400 : Double(random.below(9 * 86_400)))
+            rows.append([
+                UUID(), agent < 0 ? options.demoAgentID : agentIDs[agent], applicationIDs[application],
+                agent < 0 ? options.demoOrganisationID : organisationIDs[agentOrganisation[agent]], status,
+                central.contains(application) ? "administrators" : "correspondents", created,
+                created.addingTimeInterval(10 * 86_400), decided,
+                status == "refused" ? "Motif de refus de test" : String?.none,
+            ])
+            if rows.count == 5_000 {
+                try await bulk(sql, "access_requests", Self.requestColumns, rows)
+                rows.removeAll(keepingCapacity: true)
+                if (index + 1) % 200_000 == 0 { log("demandes historiques : \(index + 1)") }
+            }
+        }
+        try await bulk(sql, "access_requests", Self.requestColumns, rows)
+        report.requests = options.requests
+
+        // Pending requests: the queue of the largest organisme first, then spread; a share already due.
+        rows.removeAll(keepingCapacity: true)
+        var pending = 0
+        let largest = (0..<options.agents).filter { agentOrganisation[$0] == 0 && $0 != 0 }
+        while pending < options.pending {
+            let inQueue = pending < options.queueOfLargestOrganisation && !largest.isEmpty
+            let agent = inQueue ? largest[random.below(largest.count)] : skewedAgent(&random)
+            let application =
+                inQueue ? localApplications[random.below(localApplications.count)] : random.below(options.applications)
+            guard taken.insert(pairKey(agent, application)).inserted else { continue }
+            let due = random.unit() < options.dueShare
+            let created = now.addingTimeInterval(
+                -Double(due ? 10 + random.below(5) : random.below(10)) * 86_400 - 3_600)
+            rows.append([
+                UUID(), agentIDs[agent], applicationIDs[application], organisationIDs[agentOrganisation[agent]],
+                "pending", central.contains(application) ? "administrators" : "correspondents", created,
+                ParisCalendar.adding(days: 10, to: created), Date?.none, String?.none,
+            ])
+            pending += 1
+            if rows.count == 5_000 {
+                try await bulk(sql, "access_requests", Self.requestColumns, rows)
+                rows.removeAll(keepingCapacity: true)
+            }
+        }
+        try await bulk(sql, "access_requests", Self.requestColumns, rows)
+        report.pending = pending
+        log("demandes en attente : \(pending)")
+        return report
+    }
+
+    static let agentColumns = [
+        "id", "email", "password_hash", "civility", "first_name", "last_name", "organisation_id", "is_director",
+        "is_administrator", "status", "created_at",
+    ]
+    static let requestColumns = [
+        "id", "agent_id", "application_id", "organisation_id", "status", "routed_to", "created_at", "due_at",
+        "decided_at", "refusal_reason",
+    ]
+
+    /// Inserts rows in statements of at most 4,000 bound values, in one transaction per call.
+    func bulk(
+        _ sql: any SQLDatabase, _ table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]]
+    )
+        async throws
+    {
+        guard !rows.isEmpty else { return }
+        let perStatement = max(1, 4_000 / columns.count)
+        try await (sql as! any Database).transaction { transaction in
+            let sql = transaction as! any SQLDatabase
+            for start in stride(from: 0, to: rows.count, by: perStatement) {
+                var insert = sql.insert(into: table).columns(columns)
+                for row in rows[start..<min(start + perStatement, rows.count)] {
+                    insert = insert.values(row)
+                }
+                try await insert.run()
+            }
+        }
+    }
+}
