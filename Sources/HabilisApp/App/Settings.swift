@@ -34,6 +34,8 @@ public struct Settings: Sendable {
     public var bcryptCost: Int
     /// Whether the outbox dispatcher and the sweeps run on timers inside the server.
     public var runsBackgroundJobs: Bool
+    /// How long a request waits for a database connection before failing (raised by the tests on busy machines).
+    public var databasePoolTimeout: Int64 = 10
     /// `HABILIS_DATABASE_PATH` was set: a single-instance SQLite deployment is a deliberate choice.
     public var sqliteChosenExplicitly = false
 

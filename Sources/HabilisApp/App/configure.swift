@@ -13,7 +13,11 @@ public func configure(
     app.directory = DirectoryConfiguration(workingDirectory: settings.workingDirectory + "/")
 
     if let url = settings.databaseURL {
-        app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
+        app.databases.use(
+            .postgres(
+                configuration: try SQLPostgresConfiguration(url: url),
+                connectionPoolTimeout: .seconds(settings.databasePoolTimeout)),
+            as: .psql)
     } else if settings.databasePath == ":memory:" {
         app.databases.use(.sqlite(.memory), as: .sqlite)
     } else {

@@ -57,6 +57,7 @@ func withTestApp(
     settings.bcryptCost = 4
     settings.runsBackgroundJobs = false
     settings.demoPassword = demoPassword
+    settings.databasePoolTimeout = 120
     adjust(&settings)
     // A test that names an SQLite file (one the executable wrote) reads it; the others get their own database.
     let database =
