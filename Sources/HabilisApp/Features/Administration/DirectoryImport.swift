@@ -53,15 +53,7 @@ struct DirectoryImport: Sendable {
                     report.unchanged += 1
                     continue
                 }
-                if existing == nil { report.created += 1 } else { report.updated += 1 }
-                report.lines.append(
-                    .init(
-                        number: number, email: code, outcome: existing == nil ? "créé" : "mis à jour",
-                        detail: existing == nil
-                            ? organisation.name
-                            : changes.keys.filter { $0.hasSuffix(".after") }
-                                .map { $0.replacingOccurrences(of: ".after", with: "") }.sorted().joined(
-                                    separator: ", ")))
+                report.record(number, key: code, created: existing == nil, name: organisation.name, changes: changes)
                 if !dryRun { try await organisation.save(on: transaction) }
             }
             try await audit.record(
@@ -142,15 +134,7 @@ struct DirectoryImport: Sendable {
                     report.unchanged += 1
                     continue
                 }
-                if existing == nil { report.created += 1 } else { report.updated += 1 }
-                report.lines.append(
-                    .init(
-                        number: number, email: email, outcome: existing == nil ? "créé" : "mis à jour",
-                        detail: existing == nil
-                            ? organisation.name
-                            : changes.keys.filter { $0.hasSuffix(".after") }
-                                .map { $0.replacingOccurrences(of: ".after", with: "") }.sorted().joined(
-                                    separator: ", ")))
+                report.record(number, key: email, created: existing == nil, name: organisation.name, changes: changes)
                 if !dryRun { try await agent.save(on: transaction) }
             }
             try await audit.record(
@@ -182,6 +166,18 @@ struct DirectoryImport: Sendable {
 }
 
 extension DirectorsImport.Report {
+    /// Counts a created or updated line and describes it: the name created, or the fields changed.
+    mutating func record(_ number: Int, key: String, created: Bool, name: String, changes: [String: String]) {
+        if created { self.created += 1 } else { updated += 1 }
+        let fields = changes.keys.filter { $0.hasSuffix(".after") }.map {
+            $0.replacingOccurrences(of: ".after", with: "")
+        }
+        lines.append(
+            .init(
+                number: number, email: key, outcome: created ? "créé" : "mis à jour",
+                detail: created ? name : fields.sorted().joined(separator: ", ")))
+    }
+
     /// The counts, for the audit trail.
     var counts: [String: String] {
         [

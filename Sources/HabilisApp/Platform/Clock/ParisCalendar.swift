@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 /// Days counted as people in France count them: "10 days" stays 10 calendar days across the DST weeks.
 public enum ParisCalendar {
@@ -24,29 +25,30 @@ public enum ParisCalendar {
     }
 
     /// "2 mars 2026".
-    public static func longDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "fr_FR")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "d MMMM yyyy"
-        return formatter.string(from: date)
-    }
+    public static func longDate(_ date: Date) -> String { format(date, "d MMMM yyyy") }
 
     /// "2 mars 2026 à 10:15".
-    public static func longDateTime(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "fr_FR")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "d MMMM yyyy 'à' HH:mm"
-        return formatter.string(from: date)
-    }
+    public static func longDateTime(_ date: Date) -> String { format(date, "d MMMM yyyy 'à' HH:mm") }
 
     /// "02/03/2026", for dense tables.
-    public static func shortDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "fr_FR")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "dd/MM/yyyy"
-        return formatter.string(from: date)
+    public static func shortDate(_ date: Date) -> String { format(date, "dd/MM/yyyy") }
+
+    /// Formatters are costly to build: one per pattern, shared under a lock (pages format many dates).
+    private static let formatters = NIOLockedValueBox<[String: DateFormatter]>([:])
+
+    private static func format(_ date: Date, _ pattern: String) -> String {
+        formatters.withLockedValue { cache in
+            let formatter =
+                cache[pattern]
+                ?? {
+                    let formatter = DateFormatter()
+                    formatter.locale = Locale(identifier: "fr_FR")
+                    formatter.timeZone = timeZone
+                    formatter.dateFormat = pattern
+                    cache[pattern] = formatter
+                    return formatter
+                }()
+            return formatter.string(from: date)
+        }
     }
 }
