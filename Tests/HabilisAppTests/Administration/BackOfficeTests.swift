@@ -95,6 +95,10 @@ struct BackOfficeTests {
             try await browser.get(Paths.adminOrganisation(caf.id!))
             try await browser.post(Paths.adminRemoveCorrespondent(designation.id!))
             #expect(try await Correspondent.query(on: context.db).filter(\.$agent.$id == newcomer.id!).count() == 0)
+            // Nobody is left behind: the request goes back to the administrators' queue.
+            let after = try await Given.requests(of: DemoWorld.cafAgentEmail, on: context.db).map(\.routedTo)
+            #expect(after == [.administrators, .administrators])
+            #expect(try await browser.get(Paths.requestsToDecide).contains("Grève"))
             #expect(try await CorrespondentScope.query(on: context.db).count() == 0)
             #expect(try await context.auditActions().contains("correspondent.removed"))
         }

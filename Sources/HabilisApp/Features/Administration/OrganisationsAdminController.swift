@@ -87,6 +87,7 @@ struct OrganisationsAdminController: RouteCollection {
         let applicationIDs = try await BusinessApplication.query(on: req.db)
             .filter(\.$id ~~ (form.applications ?? []).compactMap(UUID.init(uuidString:))).all(\.$id)
         let audit = req.portal.audit
+        let routing = req.portal.routing
         let context = req.auditContext
         let now = req.portal.clock.now
         try await req.db.atomically { database in
@@ -94,6 +95,12 @@ struct OrganisationsAdminController: RouteCollection {
             try await designation.create(on: database)
             for id in applicationIDs {
                 try await CorrespondentScope(correspondentID: designation.id!, applicationID: id).create(on: database)
+            }
+            let rerouted = try await routing.reroutePending(of: organisation.id!, on: database)
+            if rerouted > 0 {
+                try await audit.record(
+                    .requestsRerouted, by: context, organisationID: organisation.id,
+                    details: ["count": String(rerouted)], on: database)
             }
             try await audit.record(
                 .correspondentDesignated, by: context, target: ("agent", agent.id!.uuidString),
@@ -110,10 +117,17 @@ struct OrganisationsAdminController: RouteCollection {
             let designation = try await Correspondent.find(id, on: req.db)
         else { throw Abort(.notFound) }
         let audit = req.portal.audit
+        let routing = req.portal.routing
         let context = req.auditContext
         try await req.db.atomically { database in
             try await CorrespondentScope.query(on: database).filter(\.$correspondent.$id == id).delete()
             try await designation.delete(on: database)
+            let rerouted = try await routing.reroutePending(of: designation.$organisation.id, on: database)
+            if rerouted > 0 {
+                try await audit.record(
+                    .requestsRerouted, by: context, organisationID: designation.$organisation.id,
+                    details: ["count": String(rerouted)], on: database)
+            }
             try await audit.record(
                 .correspondentRemoved, by: context, target: ("agent", designation.$agent.id.uuidString),
                 organisationID: designation.$organisation.id, on: database)

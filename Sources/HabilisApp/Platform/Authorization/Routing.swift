@@ -82,4 +82,32 @@ public struct Routing: Sendable {
                 .all()
         }
     }
+
+    /// Routes again the pending requests of an organisme after its correspondents changed, so that none is left
+    /// with nobody to see it; returns how many changed.
+    public func reroutePending(of organisationID: UUID, on database: any Database) async throws -> Int {
+        var changed = 0
+        let requests = try await AccessRequest.query(on: database)
+            .filter(\.$organisation.$id == organisationID).filter(\.$status == .pending).with(\.$application).all()
+        for request in requests {
+            let decision = try await route(
+                organisationID: organisationID, application: request.application, requesterID: request.$agent.id,
+                on: database)
+            if decision.deciders != request.routedTo {
+                request.routedTo = decision.deciders
+                try await request.update(on: database)
+                changed += 1
+            }
+        }
+        let accountDeciders = try await route(organisationID: organisationID, application: nil, on: database).deciders
+        let accounts = try await AccountRequest.query(on: database)
+            .filter(\.$organisation.$id == organisationID).filter(\.$status == .pending)
+            .filter(\.$routedTo != accountDeciders).all()
+        for account in accounts {
+            account.routedTo = accountDeciders
+            try await account.update(on: database)
+            changed += 1
+        }
+        return changed
+    }
 }
