@@ -42,6 +42,7 @@ let package = Package(
                 .target(name: "HabilisApp"),
                 .product(name: "VaporTesting", package: "vapor"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
     ]
