@@ -21,7 +21,8 @@ public func configure(
     } else if settings.databasePath == ":memory:" {
         app.databases.use(.sqlite(.memory), as: .sqlite)
     } else {
-        app.databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
+        // WAL lets readers run beside the writer: several connections per event loop serve pages in parallel.
+        app.databases.use(.sqlite(.file(settings.databasePath), maxConnectionsPerEventLoop: 4), as: .sqlite)
         // WAL: readers never wait for the writer, and a committed transaction survives a crash of the process.
         _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
     }
