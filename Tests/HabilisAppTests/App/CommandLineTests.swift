@@ -31,6 +31,8 @@ struct CommandLineTests {
         let second = try HabilisBinary(["serve", "--port", String(port)], environment: environment)
         #expect(try await second.waitFor("Server started"))
         #expect(!second.text.contains("monde de démonstration"))
+        // Answering a request shows that start-up is over (signal handlers in place) before it is stopped.
+        #expect(try await HabilisBinary.get("http://127.0.0.1:\(port)/readyz").0 == 200)
         #expect(try await second.stop() == 0)
         try? FileManager.default.removeItem(atPath: database)
     }
