@@ -30,14 +30,35 @@ extension AccessRequestService {
             let due = try await query.sort(\.$dueAt).limit(batchSize)
                 .with(\.$agent).with(\.$application).all()
             var deciders = DecidersCache(routing: routing)
-            for request in due {
-                do {
-                    if try await autoAccept(request, at: instant, deciders: &deciders, on: database) {
-                        report.autoAccepted += 1
+            var people: [UUID: [Agent]] = [:]
+            for request in due { people[request.id!] = try await deciders.people(for: request, on: database) }
+            let batchPeople = people
+            do {
+                // One transaction for the batch (one disk sync instead of hundreds); each request is still claimed
+                // by its own conditional update inside it.
+                report.autoAccepted += try await database.atomically { transaction in
+                    var accepted = 0
+                    for request in due
+                    where try await autoAccept(
+                        request, at: instant, people: batchPeople[request.id!] ?? [], on: transaction)
+                    {
+                        accepted += 1
                     }
-                } catch {
-                    failed.append(request.id!)
-                    logger.error("sweep: request \(request.id!) not accepted: \(String(reflecting: error))")
+                    return accepted
+                }
+            } catch {
+                // A failing request rolled the batch back: one transaction each, to set it aside.
+                for request in due {
+                    do {
+                        let accepted = try await database.atomically { transaction in
+                            try await autoAccept(
+                                request, at: instant, people: batchPeople[request.id!] ?? [], on: transaction)
+                        }
+                        if accepted { report.autoAccepted += 1 }
+                    } catch {
+                        failed.append(request.id!)
+                        logger.error("sweep: request \(request.id!) not accepted: \(String(reflecting: error))")
+                    }
                 }
             }
             if due.count < batchSize { break }
@@ -46,42 +67,40 @@ extension AccessRequestService {
         return report
     }
 
+    /// Accepts one due request inside the caller's transaction; false when someone else closed it first.
     private func autoAccept(
-        _ request: AccessRequest, at instant: Date, deciders: inout DecidersCache, on database: any Database
+        _ request: AccessRequest, at instant: Date, people: [Agent], on transaction: any Database
     ) async throws -> Bool {
-        let people = try await deciders.people(for: request, on: database)
-        return try await database.atomically { transaction in
-            guard
-                try await close(
-                    request.id!, as: .autoAccepted, at: instant, by: nil, reason: nil, dueBefore: instant,
-                    on: transaction)
-            else { return false }
-            try await grant(request, by: nil, on: transaction)
-            let key = "access-request:\(request.id!):auto-accepted"
-            try await notifier.notify(
-                request.agent,
-                message: "Votre demande d’accès à \(request.application.name) a été acceptée automatiquement.",
-                link: Paths.home,
-                mail: mails.accessRequestOutcome(
-                    to: request.agent, application: request.application.name, status: .autoAccepted,
-                    decidedBy: nil, reason: nil),
-                key: key, on: transaction)
-            for decider in people where decider.id != request.$agent.id {
-                try await notifier.notify(
-                    decider,
-                    message: "La demande de \(request.agent.fullName) pour \(request.application.name) a été "
-                        + "acceptée automatiquement.",
-                    link: Paths.agentRights(request.$agent.id),
-                    mail: mails.autoAcceptedToDecider(
-                        to: decider, requester: request.agent, application: request.application.name),
-                    key: key, on: transaction)
-            }
-            try await audit.record(
-                .accessRequestAutoAccepted, by: .system, target: ("access_request", request.id!.uuidString),
-                organisationID: request.$organisation.id, details: ["application": request.application.code],
+        guard
+            try await close(
+                request.id!, as: .autoAccepted, at: instant, by: nil, reason: nil, dueBefore: instant,
                 on: transaction)
-            return true
+        else { return false }
+        try await grant(request, by: nil, on: transaction)
+        let key = "access-request:\(request.id!):auto-accepted"
+        try await notifier.notify(
+            request.agent,
+            message: "Votre demande d’accès à \(request.application.name) a été acceptée automatiquement.",
+            link: Paths.home,
+            mail: mails.accessRequestOutcome(
+                to: request.agent, application: request.application.name, status: .autoAccepted,
+                decidedBy: nil, reason: nil),
+            key: key, on: transaction)
+        for decider in people where decider.id != request.$agent.id {
+            try await notifier.notify(
+                decider,
+                message: "La demande de \(request.agent.fullName) pour \(request.application.name) a été "
+                    + "acceptée automatiquement.",
+                link: Paths.agentRights(request.$agent.id),
+                mail: mails.autoAcceptedToDecider(
+                    to: decider, requester: request.agent, application: request.application.name),
+                key: key, on: transaction)
         }
+        try await audit.record(
+            .accessRequestAutoAccepted, by: .system, target: ("access_request", request.id!.uuidString),
+            organisationID: request.$organisation.id, details: ["application": request.application.code],
+            on: transaction)
+        return true
     }
 
     /// Reminds the deciders once of each request due within `reminderDays`.
