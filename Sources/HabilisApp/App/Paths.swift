@@ -9,7 +9,7 @@ public enum Paths {
     public static let signOut = "/deconnexion"
     public static let forgotPassword = "/mot-de-passe-oublie"
     public static let resetPassword = "/mot-de-passe/nouveau"
-    public static let myInformation = "/mes-informations"
+    /// "Mes informations" opens on its first section, "Mes habilitations".
     public static let myRights = "/mes-informations"
     public static let myDetails = "/mes-informations/coordonnees"
     public static let confirmEmailChange = "/mes-informations/coordonnees/confirmation"

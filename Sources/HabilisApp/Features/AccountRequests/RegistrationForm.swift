@@ -2,7 +2,7 @@ import Foundation
 import Vapor
 
 /// The registration form of "Demander un accès à l'espace Organismes", decoded and checked field by field.
-struct RegistrationForm: Content {
+struct RegistrationForm: PostedForm {
     var email: String?
     var civilite: String?
     var prenom: String?
@@ -14,10 +14,6 @@ struct RegistrationForm: Content {
     var emailContact: String?
     var password: String?
     var confirmation: String?
-
-    static func decode(_ request: Request) -> Self {
-        (try? request.content.decode(Self.self)) ?? Self()
-    }
 
     static let civilities = ["Madame", "Monsieur"]
 

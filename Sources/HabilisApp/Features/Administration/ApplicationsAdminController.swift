@@ -173,12 +173,7 @@ struct ApplicationForm: Content {
     func validate() -> FormErrors {
         var errors = FormErrors()
         let code = (self.code ?? "").trimmingCharacters(in: .whitespaces)
-        if code.isEmpty || code.count > 40
-            || !code.unicodeScalars.allSatisfy({
-                CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-").contains(
-                    $0)
-            })
-        {
+        if !TextInput.isCode(code, maximum: 40) {
             errors.add("code", "Le code comporte de 1 à 40 lettres sans accent, chiffres ou tirets.")
         }
         if let problem = TextInput.problem(name ?? "", label: "le nom", maximum: 150, required: true) {

@@ -275,12 +275,7 @@ struct OrganisationForm: Content {
     func validate() -> FormErrors {
         var errors = FormErrors()
         let code = (self.code ?? "").trimmingCharacters(in: .whitespaces)
-        if code.isEmpty || code.count > 30
-            || !code.unicodeScalars.allSatisfy({
-                CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-").contains(
-                    $0)
-            })
-        {
+        if !TextInput.isCode(code, maximum: 30) {
             errors.add(
                 "code", "Le code comporte de 1 à 30 lettres sans accent, chiffres ou tirets, par exemple CPAM-69.")
         }

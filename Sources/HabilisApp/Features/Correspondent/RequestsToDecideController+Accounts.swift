@@ -13,14 +13,10 @@ extension RequestsToDecideController {
         guard errors.isEmpty, let accept = form.accepts else {
             return try await renderQueue(req, user: user, form: DecisionForm(), errors: errors, accountForm: form)
         }
-        var tally = DecisionTally()
-        for id in ids.prefix(Self.perPage) {
-            tally.count(
-                try await req.portal.accountRequests.decide(
-                    id, accept: accept, reason: TextInput.stored(form.motif), by: user, ip: req.clientIP, on: req.db),
-                accepted: accept)
+        return try await decideEach(req, ids: ids, accept: accept) { id in
+            try await req.portal.accountRequests.decide(
+                id, accept: accept, reason: TextInput.stored(form.motif), by: user, ip: req.clientIP, on: req.db)
         }
-        return req.redirect(to: Paths.requestsToDecide + "?" + tally.query)
     }
 
     /// One account request with every submitted value.
@@ -39,13 +35,10 @@ extension RequestsToDecideController {
         guard errors.isEmpty, let accept = form.accepts else {
             return try await renderAccount(req, request: request, form: form, errors: errors)
         }
-        var tally = DecisionTally()
-        tally.count(
+        return try await decideEach(req, ids: [request.id!], accept: accept) { id in
             try await req.portal.accountRequests.decide(
-                request.id!, accept: accept, reason: TextInput.stored(form.motif), by: user, ip: req.clientIP,
-                on: req.db),
-            accepted: accept)
-        return req.redirect(to: Paths.requestsToDecide + "?" + tally.query)
+                id, accept: accept, reason: TextInput.stored(form.motif), by: user, ip: req.clientIP, on: req.db)
+        }
     }
 
     private func renderAccount(

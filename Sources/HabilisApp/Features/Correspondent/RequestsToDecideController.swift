@@ -35,14 +35,10 @@ struct RequestsToDecideController: RouteCollection {
         guard errors.isEmpty, let accept = form.accepts else {
             return try await renderQueue(req, user: user, form: form, errors: errors)
         }
-        var tally = DecisionTally()
-        for id in ids.prefix(Self.perPage) {
-            tally.count(
-                try await req.portal.accessRequests.decide(
-                    id, accept: accept, reason: TextInput.stored(form.motif), by: user, ip: req.clientIP, on: req.db),
-                accepted: accept)
+        return try await decideEach(req, ids: ids, accept: accept) { id in
+            try await req.portal.accessRequests.decide(
+                id, accept: accept, reason: TextInput.stored(form.motif), by: user, ip: req.clientIP, on: req.db)
         }
-        return req.redirect(to: Paths.requestsToDecide + "?" + tally.query)
     }
 
     /// One request in full, with its two decisions.
@@ -61,13 +57,10 @@ struct RequestsToDecideController: RouteCollection {
         guard errors.isEmpty, let accept = form.accepts else {
             return try await renderDetail(req, request: request, form: form, errors: errors)
         }
-        var tally = DecisionTally()
-        tally.count(
+        return try await decideEach(req, ids: [request.id!], accept: accept) { id in
             try await req.portal.accessRequests.decide(
-                request.id!, accept: accept, reason: TextInput.stored(form.motif), by: user, ip: req.clientIP,
-                on: req.db),
-            accepted: accept)
-        return req.redirect(to: Paths.requestsToDecide + "?" + tally.query)
+                id, accept: accept, reason: TextInput.stored(form.motif), by: user, ip: req.clientIP, on: req.db)
+        }
     }
 
     /// An agent's rights and requests, for a correspondent of the agent's organisme or an administrator.
@@ -96,6 +89,18 @@ struct RequestsToDecideController: RouteCollection {
             id, reason: TextInput.stored(reason)!, by: user, ip: req.clientIP, on: req.db)
         guard outcome != .forbidden, outcome != .notFound else { throw Abort(.notFound) }
         return req.redirect(to: Paths.agentRights(agent.id!) + "?retrait=\(outcome == .revoked ? "fait" : "deja")")
+    }
+
+    /// Applies one decision to each id (a page at most) and returns to the queue with what happened.
+    func decideEach(
+        _ req: Request, ids: [UUID], accept: Bool,
+        decide: (UUID) async throws -> AccessRequestService.DecisionOutcome
+    ) async throws -> Response {
+        var tally = DecisionTally()
+        for id in ids.prefix(Self.perPage) {
+            tally.count(try await decide(id), accepted: accept)
+        }
+        return req.redirect(to: Paths.requestsToDecide + "?" + tally.query)
     }
 
     // MARK: - Rendering
@@ -208,14 +213,10 @@ struct RequestsToDecideController: RouteCollection {
 }
 
 /// The decision form: selected requests, "accepter" or "refuser", and the reason of a refusal.
-struct DecisionForm: Content {
+struct DecisionForm: PostedForm {
     var ids: [String]?
     var decision: String?
     var motif: String?
-
-    static func decode(_ request: Request) -> Self {
-        (try? request.content.decode(Self.self)) ?? Self()
-    }
 
     /// true to accept, false to refuse, nil when the button was not one of the two.
     var accepts: Bool? {

@@ -2,7 +2,7 @@ import Foundation
 import Vapor
 
 /// "Mes coordonnées" as posted. Fields of an Agent de Direction's identity are ignored by the service.
-struct ProfileForm: Content {
+struct ProfileForm: PostedForm {
     var civilite: String?
     var prenom: String?
     var nom: String?
@@ -12,10 +12,6 @@ struct ProfileForm: Content {
     var emailContact: String?
     var telephone: String?
     var motDePasseActuel: String?
-
-    static func decode(_ request: Request) -> Self {
-        (try? request.content.decode(Self.self)) ?? Self()
-    }
 
     /// The form filled with what is stored.
     init(agent: Agent) {

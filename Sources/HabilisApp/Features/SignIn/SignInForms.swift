@@ -1,34 +1,24 @@
 import Vapor
 
 /// Step 1 of the sign-in: the professional e-mail.
-struct SignInEmailForm: Content {
+struct SignInEmailForm: PostedForm {
     var email: String?
 
-    /// Decodes the form; an undecodable body counts as an empty form.
-    static func decode(_ request: Request) -> Self {
-        (try? request.content.decode(Self.self)) ?? Self()
-    }
 }
 
 /// Step 2 of the sign-in: the e-mail recalled and the password.
-struct SignInPasswordForm: Content {
+struct SignInPasswordForm: PostedForm {
     var email: String?
     var password: String?
 
-    static func decode(_ request: Request) -> Self {
-        (try? request.content.decode(Self.self)) ?? Self()
-    }
 }
 
 /// The new password, twice, with the token of the link.
-struct NewPasswordForm: Content {
+struct NewPasswordForm: PostedForm {
     var jeton: String?
     var password: String?
     var confirmation: String?
 
-    static func decode(_ request: Request) -> Self {
-        (try? request.content.decode(Self.self)) ?? Self()
-    }
 }
 
 /// Messages of the sign-in pages, written once.

@@ -66,7 +66,7 @@ struct MenuLink: Encodable {
         ].map { MenuLink($0.0, $0.1, currentPath: currentPath) }
         var entries = [
             MenuLink("Applications", Paths.home, currentPath: currentPath),
-            MenuLink("Mes informations", Paths.myInformation, currentPath: "", children: sections),
+            MenuLink("Mes informations", Paths.myRights, currentPath: "", children: sections),
             MenuLink("Mes notifications", Paths.notifications, currentPath: currentPath),
         ]
         if user.decidesRequests {

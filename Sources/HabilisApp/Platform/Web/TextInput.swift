@@ -30,6 +30,12 @@ enum TextInput {
         return nil
     }
 
+    /// Codes of organismes and applications: unaccented letters, digits and dashes ("CPAM-69").
+    static func isCode(_ text: String, maximum: Int) -> Bool {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
+        return !text.isEmpty && text.count <= maximum && text.unicodeScalars.allSatisfy(allowed.contains)
+    }
+
     /// The text as stored: trimmed, nil when empty.
     static func stored(_ text: String?) -> String? {
         guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else {
