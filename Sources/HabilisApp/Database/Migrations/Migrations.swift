@@ -8,5 +8,6 @@ enum Migrations {
         CreateContentAndNotifications(),
         CreatePlatformTables(),
         CreateEmailChanges(),
+        IndexHotPaths(),
     ]
 }

@@ -21,7 +21,7 @@ struct AgentsAdminController: RouteCollection {
         let text = String((req.query[String.self, at: "q"] ?? "").prefix(200))
         let query = AgentSearch.filter(Agent.query(on: req.db), text: text)
         let pagination = Pagination(
-            page: Pagination.page(from: req), perPage: Self.perPage, total: try await query.count(),
+            page: Pagination.page(from: req), perPage: Self.perPage, total: try await query.countRows(),
             baseURL: Paths.adminAgents + "?q="
                 + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         let agents = try await query.copy().sort(\.$lastName).sort(\.$firstName)

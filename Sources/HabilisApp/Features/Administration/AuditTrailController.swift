@@ -70,7 +70,7 @@ struct AuditTrailController: RouteCollection {
         let filters = Filters(req)
         let query = try await filters.apply(to: AuditEvent.query(on: req.db), on: req.db)
         let pagination = Pagination(
-            page: Pagination.page(from: req), perPage: Self.perPage, total: try await query.count(),
+            page: Pagination.page(from: req), perPage: Self.perPage, total: try await query.countRows(),
             baseURL: Paths.adminAudit + "?" + filters.queryString)
         let events = try await query.copy().sort(\.$occurredAt, .descending)
             .range(pagination.offset..<(pagination.offset + Self.perPage)).all()

@@ -10,28 +10,10 @@ struct CatalogueController: RouteCollection {
     /// Visitors go to the sign-in page; agents see "Toutes les applications de l'offre de services".
     func index(req: Request) async throws -> Response {
         guard let user = req.currentUser else { return req.redirect(to: Paths.signIn) }
-        let applications = try await BusinessApplication.query(on: req.db)
-            .filter(\.$isActive == true)
-            .sort(\.$position)
-            .sort(\.$name)
-            .all()
-        let held = try await Grant.query(on: req.db)
-            .filter(\.$agent.$id == user.id)
-            .filter(\.$revokedAt == nil)
-            .all(\.$application.$id)
-        let pending = try await AccessRequest.query(on: req.db)
-            .filter(\.$agent.$id == user.id)
-            .filter(\.$status == .pending)
-            .all()
-        let pendingByApplication = Dictionary(pending.map { ($0.$application.id, $0) }) { first, _ in first }
+        let entries = try await CatalogueEntry.all(for: user.id, on: req.db)
         let page = CataloguePage(
-            frame: PageFrame(req, title: "Applications"),
-            firstName: user.agent.firstName,
-            applications: applications.map { application in
-                CataloguePage.Row(
-                    application: application, isHeld: held.contains(application.id!),
-                    pending: pendingByApplication[application.id!], csrfToken: req.csrfToken)
-            })
+            frame: PageFrame(req, title: "Applications"), firstName: user.agent.firstName,
+            applications: entries.map(CataloguePage.Row.init))
         return try await req.view.render("Catalogue/index", page).encodeResponse(for: req)
     }
 }
@@ -54,24 +36,23 @@ struct CataloguePage: Encodable {
         let pendingRequestURL: String?
         let cancelURL: String?
 
-        init(application: BusinessApplication, isHeld: Bool, pending: AccessRequest?, csrfToken: String) {
-            id = application.code.lowercased()
-            name = application.name
-            summary = application.summary
-            launchURL = application.launchURL
-            self.isHeld = isHeld
-            isPending = !isHeld && pending != nil
+        init(_ entry: CatalogueEntry) {
+            id = entry.code.lowercased()
+            name = entry.name
+            summary = entry.description
+            launchURL = entry.launchURL
+            isHeld = entry.isHeld
+            let pending = isHeld ? nil : entry.pendingRequest
+            isPending = pending != nil
             isLocked = !isHeld && pending == nil
+            pendingSince = pending.map { ParisCalendar.longDate($0.createdAt) }
             stateLabel =
                 isHeld
-                ? "accès ouvert"
-                : pending.map { "demande en cours depuis le \(ParisCalendar.longDate($0.createdAt))" }
-                    ?? "accès non attribué"
-            requestURL = Paths.requestAccess(application.code)
-            pendingSince = pending.map { ParisCalendar.longDate($0.createdAt) }
+                ? "accès ouvert" : pendingSince.map { "demande en cours depuis le \($0)" } ?? "accès non attribué"
+            requestURL = Paths.requestAccess(entry.code)
             autoAcceptOn = pending.map { ParisCalendar.longDate($0.dueAt) }
-            pendingRequestURL = pending.map { Paths.accessRequest($0.id!) }
-            cancelURL = pending.map { Paths.cancelAccessRequest($0.id!) }
+            pendingRequestURL = pending.map { Paths.accessRequest($0.id) }
+            cancelURL = pending.map { Paths.cancelAccessRequest($0.id) }
         }
     }
 

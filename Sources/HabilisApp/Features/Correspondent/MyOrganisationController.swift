@@ -17,7 +17,7 @@ struct MyOrganisationController: RouteCollection {
         let query = AgentSearch.filter(
             Agent.query(on: req.db).filter(\.$organisation.$id ~~ user.correspondentOrganisationIDs), text: text)
         let pagination = Pagination(
-            page: Pagination.page(from: req), perPage: Self.perPage, total: try await query.count(),
+            page: Pagination.page(from: req), perPage: Self.perPage, total: try await query.countRows(),
             baseURL: Paths.myOrganisationAgents + "?q="
                 + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         let agents = try await query.copy().sort(\.$lastName).sort(\.$firstName)

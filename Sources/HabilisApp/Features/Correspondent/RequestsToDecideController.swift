@@ -111,16 +111,12 @@ struct RequestsToDecideController: RouteCollection {
     ) async throws -> Response {
         let authorization = req.portal.authorization
         let designations = try await authorization.designations(of: user.id, on: req.db)
-        let queue = authorization.scopeQueue(
-            AccessRequest.query(on: req.db).filter(\.$status == .pending), for: user, designations: designations)
+        let condition = authorization.queueCondition(for: user, designations: designations, table: "r")
         let pagination = Pagination(
-            page: Pagination.page(from: req), perPage: Self.perPage, total: try await queue.count(),
-            baseURL: Paths.requestsToDecide)
-        let requests = try await queue.copy()
-            .sort(\.$dueAt).sort(\.$createdAt)
-            .range(pagination.offset..<(pagination.offset + Self.perPage))
-            .with(\.$agent).with(\.$application).with(\.$organisation)
-            .all()
+            page: Pagination.page(from: req), perPage: Self.perPage,
+            total: try await DecisionQueue.count(condition, on: req.db), baseURL: Paths.requestsToDecide)
+        let requests = try await DecisionQueue.page(
+            condition, offset: pagination.offset, limit: Self.perPage, on: req.db)
         let now = req.portal.clock.now
         let selected = Set(form.ids ?? [])
         let accountQueue = authorization.scopeAccountQueue(
@@ -145,7 +141,7 @@ struct RequestsToDecideController: RouteCollection {
     {
         let page = RequestToDecidePage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Demande de \(request.agent.fullName)"),
-            row: RequestsToDecidePage.Row(request, now: req.portal.clock.now, selected: []),
+            row: RequestsToDecidePage.Row(DecisionQueue.Entry(request), now: req.portal.clock.now, selected: []),
             action: Paths.decideRequest(request.id!), agentURL: Paths.agentRights(request.$agent.id),
             queueURL: Paths.requestsToDecide, reason: form.motif ?? "", reasonLimit: Self.reasonLimit, errors: errors)
         return try await req.view.render("Correspondent/show", page).encodeResponse(status: status(errors), for: req)
@@ -161,12 +157,7 @@ struct RequestsToDecideController: RouteCollection {
             .with(\.$application).with(\.$grantedBy).with(\.$accessRequest).with(\.$revokedBy)
             .sort(\.$grantedAt, .descending)
             .all()
-        let requests = try await AccessRequest.query(on: req.db)
-            .filter(\.$agent.$id == agent.id!)
-            .with(\.$application).with(\.$decidedBy)
-            .sort(\.$createdAt, .descending)
-            .limit(50)
-            .all()
+        let requests = try await MyRightsRecords.history(of: agent.id!, offset: 0, limit: 50, on: req.db)
         let organisation = try await agent.$organisation.get(on: req.db)
         let notice: String? =
             switch req.query[String.self, at: "retrait"] {

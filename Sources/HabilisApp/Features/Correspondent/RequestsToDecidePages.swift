@@ -17,11 +17,11 @@ struct RequestsToDecidePage: Encodable {
         let agentURL: String
         let isSelected: Bool
 
-        init(_ request: AccessRequest, now: Date, selected: Set<String>) {
-            id = request.id!.uuidString.lowercased()
-            agentName = request.agent.fullName
-            organisationName = request.organisation.name
-            applicationName = request.application.name
+        init(_ request: DecisionQueue.Entry, now: Date, selected: Set<String>) {
+            id = request.id.uuidString.lowercased()
+            agentName = request.agentName
+            organisationName = request.organisationName
+            applicationName = request.applicationName
             createdOn = ParisCalendar.shortDate(request.createdAt)
             autoAcceptOn = ParisCalendar.shortDate(request.dueAt)
             let days = ParisCalendar.daysBetween(now, request.dueAt)
@@ -31,9 +31,9 @@ struct RequestsToDecidePage: Encodable {
                 ? "acceptation automatique imminente"
                 : days <= 0 ? "aujourd’hui" : days == 1 ? "1 jour restant" : "\(days) jours restants"
             justification = request.justification
-            url = Paths.requestToDecide(request.id!)
-            agentURL = Paths.agentRights(request.$agent.id)
-            isSelected = selected.contains(id) || selected.contains(request.id!.uuidString)
+            url = Paths.requestToDecide(request.id)
+            agentURL = Paths.agentRights(request.agentID)
+            isSelected = selected.contains(id) || selected.contains(request.id.uuidString)
         }
     }
 
@@ -127,7 +127,8 @@ struct AgentRightsPage: Encodable {
             id = grant.id!.uuidString.lowercased()
             applicationName = grant.application.name
             grantedOn = ParisCalendar.shortDate(grant.grantedAt)
-            origin = MyRightsPage.GrantRow(grant).origin
+            origin = MyRightsPage.GrantRow.origin(
+                requestStatus: grant.accessRequest?.status, granterName: grant.grantedBy?.fullName)
             isActive = grant.revokedAt == nil
             revokedOn = grant.revokedAt.map(ParisCalendar.shortDate)
             revokedBy = grant.revokedBy?.fullName

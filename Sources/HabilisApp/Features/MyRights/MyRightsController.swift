@@ -13,22 +13,13 @@ struct MyRightsController: RouteCollection {
     /// Both expandable blocks of the guide; the history is paginated, newest first.
     func index(req: Request) async throws -> View {
         let user = try req.requireUser()
-        let history = AccessRequest.query(on: req.db).filter(\.$agent.$id == user.id)
-        let total = try await history.count()
+        let total = try await AccessRequest.query(on: req.db).filter(\.$agent.$id == user.id).countRows()
         let pagination = Pagination(
             page: Pagination.page(from: req), perPage: Self.perPage, total: total, baseURL: Paths.myRights,
             anchor: "#historique")
-        let requests = try await history.copy()
-            .sort(\.$createdAt, .descending)
-            .range(pagination.offset..<(pagination.offset + Self.perPage))
-            .with(\.$application).with(\.$decidedBy)
-            .all()
-        let grants = try await Grant.query(on: req.db)
-            .filter(\.$agent.$id == user.id)
-            .filter(\.$revokedAt == nil)
-            .with(\.$application).with(\.$grantedBy).with(\.$accessRequest)
-            .sort(\.$grantedAt, .descending)
-            .all()
+        let requests = try await MyRightsRecords.history(
+            of: user.id, offset: pagination.offset, limit: Self.perPage, on: req.db)
+        let grants = try await MyRightsRecords.grants(of: user.id, on: req.db)
         let page = MyRightsPage(
             frame: PageFrame(req, title: "Mes habilitations"),
             history: requests.map(MyRightsPage.HistoryRow.init),
@@ -51,16 +42,16 @@ struct MyRightsPage: Encodable {
         let refusalReason: String?
         let url: String
 
-        init(_ request: AccessRequest) {
-            applicationName = request.application.name
+        init(_ request: MyRightsRecords.HistoryEntry) {
+            applicationName = request.applicationName
             createdOn = ParisCalendar.shortDate(request.createdAt)
             statusLabel = request.status.label
             decidedBy =
                 request.status == .autoAccepted
-                ? "acceptation automatique" : request.status == .cancelled ? "vous-même" : request.decidedBy?.fullName
+                ? "acceptation automatique" : request.status == .cancelled ? "vous-même" : request.deciderName
             decidedOn = request.decidedAt.map(ParisCalendar.shortDate)
             refusalReason = request.refusalReason
-            url = Paths.accessRequest(request.id!)
+            url = Paths.accessRequest(request.id)
         }
     }
 
@@ -71,18 +62,18 @@ struct MyRightsPage: Encodable {
         let origin: String
         let launchURL: String
 
-        init(_ grant: Grant) {
-            applicationName = grant.application.name
+        init(_ grant: MyRightsRecords.GrantEntry) {
+            applicationName = grant.applicationName
             grantedOn = ParisCalendar.shortDate(grant.grantedAt)
-            launchURL = grant.application.launchURL
-            if let request = grant.accessRequest {
-                origin =
-                    request.status == .autoAccepted
-                    ? "demande acceptée automatiquement"
-                    : "demande acceptée par \(grant.grantedBy?.fullName ?? "un valideur")"
-            } else {
-                origin = "attribuée par \(grant.grantedBy?.fullName ?? "un administrateur")"
-            }
+            launchURL = grant.launchURL
+            origin = Self.origin(requestStatus: grant.requestStatus, granterName: grant.granterName)
+        }
+
+        /// Where a right came from: the request that gave it (`requestStatus`), or a direct grant.
+        static func origin(requestStatus: AccessRequest.Status?, granterName: String?) -> String {
+            guard let requestStatus else { return "attribuée par \(granterName ?? "un administrateur")" }
+            return requestStatus == .autoAccepted
+                ? "demande acceptée automatiquement" : "demande acceptée par \(granterName ?? "un valideur")"
         }
     }
 

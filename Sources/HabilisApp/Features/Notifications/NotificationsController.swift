@@ -15,7 +15,7 @@ struct NotificationsController: RouteCollection {
         let user = try req.requireUser()
         let query = Notification.query(on: req.db).filter(\.$agent.$id == user.id)
         let pagination = Pagination(
-            page: Pagination.page(from: req), perPage: Self.perPage, total: try await query.count(),
+            page: Pagination.page(from: req), perPage: Self.perPage, total: try await query.countRows(),
             baseURL: Paths.notifications)
         let rows = try await query.copy().sort(\.$createdAt, .descending)
             .range(pagination.offset..<(pagination.offset + Self.perPage)).all()

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// What a signed-in person may see and decide, answered in one place for every route and form post.
@@ -86,27 +87,36 @@ public struct Authorization: Sendable {
         }
     }
 
-    /// Limits an access-request query to what `user` may decide; `designations` come from `designations(of:)`.
-    public func scopeQueue(
-        _ query: QueryBuilder<AccessRequest>, for user: CurrentUser, designations: [Designation]
-    ) -> QueryBuilder<AccessRequest> {
-        query.filter(\.$agent.$id != user.id).group(.or) { either in
-            if user.isAdministrator {
-                either.filter(\.$routedTo == .administrators)
-            }
-            for designation in designations {
-                either.group(.and) { mine in
-                    mine.filter(\.$routedTo == .correspondents)
-                        .filter(\.$organisation.$id == designation.organisationID)
-                    if !designation.applicationIDs.isEmpty {
-                        mine.filter(\.$application.$id ~~ designation.applicationIDs)
-                    }
-                }
-            }
-            if !user.isAdministrator && designations.isEmpty {
-                // Nobody: an always-false condition keeps the query valid.
-                either.filter(\.$id == UUID())
-            }
+    /// The condition on `access_requests` (under the alias `table`) that keeps the pending requests `user` may
+    /// decide; `designations` come from `designations(of:)`. The same rule as `canDecide`, as SQL for the queue.
+    public func queueCondition(
+        for user: CurrentUser, designations: [Designation], table: String
+    ) -> any SQLExpression {
+        let column = { (name: String) in SQLColumn(name, table: table) }
+        var either: [any SQLExpression] = []
+        if user.isAdministrator {
+            either.append(SQLBinaryExpression(column("routed_to"), .equal, SQLBind(Deciders.administrators.rawValue)))
         }
+        for designation in designations {
+            var mine: [any SQLExpression] = [
+                SQLBinaryExpression(column("routed_to"), .equal, SQLBind(Deciders.correspondents.rawValue)),
+                SQLBinaryExpression(column("organisation_id"), .equal, SQLBind(designation.organisationID)),
+            ]
+            if !designation.applicationIDs.isEmpty {
+                mine.append(
+                    SQLBinaryExpression(column("application_id"), .in, SQLBind.group(designation.applicationIDs)))
+            }
+            either.append(SQLGroupExpression(SQLList(mine, separator: SQLRaw(" AND "))))
+        }
+        // Nobody: an always-false condition keeps the query valid.
+        if either.isEmpty {
+            either.append(SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")))
+        }
+        return SQLList(
+            [
+                SQLBinaryExpression(column("status"), .equal, SQLBind(AccessRequest.Status.pending.rawValue)),
+                SQLBinaryExpression(column("agent_id"), .notEqual, SQLBind(user.id)),
+                SQLGroupExpression(SQLList(either, separator: SQLRaw(" OR "))),
+            ], separator: SQLRaw(" AND "))
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// Server-side sessions in the database: created only at sign-in, renewed id every time, idle and absolute limits.
@@ -26,28 +27,80 @@ public struct SessionStore: Sendable {
         return token
     }
 
-    /// The live session behind a cookie token with its agent, or nil; an expired session is deleted.
-    public func resume(token: String, on database: any Database) async throws -> (UserSession, expired: Bool)? {
+    /// The live session behind a cookie token, with its agent, unread count and designations, or nil; an expired
+    /// session is deleted. One statement on the hot path (a second one only for correspondents): every page pays it.
+    public func resume(token: String, on database: any Database) async throws -> ResumedSession? {
+        let sql = database as! any SQLDatabase
+        let agentID = SQLColumn("agent_id", table: "s")
         guard
-            let session = try await UserSession.query(on: database)
-                .filter(\.$tokenHash == SecureToken.hash(token))
-                .with(\.$agent)
+            let row = try await sql.select()
+                .column(SQLColumn("*", table: "a"))
+                .column(SQLColumn("id", table: "s"), as: "session_id")
+                .column(SQLColumn("csrf_token", table: "s"), as: "session_csrf_token")
+                .column(SQLColumn("created_at", table: "s"), as: "session_created_at")
+                .column(SQLColumn("last_seen_at", table: "s"), as: "session_last_seen_at")
+                .column(SQLColumn("ip", table: "s"), as: "session_ip")
+                .column(
+                    SQLSubquery.select {
+                        $0
+                            .column(SQLFunction("COUNT", args: SQLLiteral.all))
+                            .from(
+                                SQLSubquery.select {
+                                    $0
+                                        .column(SQLLiteral.numeric("1"))
+                                        .from(Notification.schema)
+                                        .where(SQLColumn("agent_id"), .equal, agentID)
+                                        .where(SQLColumn("read_at"), .is, SQLLiteral.null)
+                                        .limit(CurrentUser.unreadCountBound)
+                                }, as: SQLIdentifier("unread"))
+                    }, as: "unread_count"
+                )
+                .column(
+                    SQLSubquery.select {
+                        $0
+                            .column(SQLFunction("COUNT", args: SQLLiteral.all))
+                            .from(Correspondent.schema)
+                            .where(SQLColumn("agent_id"), .equal, agentID)
+                    }, as: "designation_count"
+                )
+                .from(SQLAlias(SQLIdentifier(UserSession.schema), as: SQLIdentifier("s")))
+                .join(
+                    SQLAlias(SQLIdentifier(Agent.schema), as: SQLIdentifier("a")),
+                    on: SQLColumn("id", table: "a"), .equal, agentID
+                )
+                .where(SQLColumn("token_hash", table: "s"), .equal, SQLBind(SecureToken.hash(token)))
                 .first()
         else { return nil }
+        let agent = try row.decode(model: Agent.self)
+        let session = UserSession(
+            tokenHash: SecureToken.hash(token), agentID: agent.id!,
+            csrfToken: try row.decode(column: "session_csrf_token", as: String.self),
+            createdAt: try row.decode(column: "session_created_at", as: Date.self),
+            ip: try row.decode(column: "session_ip", as: String?.self))
+        session.id = try row.decode(column: "session_id", as: UUID.self)
+        session.lastSeenAt = try row.decode(column: "session_last_seen_at", as: Date.self)
+        session.$id.exists = true
+        session.$agent.value = agent
         let now = clock.now
         let expired =
             now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout
             || now.timeIntervalSince(session.createdAt) > Self.absoluteTimeout
-            || session.agent.status != .active
+            || agent.status != Agent.Status.active
         if expired {
             try await session.delete(on: database)
-            return (session, true)
+            return ResumedSession(session: session, expired: true, unreadNotifications: 0, designations: [])
         }
         if now.timeIntervalSince(session.lastSeenAt) > Self.touchInterval {
             session.lastSeenAt = now
             try await session.update(on: database)
         }
-        return (session, false)
+        let designations =
+            try row.decode(column: "designation_count", as: Int.self) == 0
+            ? []
+            : try await Correspondent.query(on: database).filter(\.$agent.$id == agent.id!).all(\.$organisation.$id)
+        return ResumedSession(
+            session: session, expired: false,
+            unreadNotifications: try row.decode(column: "unread_count", as: Int.self), designations: designations)
     }
 
     /// Ends one session.
@@ -74,29 +127,33 @@ public struct SessionStore: Sendable {
     }
 }
 
+/// A session found by its cookie, with what every page shows of its agent.
+public struct ResumedSession: Sendable {
+    public let session: UserSession
+    public let expired: Bool
+    /// Unread notifications, counted up to `CurrentUser.unreadCountBound`.
+    public let unreadNotifications: Int
+    /// Organisations the agent is a correspondent of.
+    public let designations: [UUID]
+}
+
 /// Loads the signed-in person from the session cookie for every request.
 struct SessionMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let store = request.application.portal.sessions
         var sessionEnded = false
         if let token = request.cookies[store.cookieName]?.string, !token.isEmpty {
-            if let (session, expired) = try await store.resume(token: token, on: request.db) {
-                if expired {
+            if let resumed = try await store.resume(token: token, on: request.db) {
+                let session = resumed.session
+                if resumed.expired {
                     sessionEnded = true
                     try await request.application.portal.audit.record(
                         .sessionExpired, by: AuditContext(actorID: session.$agent.id, ip: request.clientIP),
                         on: request.db)
                 } else {
-                    let scopes = try await Correspondent.query(on: request.db)
-                        .filter(\.$agent.$id == session.$agent.id)
-                        .all(\.$organisation.$id)
-                    let unread = try await Notification.query(on: request.db)
-                        .filter(\.$agent.$id == session.$agent.id)
-                        .filter(\.$readAt == nil)
-                        .count()
                     request.currentUser = CurrentUser(
-                        agent: session.agent, session: session, correspondentOrganisationIDs: scopes,
-                        unreadNotifications: unread)
+                        agent: session.agent, session: session, correspondentOrganisationIDs: resumed.designations,
+                        unreadNotifications: resumed.unreadNotifications)
                 }
             } else {
                 sessionEnded = true

@@ -7,8 +7,10 @@ public struct CurrentUser: Sendable {
     public let session: UserSession
     /// Organisations this person is a correspondent of.
     public let correspondentOrganisationIDs: [UUID]
-    /// In-portal notifications not read yet, shown in the header.
+    /// In-portal notifications not read yet, shown in the header, counted up to `unreadCountBound`.
     public let unreadNotifications: Int
+    /// Beyond this many unread notifications the header says "plus de 99": the count stays cheap for everyone.
+    public static let unreadCountBound = 100
 
     public var id: UUID { agent.id! }
     public var isAdministrator: Bool { agent.isAdministrator }

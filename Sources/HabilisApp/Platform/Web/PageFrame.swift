@@ -30,12 +30,18 @@ struct PageFrame: Encodable {
 struct UserBadge: Encodable {
     let name: String
     let roleLabel: String?
-    let unreadNotifications: Int
+    /// "3 non lue(s)", "plus de 99 non lues", or nil when everything is read.
+    let unreadLabel: String?
     let notificationsURL: String
 
     init(_ user: CurrentUser) {
         name = user.agent.fullName
-        unreadNotifications = user.unreadNotifications
+        let unread = user.unreadNotifications
+        unreadLabel =
+            unread == 0
+            ? nil
+            : unread >= CurrentUser.unreadCountBound
+                ? "plus de \(CurrentUser.unreadCountBound - 1) non lues" : "\(unread) non lue(s)"
         notificationsURL = Paths.notifications
         roleLabel =
             user.isAdministrator
