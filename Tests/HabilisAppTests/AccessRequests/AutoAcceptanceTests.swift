@@ -59,10 +59,43 @@ struct AutoAcceptanceTests {
             #expect(reports.map(\.autoAccepted).reduce(0, +) == 3)
             #expect(try await sweep(context, at: later).autoAccepted == 0)
             #expect(try await Grant.query(on: context.db).count() == 4)
-            let mails = try await context.deliverMail().filter { $0.recipient == DemoWorld.agentEmail }
-            #expect(mails.count == 3)
-            // 3 mails to the correspondent at creation, 3 acceptances to the agent, 3 notices to the correspondent.
-            #expect(try await OutboxMessage.query(on: context.db).count() == 9)
+            let mails = try await context.deliverMail()
+            #expect(mails.filter { $0.recipient == DemoWorld.agentEmail }.count == 3)
+            // The correspondent is told once per sweep batch: one mail when one sweep took all three, two when the
+            // two sweeps shared them; either way each acceptance is told exactly once.
+            let notices = mails.filter {
+                $0.recipient == DemoWorld.correspondentEmail && $0.subject.contains("acceptée")
+            }
+            #expect((1...2).contains(notices.count), "\(notices.map(\.subject))")
+            for code in ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO"] {
+                let name = try #require(
+                    try await BusinessApplication.query(on: context.db).filter(\.$code == code).first()?.name)
+                #expect(notices.filter { $0.text.contains(name) }.count == 1, "\(name)")
+            }
+        }
+    }
+
+    @Test("a decider is told of several automatic acceptances in one mail listing them, each agent in their own")
+    func digestForDeciders() async throws {
+        try await withTestApp { context in
+            for code in ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO"] {
+                try await requestAccess(code, as: DemoWorld.agentEmail, context: context)
+            }
+            _ = try await context.deliverMail()
+            #expect(try await sweep(context, at: testEpoch.addingTimeInterval(11 * 86_400)).autoAccepted == 3)
+            let mails = try await context.deliverMail()
+            let digests = mails.filter {
+                $0.recipient == DemoWorld.correspondentEmail && $0.subject.contains("acceptée")
+            }
+            #expect(digests.map(\.subject) == ["3 demandes acceptées automatiquement"])
+            for name in ["Grève", "Droit syndical", "Elections professionnelles"] {
+                #expect(digests.first?.text.contains(name) == true, "\(name)")
+            }
+            #expect(mails.filter { $0.recipient == DemoWorld.agentEmail }.count == 3)
+            let notifications = try await Notification.query(on: context.db).filter(\.$readAt == nil).all()
+            #expect(notifications.filter { $0.message.hasPrefix("3 demandes de votre périmètre") }.count == 1)
+            let audit = try await context.auditActions()
+            #expect(audit.filter { $0 == "access_request.auto_accepted" }.count == 3)
         }
     }
 

@@ -81,6 +81,24 @@ extension MailTemplates {
             closing: "Vous recevez ce message parce que vous validez les demandes d’habilitation de cet organisme.")
     }
 
+    /// Several automatic acceptances of one sweep, told to a decider at once.
+    func autoAcceptedDigest(to decider: Agent, accepted: [(requester: String, application: String)]) -> MailMessage {
+        let shown = 50
+        var lines = accepted.prefix(shown).map { "– \($0.requester) : \($0.application)" }
+        if accepted.count > shown { lines.append("… et \(accepted.count - shown) autres.") }
+        return compose(
+            to: decider.email, subject: "\(accepted.count) demandes acceptées automatiquement",
+            greeting: "Bonjour \(decider.fullName),",
+            paragraphs: [
+                "Faute de décision dans le délai prévu, ces \(accepted.count) demandes d’accès ont été acceptées "
+                    + "automatiquement :",
+                lines.joined(separator: "\n"),
+                "Si un accès n’est pas justifié, vous pouvez retirer l’habilitation depuis l’espace Organismes.",
+            ],
+            link: baseURL + Paths.requestsToDecide,
+            closing: "Vous recevez ce message parce que vous validez les demandes d’habilitation de cet organisme.")
+    }
+
     func grantRevoked(to agent: Agent, application: String, by revoker: String, reason: String) -> MailMessage {
         compose(
             to: agent.email, subject: "Votre habilitation à \(application) a été retirée",

@@ -12,95 +12,153 @@ extension AccessRequestService {
         public var reminded = 0
     }
 
-    /// Accepts every request due at `instant` and reminds the deciders of those due soon. Each request is claimed
-    /// with a conditional update in its own short transaction, so that several instances (or a human deciding at
-    /// the same moment) never produce two outcomes, two rights or two notifications.
+    /// Accepts every request due at `instant` and reminds the deciders of those due soon. Due requests are taken in
+    /// batches, each in one transaction: one conditional `UPDATE … RETURNING` claims the batch (a request another
+    /// instance or a human closed meanwhile is not claimed again), then the rights, notifications, mails and audit
+    /// events of the whole batch are written in a few multi-row statements. Several instances may sweep at once:
+    /// each request is claimed once, so there is one right and one mail per request.
     public func sweep(
-        asOf instant: Date, batchSize: Int = 500, on database: any Database, logger: Logger
+        asOf instant: Date, batchSize: Int = 2_000, on database: any Database, logger: Logger
     ) async throws
         -> SweepReport
     {
         var report = SweepReport()
+        let directory = try await DeciderDirectory.load(on: database)
+        let applications = Dictionary(
+            uniqueKeysWithValues: try await BusinessApplication.query(on: database).all().map { ($0.id!, $0) })
         var failed: [UUID] = []
         while true {
-            var query = AccessRequest.query(on: database)
-                .filter(\.$status == .pending)
-                .filter(\.$dueAt <= instant)
-            if !failed.isEmpty { query = query.filter(\.$id !~ failed) }
-            let due = try await query.sort(\.$dueAt).limit(batchSize)
-                .with(\.$agent).with(\.$application).all()
-            var deciders = DecidersCache(routing: routing)
-            var people: [UUID: [Agent]] = [:]
-            for request in due { people[request.id!] = try await deciders.people(for: request, on: database) }
-            let batchPeople = people
+            let setAside = failed
             do {
-                // One transaction for the batch (one disk sync instead of hundreds); each request is still claimed
-                // by its own conditional update inside it.
-                report.autoAccepted += try await database.atomically { transaction in
-                    var accepted = 0
-                    for request in due
-                    where try await autoAccept(
-                        request, at: instant, people: batchPeople[request.id!] ?? [], on: transaction)
-                    {
-                        accepted += 1
-                    }
-                    return accepted
+                let accepted = try await database.atomically { transaction in
+                    try await acceptDue(
+                        at: instant, limit: batchSize, excluding: setAside, directory: directory,
+                        applications: applications, on: transaction)
                 }
+                report.autoAccepted += accepted
+                if accepted < batchSize { break }
             } catch {
-                // A failing request rolled the batch back: one transaction each, to set it aside.
-                for request in due {
+                // A batch that fails is taken again one request at a time, to set the faulty one aside.
+                logger.error("sweep: batch failed, retrying one by one: \(String(reflecting: error))")
+                let ids = try await (database as! any SQLDatabase).select().column("id")
+                    .from(AccessRequest.schema)
+                    .where(dueCondition(at: instant, excluding: failed))
+                    .orderBy("due_at").limit(batchSize)
+                    .all().map { try $0.decode(column: "id", as: UUID.self) }
+                if ids.isEmpty { break }
+                for id in ids {
                     do {
-                        let accepted = try await database.atomically { transaction in
-                            try await autoAccept(
-                                request, at: instant, people: batchPeople[request.id!] ?? [], on: transaction)
+                        report.autoAccepted += try await database.atomically { transaction in
+                            try await acceptDue(
+                                at: instant, limit: 1, only: id, excluding: setAside, directory: directory,
+                                applications: applications, on: transaction)
                         }
-                        if accepted { report.autoAccepted += 1 }
                     } catch {
-                        failed.append(request.id!)
-                        logger.error("sweep: request \(request.id!) not accepted: \(String(reflecting: error))")
+                        failed.append(id)
+                        logger.error("sweep: request \(id) not accepted: \(String(reflecting: error))")
                     }
                 }
             }
-            if due.count < batchSize { break }
         }
         report.reminded = try await remind(asOf: instant, on: database, logger: logger)
         return report
     }
 
-    /// Accepts one due request inside the caller's transaction; false when someone else closed it first.
-    private func autoAccept(
-        _ request: AccessRequest, at instant: Date, people: [Agent], on transaction: any Database
-    ) async throws -> Bool {
-        guard
-            try await close(
-                request.id!, as: .autoAccepted, at: instant, by: nil, reason: nil, dueBefore: instant,
-                on: transaction)
-        else { return false }
-        try await grant(request, by: nil, on: transaction)
-        let key = "access-request:\(request.id!):auto-accepted"
-        try await notifier.notify(
-            request.agent,
-            message: "Votre demande d’accès à \(request.application.name) a été acceptée automatiquement.",
-            link: Paths.home,
-            mail: mails.accessRequestOutcome(
-                to: request.agent, application: request.application.name, status: .autoAccepted,
-                decidedBy: nil, reason: nil),
-            key: key, on: transaction)
-        for decider in people where decider.id != request.$agent.id {
-            try await notifier.notify(
-                decider,
-                message: "La demande de \(request.agent.fullName) pour \(request.application.name) a été "
-                    + "acceptée automatiquement.",
-                link: Paths.agentRights(request.$agent.id),
-                mail: mails.autoAcceptedToDecider(
-                    to: decider, requester: request.agent, application: request.application.name),
-                key: key, on: transaction)
+    /// Pending requests due at `instant`, but those set aside.
+    private func dueCondition(at instant: Date, only: UUID? = nil, excluding: [UUID]) -> any SQLExpression {
+        var conditions: [any SQLExpression] = [
+            SQLBinaryExpression(SQLColumn("status"), .equal, SQLBind(AccessRequest.Status.pending.rawValue)),
+            SQLBinaryExpression(SQLColumn("due_at"), .lessThanOrEqual, SQLBind(instant)),
+        ]
+        if let only { conditions.append(SQLBinaryExpression(SQLColumn("id"), .equal, SQLBind(only))) }
+        if !excluding.isEmpty {
+            conditions.append(SQLBinaryExpression(SQLColumn("id"), .notIn, SQLBind.group(excluding)))
         }
-        try await audit.record(
-            .accessRequestAutoAccepted, by: .system, target: ("access_request", request.id!.uuidString),
-            organisationID: request.$organisation.id, details: ["application": request.application.code],
-            on: transaction)
-        return true
+        return SQLList(conditions, separator: SQLRaw(" AND "))
+    }
+
+    /// Claims and accepts up to `limit` due requests inside the caller's transaction; returns how many.
+    private func acceptDue(
+        at instant: Date, limit: Int, only: UUID? = nil, excluding: [UUID], directory: DeciderDirectory,
+        applications: [UUID: BusinessApplication], on transaction: any Database
+    ) async throws -> Int {
+        let sql = transaction as! any SQLDatabase
+        let condition = dueCondition(at: instant, only: only, excluding: excluding)
+        let claimed = try await sql.update(AccessRequest.schema)
+            .set("status", to: AccessRequest.Status.autoAccepted.rawValue)
+            .set("decided_at", to: instant)
+            .where("status", .equal, AccessRequest.Status.pending.rawValue)
+            .where(
+                SQLColumn("id"), .in,
+                SQLSubquery.select {
+                    $0.column("id").from(AccessRequest.schema).where(condition).orderBy("due_at").limit(limit)
+                }
+            )
+            .returning("id", "agent_id", "application_id", "organisation_id", "routed_to")
+            .all()
+            .map(AutoAcceptance.init)
+        guard !claimed.isEmpty else { return 0 }
+        let requesters = try await Agent.query(on: transaction).filter(\.$id ~~ Set(claimed.map(\.agentID))).all()
+        let requesterByID = Dictionary(uniqueKeysWithValues: requesters.map { ($0.id!, $0) })
+        let now = clock.now
+
+        try await sql.insertRows(
+            into: Grant.schema, columns: ["id", "agent_id", "application_id", "granted_at", "access_request_id"],
+            rows: claimed.map { [UUID(), $0.agentID, $0.applicationID, now, $0.id] }, ignoringConflicts: true)
+
+        var notices: [Notifier.Notice] = []
+        var byDecider: [UUID: (decider: Agent, items: [(requester: Agent, application: String)])] = [:]
+        for request in claimed {
+            guard let requester = requesterByID[request.agentID] else { continue }
+            let application = applications[request.applicationID]?.name ?? ""
+            notices.append(
+                Notifier.Notice(
+                    agentID: request.agentID,
+                    message: "Votre demande d’accès à \(application) a été acceptée automatiquement.",
+                    link: Paths.home,
+                    mail: mails.accessRequestOutcome(
+                        to: requester, application: application, status: .autoAccepted, decidedBy: nil, reason: nil),
+                    key: "access-request:\(request.id):auto-accepted"))
+            for decider in directory.deciders(
+                organisationID: request.organisationID, applicationID: request.applicationID,
+                routedTo: request.routedTo, requesterID: request.agentID)
+            {
+                byDecider[decider.id!, default: (decider, [])].items.append((requester, application))
+            }
+        }
+        // Each decider is told once per batch, with the list, rather than once per request.
+        let batchKey = "access-requests:\(claimed[0].id):auto-accepted"
+        for (decider, items) in byDecider.values {
+            if items.count == 1, let only = items.first {
+                notices.append(
+                    Notifier.Notice(
+                        agentID: decider.id!,
+                        message: "La demande de \(only.requester.fullName) pour \(only.application) a été acceptée "
+                            + "automatiquement.",
+                        link: Paths.agentRights(only.requester.id!),
+                        mail: mails.autoAcceptedToDecider(
+                            to: decider, requester: only.requester, application: only.application),
+                        key: batchKey))
+            } else {
+                notices.append(
+                    Notifier.Notice(
+                        agentID: decider.id!,
+                        message: "\(items.count) demandes de votre périmètre ont été acceptées automatiquement.",
+                        link: Paths.requestsToDecide,
+                        mail: mails.autoAcceptedDigest(
+                            to: decider, accepted: items.map { ($0.requester.fullName, $0.application) }),
+                        key: batchKey))
+            }
+        }
+        try await notifier.notifyAll(notices, on: transaction)
+        try await audit.recordAll(
+            claimed.map { request in
+                AuditLog.Entry(
+                    action: .accessRequestAutoAccepted, target: ("access_request", request.id.uuidString),
+                    organisationID: request.organisationID,
+                    details: ["application": applications[request.applicationID]?.code ?? ""])
+            }, by: .system, on: transaction)
+        return claimed.count
     }
 
     /// Reminds the deciders once of each request due within `reminderDays`.
@@ -108,7 +166,7 @@ extension AccessRequestService {
         let reminderDays = try await runtimeSettings.current(on: database).reminderDays
         let horizon = ParisCalendar.adding(days: reminderDays, to: instant)
         var reminded = 0
-        var deciders = DecidersCache(routing: routing)
+        let directory = try await DeciderDirectory.load(on: database)
         while true {
             let due = try await AccessRequest.query(on: database)
                 .filter(\.$status == .pending)
@@ -117,7 +175,9 @@ extension AccessRequestService {
                 .sort(\.$dueAt).limit(500)
                 .with(\.$agent).with(\.$application).all()
             for request in due {
-                let people = try await deciders.people(for: request, on: database)
+                let people = directory.deciders(
+                    organisationID: request.$organisation.id, applicationID: request.$application.id,
+                    routedTo: request.routedTo, requesterID: request.$agent.id)
                 let sent = try await database.atomically { transaction in
                     let claimed = try await (transaction as! any SQLDatabase).update(AccessRequest.schema)
                         .set("reminded_at", to: instant)
@@ -152,18 +212,19 @@ extension AccessRequestService {
     }
 }
 
-/// Deciders looked up once per (organisme, application, routing) within one sweep batch.
-struct DecidersCache {
-    let routing: Routing
-    private var cache: [String: [Agent]] = [:]
+/// A request the sweep has just claimed.
+private struct AutoAcceptance {
+    let id: UUID
+    let agentID: UUID
+    let applicationID: UUID
+    let organisationID: UUID
+    let routedTo: Deciders
 
-    init(routing: Routing) { self.routing = routing }
-
-    mutating func people(for request: AccessRequest, on database: any Database) async throws -> [Agent] {
-        let key = "\(request.$organisation.id)-\(request.$application.id)-\(request.routedTo.rawValue)"
-        if let people = cache[key] { return people }
-        let people = try await routing.deciders(of: request, on: database)
-        cache[key] = people
-        return people
+    init(_ row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: UUID.self)
+        agentID = try row.decode(column: "agent_id", as: UUID.self)
+        applicationID = try row.decode(column: "application_id", as: UUID.self)
+        organisationID = try row.decode(column: "organisation_id", as: UUID.self)
+        routedTo = try row.decode(column: "routed_to", as: Deciders.self)
     }
 }

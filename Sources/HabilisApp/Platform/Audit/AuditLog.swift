@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// The actions recorded in the audit trail; the raw value is what administrators filter on.
 public enum AuditAction: String, Sendable, CaseIterable {
@@ -97,6 +98,31 @@ public struct AuditLog: Sendable {
         event.ip = context.ip
         event.details = Self.encode(details)
         try await event.create(on: database)
+    }
+
+    /// One event of a batch written by `recordAll`.
+    public struct Entry: Sendable {
+        let action: AuditAction
+        let target: (type: String, id: String)
+        let organisationID: UUID?
+        let details: [String: String]
+    }
+
+    /// Writes many events of one actor in a few statements, inside the caller's transaction (the sweep).
+    public func recordAll(_ entries: [Entry], by context: AuditContext, on database: any Database) async throws {
+        let now = clock.now
+        try await (database as! any SQLDatabase).insertRows(
+            into: AuditEvent.schema,
+            columns: [
+                "id", "occurred_at", "actor_id", "action", "outcome", "target_type", "target_id", "organisation_id",
+                "ip", "details",
+            ],
+            rows: entries.map { entry in
+                [
+                    UUID(), now, context.actorID, entry.action.rawValue, "success", entry.target.type, entry.target.id,
+                    entry.organisationID, context.ip, Self.encode(entry.details),
+                ]
+            })
     }
 
     /// The "field.before" / "field.after" pairs of what changed between two snapshots, for administrative changes.

@@ -30,57 +30,31 @@ public struct Routing: Sendable {
     ) async throws -> Decision {
         let organisation = try await Organisation.find(organisationID, on: database)
         let name = organisation?.name ?? ""
+        let directory = try await DeciderDirectory.load(organisationID: organisationID, on: database)
         if application?.accessMode != .central {
-            let correspondents = try await activeCorrespondents(
-                of: organisationID, for: application?.id, on: database
-            ).filter { $0.id != requesterID }
+            let correspondents = directory.correspondents(of: organisationID, for: application?.id)
+                .filter { $0.id != requesterID }
             if !correspondents.isEmpty {
                 return Decision(deciders: .correspondents, people: correspondents, organisationName: name)
             }
         }
-        let administrators = try await Agent.query(on: database)
-            .filter(\.$isAdministrator == true)
-            .filter(\.$status == .active)
-            .sort(\.$lastName)
-            .all()
-        return Decision(deciders: .administrators, people: administrators, organisationName: name)
+        return Decision(deciders: .administrators, people: directory.administrators, organisationName: name)
     }
 
     /// Active correspondents of an organisme covering an application (all applications when nil).
     public func activeCorrespondents(
         of organisationID: UUID, for applicationID: UUID?, on database: any Database
     ) async throws -> [Agent] {
-        let designations = try await Correspondent.query(on: database)
-            .filter(\.$organisation.$id == organisationID)
-            .with(\.$agent)
-            .with(\.$scopes)
-            .all()
-        return
-            designations
-            .filter { $0.agent.status == .active }
-            .filter { designation in
-                guard let applicationID, !designation.scopes.isEmpty else { return true }
-                return designation.scopes.contains { $0.$application.id == applicationID }
-            }
-            .map(\.agent)
-            .sorted { $0.lastName < $1.lastName }
+        try await DeciderDirectory.load(organisationID: organisationID, on: database)
+            .correspondents(of: organisationID, for: applicationID)
     }
 
     /// The people who decide a request already routed: its correspondents, or the administrators.
     public func deciders(of request: AccessRequest, on database: any Database) async throws -> [Agent] {
-        switch request.routedTo {
-        case .correspondents:
-            let people = try await activeCorrespondents(
-                of: request.$organisation.id, for: request.$application.id, on: database
-            ).filter { $0.id != request.$agent.id }
-            if !people.isEmpty { return people }
-            fallthrough
-        case .administrators:
-            return try await Agent.query(on: database)
-                .filter(\.$isAdministrator == true)
-                .filter(\.$status == .active)
-                .all()
-        }
+        try await DeciderDirectory.load(organisationID: request.$organisation.id, on: database)
+            .deciders(
+                organisationID: request.$organisation.id, applicationID: request.$application.id,
+                routedTo: request.routedTo, requesterID: request.$agent.id)
     }
 
     /// Routes again the pending requests of an organisme after its correspondents changed, so that none is left

@@ -1,0 +1,54 @@
+import Fluent
+import Foundation
+
+/// Who decides what, read once: the active correspondents with the applications they are limited to, and the
+/// active administrators. `Routing` reads it for one organisme; the sweep reads it whole, once per run, instead
+/// of looking deciders up for each of thousands of requests.
+struct DeciderDirectory: Sendable {
+    private struct Designation: Sendable {
+        let agent: Agent
+        let applicationIDs: Set<UUID>
+    }
+
+    private let designations: [UUID: [Designation]]
+    let administrators: [Agent]
+
+    /// The directory of one organisme (`organisationID`) or of all of them (nil).
+    static func load(organisationID: UUID? = nil, on database: any Database) async throws -> DeciderDirectory {
+        var query = Correspondent.query(on: database).with(\.$agent).with(\.$scopes)
+        if let organisationID { query = query.filter(\.$organisation.$id == organisationID) }
+        let correspondents = try await query.all().filter { $0.agent.status == .active }
+        let administrators = try await Agent.query(on: database)
+            .filter(\.$isAdministrator == true)
+            .filter(\.$status == .active)
+            .sort(\.$lastName)
+            .all()
+        return DeciderDirectory(
+            designations: Dictionary(grouping: correspondents, by: { $0.$organisation.id }).mapValues { list in
+                list.map { Designation(agent: $0.agent, applicationIDs: Set($0.scopes.map(\.$application.id))) }
+                    .sorted { $0.agent.lastName < $1.agent.lastName }
+            },
+            administrators: administrators)
+    }
+
+    /// Active correspondents of an organisme covering an application (limited to none, or to this one); all of
+    /// them when `applicationID` is nil.
+    func correspondents(of organisationID: UUID, for applicationID: UUID?) -> [Agent] {
+        (designations[organisationID] ?? [])
+            .filter { designation in
+                guard let applicationID, !designation.applicationIDs.isEmpty else { return true }
+                return designation.applicationIDs.contains(applicationID)
+            }
+            .map(\.agent)
+    }
+
+    /// The people who decide a request routed to `routedTo`: its correspondents but the requester, or the
+    /// administrators when there is none left.
+    func deciders(organisationID: UUID, applicationID: UUID, routedTo: Deciders, requesterID: UUID) -> [Agent] {
+        if routedTo == .correspondents {
+            let people = correspondents(of: organisationID, for: applicationID).filter { $0.id != requesterID }
+            if !people.isEmpty { return people }
+        }
+        return administrators
+    }
+}
