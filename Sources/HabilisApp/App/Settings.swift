@@ -36,6 +36,8 @@ public struct Settings: Sendable {
     public var runsBackgroundJobs: Bool
     /// How long a request waits for a database connection before failing (raised by the tests on busy machines).
     public var databasePoolTimeout: Int64 = 10
+    /// SQLite page cache of each connection (`HABILIS_SQLITE_CACHE_KB`, 32 MB by default; one connection per core).
+    public var sqliteCacheKilobytes = 32_768
     /// `HABILIS_DATABASE_PATH` was set: a single-instance SQLite deployment is a deliberate choice.
     public var sqliteChosenExplicitly = false
 
@@ -78,6 +80,14 @@ public struct Settings: Sendable {
             runsBackgroundJobs: true
         )
         settings.sqliteChosenExplicitly = value("HABILIS_DATABASE_PATH") != nil
+        if let text = value("HABILIS_SQLITE_CACHE_KB") {
+            guard let kilobytes = Int(text), (512...4_194_304).contains(kilobytes) else {
+                throw SettingsError(problems: [
+                    "HABILIS_SQLITE_CACHE_KB must be a number of kilobytes between 512 and 4194304"
+                ])
+            }
+            settings.sqliteCacheKilobytes = kilobytes
+        }
         try settings.validate()
         return settings
     }

@@ -21,10 +21,19 @@ public func configure(
     } else if settings.databasePath == ":memory:" {
         app.databases.use(.sqlite(.memory), as: .sqlite)
     } else {
-        // WAL lets readers run beside the writer: several connections per event loop serve pages in parallel.
-        app.databases.use(.sqlite(.file(settings.databasePath), maxConnectionsPerEventLoop: 4), as: .sqlite)
+        // FluentSQLiteDriver keeps one connection per event loop whatever is asked.
+        app.databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
         // WAL: readers never wait for the writer, and a committed transaction survives a crash of the process.
         _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
+        // Per-connection settings, on the one connection of each event loop. The page cache (2 MB by default) is
+        // too small for the indexes the hot pages walk at federation scale; every miss is a read system call.
+        for eventLoop in app.eventLoopGroup.makeIterator() {
+            let connection = app.databases.database(.sqlite, logger: app.logger, on: eventLoop)!
+            _ = try await (connection as! any SQLDatabase)
+                .raw("PRAGMA cache_size=\(unsafeRaw: String(-settings.sqliteCacheKilobytes))").all()
+            // A writer waits for the other connection's transaction (a sweep batch) instead of failing at once.
+            _ = try await (connection as! any SQLDatabase).raw("PRAGMA busy_timeout=10000").all()
+        }
     }
     app.migrations.add(Migrations.all)
 

@@ -7,6 +7,11 @@ struct SweepCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "as-of", help: "Act as of this instant (ISO 8601, e.g. 2026-03-12T09:00:00Z); default: now.")
         var asOf: String?
+
+        @Flag(
+            name: "keep-mail",
+            help: "Leave the mails in the outbox for the servers' dispatcher instead of sending them.")
+        var keepMail: Bool
     }
 
     var help: String { "Accepts the access requests whose delay has passed and reminds the validators." }
@@ -23,14 +28,18 @@ struct SweepCommand: AsyncCommand {
         } else {
             instant = app.portal.clock.now
         }
+        let started = ContinuousClock.now
         let report = try await app.portal.accessRequests.sweep(asOf: instant, on: app.db, logger: app.logger)
         let accounts = try await app.portal.accountRequests.sweep(asOf: instant, on: app.db)
-        let sent = try await app.portal.dispatcher.dispatchDue(on: app.db)
+        let swept = ContinuousClock.now - started
+        let sent = signature.keepMail ? nil : try await app.portal.dispatcher.dispatchDue(on: app.db)
+        let seconds = Double(swept.components.seconds) + Double(swept.components.attoseconds) / 1e18
         context.console.print(
             "Balayage au \(ISO8601DateFormatter().string(from: instant)) : \(report.autoAccepted) demande(s) "
                 + "acceptée(s) automatiquement, \(report.reminded) rappel(s), \(accounts.escalated) demande(s) de compte "
-                + "signalée(s) en retard, \(accounts.purged) inscription(s) non confirmée(s) purgée(s), "
-                + "\(sent) courriel(s) envoyé(s).")
+                + "signalée(s) en retard, \(accounts.purged) inscription(s) non confirmée(s) purgée(s) en "
+                + String(format: "%.1f", seconds) + " s ; "
+                + (sent.map { "\($0) courriel(s) envoyé(s)." } ?? "courriels laissés dans la file d’envoi."))
     }
 
     static func parse(_ text: String) -> Date? {

@@ -119,7 +119,8 @@ public struct AuditLog: Sendable {
             ],
             rows: entries.map { entry in
                 [
-                    UUID(), now, context.actorID, entry.action.rawValue, "success", entry.target.type, entry.target.id,
+                    UUID.timeOrdered(), now, context.actorID, entry.action.rawValue, "success", entry.target.type,
+                    entry.target.id,
                     entry.organisationID, context.ip, Self.encode(entry.details),
                 ]
             })

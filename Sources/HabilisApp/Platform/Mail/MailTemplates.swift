@@ -53,17 +53,23 @@ public struct MailTemplates: Sendable {
 
 /// Escapes text for HTML element content and quoted attributes.
 func escapeHTML(_ text: String) -> String {
-    var result = ""
-    result.reserveCapacity(text.count)
-    for character in text {
-        switch character {
-        case "&": result += "&amp;"
-        case "<": result += "&lt;"
-        case ">": result += "&gt;"
-        case "\"": result += "&quot;"
-        case "'": result += "&#39;"
-        default: result.append(character)
+    // Works on UTF-8 bytes: the five escaped characters are ASCII, and walking grapheme clusters costs more than
+    // the rest of a mail (the sweep composes thousands at once).
+    let bytes = text.utf8
+    guard bytes.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+        return text
+    }
+    var result: [UInt8] = []
+    result.reserveCapacity(bytes.count + 16)
+    for byte in bytes {
+        switch byte {
+        case 0x26: result.append(contentsOf: "&amp;".utf8)
+        case 0x3C: result.append(contentsOf: "&lt;".utf8)
+        case 0x3E: result.append(contentsOf: "&gt;".utf8)
+        case 0x22: result.append(contentsOf: "&quot;".utf8)
+        case 0x27: result.append(contentsOf: "&#39;".utf8)
+        default: result.append(byte)
         }
     }
-    return result
+    return String(decoding: result, as: UTF8.self)
 }

@@ -32,7 +32,7 @@ public struct Notifier: Sendable {
         let now = clock.now
         try await sql.insertRows(
             into: Notification.schema, columns: ["id", "agent_id", "message", "link", "created_at"],
-            rows: notices.map { [UUID(), $0.agentID, $0.message, $0.link, now] })
+            rows: notices.map { [UUID.timeOrdered(), $0.agentID, $0.message, $0.link, now] })
         try await sql.insertRows(
             into: OutboxMessage.schema,
             columns: [
@@ -41,7 +41,8 @@ public struct Notifier: Sendable {
             ],
             rows: notices.map { notice in
                 [
-                    UUID(), "\(notice.key):\(notice.agentID.uuidString)", notice.mail.recipient, notice.mail.subject,
+                    UUID.timeOrdered(), "\(notice.key):\(notice.agentID.uuidString)", notice.mail.recipient,
+                    notice.mail.subject,
                     notice.mail.textBody, notice.mail.htmlBody, OutboxMessage.Status.pending.rawValue, 0, now, now,
                 ]
             },
