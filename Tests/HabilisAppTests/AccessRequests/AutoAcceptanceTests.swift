@@ -135,6 +135,25 @@ struct AutoAcceptanceTests {
         }
     }
 
+    @Test("several requests soon due give each decider one reminder listing them, once")
+    func reminderDigest() async throws {
+        try await withTestApp { context in
+            for code in ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO"] {
+                try await requestAccess(code, as: DemoWorld.agentEmail, context: context)
+            }
+            _ = try await context.deliverMail()
+            #expect(try await sweep(context, at: testEpoch.addingTimeInterval(8 * 86_400)).reminded == 3)
+            #expect(try await sweep(context, at: testEpoch.addingTimeInterval(8 * 86_400 + 60)).reminded == 0)
+            let reminders = try await context.deliverMail().filter { $0.subject.hasPrefix("Rappel") }
+            #expect(reminders.map(\.recipient) == [DemoWorld.correspondentEmail])
+            #expect(reminders.first?.subject == "Rappel : 3 demandes d’habilitation à traiter avant le 12 mars 2026")
+            for name in ["Grève", "Droit syndical", "Elections professionnelles"] {
+                #expect(reminders.first?.text.contains(name) == true, "\(name)")
+            }
+            #expect(try await context.auditActions().filter { $0 == "access_request.reminded" }.count == 3)
+        }
+    }
+
     @Test("10 days stay 10 calendar days across the change to summer time")
     func daylightSaving() async throws {
         try await withTestApp { context in

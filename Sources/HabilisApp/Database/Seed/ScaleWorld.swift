@@ -69,7 +69,7 @@ struct ScaleWorld {
         let branches = Organisation.Branch.allCases
 
         // Organismes, sizes following a Zipf-like law: a few with thousands of agents, many small ones.
-        let organisationIDs = (0..<options.organisations).map { _ in UUID() }
+        let organisationIDs = (0..<options.organisations).map { _ in UUID.timeOrdered() }
         try await bulk(
             sql, "organisations", ["id", "code", "name", "branch", "mail_domains", "is_active", "created_at"],
             (0..<options.organisations).map { index in
@@ -99,7 +99,7 @@ struct ScaleWorld {
         }
         log("organismes : \(options.organisations)")
 
-        let applicationIDs = (0..<options.applications).map { _ in UUID() }
+        let applicationIDs = (0..<options.applications).map { _ in UUID.timeOrdered() }
         let central = Set((0..<options.applications).filter { $0 % 5 == 4 })
         try await bulk(
             sql, "applications",
@@ -118,7 +118,7 @@ struct ScaleWorld {
         // Agents: agent 0 is the correspondent of the largest organisme, with the demo password.
         var agentOrganisation: [Int] = []
         agentOrganisation.reserveCapacity(options.agents)
-        let agentIDs = (0..<options.agents).map { _ in UUID() }
+        let agentIDs = (0..<options.agents).map { _ in UUID.timeOrdered() }
         for index in 0..<options.agents { agentOrganisation.append(index == 0 ? 0 : organisationIndex(&random)) }
         var rows: [[any Encodable & Sendable]] = []
         for index in 0..<options.agents {
@@ -129,7 +129,7 @@ struct ScaleWorld {
                 Self.firstNames[index % Self.firstNames.count], Self.lastNames[(index / 20) % Self.lastNames.count],
                 organisationIDs[organisation], index % 50 == 0, false, "active", now,
             ])
-            if rows.count == 5_000 {
+            if rows.count == Self.rowsPerTransaction {
                 try await bulk(sql, "agents", Self.agentColumns, rows)
                 rows.removeAll(keepingCapacity: true)
             }
@@ -139,14 +139,16 @@ struct ScaleWorld {
         log("agents : \(options.agents)")
 
         // One correspondent for four organismes out of five, the largest included.
-        var correspondentRows: [[any Encodable & Sendable]] = [[UUID(), agentIDs[0], organisationIDs[0], now]]
+        var correspondentRows: [[any Encodable & Sendable]] = [
+            [UUID.timeOrdered(), agentIDs[0], organisationIDs[0], now]
+        ]
         var firstAgentOf = [Int: Int]()
         for (index, organisation) in agentOrganisation.enumerated().dropFirst() where firstAgentOf[organisation] == nil
         {
             firstAgentOf[organisation] = index
         }
         for (organisation, agent) in firstAgentOf where organisation != 0 && organisation % 5 != 3 {
-            correspondentRows.append([UUID(), agentIDs[agent], organisationIDs[organisation], now])
+            correspondentRows.append([UUID.timeOrdered(), agentIDs[agent], organisationIDs[organisation], now])
         }
         try await bulk(sql, "correspondents", ["id", "agent_id", "organisation_id", "created_at"], correspondentRows)
 
@@ -166,11 +168,11 @@ struct ScaleWorld {
             let application = random.below(options.applications)
             guard taken.insert(pairKey(agent, application)).inserted else { continue }
             rows.append([
-                UUID(), agentIDs[agent], applicationIDs[application],
+                UUID.timeOrdered(), agentIDs[agent], applicationIDs[application],
                 now.addingTimeInterval(-Double(random.below(900)) * 86_400),
             ])
             rights += 1
-            if rows.count == 5_000 {
+            if rows.count == Self.rowsPerTransaction {
                 try await bulk(sql, "grants", ["id", "agent_id", "application_id", "granted_at"], rows)
                 rows.removeAll(keepingCapacity: true)
             }
@@ -201,13 +203,13 @@ struct ScaleWorld {
             let decided = created.addingTimeInterval(
                 status == "auto_accepted" ? 10 * 86_400 : Double(random.below(9 * 86_400)))
             rows.append([
-                UUID(), agent < 0 ? options.demoAgentID : agentIDs[agent], applicationIDs[application],
+                UUID.timeOrdered(), agent < 0 ? options.demoAgentID : agentIDs[agent], applicationIDs[application],
                 agent < 0 ? options.demoOrganisationID : organisationIDs[agentOrganisation[agent]], status,
                 central.contains(application) ? "administrators" : "correspondents", created,
                 created.addingTimeInterval(10 * 86_400), decided,
                 status == "refused" ? "Motif de refus de test" : String?.none,
             ])
-            if rows.count == 5_000 {
+            if rows.count == Self.rowsPerTransaction {
                 try await bulk(sql, "access_requests", Self.requestColumns, rows)
                 rows.removeAll(keepingCapacity: true)
                 if (index + 1) % 200_000 == 0 { log("demandes historiques : \(index + 1)") }
@@ -225,17 +227,20 @@ struct ScaleWorld {
             let agent = inQueue ? largest[random.below(largest.count)] : skewedAgent(&random)
             let application =
                 inQueue ? localApplications[random.below(localApplications.count)] : random.below(options.applications)
+            // The largest organisme's queue holds exactly its share, none of it due (it survives a sweep).
+            if !inQueue && agentOrganisation[agent] == 0 && !largest.isEmpty { continue }
             guard taken.insert(pairKey(agent, application)).inserted else { continue }
-            let due = random.unit() < options.dueShare
+            let due = !inQueue && random.unit() < options.dueShare
             let created = now.addingTimeInterval(
                 -Double(due ? 10 + random.below(5) : random.below(10)) * 86_400 - 3_600)
             rows.append([
-                UUID(), agentIDs[agent], applicationIDs[application], organisationIDs[agentOrganisation[agent]],
+                UUID.timeOrdered(), agentIDs[agent], applicationIDs[application],
+                organisationIDs[agentOrganisation[agent]],
                 "pending", central.contains(application) ? "administrators" : "correspondents", created,
                 ParisCalendar.adding(days: 10, to: created), Date?.none, String?.none,
             ])
             pending += 1
-            if rows.count == 5_000 {
+            if rows.count == Self.rowsPerTransaction {
                 try await bulk(sql, "access_requests", Self.requestColumns, rows)
                 rows.removeAll(keepingCapacity: true)
             }
@@ -246,6 +251,9 @@ struct ScaleWorld {
         return report
     }
 
+    /// Rows written per transaction: large enough that commits are rare, small enough for a live server's writers.
+    static let rowsPerTransaction = 20_000
+
     static let agentColumns = [
         "id", "email", "password_hash", "civility", "first_name", "last_name", "organisation_id", "is_director",
         "is_administrator", "status", "created_at",
@@ -255,23 +263,15 @@ struct ScaleWorld {
         "decided_at", "refusal_reason",
     ]
 
-    /// Inserts rows in statements of at most 4,000 bound values, in one transaction per call.
+    /// Inserts rows in multi-row statements, in one transaction per call.
     func bulk(
         _ sql: any SQLDatabase, _ table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]]
     )
         async throws
     {
         guard !rows.isEmpty else { return }
-        let perStatement = max(1, 4_000 / columns.count)
         try await (sql as! any Database).transaction { transaction in
-            let sql = transaction as! any SQLDatabase
-            for start in stride(from: 0, to: rows.count, by: perStatement) {
-                var insert = sql.insert(into: table).columns(columns)
-                for row in rows[start..<min(start + perStatement, rows.count)] {
-                    insert = insert.values(row)
-                }
-                try await insert.run()
-            }
+            try await (transaction as! any SQLDatabase).insertRows(into: table, columns: columns, rows: rows)
         }
     }
 }

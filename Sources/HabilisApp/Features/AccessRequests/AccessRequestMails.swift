@@ -32,6 +32,32 @@ extension MailTemplates {
             closing: "Vous recevez ce message parce que vous validez les demandes d’habilitation de cet organisme.")
     }
 
+    /// Several requests soon accepted automatically, told to a decider at once, soonest first.
+    func remindersDigest(
+        to decider: Agent, pending: [(requester: String, application: String, dueAt: Date)]
+    )
+        -> MailMessage
+    {
+        let shown = 50
+        let sorted = pending.sorted { $0.dueAt < $1.dueAt }
+        var lines = sorted.prefix(shown).map {
+            "– \($0.requester) : \($0.application), acceptée automatiquement le \(ParisCalendar.longDate($0.dueAt))"
+        }
+        if pending.count > shown { lines.append("… et \(pending.count - shown) autres.") }
+        return compose(
+            to: decider.email,
+            subject: "Rappel : \(pending.count) demandes d’habilitation à traiter avant le "
+                + ParisCalendar.longDate(sorted[sorted.count - 1].dueAt),
+            greeting: "Bonjour \(decider.fullName),",
+            paragraphs: [
+                "Ces \(pending.count) demandes d’accès attendent toujours une décision. Sans refus de votre part, "
+                    + "elles seront acceptées automatiquement :",
+                lines.joined(separator: "\n"),
+            ],
+            link: baseURL + Paths.requestsToDecide,
+            closing: "Vous recevez ce message parce que vous validez les demandes d’habilitation de cet organisme.")
+    }
+
     func accessRequestOutcome(
         to agent: Agent, application: String, status: AccessRequest.Status, decidedBy: String?, reason: String?
     ) -> MailMessage {

@@ -137,7 +137,7 @@ extension AccessRequestService {
             for decider in directory.deciders(
                 organisationID: request.organisationID, applicationID: request.applicationID,
                 routedTo: request.routedTo, requesterID: request.agentID)
-            {
+            where decider.id != request.agentID {
                 byDecider[decider.id!, default: (decider, [])].items.append((requester, application))
             }
         }
@@ -176,54 +176,99 @@ extension AccessRequestService {
         return claimed.count
     }
 
-    /// Reminds the deciders once of each request due within `reminderDays`.
+    /// Reminds the deciders once of each request due within `reminderDays`, in batches like the acceptances: one
+    /// conditional update claims a batch (no request is reminded twice, whatever runs at the same time), then each
+    /// decider gets one reminder listing their requests of the batch.
     private func remind(asOf instant: Date, on database: any Database, logger: Logger) async throws -> Int {
         let reminderDays = try await runtimeSettings.current(on: database).reminderDays
         let horizon = ParisCalendar.adding(days: reminderDays, to: instant)
-        var reminded = 0
         let directory = try await DeciderDirectory.load(on: database)
+        let applications = Dictionary(
+            uniqueKeysWithValues: try await BusinessApplication.query(on: database).all().map { ($0.id!, $0) })
+        let batchSize = 10_000
+        var reminded = 0
         while true {
-            let due = try await AccessRequest.query(on: database)
-                .filter(\.$status == .pending)
-                .filter(\.$remindedAt == nil)
-                .filter(\.$dueAt <= horizon)
-                .sort(\.$dueAt).limit(500)
-                .with(\.$agent).with(\.$application).all()
-            for request in due {
-                let people = directory.deciders(
-                    organisationID: request.$organisation.id, applicationID: request.$application.id,
-                    routedTo: request.routedTo, requesterID: request.$agent.id)
-                let sent = try await database.atomically { transaction in
-                    let claimed = try await (transaction as! any SQLDatabase).update(AccessRequest.schema)
-                        .set("reminded_at", to: instant)
-                        .where("id", .equal, request.id!)
-                        .where("status", .equal, AccessRequest.Status.pending.rawValue)
-                        .where("reminded_at", .is, SQLLiteral.null)
-                        .returning("id")
-                        .all()
-                    guard !claimed.isEmpty else { return false }
-                    for decider in people where decider.id != request.$agent.id {
-                        try await notifier.notify(
-                            decider,
-                            message: "Rappel : la demande de \(request.agent.fullName) pour "
-                                + "\(request.application.name) sera acceptée automatiquement le "
-                                + "\(ParisCalendar.longDate(request.dueAt)).",
-                            link: Paths.requestsToDecide,
-                            mail: mails.accessRequestReminder(
-                                to: decider, requester: request.agent, application: request.application.name,
-                                dueAt: request.dueAt),
-                            key: "access-request:\(request.id!):reminder", on: transaction)
-                    }
-                    try await audit.record(
-                        .accessRequestReminded, by: .system, target: ("access_request", request.id!.uuidString),
-                        organisationID: request.$organisation.id, on: transaction)
-                    return true
-                }
-                if sent { reminded += 1 }
+            let count = try await database.atomically { transaction in
+                try await remindBatch(
+                    at: instant, horizon: horizon, limit: batchSize, directory: directory, applications: applications,
+                    on: transaction)
             }
-            if due.count < 500 { break }
+            reminded += count
+            if count < batchSize { break }
         }
         return reminded
+    }
+
+    /// Claims up to `limit` requests due before `horizon` not reminded yet and reminds their deciders.
+    private func remindBatch(
+        at instant: Date, horizon: Date, limit: Int, directory: DeciderDirectory,
+        applications: [UUID: BusinessApplication], on transaction: any Database
+    ) async throws -> Int {
+        let sql = transaction as! any SQLDatabase
+        let condition = SQLList(
+            [
+                SQLBinaryExpression(SQLColumn("status"), .equal, SQLBind(AccessRequest.Status.pending.rawValue)),
+                SQLBinaryExpression(SQLColumn("reminded_at"), .is, SQLLiteral.null),
+                SQLBinaryExpression(SQLColumn("due_at"), .lessThanOrEqual, SQLBind(horizon)),
+            ], separator: SQLRaw(" AND "))
+        let claimed = try await sql.update(AccessRequest.schema)
+            .set("reminded_at", to: instant)
+            .where("status", .equal, AccessRequest.Status.pending.rawValue)
+            .where("reminded_at", .is, SQLLiteral.null)
+            .where(
+                SQLColumn("id"), .in,
+                SQLSubquery.select {
+                    $0.column("id").from(AccessRequest.schema).where(condition).orderBy("due_at").limit(limit)
+                }
+            )
+            .returning("id", "agent_id", "application_id", "organisation_id", "routed_to", "due_at")
+            .all()
+        guard !claimed.isEmpty else { return 0 }
+        let requests = try claimed.map(AutoAcceptance.init)
+        let dueDates = try claimed.map { try $0.decode(column: "due_at", as: Date.self) }
+        let requesterByID = try await mailingIdentities(of: Set(requests.map(\.agentID)), on: sql)
+        var byDecider: [UUID: (decider: Agent, items: [(requester: Agent, application: String, dueAt: Date)])] = [:]
+        for (request, dueAt) in zip(requests, dueDates) {
+            guard let requester = requesterByID[request.agentID] else { continue }
+            let application = applications[request.applicationID]?.name ?? ""
+            for decider in directory.deciders(
+                organisationID: request.organisationID, applicationID: request.applicationID,
+                routedTo: request.routedTo, requesterID: request.agentID)
+            where decider.id != request.agentID {
+                byDecider[decider.id!, default: (decider, [])].items.append((requester, application, dueAt))
+            }
+        }
+        let batchKey = "access-requests:\(requests[0].id):reminder"
+        let notices = byDecider.values.map { decider, items in
+            guard items.count > 1 else {
+                let only = items[0]
+                return Notifier.Notice(
+                    agentID: decider.id!,
+                    message: "Rappel : la demande de \(only.requester.fullName) pour \(only.application) sera acceptée "
+                        + "automatiquement le \(ParisCalendar.longDate(only.dueAt)).",
+                    link: Paths.requestsToDecide,
+                    mail: mails.accessRequestReminder(
+                        to: decider, requester: only.requester, application: only.application, dueAt: only.dueAt),
+                    key: batchKey)
+            }
+            return Notifier.Notice(
+                agentID: decider.id!,
+                message:
+                    "Rappel : \(items.count) demandes seront acceptées automatiquement sans décision de votre part.",
+                link: Paths.requestsToDecide,
+                mail: mails.remindersDigest(
+                    to: decider,
+                    pending: items.map { ($0.requester.fullName, $0.application, $0.dueAt) }),
+                key: batchKey)
+        }
+        try await notifier.notifyAll(notices, on: transaction)
+        try await audit.recordAll(
+            requests.map { request in
+                AuditLog.Entry(
+                    action: .accessRequestReminded, target: ("access_request", request.id.uuidString),
+                    organisationID: request.organisationID, details: [:])
+            }, by: .system, on: transaction)
+        return requests.count
     }
 }
 
