@@ -53,7 +53,12 @@ public func configure(
     app.middleware.use(CSRFMiddleware(secureCookies: settings.usesSecureCookies))
 
     let transport = mailer ?? makeMailer(settings: settings, app: app)
-    app.portal = PortalServices(settings: settings, clock: clock, mailer: transport, threadPool: app.threadPool)
+    // Bcrypt gets threads of its own: on the shared pool it would queue behind SQLite's statements and disk syncs,
+    // and they behind it, so that sign-ins would fall well under the raw Bcrypt rate of the machine.
+    let hashingPool = NIOThreadPool(numberOfThreads: System.coreCount)
+    hashingPool.start()
+    app.lifecycle.use(ThreadPoolShutdown(pool: hashingPool))
+    app.portal = PortalServices(settings: settings, clock: clock, mailer: transport, threadPool: hashingPool)
 
     try routes(app)
 
@@ -63,6 +68,19 @@ public func configure(
     app.asyncCommands.use(BcryptRateCommand(), as: "bcrypt-rate")
     if settings.runsBackgroundJobs {
         app.lifecycle.use(BackgroundJobs())
+    }
+}
+
+/// Stops a thread pool of ours when the application shuts down.
+struct ThreadPoolShutdown: LifecycleHandler {
+    let pool: NIOThreadPool
+
+    func shutdown(_ application: Application) {
+        try? pool.syncShutdownGracefully()
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        try? await pool.shutdownGracefully()
     }
 }
 
