@@ -19,19 +19,51 @@ public enum ParisCalendar {
 
     /// Whole days from the start of `from`'s day to the start of `to`'s day, in Paris.
     public static func daysBetween(_ from: Date, _ to: Date) -> Int {
-        let start = calendar.startOfDay(for: from)
-        let end = calendar.startOfDay(for: to)
-        return calendar.dateComponents([.day], from: start, to: end).day ?? 0
+        localDay(to) - localDay(from)
     }
 
     /// "2 mars 2026".
-    public static func longDate(_ date: Date) -> String { format(date, "d MMMM yyyy") }
+    public static func longDate(_ date: Date) -> String { dayText(date, "d MMMM yyyy") }
 
     /// "2 mars 2026 à 10:15".
     public static func longDateTime(_ date: Date) -> String { format(date, "d MMMM yyyy 'à' HH:mm") }
 
     /// "02/03/2026", for dense tables.
-    public static func shortDate(_ date: Date) -> String { format(date, "dd/MM/yyyy") }
+    public static func shortDate(_ date: Date) -> String { dayText(date, "dd/MM/yyyy") }
+
+    /// The number of the Paris calendar day of `date` (days since 1 January 1970 in Paris). Calendar and
+    /// formatter calls go through ICU and cost microseconds each; a queue page makes hundreds of them, so the
+    /// offset from UTC is kept per hour (Paris changes offset only on the hour) and day texts per day.
+    static func localDay(_ date: Date) -> Int {
+        let seconds = date.timeIntervalSince1970
+        let hour = Int((seconds / 3600).rounded(.down))
+        let offset =
+            offsets.withLockedValue { $0[hour] }
+            ?? {
+                let offset = timeZone.secondsFromGMT(for: date)
+                offsets.withLockedValue { cache in
+                    if cache.count > 100_000 { cache.removeAll() }
+                    cache[hour] = offset
+                }
+                return offset
+            }()
+        return Int(((seconds + Double(offset)) / 86_400).rounded(.down))
+    }
+
+    private static let offsets = NIOLockedValueBox<[Int: Int]>([:])
+    private static let dayTexts = NIOLockedValueBox<[String: [Int: String]]>([:])
+
+    /// A date-only text, formatted once per Paris day and pattern.
+    private static func dayText(_ date: Date, _ pattern: String) -> String {
+        let day = localDay(date)
+        if let text = dayTexts.withLockedValue({ $0[pattern]?[day] }) { return text }
+        let text = format(date, pattern)
+        dayTexts.withLockedValue { cache in
+            if cache[pattern, default: [:]].count > 50_000 { cache[pattern] = [:] }
+            cache[pattern, default: [:]][day] = text
+        }
+        return text
+    }
 
     /// Formatters are costly to build: one per pattern, shared under a lock (pages format many dates).
     private static let formatters = NIOLockedValueBox<[String: DateFormatter]>([:])
