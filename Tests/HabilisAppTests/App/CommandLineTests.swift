@@ -94,6 +94,50 @@ struct CommandLineTests {
         #expect(again.text.contains("rien n’a été ajouté"))
         try? FileManager.default.removeItem(atPath: database)
     }
+
+    @Test("seed --scale adds a skewed federation to the demo world, which keeps working")
+    func seedScale() async throws {
+        let database = scratchDatabase()
+        let environment = ["HABILIS_DATABASE_PATH": database, "HABILIS_DEMO_PASSWORD": "demo-habilis-2026"]
+        let seed = try HabilisBinary(
+            [
+                "seed", "--scale", "--organismes", "12", "--agents", "600", "--applications", "8", "--requests",
+                "3000", "--rights", "900", "--pending", "400",
+            ], environment: environment)
+        #expect(try await seed.exitCode() == 0)
+        #expect(seed.text.contains("12 organismes, 600 agents, 8 applications, 3000 demandes historiques"))
+
+        let onThatFile: (inout Settings) -> Void = { $0.databasePath = database }
+        try await withTestApp(seedDemo: false, settings: onThatFile) { context in
+            let scaleAgents = try await Agent.query(on: context.db).filter(\.$email ~~ "@scale-").all()
+            #expect(scaleAgents.count == 600)
+            // Sizes are skewed: the largest organisme has many times the agents of the smallest.
+            let sizes = Dictionary(grouping: scaleAgents, by: { $0.$organisation.id }).values.map(\.count).sorted()
+            #expect(sizes.count == 12)
+            #expect(sizes.last! >= 4 * sizes.first!)
+            // The demo agent has his 200 historical requests; rights and pending requests are all there.
+            let demo = try #require(
+                try await Agent.query(on: context.db).filter(\.$email == DemoWorld.agentEmail).first())
+            #expect(try await AccessRequest.query(on: context.db).filter(\.$agent.$id == demo.id!).count() >= 200)
+            let pending = try await AccessRequest.query(on: context.db).filter(\.$status == .pending).all()
+            #expect(pending.count >= 400)
+            #expect(Set(pending.map { "\($0.$agent.id)-\($0.$application.id)" }).count == pending.count)
+            #expect(pending.contains { $0.dueAt <= Date() })
+            // The largest organisme's correspondent has a queue, none of it already due.
+            let correspondent = try #require(
+                try await Agent.query(on: context.db).filter(\.$email == "correspondant@scale-0.fr").first())
+            let queue = pending.filter { $0.$organisation.id == correspondent.$organisation.id }
+            #expect(!queue.isEmpty)
+            #expect(queue.allSatisfy { $0.dueAt > Date() })
+            #expect(try await Grant.query(on: context.db).count() >= 900)
+            let page = try await context.browser().signIn(DemoWorld.agentEmail, password: "demo-habilis-2026")
+            #expect(page.status == .seeOther)
+            let queuePage = try await context.browser()
+            try await queuePage.signIn("correspondant@scale-0.fr", password: "demo-habilis-2026")
+            #expect(try await queuePage.get(Paths.requestsToDecide).contains("Demandes à traiter"))
+        }
+        try? FileManager.default.removeItem(atPath: database)
+    }
 }
 
 @Suite("habilis sweep from the command line", .serialized)

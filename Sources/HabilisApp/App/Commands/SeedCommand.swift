@@ -72,7 +72,7 @@ extension SeedCommand {
         if let value = signature.requests { options.requests = max(200, value) }
         if let value = signature.rights { options.rights = max(0, value) }
         if let value = signature.pending { options.pending = max(0, value) }
-        options.queueOfLargestOrganisation = min(options.queueOfLargestOrganisation, options.pending)
+        options.queueOfLargestOrganisation = min(options.queueOfLargestOrganisation, options.pending / 20)
         let capacity = (options.agents - 1) * options.applications
         guard options.rights + options.pending < capacity / 2 else {
             context.console.error(

@@ -118,8 +118,17 @@ struct ScaleWorld {
         // Agents: agent 0 is the correspondent of the largest organisme, with the demo password.
         var agentOrganisation: [Int] = []
         agentOrganisation.reserveCapacity(options.agents)
-        let agentIDs = (0..<options.agents).map { _ in UUID.timeOrdered() }
         for index in 0..<options.agents { agentOrganisation.append(index == 0 ? 0 : organisationIndex(&random)) }
+        // Ids increase with (organisme, agent): rows written in that order land at the end of the indexes that
+        // start with the agent or the organisme instead of on random pages.
+        let agentRank = Self.ranks(
+            (0..<options.agents).sorted {
+                (agentOrganisation[$0], $0) < (agentOrganisation[$1], $1)
+            })
+        var agentIDs = [UUID](repeating: UUID(), count: options.agents)
+        for agent in (0..<options.agents).sorted(by: { agentRank[$0] < agentRank[$1] }) {
+            agentIDs[agent] = UUID.timeOrdered()
+        }
         var rows: [[any Encodable & Sendable]] = []
         for index in 0..<options.agents {
             let organisation = agentOrganisation[index]
@@ -185,7 +194,16 @@ struct ScaleWorld {
         let statuses: [(String, Double)] = [
             ("accepted", 0.7), ("refused", 0.1), ("auto_accepted", 0.15), ("cancelled", 0.05),
         ]
-        rows.removeAll(keepingCapacity: true)
+        // Drawn first, then written in agent order (see the ids above).
+        struct Historical {
+            var agent: Int32
+            var application: Int32
+            var status: String
+            var created: Date
+            var decided: Date
+        }
+        var history: [Historical] = []
+        history.reserveCapacity(options.requests)
         for index in 0..<options.requests {
             let agent = index < 200 ? -1 : skewedAgent(&random)
             let application = random.below(options.applications)
@@ -202,12 +220,22 @@ struct ScaleWorld {
             }
             let decided = created.addingTimeInterval(
                 status == "auto_accepted" ? 10 * 86_400 : Double(random.below(9 * 86_400)))
+            history.append(
+                Historical(
+                    agent: Int32(agent), application: Int32(application), status: status, created: created,
+                    decided: decided))
+        }
+        history.sort { ($0.agent < 0 ? -1 : agentRank[Int($0.agent)]) < ($1.agent < 0 ? -1 : agentRank[Int($1.agent)]) }
+        rows.removeAll(keepingCapacity: true)
+        for (index, item) in history.enumerated() {
+            let agent = Int(item.agent)
+            let application = Int(item.application)
             rows.append([
                 UUID.timeOrdered(), agent < 0 ? options.demoAgentID : agentIDs[agent], applicationIDs[application],
-                agent < 0 ? options.demoOrganisationID : organisationIDs[agentOrganisation[agent]], status,
-                central.contains(application) ? "administrators" : "correspondents", created,
-                created.addingTimeInterval(10 * 86_400), decided,
-                status == "refused" ? "Motif de refus de test" : String?.none,
+                agent < 0 ? options.demoOrganisationID : organisationIDs[agentOrganisation[agent]], item.status,
+                central.contains(application) ? "administrators" : "correspondents", item.created,
+                item.created.addingTimeInterval(10 * 86_400), item.decided,
+                item.status == "refused" ? "Motif de refus de test" : String?.none,
             ])
             if rows.count == Self.rowsPerTransaction {
                 try await bulk(sql, "access_requests", Self.requestColumns, rows)
@@ -228,7 +256,7 @@ struct ScaleWorld {
             let application =
                 inQueue ? localApplications[random.below(localApplications.count)] : random.below(options.applications)
             // The largest organisme's queue holds exactly its share, none of it due (it survives a sweep).
-            if !inQueue && agentOrganisation[agent] == 0 && !largest.isEmpty { continue }
+            if !inQueue && agentOrganisation[agent] == 0 && options.organisations > 1 { continue }
             guard taken.insert(pairKey(agent, application)).inserted else { continue }
             let due = !inQueue && random.unit() < options.dueShare
             let created = now.addingTimeInterval(
@@ -249,6 +277,13 @@ struct ScaleWorld {
         report.pending = pending
         log("demandes en attente : \(pending)")
         return report
+    }
+
+    /// The position of each index in `order`.
+    static func ranks(_ order: [Int]) -> [Int] {
+        var rank = [Int](repeating: 0, count: order.count)
+        for (position, index) in order.enumerated() { rank[index] = position }
+        return rank
     }
 
     /// Rows written per transaction: large enough that commits are rare, small enough for a live server's writers.
