@@ -33,4 +33,11 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     func shutdown(_ application: Application) {
         task?.cancel()
     }
+
+    /// Waits for the batch in progress: the databases shut down right after, and a job still using them would
+    /// make the process exit with an error.
+    func shutdownAsync(_ application: Application) async {
+        task?.cancel()
+        await task?.value
+    }
 }

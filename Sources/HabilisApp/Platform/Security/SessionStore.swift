@@ -71,7 +71,7 @@ public struct SessionStore: Sendable {
                 .where(SQLColumn("token_hash", table: "s"), .equal, SQLBind(SecureToken.hash(token)))
                 .first()
         else { return nil }
-        let agent = try row.decode(model: Agent.self)
+        let agent = try row.decode(fluentModel: Agent.self)
         let session = UserSession(
             tokenHash: SecureToken.hash(token), agentID: agent.id!,
             csrfToken: try row.decode(column: "session_csrf_token", as: String.self),
