@@ -3,9 +3,18 @@ import Foundation
 import Logging
 import Vapor
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The `habilis` executable: reads the settings, configures the application, runs the command (serve by default).
 public enum HabilisMain {
     public static func run() async {
+        #if canImport(Glibc)
+            // glibc gives each thread that allocates its own heap arena; with event loops, SQLite's and Bcrypt's
+            // pools that is a dozen mostly empty arenas kept resident. Two are enough for this server.
+            mallopt(M_ARENA_MAX, 2)
+        #endif
         do {
             var environment = try Environment.detect()
             try LoggingSystem.bootstrap(from: &environment)

@@ -36,8 +36,8 @@ public struct Settings: Sendable {
     public var runsBackgroundJobs: Bool
     /// How long a request waits for a database connection before failing (raised by the tests on busy machines).
     public var databasePoolTimeout: Int64 = 10
-    /// SQLite page cache of each connection (`HABILIS_SQLITE_CACHE_KB`, 32 MB by default; one connection per core).
-    public var sqliteCacheKilobytes = 32_768
+    /// SQLite page cache of each connection (`HABILIS_SQLITE_CACHE_KB`, 16 MB by default; one connection per core).
+    public var sqliteCacheKilobytes = 16_384
     /// `HABILIS_DATABASE_PATH` was set: a single-instance SQLite deployment is a deliberate choice.
     public var sqliteChosenExplicitly = false
 

@@ -16,6 +16,18 @@ struct SettingsTests {
         #expect(!settings.usesSecureCookies)
     }
 
+    @Test("the SQLite page cache is a bounded number of kilobytes")
+    func sqliteCache() throws {
+        #expect(try Settings.fromEnvironment([:], isProduction: false).sqliteCacheKilobytes == 16_384)
+        let settings = try Settings.fromEnvironment(["HABILIS_SQLITE_CACHE_KB": "8192"], isProduction: false)
+        #expect(settings.sqliteCacheKilobytes == 8_192)
+        for refused in ["huge", "0", "99999999"] {
+            #expect(throws: SettingsError.self) {
+                try Settings.fromEnvironment(["HABILIS_SQLITE_CACHE_KB": refused], isProduction: false)
+            }
+        }
+    }
+
     @Test("an SMTP URL gives host, port and credentials")
     func smtp() throws {
         let settings = try Settings.fromEnvironment(
