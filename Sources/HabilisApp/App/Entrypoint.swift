@@ -3,17 +3,13 @@ import Foundation
 import Logging
 import Vapor
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The `habilis` executable: reads the settings, configures the application, runs the command (serve by default).
 public enum HabilisMain {
     public static func run() async {
-        #if canImport(Glibc)
+        #if os(Linux)
             // glibc gives each thread that allocates its own heap arena; with event loops, SQLite's and Bcrypt's
             // pools that is a dozen mostly empty arenas kept resident. Two are enough for this server.
-            mallopt(M_ARENA_MAX, 2)
+            _ = glibcMallopt(glibcArenaMax, 2)
         #endif
         do {
             var environment = try Environment.detect()
@@ -47,6 +43,14 @@ public enum HabilisMain {
         }
     }
 }
+
+#if os(Linux)
+    /// `mallopt(3)`, which the Glibc module does not export (malloc.h is not in its module map).
+    @_silgen_name("mallopt")
+    private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+    /// `M_ARENA_MAX` of malloc.h.
+    private let glibcArenaMax: Int32 = -8
+#endif
 
 /// The embedded default: a development server on SQLite migrates itself and seeds the demo world on first start.
 enum EmbeddedDefault {
