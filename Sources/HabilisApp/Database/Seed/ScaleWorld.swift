@@ -276,6 +276,8 @@ struct ScaleWorld {
         try await bulk(sql, "access_requests", Self.requestColumns, rows)
         report.pending = pending
         log("demandes en attente : \(pending)")
+        // PostgreSQL plans from statistics, which a bulk load leaves empty until autovacuum comes by.
+        if sql.dialect.name == "postgresql" { try await sql.raw("ANALYZE").run() }
         return report
     }
 

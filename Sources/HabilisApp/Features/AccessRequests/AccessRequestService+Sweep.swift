@@ -40,11 +40,8 @@ extension AccessRequestService {
             } catch {
                 // A batch that fails is taken again one request at a time, to set the faulty one aside.
                 logger.error("sweep: batch failed, retrying one by one: \(String(reflecting: error))")
-                let ids = try await (database as! any SQLDatabase).select().column("id")
-                    .from(AccessRequest.schema)
-                    .where(dueCondition(at: instant, excluding: failed))
-                    .orderBy("due_at").limit(batchSize)
-                    .all().map { try $0.decode(column: "id", as: UUID.self) }
+                let ids = try await oldestFirst(
+                    dueCondition(at: instant, excluding: failed), limit: batchSize, on: database as! any SQLDatabase)
                 if ids.isEmpty { break }
                 for id in ids {
                     do {
@@ -80,6 +77,18 @@ extension AccessRequestService {
         return agents
     }
 
+    /// The ids of up to `limit` requests matching `condition`, soonest due first. Read apart from the update that
+    /// claims them: inside one `UPDATE … WHERE id IN (SELECT … LIMIT)` PostgreSQL may run the subquery once per
+    /// row (minutes for 10,000 rows); the update re-checks the status, so a request taken meanwhile is skipped.
+    private func oldestFirst(
+        _ condition: any SQLExpression, limit: Int, on sql: any SQLDatabase
+    ) async throws
+        -> [UUID]
+    {
+        try await sql.select().column("id").from(AccessRequest.schema).where(condition).orderBy("due_at")
+            .limit(limit).all().map { try $0.decode(column: "id", as: UUID.self) }
+    }
+
     /// Pending requests due at `instant`, but those set aside.
     private func dueCondition(at instant: Date, only: UUID? = nil, excluding: [UUID]) -> any SQLExpression {
         var conditions: [any SQLExpression] = [
@@ -100,16 +109,13 @@ extension AccessRequestService {
     ) async throws -> Int {
         let sql = transaction as! any SQLDatabase
         let condition = dueCondition(at: instant, only: only, excluding: excluding)
+        let due = try await oldestFirst(condition, limit: limit, on: sql)
+        guard !due.isEmpty else { return 0 }
         let claimed = try await sql.update(AccessRequest.schema)
             .set("status", to: AccessRequest.Status.autoAccepted.rawValue)
             .set("decided_at", to: instant)
             .where("status", .equal, AccessRequest.Status.pending.rawValue)
-            .where(
-                SQLColumn("id"), .in,
-                SQLSubquery.select {
-                    $0.column("id").from(AccessRequest.schema).where(condition).orderBy("due_at").limit(limit)
-                }
-            )
+            .where(SQLColumn("id"), .in, SQLBind.group(due))
             .returning("id", "agent_id", "application_id", "organisation_id", "routed_to")
             .all()
             .map(AutoAcceptance.init)
@@ -211,16 +217,13 @@ extension AccessRequestService {
                 SQLBinaryExpression(SQLColumn("reminded_at"), .is, SQLLiteral.null),
                 SQLBinaryExpression(SQLColumn("due_at"), .lessThanOrEqual, SQLBind(horizon)),
             ], separator: SQLRaw(" AND "))
+        let due = try await oldestFirst(condition, limit: limit, on: sql)
+        guard !due.isEmpty else { return 0 }
         let claimed = try await sql.update(AccessRequest.schema)
             .set("reminded_at", to: instant)
             .where("status", .equal, AccessRequest.Status.pending.rawValue)
             .where("reminded_at", .is, SQLLiteral.null)
-            .where(
-                SQLColumn("id"), .in,
-                SQLSubquery.select {
-                    $0.column("id").from(AccessRequest.schema).where(condition).orderBy("due_at").limit(limit)
-                }
-            )
+            .where(SQLColumn("id"), .in, SQLBind.group(due))
             .returning("id", "agent_id", "application_id", "organisation_id", "routed_to", "due_at")
             .all()
         guard !claimed.isEmpty else { return 0 }
