@@ -23,17 +23,14 @@ extension AccessRequestService {
         -> SweepReport
     {
         var report = SweepReport()
-        let directory = try await DeciderDirectory.load(on: database)
-        let applications = Dictionary(
-            uniqueKeysWithValues: try await BusinessApplication.query(on: database).all().map { ($0.id!, $0) })
+        let context = try await SweepContext.load(on: database)
         var failed: [UUID] = []
         while true {
             let setAside = failed
             do {
                 let accepted = try await database.atomically { transaction in
                     try await acceptDue(
-                        at: instant, limit: batchSize, excluding: setAside, directory: directory,
-                        applications: applications, on: transaction)
+                        at: instant, limit: batchSize, excluding: setAside, context: context, on: transaction)
                 }
                 report.autoAccepted += accepted
                 if accepted < batchSize { break }
@@ -47,8 +44,8 @@ extension AccessRequestService {
                     do {
                         report.autoAccepted += try await database.atomically { transaction in
                             try await acceptDue(
-                                at: instant, limit: 1, only: id, excluding: setAside, directory: directory,
-                                applications: applications, on: transaction)
+                                at: instant, limit: 1, only: id, excluding: setAside, context: context,
+                                on: transaction)
                         }
                     } catch {
                         failed.append(id)
@@ -57,7 +54,7 @@ extension AccessRequestService {
                 }
             }
         }
-        report.reminded = try await remind(asOf: instant, on: database, logger: logger)
+        report.reminded = try await remind(asOf: instant, context: context, on: database)
         return report
     }
 
@@ -104,8 +101,8 @@ extension AccessRequestService {
 
     /// Claims and accepts up to `limit` due requests inside the caller's transaction; returns how many.
     private func acceptDue(
-        at instant: Date, limit: Int, only: UUID? = nil, excluding: [UUID], directory: DeciderDirectory,
-        applications: [UUID: BusinessApplication], on transaction: any Database
+        at instant: Date, limit: Int, only: UUID? = nil, excluding: [UUID], context: SweepContext,
+        on transaction: any Database
     ) async throws -> Int {
         let sql = transaction as! any SQLDatabase
         let condition = dueCondition(at: instant, only: only, excluding: excluding)
@@ -116,9 +113,9 @@ extension AccessRequestService {
             .set("decided_at", to: instant)
             .where("status", .equal, AccessRequest.Status.pending.rawValue)
             .where(SQLColumn("id"), .in, SQLBind.group(due))
-            .returning("id", "agent_id", "application_id", "organisation_id", "routed_to")
+            .returning(SweptRequest.columns)
             .all()
-            .map(AutoAcceptance.init)
+            .map(SweptRequest.init)
         guard !claimed.isEmpty else { return 0 }
         let requesterByID = try await mailingIdentities(of: Set(claimed.map(\.agentID)), on: sql)
         let now = clock.now
@@ -128,10 +125,9 @@ extension AccessRequestService {
             ignoringConflicts: true)
 
         var notices: [Notifier.Notice] = []
-        var byDecider: [UUID: (decider: Agent, items: [(requester: Agent, application: String)])] = [:]
         for request in claimed {
             guard let requester = requesterByID[request.agentID] else { continue }
-            let application = applications[request.applicationID]?.name ?? ""
+            let application = context.applicationName(request.applicationID)
             notices.append(
                 Notifier.Notice(
                     agentID: request.agentID,
@@ -140,16 +136,10 @@ extension AccessRequestService {
                     mail: mails.accessRequestOutcome(
                         to: requester, application: application, status: .autoAccepted, decidedBy: nil, reason: nil),
                     key: "access-request:\(request.id):auto-accepted"))
-            for decider in directory.deciders(
-                organisationID: request.organisationID, applicationID: request.applicationID,
-                routedTo: request.routedTo, requesterID: request.agentID)
-            where decider.id != request.agentID {
-                byDecider[decider.id!, default: (decider, [])].items.append((requester, application))
-            }
         }
         // Each decider is told once per batch, with the list, rather than once per request.
         let batchKey = "access-requests:\(claimed[0].id):auto-accepted"
-        for (decider, items) in byDecider.values {
+        for (decider, items) in context.byDecider(claimed, requesters: requesterByID) {
             if items.count == 1, let only = items.first {
                 notices.append(
                     Notifier.Notice(
@@ -177,7 +167,7 @@ extension AccessRequestService {
                 AuditLog.Entry(
                     action: .accessRequestAutoAccepted, target: ("access_request", request.id.uuidString),
                     organisationID: request.organisationID,
-                    details: ["application": applications[request.applicationID]?.code ?? ""])
+                    details: ["application": context.applications[request.applicationID]?.code ?? ""])
             }, by: .system, on: transaction)
         return claimed.count
     }
@@ -185,19 +175,15 @@ extension AccessRequestService {
     /// Reminds the deciders once of each request due within `reminderDays`, in batches like the acceptances: one
     /// conditional update claims a batch (no request is reminded twice, whatever runs at the same time), then each
     /// decider gets one reminder listing their requests of the batch.
-    private func remind(asOf instant: Date, on database: any Database, logger: Logger) async throws -> Int {
+    private func remind(asOf instant: Date, context: SweepContext, on database: any Database) async throws -> Int {
         let reminderDays = try await runtimeSettings.current(on: database).reminderDays
         let horizon = ParisCalendar.adding(days: reminderDays, to: instant)
-        let directory = try await DeciderDirectory.load(on: database)
-        let applications = Dictionary(
-            uniqueKeysWithValues: try await BusinessApplication.query(on: database).all().map { ($0.id!, $0) })
         let batchSize = 10_000
         var reminded = 0
         while true {
             let count = try await database.atomically { transaction in
                 try await remindBatch(
-                    at: instant, horizon: horizon, limit: batchSize, directory: directory, applications: applications,
-                    on: transaction)
+                    at: instant, horizon: horizon, limit: batchSize, context: context, on: transaction)
             }
             reminded += count
             if count < batchSize { break }
@@ -207,8 +193,7 @@ extension AccessRequestService {
 
     /// Claims up to `limit` requests due before `horizon` not reminded yet and reminds their deciders.
     private func remindBatch(
-        at instant: Date, horizon: Date, limit: Int, directory: DeciderDirectory,
-        applications: [UUID: BusinessApplication], on transaction: any Database
+        at instant: Date, horizon: Date, limit: Int, context: SweepContext, on transaction: any Database
     ) async throws -> Int {
         let sql = transaction as! any SQLDatabase
         let condition = SQLList(
@@ -219,39 +204,28 @@ extension AccessRequestService {
             ], separator: SQLRaw(" AND "))
         let due = try await oldestFirst(condition, limit: limit, on: sql)
         guard !due.isEmpty else { return 0 }
-        let claimed = try await sql.update(AccessRequest.schema)
+        let requests = try await sql.update(AccessRequest.schema)
             .set("reminded_at", to: instant)
             .where("status", .equal, AccessRequest.Status.pending.rawValue)
             .where("reminded_at", .is, SQLLiteral.null)
             .where(SQLColumn("id"), .in, SQLBind.group(due))
-            .returning("id", "agent_id", "application_id", "organisation_id", "routed_to", "due_at")
+            .returning(SweptRequest.columns)
             .all()
-        guard !claimed.isEmpty else { return 0 }
-        let requests = try claimed.map(AutoAcceptance.init)
-        let dueDates = try claimed.map { try $0.decode(column: "due_at", as: Date.self) }
+            .map(SweptRequest.init)
+        guard !requests.isEmpty else { return 0 }
         let requesterByID = try await mailingIdentities(of: Set(requests.map(\.agentID)), on: sql)
-        var byDecider: [UUID: (decider: Agent, items: [(requester: Agent, application: String, dueAt: Date)])] = [:]
-        for (request, dueAt) in zip(requests, dueDates) {
-            guard let requester = requesterByID[request.agentID] else { continue }
-            let application = applications[request.applicationID]?.name ?? ""
-            for decider in directory.deciders(
-                organisationID: request.organisationID, applicationID: request.applicationID,
-                routedTo: request.routedTo, requesterID: request.agentID)
-            where decider.id != request.agentID {
-                byDecider[decider.id!, default: (decider, [])].items.append((requester, application, dueAt))
-            }
-        }
         let batchKey = "access-requests:\(requests[0].id):reminder"
-        let notices = byDecider.values.map { decider, items in
+        let notices = context.byDecider(requests, requesters: requesterByID).map { decider, items in
             guard items.count > 1 else {
                 let only = items[0]
                 return Notifier.Notice(
                     agentID: decider.id!,
                     message: "Rappel : la demande de \(only.requester.fullName) pour \(only.application) sera acceptée "
-                        + "automatiquement le \(ParisCalendar.longDate(only.dueAt)).",
+                        + "automatiquement le \(ParisCalendar.longDate(only.request.dueAt)).",
                     link: Paths.requestsToDecide,
                     mail: mails.accessRequestReminder(
-                        to: decider, requester: only.requester, application: only.application, dueAt: only.dueAt),
+                        to: decider, requester: only.requester, application: only.application,
+                        dueAt: only.request.dueAt),
                     key: batchKey)
             }
             return Notifier.Notice(
@@ -261,7 +235,7 @@ extension AccessRequestService {
                 link: Paths.requestsToDecide,
                 mail: mails.remindersDigest(
                     to: decider,
-                    pending: items.map { ($0.requester.fullName, $0.application, $0.dueAt) }),
+                    pending: items.map { ($0.requester.fullName, $0.application, $0.request.dueAt) }),
                 key: batchKey)
         }
         try await notifier.notifyAll(notices, on: transaction)
@@ -276,12 +250,17 @@ extension AccessRequestService {
 }
 
 /// A request the sweep has just claimed.
-private struct AutoAcceptance {
+private struct SweptRequest {
+    static let columns: [any SQLExpression] = [
+        "id", "agent_id", "application_id", "organisation_id", "routed_to", "due_at",
+    ].map { SQLColumn($0) }
+
     let id: UUID
     let agentID: UUID
     let applicationID: UUID
     let organisationID: UUID
     let routedTo: Deciders
+    let dueAt: Date
 
     init(_ row: any SQLRow) throws {
         id = try row.decode(column: "id", as: UUID.self)
@@ -289,5 +268,42 @@ private struct AutoAcceptance {
         applicationID = try row.decode(column: "application_id", as: UUID.self)
         organisationID = try row.decode(column: "organisation_id", as: UUID.self)
         routedTo = try row.decode(column: "routed_to", as: Deciders.self)
+        dueAt = try row.decode(column: "due_at", as: Date.self)
+    }
+}
+
+/// What a sweep reads once for all its batches: who decides what, and the applications.
+private struct SweepContext {
+    let directory: DeciderDirectory
+    let applications: [UUID: BusinessApplication]
+
+    static func load(on database: any Database) async throws -> SweepContext {
+        SweepContext(
+            directory: try await DeciderDirectory.load(on: database),
+            applications: Dictionary(
+                uniqueKeysWithValues: try await BusinessApplication.query(on: database).all().map { ($0.id!, $0) }))
+    }
+
+    func applicationName(_ id: UUID) -> String { applications[id]?.name ?? "" }
+
+    /// The requests of a batch grouped by the people who decide them (never the requester), for one message each.
+    func byDecider(
+        _ requests: [SweptRequest], requesters: [UUID: Agent]
+    )
+        -> [(decider: Agent, items: [(request: SweptRequest, requester: Agent, application: String)])]
+    {
+        var groups: [UUID: (decider: Agent, items: [(request: SweptRequest, requester: Agent, application: String)])] =
+            [:]
+        for request in requests {
+            guard let requester = requesters[request.agentID] else { continue }
+            for decider in directory.deciders(
+                organisationID: request.organisationID, applicationID: request.applicationID,
+                routedTo: request.routedTo, requesterID: request.agentID)
+            where decider.id != request.agentID {
+                groups[decider.id!, default: (decider, [])].items.append(
+                    (request, requester, applicationName(request.applicationID)))
+            }
+        }
+        return Array(groups.values)
     }
 }

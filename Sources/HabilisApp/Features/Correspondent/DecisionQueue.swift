@@ -38,8 +38,8 @@ enum DecisionQueue {
             .column(SQLColumn("justification", table: "r"))
             .column(SQLColumn("created_at", table: "r"))
             .column(SQLColumn("due_at", table: "r"))
-            .column(SQLColumn("first_name", table: "a"))
-            .column(SQLColumn("last_name", table: "a"))
+            .column(SQLColumn("first_name", table: "a"), as: "agent_first_name")
+            .column(SQLColumn("last_name", table: "a"), as: "agent_last_name")
             .column(SQLColumn("name", table: "o"), as: "organisation_name")
             .column(SQLColumn("name", table: "ap"), as: "application_name")
             .from(SQLAlias(SQLIdentifier(AccessRequest.schema), as: SQLIdentifier("r")))
@@ -65,8 +65,7 @@ enum DecisionQueue {
                 Entry(
                     id: try row.decode(column: "id", as: UUID.self),
                     agentID: try row.decode(column: "agent_id", as: UUID.self),
-                    agentName: "\(try row.decode(column: "first_name", as: String.self)) "
-                        + (try row.decode(column: "last_name", as: String.self)),
+                    agentName: try row.personName(prefix: "agent") ?? "",
                     organisationName: try row.decode(column: "organisation_name", as: String.self),
                     applicationName: try row.decode(column: "application_name", as: String.self),
                     justification: try row.decode(column: "justification", as: String?.self),

@@ -61,7 +61,7 @@ enum MyRightsRecords {
                     status: try row.decode(column: "status", as: AccessRequest.Status.self),
                     createdAt: try row.decode(column: "created_at", as: Date.self),
                     decidedAt: try row.decode(column: "decided_at", as: Date?.self),
-                    deciderName: try personName(row, prefix: "decider"),
+                    deciderName: try row.personName(prefix: "decider"),
                     refusalReason: try row.decode(column: "refusal_reason", as: String?.self))
             }
     }
@@ -97,16 +97,9 @@ enum MyRightsRecords {
                     applicationName: try row.decode(column: "application_name", as: String.self),
                     launchURL: try row.decode(column: "launch_url", as: String.self),
                     grantedAt: try row.decode(column: "granted_at", as: Date.self),
-                    granterName: try personName(row, prefix: "granter"),
+                    granterName: try row.personName(prefix: "granter"),
                     requestStatus: try row.decode(column: "request_status", as: AccessRequest.Status?.self))
             }
     }
 
-    /// "Prénom Nom" of a left-joined agent, nil when there is none.
-    private static func personName(_ row: any SQLRow, prefix: String) throws -> String? {
-        guard let first = try row.decode(column: "\(prefix)_first_name", as: String?.self),
-            let last = try row.decode(column: "\(prefix)_last_name", as: String?.self)
-        else { return nil }
-        return "\(first) \(last)"
-    }
 }
