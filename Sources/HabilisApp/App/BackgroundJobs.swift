@@ -14,7 +14,8 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
                     lastSweep = portal.clock.now
                     do {
                         _ = try await portal.accessRequests.sweep(
-                            asOf: lastSweep, on: application.db, logger: application.logger)
+                            asOf: lastSweep, lanes: application.settings.sweepLanes, on: application.db,
+                            logger: application.logger)
                         _ = try await portal.accountRequests.sweep(asOf: lastSweep, on: application.db)
                     } catch {
                         application.logger.warning("sweep failed: \(String(describing: error))")

@@ -36,10 +36,21 @@ public struct Settings: Sendable {
     public var runsBackgroundJobs: Bool
     /// How long a request waits for a database connection before failing (raised by the tests on busy machines).
     public var databasePoolTimeout: Int64 = 10
+    /// PostgreSQL connections of each event loop (there is one event loop per core; `HABILIS_DATABASE_CONNECTIONS`,
+    /// 4 by default). SQLite always has one.
+    public var postgresConnectionsPerEventLoop = 4
     /// SQLite page cache of each connection (`HABILIS_SQLITE_CACHE_KB`, 16 MB by default; one connection per core).
     public var sqliteCacheKilobytes = 16_384
     /// `HABILIS_DATABASE_PATH` was set: a single-instance SQLite deployment is a deliberate choice.
     public var sqliteChosenExplicitly = false
+
+    /// Batches of the sweep written at once, each in its own transaction: on PostgreSQL one more than the cores, so
+    /// that the database's processes and ours stay busy while a batch waits on a round trip (measured: 100,000
+    /// acceptances in 19 s with one, 11.5 s with two, 10.5–11.3 s with three on 2 cores). They share the pool of one
+    /// event loop, hence the bound. SQLite has one writer.
+    public var sweepLanes: Int {
+        databaseURL == nil ? 1 : min(System.coreCount + 1, postgresConnectionsPerEventLoop)
+    }
 
     /// Session cookies carry `Secure` and the `__Host-` prefix whenever the portal is served over https.
     public var usesSecureCookies: Bool { baseURL.lowercased().hasPrefix("https://") }
@@ -87,6 +98,12 @@ public struct Settings: Sendable {
                 ])
             }
             settings.sqliteCacheKilobytes = kilobytes
+        }
+        if let text = value("HABILIS_DATABASE_CONNECTIONS") {
+            guard let connections = Int(text), (1...64).contains(connections) else {
+                throw SettingsError(problems: ["HABILIS_DATABASE_CONNECTIONS must be a number between 1 and 64"])
+            }
+            settings.postgresConnectionsPerEventLoop = connections
         }
         try settings.validate()
         return settings

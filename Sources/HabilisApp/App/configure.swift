@@ -16,6 +16,7 @@ public func configure(
         app.databases.use(
             .postgres(
                 configuration: try SQLPostgresConfiguration(url: url),
+                maxConnectionsPerEventLoop: settings.postgresConnectionsPerEventLoop,
                 connectionPoolTimeout: .seconds(settings.databasePoolTimeout)),
             as: .psql)
     } else if settings.databasePath == ":memory:" {

@@ -75,6 +75,40 @@ struct AutoAcceptanceTests {
         }
     }
 
+    @Test("batches written side by side, each in its own transaction, accept each request once")
+    func batchesSideBySide() async throws {
+        try await withTestApp { context in
+            let codes = ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO"]
+            for code in codes {
+                try await requestAccess(code, as: DemoWorld.agentEmail, context: context)
+            }
+            _ = try await context.deliverMail()
+            let later = testEpoch.addingTimeInterval(11 * 86_400)
+            let report = try await context.app.portal.accessRequests.sweep(
+                asOf: later, batchSize: 1, lanes: 2, on: context.db, logger: context.app.logger)
+            #expect(report.autoAccepted == 3)
+            #expect(try await sweep(context, at: later).autoAccepted == 0)
+            #expect(try await Given.grants(of: DemoWorld.agentEmail, on: context.db).count == 4)
+            #expect(
+                try await Given.requests(of: DemoWorld.agentEmail, on: context.db).allSatisfy {
+                    $0.status != .pending
+                })
+            let mails = try await context.deliverMail()
+            #expect(mails.filter { $0.recipient == DemoWorld.agentEmail }.count == 3)
+            // One request per batch: the correspondent gets the single-request mail for each, once.
+            let notices = mails.filter {
+                $0.recipient == DemoWorld.correspondentEmail && $0.subject.contains("acceptée")
+            }
+            #expect(notices.count == 3, "\(notices.map(\.subject))")
+            for code in codes {
+                let name = try #require(
+                    try await BusinessApplication.query(on: context.db).filter(\.$code == code).first()?.name)
+                #expect(notices.filter { $0.subject == "Demande acceptée automatiquement : \(name)" }.count == 1)
+            }
+            #expect(try await context.auditActions().filter { $0 == "access_request.auto_accepted" }.count == 3)
+        }
+    }
+
     @Test("a decider is told of several automatic acceptances in one mail listing them, each agent in their own")
     func digestForDeciders() async throws {
         try await withTestApp { context in

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 
 @testable import HabilisApp
@@ -24,6 +25,25 @@ struct SettingsTests {
         for refused in ["huge", "0", "99999999"] {
             #expect(throws: SettingsError.self) {
                 try Settings.fromEnvironment(["HABILIS_SQLITE_CACHE_KB": refused], isProduction: false)
+            }
+        }
+    }
+
+    @Test("PostgreSQL connections are bounded; the sweep writes batches side by side only on PostgreSQL")
+    func connectionsAndSweepLanes() throws {
+        let sqlite = try Settings.fromEnvironment([:], isProduction: false)
+        #expect(sqlite.postgresConnectionsPerEventLoop == 4)
+        #expect(sqlite.sweepLanes == 1)
+        let postgres = try Settings.fromEnvironment(
+            ["DATABASE_URL": "postgres://habilis@db/habilis", "HABILIS_DATABASE_CONNECTIONS": "8"], isProduction: false)
+        #expect(postgres.postgresConnectionsPerEventLoop == 8)
+        #expect(postgres.sweepLanes == System.coreCount + 1)
+        let single = try Settings.fromEnvironment(
+            ["DATABASE_URL": "postgres://habilis@db/habilis", "HABILIS_DATABASE_CONNECTIONS": "1"], isProduction: false)
+        #expect(single.sweepLanes == 1)
+        for refused in ["many", "0", "65"] {
+            #expect(throws: SettingsError.self) {
+                try Settings.fromEnvironment(["HABILIS_DATABASE_CONNECTIONS": refused], isProduction: false)
             }
         }
     }

@@ -29,7 +29,8 @@ struct SweepCommand: AsyncCommand {
             instant = app.portal.clock.now
         }
         let started = ContinuousClock.now
-        let report = try await app.portal.accessRequests.sweep(asOf: instant, on: app.db, logger: app.logger)
+        let report = try await app.portal.accessRequests.sweep(
+            asOf: instant, lanes: app.settings.sweepLanes, on: app.db, logger: app.logger)
         let accounts = try await app.portal.accountRequests.sweep(asOf: instant, on: app.db)
         let swept = ContinuousClock.now - started
         let sent = signature.keepMail ? nil : try await app.portal.dispatcher.dispatchDue(on: app.db)

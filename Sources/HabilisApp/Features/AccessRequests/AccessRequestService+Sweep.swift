@@ -15,37 +15,53 @@ extension AccessRequestService {
     /// Accepts every request due at `instant` and reminds the deciders of those due soon. Due requests are taken in
     /// batches, each in one transaction: one conditional `UPDATE … RETURNING` claims the batch (a request another
     /// instance or a human closed meanwhile is not claimed again), then the rights, notifications, mails and audit
-    /// events of the whole batch are written in a few multi-row statements. Several instances may sweep at once:
-    /// each request is claimed once, so there is one right and one mail per request.
+    /// events of the whole batch are written in a few multi-row statements. `lanes` batches run at once, each in its
+    /// own transaction on its own connection (PostgreSQL only: SQLite has one writer). Several instances may sweep
+    /// at once: each request is claimed once, so there is one right and one mail per request.
     public func sweep(
-        asOf instant: Date, batchSize: Int = 10_000, on database: any Database, logger: Logger
+        asOf instant: Date, batchSize: Int = 10_000, lanes: Int = 1, on database: any Database, logger: Logger
     ) async throws
         -> SweepReport
     {
         var report = SweepReport()
         let context = try await SweepContext.load(on: database)
+        let sql = database as! any SQLDatabase
         var failed: [UUID] = []
         while true {
-            let setAside = failed
-            do {
-                let accepted = try await database.atomically { transaction in
-                    try await acceptDue(
-                        at: instant, limit: batchSize, excluding: setAside, context: context, on: transaction)
+            let due = try await oldestFirst(
+                dueCondition(at: instant, excluding: failed), limit: batchSize * lanes, on: sql)
+            if due.isEmpty { break }
+            let batches = stride(from: 0, to: due.count, by: batchSize).map {
+                Array(due[$0..<min($0 + batchSize, due.count)])
+            }
+            let outcomes = await withTaskGroup(of: (batch: [UUID], accepted: Int?).self) { group in
+                for batch in batches {
+                    group.addTask {
+                        do {
+                            return (
+                                batch,
+                                try await database.atomically { transaction in
+                                    try await accept(batch, at: instant, context: context, on: transaction)
+                                }
+                            )
+                        } catch {
+                            logger.error("sweep: batch failed, retrying one by one: \(String(reflecting: error))")
+                            return (batch, nil)
+                        }
+                    }
                 }
-                report.autoAccepted += accepted
-                if accepted < batchSize { break }
-            } catch {
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            for outcome in outcomes {
+                if let accepted = outcome.accepted {
+                    report.autoAccepted += accepted
+                    continue
+                }
                 // A batch that fails is taken again one request at a time, to set the faulty one aside.
-                logger.error("sweep: batch failed, retrying one by one: \(String(reflecting: error))")
-                let ids = try await oldestFirst(
-                    dueCondition(at: instant, excluding: failed), limit: batchSize, on: database as! any SQLDatabase)
-                if ids.isEmpty { break }
-                for id in ids {
+                for id in outcome.batch {
                     do {
                         report.autoAccepted += try await database.atomically { transaction in
-                            try await acceptDue(
-                                at: instant, limit: 1, only: id, excluding: setAside, context: context,
-                                on: transaction)
+                            try await accept([id], at: instant, context: context, on: transaction)
                         }
                     } catch {
                         failed.append(id)
@@ -53,6 +69,7 @@ extension AccessRequestService {
                     }
                 }
             }
+            if due.count < batchSize * lanes { break }
         }
         report.reminded = try await remind(asOf: instant, context: context, on: database)
         return report
@@ -87,31 +104,26 @@ extension AccessRequestService {
     }
 
     /// Pending requests due at `instant`, but those set aside.
-    private func dueCondition(at instant: Date, only: UUID? = nil, excluding: [UUID]) -> any SQLExpression {
+    private func dueCondition(at instant: Date, excluding: [UUID]) -> any SQLExpression {
         var conditions: [any SQLExpression] = [
             SQLBinaryExpression(SQLColumn("status"), .equal, SQLBind(AccessRequest.Status.pending.rawValue)),
             SQLBinaryExpression(SQLColumn("due_at"), .lessThanOrEqual, SQLBind(instant)),
         ]
-        if let only { conditions.append(SQLBinaryExpression(SQLColumn("id"), .equal, SQLBind(only))) }
         if !excluding.isEmpty {
             conditions.append(SQLBinaryExpression(SQLColumn("id"), .notIn, SQLBind.group(excluding)))
         }
         return SQLList(conditions, separator: SQLRaw(" AND "))
     }
 
-    /// Claims and accepts up to `limit` due requests inside the caller's transaction; returns how many.
-    private func acceptDue(
-        at instant: Date, limit: Int, only: UUID? = nil, excluding: [UUID], context: SweepContext,
-        on transaction: any Database
+    /// Claims and accepts those of `due` still pending and due inside the caller's transaction; returns how many.
+    private func accept(
+        _ due: [UUID], at instant: Date, context: SweepContext, on transaction: any Database
     ) async throws -> Int {
         let sql = transaction as! any SQLDatabase
-        let condition = dueCondition(at: instant, only: only, excluding: excluding)
-        let due = try await oldestFirst(condition, limit: limit, on: sql)
-        guard !due.isEmpty else { return 0 }
         let claimed = try await sql.update(AccessRequest.schema)
             .set("status", to: AccessRequest.Status.autoAccepted.rawValue)
             .set("decided_at", to: instant)
-            .where("status", .equal, AccessRequest.Status.pending.rawValue)
+            .where(dueCondition(at: instant, excluding: []))
             .where(SQLColumn("id"), .in, SQLBind.group(due))
             .returning(SweptRequest.columns)
             .all()
