@@ -276,8 +276,9 @@ struct ScaleWorld {
         try await bulk(sql, "access_requests", Self.requestColumns, rows)
         report.pending = pending
         log("demandes en attente : \(pending)")
-        // PostgreSQL plans from statistics, which a bulk load leaves empty until autovacuum comes by.
-        if sql.dialect.name == "postgresql" { try await sql.raw("ANALYZE").run() }
+        // A bulk load leaves PostgreSQL without statistics to plan from, and without the visibility map and hint bits
+        // that autovacuum keeps on a live database (the first writes after the load would set them instead).
+        if sql.dialect.name == "postgresql" { try await sql.raw("VACUUM (ANALYZE)").run() }
         return report
     }
 
