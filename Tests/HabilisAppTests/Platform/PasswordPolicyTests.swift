@@ -59,6 +59,24 @@ struct PasswordPolicyTests {
         #expect(try await !hasher.verify(prefix + "B", against: hash))
         try await pool.shutdownGracefully()
     }
+
+    @Test("the decoy hash of unknown accounts is a valid hash at the configured cost that nothing matches")
+    func decoyHash() async throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        for cost in [4, 12] {
+            let decoy = PasswordHasher(cost: cost, threadPool: pool).decoyHash()
+            #expect(decoy.hasPrefix(cost == 4 ? "$2b$04$" : "$2b$12$"))
+            #expect(decoy.count == 60)
+        }
+        let hasher = PasswordHasher(cost: 4, threadPool: pool)
+        let decoy = hasher.decoyHash()
+        #expect(decoy != hasher.decoyHash())
+        for password in ["", "demo-habilis-2026", String(repeating: "é", count: 128)] {
+            #expect(try await !hasher.verify(password, against: decoy))
+        }
+        try await pool.shutdownGracefully()
+    }
 }
 
 extension String {

@@ -26,7 +26,7 @@ public struct SignInService: Sendable {
         self.sessions = sessions
         self.throttle = throttle
         self.passwords = passwords
-        self.decoyHash = (try? Bcrypt.hash(SecureToken.generate(), cost: passwords.cost)) ?? ""
+        self.decoyHash = passwords.decoyHash()
     }
 
     /// One attempt with a normalised e-mail address.
