@@ -77,7 +77,9 @@ struct AutoAcceptanceTests {
 
     @Test("batches written side by side, each in its own transaction, accept each request once")
     func batchesSideBySide() async throws {
-        try await withTestApp { context in
+        // On PostgreSQL the batches then run on separate connections at the same time.
+        let threeConnections: (inout Settings) -> Void = { $0.postgresConnectionsPerEventLoop = 3 }
+        try await withTestApp(settings: threeConnections) { context in
             let codes = ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO"]
             for code in codes {
                 try await requestAccess(code, as: DemoWorld.agentEmail, context: context)

@@ -18,7 +18,7 @@ struct QueryCountTests {
     /// Adds requests, rights and notifications for the demo agent, pending requests for the correspondent.
     func grow(_ context: TestContext, by count: Int) async throws {
         let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
-        let applications = try await BusinessApplication.query(on: context.db).all()
+        let applications = try await BusinessApplication.query(on: context.db).sort(\.$code).all()
         for index in 0..<count {
             let agent = try await Given.newAgent(
                 "charge\(index)-\(UUID().uuidString.prefix(6))@lassuranceretraite.fr", organisation: "CARSAT-RA",
@@ -67,5 +67,53 @@ struct QueryCountTests {
                 #expect(after[index] == before[index], "\(path): \(before[index]) then \(after[index]) queries")
             }
         }
+    }
+
+    @Test("re-routing the pending requests of an organisme or of an application runs the same number of statements")
+    func reroutingStaysFlat() async throws {
+        QueryCounter.installed
+        try await withTestApp { context in
+            let routing = context.app.portal.routing
+            let carsat = try await Given.organisation("CARSAT-RA", on: context.db)
+            // An application managed locally among those `grow` asks for.
+            let target = try #require(
+                try await BusinessApplication.query(on: context.db).sort(\.$code).all().prefix(3).first {
+                    $0.accessMode == .local
+                })
+            /// Switches the target's mode and re-routes its requests, then those of CARSAT-RA; the statements of
+            /// each. The database is used outside a transaction so that every statement carries the tag (Fluent
+            /// logs a transaction's statements with the connection's logger).
+            func reroute(to mode: BusinessApplication.AccessMode) async throws -> (counts: [Int], moved: Int) {
+                target.accessMode = mode
+                try await target.save(on: context.db)
+                let applicationTag = UUID().uuidString
+                let moved = try await routing.reroutePending(
+                    ofApplication: target.id!, on: tagged(context, applicationTag))
+                let organisationTag = UUID().uuidString
+                _ = try await routing.reroutePending(of: carsat.id!, on: tagged(context, organisationTag))
+                return ([QueryCounter.count(for: applicationTag), QueryCounter.count(for: organisationTag)], moved)
+            }
+            try await grow(context, by: 2)
+            let before = try await reroute(to: .central)
+            _ = try await reroute(to: .local)
+            try await grow(context, by: 25)
+            let after = try await reroute(to: .central)
+            #expect(before.counts.allSatisfy { $0 > 0 })
+            #expect(after.counts == before.counts, "\(before.counts) then \(after.counts) statements")
+            // Each time, the target's pending requests went to the administrators: 25 more the second time.
+            #expect(before.moved >= 2)
+            #expect(after.moved == before.moved + 25)
+            let routes = try await AccessRequest.query(on: context.db).filter(\.$application.$id == target.id!)
+                .filter(\.$status == .pending).all().map(\.routedTo)
+            #expect(routes.count >= 27)
+            #expect(routes.allSatisfy { $0 == .administrators })
+        }
+    }
+
+    /// The test database with a logger whose `request-id` is `tag`, as a request's would be.
+    func tagged(_ context: TestContext, _ tag: String) -> any Database {
+        var logger = context.app.logger
+        logger[metadataKey: "request-id"] = .string(tag)
+        return context.app.databases.database(logger: logger, on: context.app.eventLoopGroup.any())!
     }
 }

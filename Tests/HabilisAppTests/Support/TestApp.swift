@@ -58,6 +58,8 @@ func withTestApp(
     settings.runsBackgroundJobs = false
     settings.demoPassword = demoPassword
     settings.databasePoolTimeout = 120
+    // Tests run in parallel against one PostgreSQL server: one connection per event loop keeps them under its limit.
+    settings.postgresConnectionsPerEventLoop = 1
     adjust(&settings)
     // A test that names an SQLite file (one the executable wrote) reads it; the others get their own database.
     let database =

@@ -48,7 +48,12 @@ actor PostgresTemplate {
     private static func migrateTemplate(server: String) async throws -> Application {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
-        app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: "\(server)/postgres")), as: .psql)
+        // Every test creates its database through this application: on a busy server, creations queue longer than
+        // the pool's default 10 seconds.
+        app.databases.use(
+            .postgres(
+                configuration: try SQLPostgresConfiguration(url: "\(server)/postgres"), maxConnectionsPerEventLoop: 2,
+                connectionPoolTimeout: .seconds(120)), as: .psql)
         let sql = app.db as! any SQLDatabase
         try await sql.raw("DROP DATABASE IF EXISTS habilis_template WITH (FORCE)").run()
         try await sql.raw("CREATE DATABASE habilis_template").run()

@@ -70,7 +70,7 @@ struct ApplicationsAdminController: RouteCollection {
         var pending = 0
         if modeChanges {
             pending = try await AccessRequest.query(on: req.db).filter(\.$application.$id == application.id!)
-                .filter(\.$status == .pending).count()
+                .filter(\.$status == .pending).countRows()
             if pending > 0, form.confirm != "1" {
                 return try await render(
                     req, application: application, form: form, errors: errors, pendingToReroute: pending)
@@ -96,18 +96,10 @@ struct ApplicationsAdminController: RouteCollection {
                 .applicationSaved, by: context, target: ("application", application.id!.uuidString),
                 details: AuditLog.changes(before: before, after: after), on: database)
             guard reroutes else { return }
-            let requests = try await AccessRequest.query(on: database).filter(\.$application.$id == application.id!)
-                .filter(\.$status == .pending).all()
-            for request in requests {
-                let decision = try await routing.route(
-                    organisationID: request.$organisation.id, application: application, requesterID: request.$agent.id,
-                    on: database)
-                request.routedTo = decision.deciders
-                try await request.update(on: database)
-            }
+            let rerouted = try await routing.reroutePending(ofApplication: application.id!, on: database)
             try await audit.record(
                 .requestsRerouted, by: context, target: ("application", application.id!.uuidString),
-                details: ["count": String(requests.count), "mode": mode.rawValue], on: database)
+                details: ["count": String(rerouted), "mode": mode.rawValue], on: database)
         }
         return req.redirect(to: Paths.adminApplications + "?enregistre=1")
     }

@@ -42,6 +42,18 @@ struct DeciderDirectory: Sendable {
             .map(\.agent)
     }
 
+    /// Who decides a new request of an agent of `organisationID` for `application` (nil for an account request):
+    /// the correspondents covering a locally managed application, the requester excepted, else the administrators.
+    func route(
+        organisationID: UUID, application: BusinessApplication?, requesterID: UUID?
+    ) -> (deciders: Deciders, people: [Agent]) {
+        if application?.accessMode != .central {
+            let people = correspondents(of: organisationID, for: application?.id).filter { $0.id != requesterID }
+            if !people.isEmpty { return (.correspondents, people) }
+        }
+        return (.administrators, administrators)
+    }
+
     /// The people who decide a request routed to `routedTo`: its correspondents but the requester, or the
     /// administrators when there is none left.
     func deciders(organisationID: UUID, applicationID: UUID, routedTo: Deciders, requesterID: UUID) -> [Agent] {

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// Who decides on a request, answered in one place: the correspondents of the requester's organisme for an
 /// application managed locally (those limited to other applications excepted), otherwise the UCANSS administrators.
@@ -29,16 +30,9 @@ public struct Routing: Sendable {
         organisationID: UUID, application: BusinessApplication?, requesterID: UUID? = nil, on database: any Database
     ) async throws -> Decision {
         let organisation = try await Organisation.find(organisationID, on: database)
-        let name = organisation?.name ?? ""
         let directory = try await DeciderDirectory.load(organisationID: organisationID, on: database)
-        if application?.accessMode != .central {
-            let correspondents = directory.correspondents(of: organisationID, for: application?.id)
-                .filter { $0.id != requesterID }
-            if !correspondents.isEmpty {
-                return Decision(deciders: .correspondents, people: correspondents, organisationName: name)
-            }
-        }
-        return Decision(deciders: .administrators, people: directory.administrators, organisationName: name)
+        let route = directory.route(organisationID: organisationID, application: application, requesterID: requesterID)
+        return Decision(deciders: route.deciders, people: route.people, organisationName: organisation?.name ?? "")
     }
 
     /// Active correspondents of an organisme covering an application (all applications when nil).
@@ -60,27 +54,60 @@ public struct Routing: Sendable {
     /// Routes again the pending requests of an organisme after its correspondents changed, so that none is left
     /// with nobody to see it; returns how many changed.
     public func reroutePending(of organisationID: UUID, on database: any Database) async throws -> Int {
-        var changed = 0
-        let requests = try await AccessRequest.query(on: database)
-            .filter(\.$organisation.$id == organisationID).filter(\.$status == .pending).with(\.$application).all()
-        for request in requests {
-            let decision = try await route(
-                organisationID: organisationID, application: request.application, requesterID: request.$agent.id,
-                on: database)
-            if decision.deciders != request.routedTo {
-                request.routedTo = decision.deciders
-                try await request.update(on: database)
-                changed += 1
+        let directory = try await DeciderDirectory.load(organisationID: organisationID, on: database)
+        var changed = try await reroutePendingAccessRequests(
+            where: SQLBinaryExpression(SQLColumn("organisation_id"), .equal, SQLBind(organisationID)),
+            directory: directory, on: database)
+        let accountDeciders = directory.route(organisationID: organisationID, application: nil, requesterID: nil)
+        changed += try await (database as! any SQLDatabase).update(AccountRequest.schema)
+            .set("routed_to", to: accountDeciders.deciders.rawValue)
+            .where("organisation_id", .equal, organisationID)
+            .where("status", .equal, AccountRequest.Status.pending.rawValue)
+            .where("routed_to", .notEqual, accountDeciders.deciders.rawValue)
+            .returning("id").all().count
+        return changed
+    }
+
+    /// Routes again the pending requests for an application after its mode changed; returns how many changed.
+    public func reroutePending(ofApplication applicationID: UUID, on database: any Database) async throws -> Int {
+        try await reroutePendingAccessRequests(
+            where: SQLBinaryExpression(SQLColumn("application_id"), .equal, SQLBind(applicationID)),
+            directory: try await DeciderDirectory.load(on: database), on: database)
+    }
+
+    /// Routes the pending access requests matching `scope` with the deciders and applications read once, and moves
+    /// those whose deciders changed in one statement per destination: an organisme has thousands of pending
+    /// requests at federation scale, and routing them one by one took thousands of statements.
+    private func reroutePendingAccessRequests(
+        where scope: any SQLExpression, directory: DeciderDirectory, on database: any Database
+    ) async throws -> Int {
+        let sql = database as! any SQLDatabase
+        let applications = Dictionary(
+            uniqueKeysWithValues: try await BusinessApplication.query(on: database).all().map { ($0.id!, $0) })
+        let pending = AccessRequest.Status.pending.rawValue
+        let rows = try await sql.select()
+            .columns("id", "agent_id", "application_id", "organisation_id", "routed_to")
+            .from(AccessRequest.schema).where(scope).where("status", .equal, pending).all()
+        var moves: [Deciders: [UUID]] = [:]
+        for row in rows {
+            let target = directory.route(
+                organisationID: try row.decode(column: "organisation_id", as: UUID.self),
+                application: applications[try row.decode(column: "application_id", as: UUID.self)],
+                requesterID: try row.decode(column: "agent_id", as: UUID.self)
+            ).deciders
+            if target != (try row.decode(column: "routed_to", as: Deciders.self)) {
+                moves[target, default: []].append(try row.decode(column: "id", as: UUID.self))
             }
         }
-        let accountDeciders = try await route(organisationID: organisationID, application: nil, on: database).deciders
-        let accounts = try await AccountRequest.query(on: database)
-            .filter(\.$organisation.$id == organisationID).filter(\.$status == .pending)
-            .filter(\.$routedTo != accountDeciders).all()
-        for account in accounts {
-            account.routedTo = accountDeciders
-            try await account.update(on: database)
-            changed += 1
+        var changed = 0
+        for (target, ids) in moves {
+            for start in stride(from: 0, to: ids.count, by: 10_000) {
+                changed += try await sql.update(AccessRequest.schema)
+                    .set("routed_to", to: target.rawValue)
+                    .where("status", .equal, pending)
+                    .where(SQLColumn("id"), .in, SQLBind.group(Array(ids[start..<min(start + 10_000, ids.count)])))
+                    .returning("id").all().count
+            }
         }
         return changed
     }
