@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -320,15 +321,43 @@ struct BackOfficeTests {
         }
     }
 
-    @Test("all rights export as CSV")
+    @Test("all rights export as CSV, oldest first, streamed in chunks whatever their number")
     func rightsExport() async throws {
         try await withTestApp { context in
+            // More withdrawn rights than one chunk of the stream, granted before every right of the demo world.
+            let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            let greve = try await Given.application("GREVE", on: context.db)
+            let old = testEpoch.addingTimeInterval(-400 * 86_400)
+            try await (context.db as! any SQLDatabase).insertRows(
+                into: Grant.schema, columns: ["id", "agent_id", "application_id", "granted_at", "revoked_at"],
+                rows: (0..<(RightsExport.linesPerChunk + 500)).map { index in
+                    [
+                        UUID(), charenne.id!, greve.id!, old.addingTimeInterval(Double(index)),
+                        old.addingTimeInterval(86_400),
+                    ]
+                })
+            let total = try await Grant.query(on: context.db).count()
             let browser = try await admin(context)
             let csv = try await browser.get(Paths.adminRightsCSV)
+            #expect(csv.status == .ok)
+            #expect(csv.headers.first(name: .contentDisposition) == "attachment; filename=\"habilitations.csv\"")
+            let lines = csv.html.split(separator: "\r\n")
+            #expect(lines.count == total + 1)
+            #expect(
+                lines.first
+                    == "\u{FEFF}\"email\";\"prenom\";\"nom\";\"organisme\";\"application\";\"accordee_le\";\"retiree_le\""
+            )
+            #expect(
+                lines.dropFirst().first
+                    == "\"a.charenne@lassuranceretraite.fr\";\"Aristide\";\"Charenne\";\"CARSAT Rhône-Alpes\";\"Grève\";\"\(ParisCalendar.shortDate(old))\";\"\(ParisCalendar.shortDate(old.addingTimeInterval(86_400)))\""
+            )
             #expect(
                 csv.html.contains(
                     "\"a.charenne@lassuranceretraite.fr\";\"Aristide\";\"Charenne\";\"CARSAT Rhône-Alpes\";\"Accords locaux\";\"02/03/2026\";\"\""
                 ))
+            let exported = try #require(
+                try await AuditEvent.query(on: context.db).filter(\.$action == "rights.exported").first())
+            #expect(exported.details.contains("\"count\":\"\(total)\""))
         }
     }
 }

@@ -101,22 +101,12 @@ struct AuditTrailController: RouteCollection {
         return csvResponse(csv, filename: "journal-audit.csv")
     }
 
-    /// Every right, current and withdrawn, as CSV.
+    /// Every right, current and withdrawn, as CSV (the export itself is audited).
     func rightsCSV(req: Request) async throws -> Response {
-        let grants = try await Grant.query(on: req.db).with(\.$application)
-            .with(\.$agent) { $0.with(\.$organisation) }.sort(\.$grantedAt).all()
+        let count = try await Grant.query(on: req.db).countRows()
         try await req.portal.audit.record(
-            .rightsExported, by: req.auditContext, details: ["count": String(grants.count)], on: req.db)
-        let csv = CSV.write(
-            header: ["email", "prenom", "nom", "organisme", "application", "accordee_le", "retiree_le"],
-            rows: grants.map {
-                [
-                    $0.agent.email, $0.agent.firstName, $0.agent.lastName, $0.agent.organisation.name,
-                    $0.application.name,
-                    ParisCalendar.shortDate($0.grantedAt), $0.revokedAt.map(ParisCalendar.shortDate) ?? "",
-                ]
-            })
-        return csvResponse(csv, filename: "habilitations.csv")
+            .rightsExported, by: req.auditContext, details: ["count": String(count)], on: req.db)
+        return RightsExport.response(on: req.db)
     }
 
     // MARK: - Settings

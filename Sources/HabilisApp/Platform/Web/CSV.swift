@@ -57,7 +57,12 @@ enum CSV {
     /// One CSV document with a header, `;`-separated, every cell quoted; cells a spreadsheet would run as a formula
     /// (starting with = + - @ tab or CR) are prefixed with a quote (OWASP CSV injection).
     static func write(header: [String], rows: [[String]]) -> String {
-        ([header] + rows).map { $0.map(quote).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+        ([header] + rows).map(line).joined()
+    }
+
+    /// One row of such a document, with its line end.
+    static func line(_ cells: [String]) -> String {
+        cells.map(quote).joined(separator: ";") + "\r\n"
     }
 
     static func quote(_ value: String) -> String {
