@@ -9,5 +9,6 @@ enum Migrations {
         CreatePlatformTables(),
         CreateEmailChanges(),
         IndexHotPaths(),
+        IndexRightsExport(),
     ]
 }
