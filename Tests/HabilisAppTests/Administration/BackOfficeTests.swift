@@ -330,7 +330,7 @@ struct BackOfficeTests {
             let old = testEpoch.addingTimeInterval(-400 * 86_400)
             try await (context.db as! any SQLDatabase).insertRows(
                 into: Grant.schema, columns: ["id", "agent_id", "application_id", "granted_at", "revoked_at"],
-                rows: (0..<(RightsExport.rowsPerPage + 500)).map { index in
+                rows: (0..<(PagedCSV.rowsPerPage + 500)).map { index in
                     [
                         UUID(), charenne.id!, greve.id!, old.addingTimeInterval(Double(index)),
                         old.addingTimeInterval(86_400),

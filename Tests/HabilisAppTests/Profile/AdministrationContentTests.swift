@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -75,6 +76,50 @@ struct AdministrationContentTests {
                 + "\"CARSAT Rhône-Alpes\";\"02/03/2026\"\r\n"
             #expect(csv.html == expected)
             #expect(try await context.auditActions().contains("subscribers.exported"))
+        }
+    }
+
+    @Test("a newsletter with more subscribers than a page exports them all, once, in the order they subscribed")
+    func exportPages() async throws {
+        try await withTestApp { context in
+            let sql = context.db as! any SQLDatabase
+            let carsat = try await Given.organisation("CARSAT-RA", on: context.db)
+            let newsletters = try await Newsletter.query(on: context.db).sort(\.$position).all()
+            let count = PagedCSV.rowsPerPage + 300
+            let agentIDs = (0..<count).map { _ in UUID() }
+            try await sql.insertRows(
+                into: Agent.schema,
+                columns: [
+                    "id", "email", "password_hash", "civility", "first_name", "last_name", "organisation_id",
+                    "is_director", "is_administrator", "status", "created_at",
+                ],
+                rows: agentIDs.enumerated().map { index, id in
+                    [
+                        id, "abonne\(index)@carsat.fr", "-", "Madame", "Abonnée", "N\(index)", carsat.id!, false, false,
+                        "active", testEpoch,
+                    ]
+                })
+            // Every other subscriber at the same instant, so that pages also break between equal dates.
+            try await sql.insertRows(
+                into: Subscription.schema, columns: ["id", "agent_id", "newsletter_id", "subscribed_at"],
+                rows: agentIDs.enumerated().map { index, id in
+                    [UUID(), id, newsletters[0].id!, testEpoch.addingTimeInterval(Double(index / 2) * 86_400)]
+                } + [[UUID(), agentIDs[0], newsletters[1].id!, testEpoch]])
+            let admin = context.browser()
+            try await admin.signIn(DemoWorld.administratorEmail)
+            let csv = try await admin.get(Paths.adminNewsletterSubscribers(newsletters[0].id!))
+            let emails = csv.html.split(separator: "\r\n").dropFirst().map {
+                String($0.split(separator: ";")[0].dropFirst().dropLast())
+            }
+            #expect(emails.count == count)
+            #expect(Set(emails).count == count)
+            // Subscribers n and n+1 (n even) subscribed the same day: the days must never go back.
+            let days = emails.compactMap { Int($0.dropFirst("abonne".count).prefix { $0.isNumber }) }.map { $0 / 2 }
+            #expect(days.count == count)
+            #expect(days == days.sorted())
+            let exported = try #require(
+                try await AuditEvent.query(on: context.db).filter(\.$action == "subscribers.exported").first())
+            #expect(exported.details.contains("\"count\":\"\(count)\""))
         }
     }
 

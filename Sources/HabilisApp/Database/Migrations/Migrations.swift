@@ -10,5 +10,6 @@ enum Migrations {
         CreateEmailChanges(),
         IndexHotPaths(),
         IndexRightsExport(),
+        IndexSubscribersExport(),
     ]
 }

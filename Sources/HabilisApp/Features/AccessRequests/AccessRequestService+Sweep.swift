@@ -31,9 +31,9 @@ extension AccessRequestService {
             let due = try await oldestFirst(
                 dueCondition(at: instant, excluding: failed), limit: batchSize * lanes, on: sql)
             if due.isEmpty { break }
-            let batches = stride(from: 0, to: due.count, by: batchSize).map {
-                Array(due[$0..<min($0 + batchSize, due.count)])
-            }
+            // Shared evenly, so that the last round keeps every lane busy too.
+            let share = (due.count + lanes - 1) / lanes
+            let batches = stride(from: 0, to: due.count, by: share).map { Array(due[$0..<min($0 + share, due.count)]) }
             let outcomes = await withTaskGroup(of: (batch: [UUID], accepted: Int?).self) { group in
                 for batch in batches {
                     group.addTask {

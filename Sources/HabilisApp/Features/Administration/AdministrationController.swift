@@ -174,26 +174,13 @@ struct AdministrationController: RouteCollection {
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
             let newsletter = try await Newsletter.find(id, on: req.db)
         else { throw Abort(.notFound) }
-        let subscriptions = try await Subscription.query(on: req.db).filter(\.$newsletter.$id == id)
-            .with(\.$agent) { $0.with(\.$organisation) }
-            .sort(\.$subscribedAt).all()
-        let csv = CSV.write(
-            header: ["email", "civilite", "prenom", "nom", "organisme", "abonne_le"],
-            rows: subscriptions.map {
-                [
-                    $0.agent.email, $0.agent.civility, $0.agent.firstName, $0.agent.lastName,
-                    $0.agent.organisation.name, ParisCalendar.shortDate($0.subscribedAt),
-                ]
-            })
+        let count = try await Subscription.query(on: req.db).filter(\.$newsletter.$id == id).countRows()
         try await req.portal.audit.record(
             .subscribersExported, by: req.auditContext,
-            target: ("newsletter", id.uuidString), details: ["count": String(subscriptions.count)], on: req.db)
-        let response = Response(status: .ok, body: .init(string: "\u{FEFF}" + csv))
-        response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+            target: ("newsletter", id.uuidString), details: ["count": String(count)], on: req.db)
         let name = newsletter.title.folding(options: .diacriticInsensitive, locale: nil).lowercased()
             .components(separatedBy: CharacterSet.alphanumerics.inverted).filter { !$0.isEmpty }.joined(separator: "-")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"abonnes-\(name).csv\"")
-        return response
+        return SubscribersExport.response(of: id, filename: "abonnes-\(name).csv", on: req.db)
     }
 
     func newNewsletter(req: Request) async throws -> Response {
