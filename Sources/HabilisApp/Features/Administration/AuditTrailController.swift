@@ -190,10 +190,7 @@ extension RuntimeSettings.Values {
 
 /// A CSV download with a BOM so that spreadsheets read UTF-8.
 func csvResponse(_ csv: String, filename: String) -> Response {
-    let response = Response(status: .ok, body: .init(string: "\u{FEFF}" + csv))
-    response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-    response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
-    return response
+    Response(status: .ok, body: .init(string: "\u{FEFF}" + csv)).downloadedAsCSV(named: filename)
 }
 
 /// One event of the trail as shown and exported.

@@ -13,14 +13,7 @@ enum RightsExport {
         let sql = database as! any SQLDatabase
         return PagedCSV.response(filename: "habilitations.csv", header: header) { (after: DateAndID?) in
             let rows = try await sql.raw(statement(after: after)).all()
-            return (
-                rows.map(line),
-                try rows.last.map {
-                    DateAndID(
-                        date: try $0.decode(column: "granted_at", as: Date.self),
-                        id: try $0.decode(column: "id", as: UUID.self))
-                }
-            )
+            return (rows.map(line), try rows.last.map { try DateAndID($0, date: "granted_at") })
         }
     }
 

@@ -12,14 +12,7 @@ enum SubscribersExport {
         let sql = database as! any SQLDatabase
         return PagedCSV.response(filename: filename, header: header) { (after: DateAndID?) in
             let rows = try await sql.raw(statement(of: newsletterID, after: after)).all()
-            return (
-                rows.map(line),
-                try rows.last.map {
-                    DateAndID(
-                        date: try $0.decode(column: "subscribed_at", as: Date.self),
-                        id: try $0.decode(column: "id", as: UUID.self))
-                }
-            )
+            return (rows.map(line), try rows.last.map { try DateAndID($0, date: "subscribed_at") })
         }
     }
 

@@ -1,3 +1,4 @@
+import SQLKit
 import Vapor
 
 /// A CSV download written a page at a time: each page is read after the last row sent (keyset, from an index) and
@@ -12,7 +13,7 @@ enum PagedCSV {
         filename: String, header: [String],
         page: @escaping @Sendable (Cursor?) async throws -> (lines: [String], last: Cursor?)
     ) -> Response {
-        let response = Response(
+        Response(
             status: .ok,
             body: .init(asyncStream: { writer in
                 try await writer.writeBuffer(ByteBuffer(string: "\u{FEFF}" + CSV.line(header)))
@@ -24,10 +25,9 @@ enum PagedCSV {
                     cursor = last
                 }
                 try await writer.write(.end)
-            }))
-        response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
-        return response
+            })
+        )
+        .downloadedAsCSV(named: filename)
     }
 }
 
@@ -35,4 +35,23 @@ enum PagedCSV {
 struct DateAndID: Sendable {
     let date: Date
     let id: UUID
+
+    init(date: Date, id: UUID) {
+        self.date = date
+        self.id = id
+    }
+
+    /// The cursor of a row sorted by `column`, then by its `id`.
+    init(_ row: any SQLRow, date column: String) throws {
+        self.init(date: try row.decode(column: column, as: Date.self), id: try row.decode(column: "id", as: UUID.self))
+    }
+}
+
+extension Response {
+    /// Served as a CSV file to download under `filename`.
+    func downloadedAsCSV(named filename: String) -> Response {
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+        return self
+    }
 }
