@@ -11,6 +11,16 @@ struct AutoAcceptanceTests {
         try await context.app.portal.accessRequests.sweep(asOf: instant, on: context.db, logger: context.app.logger)
     }
 
+    static let threeCodes = ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO"]
+
+    /// The demo agent asks for three applications; the mails of the requests are delivered and set aside.
+    func requestThree(_ context: TestContext) async throws {
+        for code in Self.threeCodes {
+            try await requestAccess(code, as: DemoWorld.agentEmail, context: context)
+        }
+        _ = try await context.deliverMail()
+    }
+
     @Test("on day 10 the request is accepted, the right granted, the agent and the correspondent told")
     func dayTen() async throws {
         try await withTestApp { context in
@@ -48,10 +58,7 @@ struct AutoAcceptanceTests {
     @Test("running the sweep twice, or two sweeps at once, gives one right and one mail")
     func idempotentAndConcurrent() async throws {
         try await withTestApp { context in
-            for code in ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO"] {
-                try await requestAccess(code, as: DemoWorld.agentEmail, context: context)
-            }
-            _ = try await context.deliverMail()
+            try await requestThree(context)
             let later = testEpoch.addingTimeInterval(11 * 86_400)
             async let first = sweep(context, at: later)
             async let second = sweep(context, at: later)
@@ -67,7 +74,7 @@ struct AutoAcceptanceTests {
                 $0.recipient == DemoWorld.correspondentEmail && $0.subject.contains("acceptée")
             }
             #expect((1...2).contains(notices.count), "\(notices.map(\.subject))")
-            for code in ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO"] {
+            for code in Self.threeCodes {
                 let name = try #require(
                     try await BusinessApplication.query(on: context.db).filter(\.$code == code).first()?.name)
                 #expect(notices.filter { $0.text.contains(name) }.count == 1, "\(name)")
@@ -80,11 +87,8 @@ struct AutoAcceptanceTests {
         // On PostgreSQL the batches then run on separate connections at the same time.
         let threeConnections: (inout Settings) -> Void = { $0.postgresConnectionsPerEventLoop = 3 }
         try await withTestApp(settings: threeConnections) { context in
-            let codes = ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO"]
-            for code in codes {
-                try await requestAccess(code, as: DemoWorld.agentEmail, context: context)
-            }
-            _ = try await context.deliverMail()
+            let codes = Self.threeCodes
+            try await requestThree(context)
             let later = testEpoch.addingTimeInterval(11 * 86_400)
             let report = try await context.app.portal.accessRequests.sweep(
                 asOf: later, batchSize: 1, lanes: 2, on: context.db, logger: context.app.logger)
@@ -114,10 +118,7 @@ struct AutoAcceptanceTests {
     @Test("a decider is told of several automatic acceptances in one mail listing them, each agent in their own")
     func digestForDeciders() async throws {
         try await withTestApp { context in
-            for code in ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO"] {
-                try await requestAccess(code, as: DemoWorld.agentEmail, context: context)
-            }
-            _ = try await context.deliverMail()
+            try await requestThree(context)
             #expect(try await sweep(context, at: testEpoch.addingTimeInterval(11 * 86_400)).autoAccepted == 3)
             let mails = try await context.deliverMail()
             let digests = mails.filter {
@@ -174,10 +175,7 @@ struct AutoAcceptanceTests {
     @Test("several requests soon due give each decider one reminder listing them, once")
     func reminderDigest() async throws {
         try await withTestApp { context in
-            for code in ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO"] {
-                try await requestAccess(code, as: DemoWorld.agentEmail, context: context)
-            }
-            _ = try await context.deliverMail()
+            try await requestThree(context)
             #expect(try await sweep(context, at: testEpoch.addingTimeInterval(8 * 86_400)).reminded == 3)
             #expect(try await sweep(context, at: testEpoch.addingTimeInterval(8 * 86_400 + 60)).reminded == 0)
             let reminders = try await context.deliverMail().filter { $0.subject.hasPrefix("Rappel") }

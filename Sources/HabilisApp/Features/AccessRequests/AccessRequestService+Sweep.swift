@@ -32,8 +32,7 @@ extension AccessRequestService {
                 dueCondition(at: instant, excluding: failed), limit: batchSize * lanes, on: sql)
             if due.isEmpty { break }
             // Shared evenly, so that the last round keeps every lane busy too.
-            let share = (due.count + lanes - 1) / lanes
-            let batches = stride(from: 0, to: due.count, by: share).map { Array(due[$0..<min($0 + share, due.count)]) }
+            let batches = due.chunks(of: (due.count + lanes - 1) / lanes).map(Array.init)
             let outcomes = await withTaskGroup(of: (batch: [UUID], accepted: Int?).self) { group in
                 for batch in batches {
                     group.addTask {
@@ -103,6 +102,18 @@ extension AccessRequestService {
             .limit(limit).all().map { try $0.decode(column: "id", as: UUID.self) }
     }
 
+    /// Sets `changes` on those of `ids` still matching `condition` (a request another instance or a human took
+    /// meanwhile no longer does) and returns them: the claim that makes each request handled once.
+    private func claim(
+        _ ids: [UUID], where condition: any SQLExpression, setting changes: [String: SQLBind],
+        on sql: any SQLDatabase
+    ) async throws -> [SweptRequest] {
+        var update = sql.update(AccessRequest.schema)
+        for (column, value) in changes { update = update.set(SQLColumn(column), to: value) }
+        return try await update.where(condition).where(SQLColumn("id"), .in, SQLBind.group(ids))
+            .returning(SweptRequest.columns).all().map(SweptRequest.init)
+    }
+
     /// Pending requests due at `instant`, but those set aside.
     private func dueCondition(at instant: Date, excluding: [UUID]) -> any SQLExpression {
         var conditions: [any SQLExpression] = [
@@ -120,14 +131,10 @@ extension AccessRequestService {
         _ due: [UUID], at instant: Date, context: SweepContext, on transaction: any Database
     ) async throws -> Int {
         let sql = transaction as! any SQLDatabase
-        let claimed = try await sql.update(AccessRequest.schema)
-            .set("status", to: AccessRequest.Status.autoAccepted.rawValue)
-            .set("decided_at", to: instant)
-            .where(dueCondition(at: instant, excluding: []))
-            .where(SQLColumn("id"), .in, SQLBind.group(due))
-            .returning(SweptRequest.columns)
-            .all()
-            .map(SweptRequest.init)
+        let claimed = try await claim(
+            due, where: dueCondition(at: instant, excluding: []),
+            setting: ["status": SQLBind(AccessRequest.Status.autoAccepted.rawValue), "decided_at": SQLBind(instant)],
+            on: sql)
         guard !claimed.isEmpty else { return 0 }
         let requesterByID = try await mailingIdentities(of: Set(claimed.map(\.agentID)), on: sql)
         let now = clock.now
@@ -216,14 +223,7 @@ extension AccessRequestService {
             ], separator: SQLRaw(" AND "))
         let due = try await oldestFirst(condition, limit: limit, on: sql)
         guard !due.isEmpty else { return 0 }
-        let requests = try await sql.update(AccessRequest.schema)
-            .set("reminded_at", to: instant)
-            .where("status", .equal, AccessRequest.Status.pending.rawValue)
-            .where("reminded_at", .is, SQLLiteral.null)
-            .where(SQLColumn("id"), .in, SQLBind.group(due))
-            .returning(SweptRequest.columns)
-            .all()
-            .map(SweptRequest.init)
+        let requests = try await claim(due, where: condition, setting: ["reminded_at": SQLBind(instant)], on: sql)
         guard !requests.isEmpty else { return 0 }
         let requesterByID = try await mailingIdentities(of: Set(requests.map(\.agentID)), on: sql)
         let batchKey = "access-requests:\(requests[0].id):reminder"

@@ -47,20 +47,22 @@ struct DeciderDirectory: Sendable {
     func route(
         organisationID: UUID, application: BusinessApplication?, requesterID: UUID?
     ) -> (deciders: Deciders, people: [Agent]) {
-        if application?.accessMode != .central {
-            let people = correspondents(of: organisationID, for: application?.id).filter { $0.id != requesterID }
-            if !people.isEmpty { return (.correspondents, people) }
-        }
-        return (.administrators, administrators)
+        guard application?.accessMode != .central else { return (.administrators, administrators) }
+        return local(organisationID: organisationID, applicationID: application?.id, requesterID: requesterID)
     }
 
     /// The people who decide a request routed to `routedTo`: its correspondents but the requester, or the
     /// administrators when there is none left.
     func deciders(organisationID: UUID, applicationID: UUID, routedTo: Deciders, requesterID: UUID) -> [Agent] {
-        if routedTo == .correspondents {
-            let people = correspondents(of: organisationID, for: applicationID).filter { $0.id != requesterID }
-            if !people.isEmpty { return people }
-        }
-        return administrators
+        guard routedTo == .correspondents else { return administrators }
+        return local(organisationID: organisationID, applicationID: applicationID, requesterID: requesterID).people
+    }
+
+    /// The correspondents covering the application but the requester, or the administrators when none is left.
+    private func local(
+        organisationID: UUID, applicationID: UUID?, requesterID: UUID?
+    ) -> (deciders: Deciders, people: [Agent]) {
+        let people = correspondents(of: organisationID, for: applicationID).filter { $0.id != requesterID }
+        return people.isEmpty ? (.administrators, administrators) : (.correspondents, people)
     }
 }

@@ -101,11 +101,11 @@ public struct Routing: Sendable {
         }
         var changed = 0
         for (target, ids) in moves {
-            for start in stride(from: 0, to: ids.count, by: 10_000) {
+            for chunk in ids.chunks(of: 10_000) {
                 changed += try await sql.update(AccessRequest.schema)
                     .set("routed_to", to: target.rawValue)
                     .where("status", .equal, pending)
-                    .where(SQLColumn("id"), .in, SQLBind.group(Array(ids[start..<min(start + 10_000, ids.count)])))
+                    .where(SQLColumn("id"), .in, SQLBind.group(Array(chunk)))
                     .returning("id").all().count
             }
         }

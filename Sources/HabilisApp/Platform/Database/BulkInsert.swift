@@ -9,10 +9,9 @@ extension SQLDatabase {
         into table: String, columns: [String], rows: [[any Encodable & Sendable]], ignoringConflicts: Bool = false
     ) async throws {
         guard !rows.isEmpty else { return }
-        let perStatement = max(1, 30_000 / columns.count)
-        for start in stride(from: 0, to: rows.count, by: perStatement) {
+        for chunk in rows.chunks(of: 30_000 / columns.count) {
             let insert = self.insert(into: table).columns(columns)
-            for row in rows[start..<min(start + perStatement, rows.count)] {
+            for row in chunk {
                 insert.values(row)
             }
             if ignoringConflicts { insert.ignoringConflicts() }
