@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -112,6 +113,55 @@ struct AutoAcceptanceTests {
                 #expect(notices.filter { $0.subject == "Demande acceptée automatiquement : \(name)" }.count == 1)
             }
             #expect(try await context.auditActions().filter { $0 == "access_request.auto_accepted" }.count == 3)
+        }
+    }
+
+    @Test(
+        "a request the database refuses to accept is set aside: the rest of its batch and the next rounds are accepted")
+    func faultyRequestSetAside() async throws {
+        try await withTestApp { context in
+            try await requestThree(context)
+            // The database refuses the right for "Droit syndical", as a broken row or a constraint would.
+            let sql = context.db as! any SQLDatabase
+            let faulty = "(SELECT id FROM applications WHERE code = 'DROIT-SYNDICAL')"
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw(
+                    """
+                    CREATE FUNCTION refuse_grant() RETURNS trigger AS $$ BEGIN
+                    IF NEW.application_id = \(unsafeRaw: faulty) THEN RAISE EXCEPTION 'refused'; END IF;
+                    RETURN NEW; END $$ LANGUAGE plpgsql
+                    """
+                ).run()
+                try await sql.raw(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON grants FOR EACH ROW EXECUTE FUNCTION refuse_grant()"
+                ).run()
+            } else {
+                try await sql.raw(
+                    """
+                    CREATE TRIGGER refuse BEFORE INSERT ON grants WHEN NEW.application_id = \(unsafeRaw: faulty)
+                    BEGIN SELECT RAISE(ABORT, 'refused'); END
+                    """
+                ).run()
+            }
+            let later = testEpoch.addingTimeInterval(11 * 86_400)
+            // Batches of two: whichever batch holds the faulty request fails and is taken again one by one.
+            let report = try await context.app.portal.accessRequests.sweep(
+                asOf: later, batchSize: 2, lanes: 1, on: context.db, logger: context.app.logger)
+            #expect(report.autoAccepted == 2)
+            let stillPending = try await AccessRequest.query(on: context.db).filter(\.$status == .pending)
+                .with(\.$application).all()
+            #expect(stillPending.map(\.application.code) == ["DROIT-SYNDICAL"])
+            #expect(
+                try await Given.grants(of: DemoWorld.agentEmail, on: context.db)
+                    == ["ACCORDS-LOCAUX", "ELECTIONS-PRO", "GREVE"])
+            #expect(try await context.auditActions().filter { $0 == "access_request.auto_accepted" }.count == 2)
+            #expect(try await context.deliverMail().filter { $0.recipient == DemoWorld.agentEmail }.count == 2)
+            // Still refused: the next sweep ends without accepting it; once the fault is gone, it is accepted.
+            #expect(try await sweep(context, at: later).autoAccepted == 0)
+            try await sql.raw("DROP TRIGGER refuse\(unsafeRaw: sql.dialect.name == "postgresql" ? " ON grants" : "")")
+                .run()
+            #expect(try await sweep(context, at: later).autoAccepted == 1)
+            #expect(try await Given.grants(of: DemoWorld.agentEmail, on: context.db).count == 4)
         }
     }
 

@@ -11,5 +11,6 @@ enum Migrations {
         IndexHotPaths(),
         IndexRightsExport(),
         IndexSubscribersExport(),
+        IndexPendingRequestsOnly(),
     ]
 }

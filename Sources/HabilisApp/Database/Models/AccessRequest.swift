@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// A "demande d'habilitation": an agent asks for access to an application.
 public final class AccessRequest: Model, @unchecked Sendable {
@@ -42,6 +43,17 @@ public final class AccessRequest: Model, @unchecked Sendable {
         self.routedTo = routedTo
         self.createdAt = createdAt
         self.dueAt = dueAt
+    }
+}
+
+extension AccessRequest {
+    /// `status = 'pending'` on `access_requests` (or its alias `table`), written as a literal: the indexes of the
+    /// queue and the sweep only hold pending requests (migration 009), and SQLite uses a partial index only when the
+    /// query repeats its condition literally, a bound value being unknown when it plans.
+    static func isPending(table: String? = nil) -> any SQLExpression {
+        SQLBinaryExpression(
+            table.map { SQLColumn("status", table: $0) } ?? SQLColumn("status"), .equal,
+            SQLLiteral.string(Status.pending.rawValue))
     }
 }
 

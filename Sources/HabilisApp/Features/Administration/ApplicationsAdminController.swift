@@ -70,7 +70,7 @@ struct ApplicationsAdminController: RouteCollection {
         var pending = 0
         if modeChanges {
             pending = try await AccessRequest.query(on: req.db).filter(\.$application.$id == application.id!)
-                .filter(\.$status == .pending).countRows()
+                .filter(.sql(AccessRequest.isPending())).countRows()
             if pending > 0, form.confirm != "1" {
                 return try await render(
                     req, application: application, form: form, errors: errors, pendingToReroute: pending)

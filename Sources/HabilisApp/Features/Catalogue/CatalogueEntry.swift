@@ -65,9 +65,7 @@ struct CatalogueEntry: Sendable {
                     SQLBinaryExpression(
                         SQLBinaryExpression(SQLColumn("agent_id", table: "r"), .equal, SQLBind(agentID)),
                         .and,
-                        SQLBinaryExpression(
-                            SQLColumn("status", table: "r"), .equal,
-                            SQLBind(AccessRequest.Status.pending.rawValue))))
+                        AccessRequest.isPending(table: "r")))
             )
             .where(application("is_active"), .equal, SQLLiteral.boolean(true))
             .orderBy(application("position"))

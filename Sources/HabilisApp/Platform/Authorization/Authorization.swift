@@ -114,7 +114,7 @@ public struct Authorization: Sendable {
         }
         return SQLList(
             [
-                SQLBinaryExpression(column("status"), .equal, SQLBind(AccessRequest.Status.pending.rawValue)),
+                AccessRequest.isPending(table: table),
                 SQLBinaryExpression(column("agent_id"), .notEqual, SQLBind(user.id)),
                 SQLGroupExpression(SQLList(either, separator: SQLRaw(" OR "))),
             ], separator: SQLRaw(" AND "))

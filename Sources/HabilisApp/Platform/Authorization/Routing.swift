@@ -84,10 +84,9 @@ public struct Routing: Sendable {
         let sql = database as! any SQLDatabase
         let applications = Dictionary(
             uniqueKeysWithValues: try await BusinessApplication.query(on: database).all().map { ($0.id!, $0) })
-        let pending = AccessRequest.Status.pending.rawValue
         let rows = try await sql.select()
             .columns("id", "agent_id", "application_id", "organisation_id", "routed_to")
-            .from(AccessRequest.schema).where(scope).where("status", .equal, pending).all()
+            .from(AccessRequest.schema).where(scope).where(AccessRequest.isPending()).all()
         var moves: [Deciders: [UUID]] = [:]
         for row in rows {
             let target = directory.route(
@@ -104,7 +103,7 @@ public struct Routing: Sendable {
             for chunk in ids.chunks(of: 10_000) {
                 changed += try await sql.update(AccessRequest.schema)
                     .set("routed_to", to: target.rawValue)
-                    .where("status", .equal, pending)
+                    .where(AccessRequest.isPending())
                     .where(SQLColumn("id"), .in, SQLBind.group(Array(chunk)))
                     .returning("id").all().count
             }

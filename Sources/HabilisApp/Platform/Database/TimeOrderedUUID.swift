@@ -3,8 +3,16 @@ import Foundation
 extension UUID {
     /// A version 7 UUID (RFC 9562): 48 bits of Unix milliseconds, then random bits. Rows written in bulk get
     /// increasing keys, so their primary-key index grows at its end instead of touching a random page per row.
+    /// The random bits come from the system generator: Foundation's `UUID()` opens and reads `/dev/urandom` on
+    /// each call on Linux (3 µs, a tenth of the sweep's time at four ids per acceptance), `getrandom` is five times
+    /// cheaper.
     static func timeOrdered(at date: Date = Date()) -> UUID {
-        var bytes = UUID().uuid
+        var generator = SystemRandomNumberGenerator()
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            raw.storeBytes(of: generator.next() as UInt64, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
+        }
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         bytes.0 = UInt8(truncatingIfNeeded: milliseconds >> 40)
         bytes.1 = UInt8(truncatingIfNeeded: milliseconds >> 32)
