@@ -321,6 +321,57 @@ struct BackOfficeTests {
         }
     }
 
+    @Test("the dashboard counts the requests of the period by week and outcome, and the median decision time")
+    func dashboardFigures() async throws {
+        try await withTestApp { context in
+            let day: TimeInterval = 86_400
+            // Before the period (84 days before the dashboard is read): accepted by the sweep below, never counted.
+            context.clock.set(testEpoch.addingTimeInterval(-70 * day))
+            try await requestAccess("ELECTIONS-PRO", as: DemoWorld.cafAgentEmail, context: context)
+            // Refused by the correspondent two days after it was made.
+            context.clock.set(testEpoch)
+            try await requestAccess("GREVE", as: DemoWorld.agentEmail, context: context)
+            let refused = try #require(try await Given.requests(of: DemoWorld.agentEmail, on: context.db).first)
+            context.clock.set(testEpoch.addingTimeInterval(2 * day))
+            let marie = context.browser()
+            try await marie.signIn(DemoWorld.correspondentEmail)
+            try await marie.get(Paths.requestsToDecide)
+            try await marie.post(
+                Paths.decideRequests,
+                [("ids[]", refused.id!.uuidString), ("decision", "refuser"), ("motif", "Hors périmètre")])
+            // Accepted automatically ten days after it was made; then one still pending.
+            context.clock.set(testEpoch.addingTimeInterval(8 * day))
+            try await requestAccess("GREVE", as: DemoWorld.cafAgentEmail, context: context)
+            context.clock.set(testEpoch.addingTimeInterval(9 * day))
+            try await requestAccess("DROIT-SYNDICAL", as: DemoWorld.agentEmail, context: context)
+            let sweepAt = testEpoch.addingTimeInterval(18 * day)
+            context.clock.set(sweepAt)
+            let swept = try await context.app.portal.accessRequests.sweep(
+                asOf: sweepAt, on: context.db, logger: context.app.logger)
+            #expect(swept.autoAccepted == 2)
+
+            context.clock.set(testEpoch.addingTimeInterval(20 * day))
+            let page = try await admin(context).get(Paths.adminDashboard)
+            #expect(page.contains("Demandes reçues 3"))
+            // The median of 2 and 10 days is taken as the upper one.
+            #expect(page.contains("Délai médian de décision 10 j 0 h"))
+            #expect(page.contains("Décidées par un valideur 50 %"))
+            #expect(page.contains("Acceptées automatiquement 50 %"))
+            for (label, count) in [
+                ("acceptées", 0), ("acceptées automatiquement", 1), ("refusées", 1), ("annulées", 0),
+                ("en attente", 1),
+            ] {
+                #expect(page.html.contains("<td>\(label)</td><td>\(count)</td>"), "\(label)")
+            }
+            // The period starts 84 days before; the refusal falls in its tenth week, the two others in the eleventh.
+            let start = testEpoch.addingTimeInterval(20 * day - 84 * day)
+            for (week, count) in [(8, 0), (9, 1), (10, 2), (11, 0)] {
+                let label = ParisCalendar.shortDate(ParisCalendar.adding(days: 7 * week, to: start))
+                #expect(page.html.contains("<td>sem. du \(label)</td><td>\(count)</td>"), "week \(week)")
+            }
+        }
+    }
+
     @Test("all rights export as CSV, oldest first, streamed in chunks whatever their number")
     func rightsExport() async throws {
         try await withTestApp { context in

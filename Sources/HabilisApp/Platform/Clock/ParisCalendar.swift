@@ -17,6 +17,9 @@ public enum ParisCalendar {
         calendar.date(byAdding: .day, value: days, to: date) ?? date.addingTimeInterval(Double(days) * 86_400)
     }
 
+    /// Midnight in Paris at the beginning of `date`'s day.
+    public static func startOfDay(_ date: Date) -> Date { calendar.startOfDay(for: date) }
+
     /// Whole days from the start of `from`'s day to the start of `to`'s day, in Paris.
     public static func daysBetween(_ from: Date, _ to: Date) -> Int {
         localDay(to) - localDay(from)
