@@ -372,6 +372,41 @@ struct BackOfficeTests {
         }
     }
 
+    @Test("the audit trail exports every matching event, newest first, a page at a time, none lost or repeated")
+    func auditExportAcrossPages() async throws {
+        try await withTestApp { context in
+            // More failed sign-ins than a page, ten per second, so that equal dates straddle the page breaks.
+            let old = testEpoch.addingTimeInterval(-30 * 86_400)
+            let count = 2 * PagedCSV.rowsPerPage + 250
+            try await (context.db as! any SQLDatabase).insertRows(
+                into: AuditEvent.schema,
+                columns: ["id", "occurred_at", "action", "outcome", "target_type", "target_id", "ip", "details"],
+                rows: (0..<count).map { index in
+                    [
+                        UUID(), old.addingTimeInterval(Double(index / 10)), "sign_in.failed", "failure", "login",
+                        "n\(index)", "192.0.2.1", "{}",
+                    ]
+                })
+            let browser = try await admin(context)
+            let csv = try await browser.get(Paths.adminAuditCSV + "?action=sign_in.failed")
+            #expect(csv.status == .ok)
+            let lines = csv.html.split(separator: "\r\n").dropFirst()
+            #expect(lines.count == count)
+            let indexes = lines.compactMap { line in
+                line.split(separator: ";").first { $0.hasPrefix("\"login n") }.flatMap {
+                    Int($0.dropFirst("\"login n".count).dropLast())
+                }
+            }
+            #expect(Set(indexes) == Set(0..<count))
+            #expect(indexes.count == count)
+            // Newest first: the second of each event never increases down the file.
+            #expect(zip(indexes, indexes.dropFirst()).allSatisfy { $0 / 10 >= $1 / 10 })
+            let exported = try #require(
+                try await AuditEvent.query(on: context.db).filter(\.$action == "audit.exported").first())
+            #expect(exported.details.contains("\"count\":\"\(count)\""))
+        }
+    }
+
     @Test("all rights export as CSV, oldest first, streamed in chunks whatever their number")
     func rightsExport() async throws {
         try await withTestApp { context in
