@@ -45,9 +45,10 @@ public struct Settings: Sendable {
     public var sqliteChosenExplicitly = false
 
     /// Batches of the sweep written at once, each in its own transaction: on PostgreSQL one more than the cores, so
-    /// that the database's processes and ours stay busy while a batch waits on a round trip (measured: 100,000
-    /// acceptances in 19 s with one, 11.5 s with two, 10.5–11.3 s with three on 2 cores). They share the pool of one
-    /// event loop, hence the bound. SQLite has one writer.
+    /// that the database's processes and ours stay busy while a batch waits on a round trip (measured when rounds
+    /// were taken by due date: 100,000 acceptances in 19 s with one, 11.5 s with two, 10.5–11.3 s with three on 2
+    /// cores; 8.0–9.3 s with three in agent order). They share the pool of one event loop, hence the bound. SQLite
+    /// has one writer.
     public var sweepLanes: Int {
         databaseURL == nil ? 1 : min(System.coreCount + 1, postgresConnectionsPerEventLoop)
     }
