@@ -269,3 +269,18 @@ def test_keyboard_only(page):
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Vous êtes déconnecté")
     assert re.search(r"/connexion", page.url)
+
+
+def test_agent_sees_and_ends_a_session_left_open(page, browser):
+    elsewhere = browser.new_context(locale="fr-FR")
+    other = elsewhere.new_page()
+    sign_in(other, "a.charenne@lassuranceretraite.fr")
+    sign_in(page, "a.charenne@lassuranceretraite.fr")
+    page.get_by_role("link", name="Mes sessions").click()
+    check(page, "mes-sessions")
+    assert page.get_by_role("cell", name="Cette session").is_visible()
+    page.get_by_role("button", name=re.compile("^Fermer la session ouverte le")).click()
+    assert page.get_by_text("Une session a été fermée.").is_visible()
+    other.goto(BASE + "/mes-informations/sessions")
+    assert "/connexion" in other.url
+    elsewhere.close()

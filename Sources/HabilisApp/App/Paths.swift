@@ -16,6 +16,8 @@ public enum Paths {
     public static let mySubscriptions = "/mes-informations/abonnements"
     public static let myContacts = "/mes-informations/contacts"
     public static let myData = "/mes-informations/donnees.json"
+    public static let mySessions = "/mes-informations/sessions"
+    public static let endMyOtherSessions = "/mes-informations/sessions/fermer-les-autres"
     public static let administration = "/administration"
     public static let adminFAQ = "/administration/faq"
     public static let adminNewFAQ = "/administration/faq/nouvelle"
@@ -81,6 +83,12 @@ public enum Paths {
 
     /// Disabling or re-enabling an account.
     public static func adminAgentStatus(_ id: UUID) -> String { adminAgent(id) + "/statut" }
+
+    /// Ending every session of one account.
+    public static func adminEndAgentSessions(_ id: UUID) -> String { adminAgent(id) + "/sessions/fermer" }
+
+    /// Ending one of my sessions.
+    public static func endMySession(_ id: UUID) -> String { mySessions + "/\(id.uuidString.lowercased())/fermer" }
 
     /// Granting a right directly.
     public static func adminGrant(_ id: UUID) -> String { adminAgent(id) + "/habilitations" }

@@ -9,6 +9,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AccessRequestController())
     try app.register(collection: MyRightsController())
     try app.register(collection: ProfileController())
+    try app.register(collection: MySessionsController())
     try app.register(collection: SubscriptionsController())
     try app.register(collection: ContactsController())
     try app.register(collection: NotificationsController())

@@ -13,6 +13,7 @@ struct AgentsAdminController: RouteCollection {
         admin.get("agents", ":id", use: edit)
         admin.post("agents", ":id", use: update)
         admin.post("agents", ":id", "statut", use: changeStatus)
+        admin.post("agents", ":id", "sessions", "fermer", use: endSessions)
         admin.post("agents", ":id", "habilitations", use: grant)
     }
 
@@ -133,6 +134,24 @@ struct AgentsAdminController: RouteCollection {
         return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
     }
 
+    /// Ends every session of the account, e.g. a computer left signed in or a suspicion of theft: the person is
+    /// asked to sign in again at their next page.
+    func endSessions(req: Request) async throws -> Response {
+        let agent = try await find(req)
+        let user = try req.requireUser()
+        guard agent.id != user.id else { throw Abort(.forbidden) }
+        let audit = req.portal.audit
+        let context = req.auditContext
+        try await req.db.atomically { database in
+            let ended = try await (database as! any SQLDatabase).delete(from: UserSession.schema)
+                .where("agent_id", .equal, agent.id!).returning("id").all().count
+            try await audit.record(
+                .sessionsEndedByAdministrator, by: context, target: ("agent", agent.id!.uuidString),
+                organisationID: agent.$organisation.id, details: ["count": String(ended)], on: database)
+        }
+        return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
+    }
+
     /// Grants a right directly (a pending request for it is accepted at the same time).
     func grant(req: Request) async throws -> Response {
         let agent = try await find(req)
@@ -187,13 +206,16 @@ struct AgentsAdminController: RouteCollection {
             .all(\.$application.$id)
         let grantable = try await BusinessApplication.query(on: req.db).filter(\.$isActive == true).sort(\.$position)
             .all().filter { !held.contains($0.id!) }
+        let openSessions = try await UserSession.query(on: req.db).filter(\.$agent.$id == agent.id!).count()
         let page = AgentAdminPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Compte de \(agent.fullName)", notice: savedNotice(req)),
             action: Paths.adminAgent(agent.id!), form: form, email: agent.email,
             statusLabel: agent.status.label, isActive: agent.status == .active,
             canChangeStatus: agent.id != req.currentUser?.id
                 && (agent.status == .active || agent.status == .disabled),
-            statusURL: Paths.adminAgentStatus(agent.id!), civilities: RegistrationForm.civilities,
+            statusURL: Paths.adminAgentStatus(agent.id!),
+            canEndSessions: agent.id != req.currentUser?.id, openSessions: openSessions,
+            endSessionsURL: Paths.adminEndAgentSessions(agent.id!), civilities: RegistrationForm.civilities,
             groups: OrganisationGroup.groups(organisations),
             grantURL: Paths.adminGrant(agent.id!),
             grantable: grantable.map { .init(id: $0.id!.uuidString.lowercased(), name: $0.name) },
@@ -295,6 +317,10 @@ struct AgentAdminPage: Encodable {
     let isActive: Bool
     let canChangeStatus: Bool
     let statusURL: String
+    /// Not on one's own account: one's own sessions are in "Mes sessions".
+    let canEndSessions: Bool
+    let openSessions: Int
+    let endSessionsURL: String
     let civilities: [String]
     let groups: [OrganisationGroup]
     let grantURL: String

@@ -108,6 +108,24 @@ public struct SessionStore: Sendable {
         try await session.delete(on: database)
     }
 
+    /// The open sessions of an agent, last used first.
+    public func sessions(of agentID: UUID, on database: any Database) async throws -> [UserSession] {
+        try await UserSession.query(on: database).filter(\.$agent.$id == agentID).sort(\.$lastSeenAt, .descending)
+            .all()
+    }
+
+    /// Ends the session `id` if it is one of `agentID`'s; tells whether it was.
+    public func close(_ id: UUID, of agentID: UUID, on database: any Database) async throws -> Bool {
+        !(try await (database as! any SQLDatabase).delete(from: UserSession.schema)
+            .where("id", .equal, id).where("agent_id", .equal, agentID).returning("id").all()).isEmpty
+    }
+
+    /// Ends every session of an agent but `kept`; returns how many.
+    public func closeOthers(of agentID: UUID, keeping kept: UUID, on database: any Database) async throws -> Int {
+        try await (database as! any SQLDatabase).delete(from: UserSession.schema)
+            .where("agent_id", .equal, agentID).where("id", .notEqual, kept).returning("id").all().count
+    }
+
     /// Ends every session of an agent, e.g. after a password reset.
     public func closeAll(of agentID: UUID, on database: any Database) async throws {
         try await UserSession.query(on: database).filter(\.$agent.$id == agentID).delete()
