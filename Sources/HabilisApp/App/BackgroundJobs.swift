@@ -1,7 +1,7 @@
 import Vapor
 
 /// Runs the timed work inside the server: the outbox dispatcher every 5 seconds, the sweep of due access requests
-/// every minute. Safe with several instances because every job claims its rows with a conditional update.
+/// (and the purge of audit events past their retention) every minute. Safe with several instances because every job claims its rows with a conditional update.
 final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
 
@@ -17,6 +17,8 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
                             asOf: lastSweep, lanes: application.settings.sweepLanes, on: application.db,
                             logger: application.logger)
                         _ = try await portal.accountRequests.sweep(asOf: lastSweep, on: application.db)
+                        _ = try await portal.audit.purge(
+                            olderThan: application.settings.auditRetentionDays, at: lastSweep, on: application.db)
                     } catch {
                         application.logger.warning("sweep failed: \(String(describing: error))")
                     }

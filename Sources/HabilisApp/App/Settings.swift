@@ -39,6 +39,9 @@ public struct Settings: Sendable {
     /// PostgreSQL connections of each event loop (there is one event loop per core; `HABILIS_DATABASE_CONNECTIONS`,
     /// 4 by default). SQLite always has one.
     public var postgresConnectionsPerEventLoop = 4
+    /// Audit events are kept this many days, then deleted by the sweep (`HABILIS_AUDIT_RETENTION_DAYS`, 365 by
+    /// default): the CNIL recommends six months to a year for access logs, three years only with a documented reason.
+    public var auditRetentionDays = 365
     /// SQLite page cache of each connection (`HABILIS_SQLITE_CACHE_KB`, 16 MB by default; one connection per core).
     public var sqliteCacheKilobytes = 16_384
     /// `HABILIS_DATABASE_PATH` was set: a single-instance SQLite deployment is a deliberate choice.
@@ -99,6 +102,14 @@ public struct Settings: Sendable {
                 ])
             }
             settings.sqliteCacheKilobytes = kilobytes
+        }
+        if let text = value("HABILIS_AUDIT_RETENTION_DAYS") {
+            guard let days = Int(text), (180...1_095).contains(days) else {
+                throw SettingsError(problems: [
+                    "HABILIS_AUDIT_RETENTION_DAYS must be a number of days between 180 and 1095 (six months to three years)"
+                ])
+            }
+            settings.auditRetentionDays = days
         }
         if let text = value("HABILIS_DATABASE_CONNECTIONS") {
             guard let connections = Int(text), (1...64).contains(connections) else {

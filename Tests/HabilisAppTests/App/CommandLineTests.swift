@@ -169,6 +169,7 @@ struct SweepCommandTests {
         }
         for run in runs { #expect(try await run.exitCode() == 0) }
         #expect(runs.contains { $0.text.contains("acceptée(s) automatiquement") })
+        #expect(runs.allSatisfy { $0.text.contains("événement(s) d’audit de plus de 365 jours supprimé(s)") })
 
         try await withTestApp(seedDemo: false, settings: onShared) { context in
             #expect(try await AccessRequest.query(on: context.db).filter(\.$status == .autoAccepted).count() == 15)

@@ -9,6 +9,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case signInThrottled = "sign_in.throttled"
     case signedOut = "sign_out"
     case sessionExpired = "session.expired"
+    case auditPurged = "audit.purged"
     case sessionEnded = "session.ended"
     case otherSessionsEnded = "session.others_ended"
     case sessionsEndedByAdministrator = "session.ended_by_administrator"
@@ -127,6 +128,31 @@ public struct AuditLog: Sendable {
                     entry.organisationID, context.ip, Self.encode(entry.details),
                 ]
             })
+    }
+
+    /// Deletes the events older than `retentionDays` before `instant`, 10,000 per statement from the time index
+    /// (so that a first purge of years of events never holds a long transaction), and records the purge itself;
+    /// returns how many were deleted. Safe when several instances purge at once: each deletes what is still there.
+    public func purge(olderThan retentionDays: Int, at instant: Date, on database: any Database) async throws -> Int {
+        let sql = database as! any SQLDatabase
+        let limit = ParisCalendar.adding(days: -retentionDays, to: instant)
+        var purged = 0
+        while true {
+            let ids = try await sql.select().column("id").from(AuditEvent.schema)
+                .where("occurred_at", .lessThan, limit).orderBy("occurred_at").limit(10_000).all()
+                .map { try $0.decode(column: "id", as: UUID.self) }
+            guard !ids.isEmpty else { break }
+            purged += try await sql.delete(from: AuditEvent.schema).where("id", .in, SQLBind.group(ids))
+                .returning("id").all().count
+            if ids.count < 10_000 { break }
+        }
+        if purged > 0 {
+            try await record(
+                .auditPurged, by: .system,
+                details: ["count": String(purged), "before": ISO8601DateFormatter().string(from: limit)],
+                on: database)
+        }
+        return purged
     }
 
     /// The "field.before" / "field.after" pairs of what changed between two snapshots, for administrative changes.
