@@ -200,7 +200,7 @@ def test_administrator_main_screens(page):
         ("/administration/lettres/nouvelle", "lettre-nouvelle"), ("/administration/faq", "faq-admin"),
         ("/administration/faq/nouvelle", "faq-nouvelle"), ("/administration/agents-de-direction/import", "import-add"),
         ("/administration/organismes/import", "import-organismes"), ("/administration/agents/import", "import-agents"),
-        ("/demandes-a-traiter", "demandes-a-traiter-admin"),
+        ("/demandes-a-traiter", "demandes-a-traiter-admin"), ("/administration/courriels-en-echec", "courriels-en-echec"),
     ]:
         visit(page, path, name)
     page.goto(BASE + "/administration/organismes")

@@ -35,6 +35,7 @@ public enum Paths {
     public static let adminAuditCSV = "/administration/journal.csv"
     public static let adminDashboard = "/administration/tableau-de-bord"
     public static let adminRightsCSV = "/administration/exports/habilitations.csv"
+    public static let adminFailedMails = "/administration/courriels-en-echec"
     public static let adminNewNewsletter = "/administration/lettres/nouvelle"
     public static let myOrganisationAgents = "/mon-organisme/agents"
     public static let notifications = "/mes-notifications"
@@ -83,6 +84,11 @@ public enum Paths {
 
     /// Disabling or re-enabling an account.
     public static func adminAgentStatus(_ id: UUID) -> String { adminAgent(id) + "/statut" }
+
+    /// Sending a failed mail again.
+    public static func adminRetryMail(_ id: UUID) -> String {
+        adminFailedMails + "/\(id.uuidString.lowercased())/renvoyer"
+    }
 
     /// Ending every session of one account.
     public static func adminEndAgentSessions(_ id: UUID) -> String { adminAgent(id) + "/sessions/fermer" }

@@ -20,6 +20,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ApplicationsAdminController())
     try app.register(collection: AgentsAdminController())
     try app.register(collection: AuditTrailController())
+    try app.register(collection: FailedMailsController())
     try app.register(collection: DashboardController())
     try app.register(collection: AssistanceController())
 }

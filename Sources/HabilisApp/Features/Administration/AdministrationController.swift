@@ -35,6 +35,7 @@ struct AdministrationController: RouteCollection {
                 newslettersURL: Paths.adminNewsletters, directorsImportURL: Paths.adminDirectorsImport,
                 organisationsURL: Paths.adminOrganisations, applicationsURL: Paths.adminApplications,
                 agentsURL: Paths.adminAgents, settingsURL: Paths.adminSettings, auditURL: Paths.adminAudit,
+                failedMailsURL: Paths.adminFailedMails,
                 dashboardURL: Paths.adminDashboard, rightsCSVURL: Paths.adminRightsCSV,
                 organisationsImportURL: Paths.adminOrganisationsImport, agentsImportURL: Paths.adminAgentsImport))
     }
@@ -381,6 +382,7 @@ struct AdministrationPage: Encodable {
     let agentsURL: String
     let settingsURL: String
     let auditURL: String
+    let failedMailsURL: String
     let dashboardURL: String
     let rightsCSVURL: String
     let organisationsImportURL: String

@@ -10,6 +10,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case signedOut = "sign_out"
     case sessionExpired = "session.expired"
     case auditPurged = "audit.purged"
+    case mailRetried = "mail.retried"
     case sessionEnded = "session.ended"
     case otherSessionsEnded = "session.others_ended"
     case sessionsEndedByAdministrator = "session.ended_by_administrator"

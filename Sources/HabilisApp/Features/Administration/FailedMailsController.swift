@@ -1,0 +1,82 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// "Courriels en échec": the mails the dispatcher gave up on after its attempts (an address the mail server refuses,
+/// a message it rejects), with the last error, newest first, and sending one again. Administrators only.
+struct FailedMailsController: RouteCollection {
+    static let perPage = 50
+
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.grouped("administration").grouped(AdministratorGuard())
+        admin.get("courriels-en-echec", use: index)
+        admin.post("courriels-en-echec", ":id", "renvoyer", use: retry)
+    }
+
+    /// The failed mails, 50 a page, without their bodies.
+    func index(req: Request) async throws -> View {
+        let query = OutboxMessage.query(on: req.db).filter(\.$status == .failed)
+        let pagination = Pagination(
+            page: Pagination.page(from: req), perPage: Self.perPage, total: try await query.countRows(),
+            baseURL: Paths.adminFailedMails)
+        let messages = try await query.copy()
+            .field(\.$id).field(\.$recipient).field(\.$subject).field(\.$attempts).field(\.$lastError)
+            .field(\.$createdAt).field(\.$status)
+            .sort(\.$createdAt, .descending).sort(\.$id)
+            .range(pagination.offset..<(pagination.offset + Self.perPage)).all()
+        let notice =
+            req.query[String.self, at: "renvoye"] == "1"
+            ? "Le courriel repart dans la file d’envoi : il sera envoyé dans les prochaines secondes." : nil
+        return try await req.view.render(
+            "Administration/failed-mails",
+            FailedMailsPage(
+                frame: PageFrame(req, title: "Courriels en échec", notice: notice),
+                rows: messages.map {
+                    FailedMailsPage.Row(
+                        recipient: $0.recipient, subject: $0.subject,
+                        createdAt: ParisCalendar.longDateTime($0.createdAt),
+                        attempts: $0.attempts, lastError: $0.lastError ?? "—", retryURL: Paths.adminRetryMail($0.id!))
+                },
+                pagination: pagination))
+    }
+
+    /// "Renvoyer": back in the outbox with fresh attempts, if it is still a failed mail.
+    func retry(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw Abort(.notFound) }
+        let audit = req.portal.audit
+        let context = req.auditContext
+        let now = req.portal.clock.now
+        let retried = try await req.db.atomically { database in
+            let claimed = try await (database as! any SQLDatabase).update(OutboxMessage.schema)
+                .set("status", to: OutboxMessage.Status.pending.rawValue)
+                .set("attempts", to: 0)
+                .set("next_attempt_at", to: now)
+                .set("last_error", to: SQLLiteral.null)
+                .where("id", .equal, id)
+                .where("status", .equal, OutboxMessage.Status.failed.rawValue)
+                .returning("id").all()
+            guard !claimed.isEmpty else { return false }
+            try await audit.record(.mailRetried, by: context, target: ("outbox_message", id.uuidString), on: database)
+            return true
+        }
+        guard retried else { throw Abort(.notFound) }
+        return req.redirect(to: Paths.adminFailedMails + "?renvoye=1")
+    }
+}
+
+/// "Courriels en échec".
+struct FailedMailsPage: Encodable {
+    /// One failed mail.
+    struct Row: Encodable {
+        let recipient: String
+        let subject: String
+        let createdAt: String
+        let attempts: Int
+        let lastError: String
+        let retryURL: String
+    }
+
+    let frame: PageFrame
+    let rows: [Row]
+    let pagination: Pagination
+}
