@@ -287,3 +287,13 @@ def test_agent_sees_and_ends_a_session_left_open(page, browser):
     other.goto(BASE + "/mes-informations/sessions")
     assert "/connexion" in other.url
     elsewhere.close()
+
+
+def test_personal_data_notice_and_accessibility_statement_from_the_footer(page):
+    page.goto(BASE + "/connexion")
+    page.get_by_role("link", name="Données personnelles").click()
+    check(page, "donnees-personnelles")
+    assert page.get_by_role("heading", name="Durées de conservation").is_visible()
+    page.get_by_role("link", name="Accessibilité : non conforme").click()
+    check(page, "accessibilite")
+    assert page.get_by_role("heading", name="Voies de recours").is_visible()

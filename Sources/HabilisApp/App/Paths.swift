@@ -36,6 +36,8 @@ public enum Paths {
     public static let adminDashboard = "/administration/tableau-de-bord"
     public static let adminRightsCSV = "/administration/exports/habilitations.csv"
     public static let adminFailedMails = "/administration/courriels-en-echec"
+    public static let privacy = "/donnees-personnelles"
+    public static let accessibility = "/accessibilite"
     public static let adminNewNewsletter = "/administration/lettres/nouvelle"
     public static let myOrganisationAgents = "/mon-organisme/agents"
     public static let notifications = "/mes-notifications"

@@ -10,7 +10,7 @@ struct PermissionMatrixTests {
     /// Routes a visitor may use.
     static let publicPrefixes = [
         "/connexion", "/mot-de-passe", "/inscription", "/faq", "/healthz", "/readyz", "/deconnexion",
-        "/mes-informations/coordonnees/confirmation",
+        "/mes-informations/coordonnees/confirmation", "/donnees-personnelles", "/accessibilite",
     ]
 
     /// The path of a route with its parameters filled with a random id.

@@ -1,10 +1,34 @@
 import Fluent
 import Vapor
 
-/// The FAQ reached from the footer of every page. Open to everyone.
+/// The FAQ, the personal data notice and the accessibility statement, reached from the footer of every page. Open to
+/// everyone.
 struct AssistanceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("faq", use: faq)
+        routes.get("donnees-personnelles", use: privacy)
+        routes.get("accessibilite", use: accessibility)
+    }
+
+    /// "Données personnelles" (RGPD article 13): what is kept, why, how long, and the rights of the people.
+    func privacy(req: Request) async throws -> View {
+        let settings = req.application.settings
+        return try await req.view.render(
+            "Assistance/privacy",
+            PrivacyPage(
+                frame: PageFrame(req, title: "Données personnelles"),
+                webmasterEmail: req.runtimeSettings.webmasterEmail, auditRetentionDays: settings.auditRetentionDays,
+                proofValidityHours: settings.proofValidityHours, myDataURL: Paths.myData,
+                mySessionsURL: Paths.mySessions, myDetailsURL: Paths.myDetails))
+    }
+
+    /// The accessibility statement (loi 2005-102, article 47): without a complete audit, the portal is declared
+    /// non-compliant, and the page says what is checked on every release.
+    func accessibility(req: Request) async throws -> View {
+        try await req.view.render(
+            "Assistance/accessibility",
+            AccessibilityPage(
+                frame: PageFrame(req, title: "Accessibilité"), webmasterEmail: req.runtimeSettings.webmasterEmail))
     }
 
     /// "Consultez notre foire aux questions".
@@ -19,6 +43,23 @@ struct AssistanceController: RouteCollection {
             webmasterEmail: req.runtimeSettings.webmasterEmail)
         return try await req.view.render("Assistance/faq", page)
     }
+}
+
+/// "Données personnelles".
+struct PrivacyPage: Encodable {
+    let frame: PageFrame
+    let webmasterEmail: String
+    let auditRetentionDays: Int
+    let proofValidityHours: Int
+    let myDataURL: String
+    let mySessionsURL: String
+    let myDetailsURL: String
+}
+
+/// "Accessibilité".
+struct AccessibilityPage: Encodable {
+    let frame: PageFrame
+    let webmasterEmail: String
 }
 
 /// The FAQ page.

@@ -8,6 +8,8 @@ struct PageFrame: Encodable {
     let menu: [MenuLink]
     let webmasterEmail: String
     let faqURL: String
+    let privacyURL: String
+    let accessibilityURL: String
     let homeURL: String
     let signOutURL: String
     let notice: String?
@@ -20,6 +22,8 @@ struct PageFrame: Encodable {
         menu = request.currentUser.map { MenuLink.menu(for: $0, currentPath: request.url.path) } ?? []
         webmasterEmail = request.runtimeSettings.webmasterEmail
         faqURL = Paths.faq
+        privacyURL = Paths.privacy
+        accessibilityURL = Paths.accessibility
         homeURL = Paths.home
         signOutURL = Paths.signOut
         self.notice = notice
