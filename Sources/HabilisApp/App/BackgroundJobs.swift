@@ -1,7 +1,7 @@
 import Vapor
 
-/// Runs the timed work inside the server: the outbox dispatcher every 5 seconds, the sweep of due access requests
-/// (and the purge of audit events past their retention) every minute. Safe with several instances because every job claims its rows with a conditional update.
+/// Runs the timed work inside the server: the outbox dispatcher every 5 seconds, the sweep every minute. Safe with
+/// several instances because every job claims its rows with a conditional update.
 final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
 
@@ -13,12 +13,7 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
                 if portal.clock.now.timeIntervalSince(lastSweep) >= 60 {
                     lastSweep = portal.clock.now
                     do {
-                        _ = try await portal.accessRequests.sweep(
-                            asOf: lastSweep, lanes: application.settings.sweepLanes, on: application.db,
-                            logger: application.logger)
-                        _ = try await portal.accountRequests.sweep(asOf: lastSweep, on: application.db)
-                        _ = try await portal.audit.purge(
-                            olderThan: application.settings.auditRetentionDays, at: lastSweep, on: application.db)
+                        _ = try await application.sweep(asOf: lastSweep)
                     } catch {
                         application.logger.warning("sweep failed: \(String(describing: error))")
                     }
@@ -42,5 +37,26 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     func shutdownAsync(_ application: Application) async {
         task?.cancel()
         await task?.value
+    }
+}
+
+/// What one sweep did.
+struct SweepOutcome {
+    var accessRequests: AccessRequestService.SweepReport
+    var accountRequests: AccountRequestService.SweepReport
+    var auditEventsPurged: Int
+}
+
+extension Application {
+    /// The sweep, the same in the server's timer and in `habilis sweep`: accepts the access requests due at
+    /// `instant` and reminds their deciders, purges unproven registrations and escalates old account requests,
+    /// deletes the audit events past their retention.
+    func sweep(asOf instant: Date) async throws -> SweepOutcome {
+        SweepOutcome(
+            accessRequests: try await portal.accessRequests.sweep(
+                asOf: instant, lanes: settings.sweepLanes, on: db, logger: logger),
+            accountRequests: try await portal.accountRequests.sweep(asOf: instant, on: db),
+            auditEventsPurged: try await portal.audit.purge(
+                olderThan: settings.auditRetentionDays, at: instant, on: db))
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Vapor
 
-/// `habilis sweep [--as-of <ISO-8601 instant>]`: accepts the due requests and sends reminders, deletes the audit
-/// events past their retention, then delivers the mails it produced. The server runs the same sweep on a timer; both are safe to run at once.
+/// `habilis sweep [--as-of <ISO-8601 instant>]`: runs the sweep (`Application.sweep`), then delivers the mails it
+/// produced. The server runs the same sweep on a timer; both are safe to run at once.
 struct SweepCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "as-of", help: "Act as of this instant (ISO 8601, e.g. 2026-03-12T09:00:00Z); default: now.")
@@ -29,19 +29,16 @@ struct SweepCommand: AsyncCommand {
             instant = app.portal.clock.now
         }
         let started = ContinuousClock.now
-        let report = try await app.portal.accessRequests.sweep(
-            asOf: instant, lanes: app.settings.sweepLanes, on: app.db, logger: app.logger)
-        let accounts = try await app.portal.accountRequests.sweep(asOf: instant, on: app.db)
-        let retention = app.settings.auditRetentionDays
-        let purged = try await app.portal.audit.purge(olderThan: retention, at: instant, on: app.db)
+        let outcome = try await app.sweep(asOf: instant)
+        let (report, accounts) = (outcome.accessRequests, outcome.accountRequests)
         let swept = ContinuousClock.now - started
         let sent = signature.keepMail ? nil : try await app.portal.dispatcher.dispatchDue(on: app.db)
         let seconds = Double(swept.components.seconds) + Double(swept.components.attoseconds) / 1e18
         context.console.print(
             "Balayage au \(ISO8601DateFormatter().string(from: instant)) : \(report.autoAccepted) demande(s) "
                 + "acceptée(s) automatiquement, \(report.reminded) rappel(s), \(accounts.escalated) demande(s) de compte "
-                + "signalée(s) en retard, \(accounts.purged) inscription(s) non confirmée(s) purgée(s), \(purged) "
-                + "événement(s) d’audit de plus de \(retention) jours supprimé(s) en "
+                + "signalée(s) en retard, \(accounts.purged) inscription(s) non confirmée(s) purgée(s), \(outcome.auditEventsPurged) "
+                + "événement(s) d’audit de plus de \(app.settings.auditRetentionDays) jours supprimé(s) en "
                 + String(format: "%.1f", seconds) + " s ; "
                 + (sent.map { "\($0) courriel(s) envoyé(s)." } ?? "courriels laissés dans la file d’envoi."))
     }

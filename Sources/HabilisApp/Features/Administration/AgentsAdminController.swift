@@ -103,6 +103,7 @@ struct AgentsAdminController: RouteCollection {
         let user = try req.requireUser()
         let enable = (try? req.content.get(String.self, at: "action")) == "reactiver"
         guard agent.id != user.id else { throw Abort(.forbidden) }
+        let sessions = req.portal.sessions
         let audit = req.portal.audit
         let context = req.auditContext
         let now = req.portal.clock.now
@@ -118,7 +119,7 @@ struct AgentsAdminController: RouteCollection {
             guard agent.status == .active else { return }
             agent.status = .disabled
             try await agent.update(on: database)
-            try await UserSession.query(on: database).filter(\.$agent.$id == agent.id!).delete()
+            try await sessions.closeAll(of: agent.id!, on: database)
             let cancelled = try await (database as! any SQLDatabase).update(AccessRequest.schema)
                 .set("status", to: AccessRequest.Status.cancelled.rawValue)
                 .set("decided_at", to: now)
@@ -140,11 +141,11 @@ struct AgentsAdminController: RouteCollection {
         let agent = try await find(req)
         let user = try req.requireUser()
         guard agent.id != user.id else { throw Abort(.forbidden) }
+        let sessions = req.portal.sessions
         let audit = req.portal.audit
         let context = req.auditContext
         try await req.db.atomically { database in
-            let ended = try await (database as! any SQLDatabase).delete(from: UserSession.schema)
-                .where("agent_id", .equal, agent.id!).returning("id").all().count
+            let ended = try await sessions.closeAll(of: agent.id!, on: database)
             try await audit.record(
                 .sessionsEndedByAdministrator, by: context, target: ("agent", agent.id!.uuidString),
                 organisationID: agent.$organisation.id, details: ["count": String(ended)], on: database)

@@ -21,7 +21,7 @@ struct FailedMailsController: RouteCollection {
             baseURL: Paths.adminFailedMails)
         let messages = try await query.copy()
             .field(\.$id).field(\.$recipient).field(\.$subject).field(\.$attempts).field(\.$lastError)
-            .field(\.$createdAt).field(\.$status)
+            .field(\.$createdAt)
             .sort(\.$createdAt, .descending).sort(\.$id)
             .range(pagination.offset..<(pagination.offset + Self.perPage)).all()
         let notice =

@@ -17,7 +17,7 @@ struct AssistanceController: RouteCollection {
             "Assistance/privacy",
             PrivacyPage(
                 frame: PageFrame(req, title: "Données personnelles"),
-                webmasterEmail: req.runtimeSettings.webmasterEmail, auditRetentionDays: settings.auditRetentionDays,
+                auditRetentionDays: settings.auditRetentionDays,
                 proofValidityHours: settings.proofValidityHours, myDataURL: Paths.myData,
                 mySessionsURL: Paths.mySessions, myDetailsURL: Paths.myDetails))
     }
@@ -27,8 +27,7 @@ struct AssistanceController: RouteCollection {
     func accessibility(req: Request) async throws -> View {
         try await req.view.render(
             "Assistance/accessibility",
-            AccessibilityPage(
-                frame: PageFrame(req, title: "Accessibilité"), webmasterEmail: req.runtimeSettings.webmasterEmail))
+            AccessibilityPage(frame: PageFrame(req, title: "Accessibilité")))
     }
 
     /// "Consultez notre foire aux questions".
@@ -39,8 +38,7 @@ struct AssistanceController: RouteCollection {
             .all()
         let page = FAQPage(
             frame: PageFrame(req, title: "Foire aux questions"),
-            entries: entries.map { FAQPage.Entry(question: $0.question, answer: $0.answer) },
-            webmasterEmail: req.runtimeSettings.webmasterEmail)
+            entries: entries.map { FAQPage.Entry(question: $0.question, answer: $0.answer) })
         return try await req.view.render("Assistance/faq", page)
     }
 }
@@ -48,7 +46,6 @@ struct AssistanceController: RouteCollection {
 /// "Données personnelles".
 struct PrivacyPage: Encodable {
     let frame: PageFrame
-    let webmasterEmail: String
     let auditRetentionDays: Int
     let proofValidityHours: Int
     let myDataURL: String
@@ -59,7 +56,6 @@ struct PrivacyPage: Encodable {
 /// "Accessibilité".
 struct AccessibilityPage: Encodable {
     let frame: PageFrame
-    let webmasterEmail: String
 }
 
 /// The FAQ page.
@@ -72,5 +68,4 @@ struct FAQPage: Encodable {
 
     let frame: PageFrame
     let entries: [Entry]
-    let webmasterEmail: String
 }

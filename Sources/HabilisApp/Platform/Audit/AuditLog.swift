@@ -131,6 +131,9 @@ public struct AuditLog: Sendable {
             })
     }
 
+    /// Events deleted per statement by `purge`.
+    static let purgeBatchSize = 10_000
+
     /// Deletes the events older than `retentionDays` before `instant`, 10,000 per statement from the time index
     /// (so that a first purge of years of events never holds a long transaction), and records the purge itself;
     /// returns how many were deleted. Safe when several instances purge at once: each deletes what is still there.
@@ -140,12 +143,12 @@ public struct AuditLog: Sendable {
         var purged = 0
         while true {
             let ids = try await sql.select().column("id").from(AuditEvent.schema)
-                .where("occurred_at", .lessThan, limit).orderBy("occurred_at").limit(10_000).all()
+                .where("occurred_at", .lessThan, limit).orderBy("occurred_at").limit(Self.purgeBatchSize).all()
                 .map { try $0.decode(column: "id", as: UUID.self) }
             guard !ids.isEmpty else { break }
             purged += try await sql.delete(from: AuditEvent.schema).where("id", .in, SQLBind.group(ids))
                 .returning("id").all().count
-            if ids.count < 10_000 { break }
+            if ids.count < Self.purgeBatchSize { break }
         }
         if purged > 0 {
             try await record(

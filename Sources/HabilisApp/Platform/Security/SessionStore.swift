@@ -126,9 +126,12 @@ public struct SessionStore: Sendable {
             .where("agent_id", .equal, agentID).where("id", .notEqual, kept).returning("id").all().count
     }
 
-    /// Ends every session of an agent, e.g. after a password reset.
-    public func closeAll(of agentID: UUID, on database: any Database) async throws {
-        try await UserSession.query(on: database).filter(\.$agent.$id == agentID).delete()
+    /// Ends every session of an agent, e.g. after a password reset or when an administrator disables the account or
+    /// ends its sessions; returns how many.
+    @discardableResult
+    public func closeAll(of agentID: UUID, on database: any Database) async throws -> Int {
+        try await (database as! any SQLDatabase).delete(from: UserSession.schema)
+            .where("agent_id", .equal, agentID).returning("id").all().count
     }
 
     /// The session cookie: HttpOnly, SameSite=Lax, Path=/, no Domain; Secure with the `__Host-` prefix over https.
