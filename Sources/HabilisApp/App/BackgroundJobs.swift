@@ -8,20 +8,23 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     func didBoot(_ application: Application) throws {
         task = Task { [application] in
             var lastSweep = Date.distantPast
+            var outage = OutageLog(logger: application.logger)
             while !Task.isCancelled {
                 let portal = application.portal
                 if portal.clock.now.timeIntervalSince(lastSweep) >= 60 {
                     lastSweep = portal.clock.now
                     do {
                         _ = try await application.sweep(asOf: lastSweep)
+                        outage.succeeded()
                     } catch {
-                        application.logger.warning("sweep failed: \(String(describing: error))")
+                        outage.failed("sweep", error)
                     }
                 }
                 do {
                     try await portal.dispatcher.dispatchDue(on: application.db)
+                    outage.succeeded()
                 } catch {
-                    application.logger.warning("outbox dispatch failed: \(String(describing: error))")
+                    outage.failed("outbox dispatch", error)
                 }
                 try? await Task.sleep(for: .seconds(5))
             }
@@ -37,6 +40,29 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     func shutdownAsync(_ application: Application) async {
         task?.cancel()
         await task?.value
+    }
+}
+
+/// Logs a database outage when it starts and when it ends, instead of a warning from each job every 5 seconds
+/// for as long as it lasts; other failures are logged each time.
+private struct OutageLog {
+    let logger: Logger
+    var isDatabaseDown = false
+
+    mutating func failed(_ job: String, _ error: any Error) {
+        guard DatabaseOutage.isOutage(error) else {
+            logger.warning("\(job) failed: \(String(describing: error))")
+            return
+        }
+        if !isDatabaseDown {
+            logger.error("database unavailable, background jobs wait for it: \(String(describing: error))")
+        }
+        isDatabaseDown = true
+    }
+
+    mutating func succeeded() {
+        if isDatabaseDown { logger.notice("database available again, background jobs resume") }
+        isDatabaseDown = false
     }
 }
 

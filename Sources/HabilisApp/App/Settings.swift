@@ -44,6 +44,9 @@ public struct Settings: Sendable {
     public var auditRetentionDays = 365
     /// SQLite page cache of each connection (`HABILIS_SQLITE_CACHE_KB`, 16 MB by default; one connection per core).
     public var sqliteCacheKilobytes = 16_384
+    /// How long an SQLite writer waits for another connection's transaction (a sweep batch, an operator's shell)
+    /// before the request is answered 503; shortened only by the tests.
+    public var sqliteBusyTimeoutMilliseconds = 10_000
     /// `HABILIS_DATABASE_PATH` was set: a single-instance SQLite deployment is a deliberate choice.
     public var sqliteChosenExplicitly = false
 

@@ -33,7 +33,8 @@ public func configure(
             _ = try await (connection as! any SQLDatabase)
                 .raw("PRAGMA cache_size=\(unsafeRaw: String(-settings.sqliteCacheKilobytes))").all()
             // A writer waits for the other connection's transaction (a sweep batch) instead of failing at once.
-            _ = try await (connection as! any SQLDatabase).raw("PRAGMA busy_timeout=10000").all()
+            _ = try await (connection as! any SQLDatabase)
+                .raw("PRAGMA busy_timeout=\(unsafeRaw: String(settings.sqliteBusyTimeoutMilliseconds))").all()
             try await SQLiteCheckpointer.configure(connection as! any SQLDatabase)
         }
         app.lifecycle.use(SQLiteCheckpointer(path: settings.databasePath))

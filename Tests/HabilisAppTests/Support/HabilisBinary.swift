@@ -64,14 +64,41 @@ final class HabilisBinary: @unchecked Sendable {
         return try await exitCode()
     }
 
-    /// A free TCP port on loopback.
+    /// A TCP port free on loopback, below Linux's ephemeral range (32768 and up), where the parallel tests'
+    /// client connections take their local ports: a server bound there could collide with one of them.
     static func freePort() -> Int {
-        Int.random(in: 20_000..<60_000)
+        while true {
+            let port = Int.random(in: 20_000..<32_768)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            close(fd)
+            if bound == 0 { return port }
+        }
     }
 
     /// GET on the running server; returns status and body.
-    static func get(_ url: String) async throws -> (Int, String) {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    static func get(_ url: String, cookie: String? = nil) async throws -> (Int, String) {
+        let (status, body, _) = try await getWithHeaders(url, cookie: cookie)
+        return (status, body)
+    }
+
+    /// GET on the running server; returns status, body and the response's headers.
+    static func getWithHeaders(_ url: String, cookie: String? = nil) async throws -> (Int, String, [String: String]) {
+        var request = URLRequest(url: URL(string: url)!)
+        if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as? HTTPURLResponse
+        let headers = (http?.allHeaderFields ?? [:]).reduce(into: [String: String]()) {
+            $0[String(describing: $1.key).lowercased()] = String(describing: $1.value)
+        }
+        return (http?.statusCode ?? 0, String(decoding: data, as: UTF8.self), headers)
     }
 }

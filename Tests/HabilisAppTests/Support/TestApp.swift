@@ -43,9 +43,10 @@ struct TestContext: Sendable {
 }
 
 /// Runs `body` against a fresh application on its own database: an in-memory SQLite database, or, when
-/// `HABILIS_TEST_POSTGRES_URL` is set, a PostgreSQL database copied from a migrated template.
+/// `HABILIS_TEST_POSTGRES_URL` is set, a PostgreSQL database copied from a migrated template. A database the test
+/// names itself is migrated unless `migrate` is false (one that cannot be reached).
 func withTestApp(
-    seedDemo: Bool = true, settings adjust: (inout Settings) -> Void = { _ in },
+    seedDemo: Bool = true, migrate: Bool = true, settings adjust: (inout Settings) -> Void = { _ in },
     _ body: (TestContext) async throws -> Void
 ) async throws {
     let clock = FixedClock(testEpoch)
@@ -70,7 +71,7 @@ func withTestApp(
     app.logger.logLevel = .warning
     do {
         try await configure(app, settings: settings, clock: clock)
-        if database == nil { try await app.autoMigrate() }
+        if database == nil, migrate { try await app.autoMigrate() }
         if seedDemo { _ = try await DemoWorld.seed(app) }
         try await body(TestContext(app: app, clock: clock, mailbox: Mailbox(directory: mailDirectory)))
     } catch {

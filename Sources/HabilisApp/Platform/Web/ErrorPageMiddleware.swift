@@ -16,6 +16,9 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if let abort = error as? any AbortError {
             status = abort.status
             headers = abort.headers
+        } else if DatabaseOutage.isOutage(error) {
+            status = .serviceUnavailable
+            headers.replaceOrAdd(name: .retryAfter, value: String(DatabaseOutage.retryAfterSeconds))
         } else {
             status = .internalServerError
         }
@@ -53,6 +56,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             response.headers.contentType = .plainText
         }
         response.status = status
+        for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
         return response
     }
 }

@@ -1,0 +1,41 @@
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Vapor
+
+/// Tells an outage of the database (server down or restarting, connections refused or cut, pool exhausted, SQLite
+/// file locked past the busy timeout, disk full or failing) from a fault of the request. An outage is answered
+/// 503 with `Retry-After`, and the pool reconnects by itself once the database is back (SECURITY.md R8).
+enum DatabaseOutage {
+    /// Seconds a client is asked to wait before trying again.
+    static let retryAfterSeconds = 30
+
+    static func isOutage(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PSQLError:
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+                return true
+            case .server:
+                return error.serverInfo?[.sqlState].map(isUnavailableState) ?? false
+            default:
+                return false
+            }
+        case is ConnectionPoolTimeoutError, is ConnectionPoolError:
+            return true
+        case let error as SQLiteError:
+            // The extended codes are families of the basic ones (`busyTimeout`, `ioErrorFailedWrite`…).
+            let reason = String(describing: error.reason)
+            return ["busy", "locked", "ioError", "full", "cantOpen", "readOnly", "readonly"].contains {
+                reason.hasPrefix($0)
+            }
+        default:
+            return false
+        }
+    }
+
+    /// PostgreSQL states of a server that cannot serve now: connection exceptions (class 08), insufficient
+    /// resources (class 53: disk full, out of memory, too many connections), shutdown and start-up (57P01–57P03).
+    private static func isUnavailableState(_ state: String) -> Bool {
+        state.hasPrefix("08") || state.hasPrefix("53") || ["57P01", "57P02", "57P03"].contains(state)
+    }
+}

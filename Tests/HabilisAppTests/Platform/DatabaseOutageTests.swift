@@ -1,0 +1,117 @@
+import FluentSQLiteDriver
+import Foundation
+import NIOPosix
+import Testing
+import Vapor
+
+@testable import HabilisApp
+
+/// SECURITY.md R8 and L5: while the database cannot answer, pages say so with a 503 and `Retry-After`, never a 500,
+/// a stack or a driver's message; the server keeps running and serves again once the database is back.
+@Suite("Database outage", .serialized)
+struct DatabaseOutageTests {
+    /// What a person sees instead of the page, and what must never be shown.
+    func expectOutagePage(_ status: Int, _ body: String, retryAfter: String?) {
+        #expect(status == 503)
+        #expect(body.contains("Service indisponible"))
+        #expect(body.contains("Le service est momentanément indisponible. Réessayez dans quelques minutes."))
+        #expect(retryAfter == "30")
+        for leak in ["PSQLError", "SQLiteError", "Connection refused", "busy", "database is locked", "Fluent"] {
+            #expect(!body.contains(leak), "the page shows \(leak)")
+        }
+    }
+
+    func expectOutagePage(_ page: Page) {
+        expectOutagePage(Int(page.status.code), page.html, retryAfter: page.headers.first(name: .retryAfter))
+    }
+
+    @Test("a PostgreSQL server that refuses connections gives the 503 page to a signed-in person and to a sign-in")
+    func unreachablePostgres() async throws {
+        // Nothing listens on this port: every connection is refused, as when the server is down.
+        let url = "postgres://postgres@127.0.0.1:\(HabilisBinary.freePort())/habilis"
+        let unreachable: (inout Settings) -> Void = { $0.databaseURL = url }
+        try await withTestApp(seedDemo: false, migrate: false, settings: unreachable) { context in
+            let browser = context.browser()
+            let form = try await browser.get(Paths.signIn)
+            expectOutagePage(form)
+
+            let signIn = try await browser.post(
+                Paths.signInPassword, [("email", DemoWorld.agentEmail), ("password", demoPassword)])
+            expectOutagePage(signIn)
+            #expect(signIn.contains("Si le problème persiste, écrivez à"))
+
+            browser.setCookie("habilis_session", SecureToken.generate())
+            let catalogue = try await browser.get("/")
+            expectOutagePage(catalogue)
+        }
+    }
+
+    @Test("an SQLite file locked by another writer past the busy timeout gives the 503 page, then works again")
+    func lockedSQLiteFile() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("habilis-\(UUID()).sqlite").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let shortBusyTimeout: (inout Settings) -> Void = {
+            $0.databasePath = path
+            $0.sqliteBusyTimeoutMilliseconds = 300
+        }
+        try await withTestApp(settings: shortBusyTimeout) { context in
+            // Another process's writer, e.g. an operator's shell left inside a transaction.
+            let pool = NIOThreadPool(numberOfThreads: 1)
+            pool.start()
+            let other = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: pool, on: context.app.eventLoopGroup.any()
+            ).get()
+            _ = try await other.query("BEGIN IMMEDIATE").get()
+
+            let browser = context.browser()
+            let refused = try await browser.signIn(DemoWorld.agentEmail)
+            expectOutagePage(refused)
+
+            _ = try await other.query("ROLLBACK").get()
+            try await other.close().get()
+            try await pool.shutdownGracefully()
+
+            #expect(try await browser.signIn(DemoWorld.agentEmail).status == .seeOther)
+            let catalogue = try await browser.get("/")
+            #expect(catalogue.status == .ok)
+            #expect(catalogue.contains("Applications"))
+        }
+    }
+
+    @Test("the server outlives a crash of its PostgreSQL server: 503 while it is down, pages again once it is back")
+    func postgresRestart() async throws {
+        let postgres = try PrivatePostgres()
+        defer { postgres.destroy() }
+        let mail = FileManager.default.temporaryDirectory.appendingPathComponent("outage-mail-\(UUID())").path
+        let environment = ["DATABASE_URL": postgres.url, "HABILIS_MAIL_TRANSPORT": "file:\(mail)"]
+        #expect(try await HabilisBinary(["migrate", "--yes"], environment: environment).exitCode() == 0)
+        let port = HabilisBinary.freePort()
+        let base = "http://127.0.0.1:\(port)"
+        let server = try HabilisBinary(
+            ["serve", "--hostname", "127.0.0.1", "--port", String(port)], environment: environment)
+        #expect(try await server.waitFor("Server started"), "\(server.text)")
+        // A session cookie makes every page look its session up in the database.
+        let cookie = "habilis_session=\(SecureToken.generate())"
+        #expect(try await HabilisBinary.get(base + "/connexion", cookie: cookie).0 == 200)
+
+        try postgres.crash()
+        let (status, body, headers) = try await HabilisBinary.getWithHeaders(base + "/connexion", cookie: cookie)
+        expectOutagePage(status, body, retryAfter: headers["retry-after"])
+        #expect(try await HabilisBinary.get(base + "/readyz").0 == 503)
+        #expect(server.process.isRunning)
+
+        try postgres.start()
+        // The pool drops the connections the crash cut and opens new ones: no restart of the portal.
+        var recovered = false
+        for _ in 0..<50 where !recovered {
+            recovered = try await HabilisBinary.get(base + "/connexion", cookie: cookie).0 == 200
+            if !recovered { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(recovered)
+        #expect(try await HabilisBinary.get(base + "/readyz").0 == 200)
+        #expect(try await server.stop() == 0, "\(server.text)")
+        try? FileManager.default.removeItem(atPath: mail)
+    }
+}
