@@ -101,6 +101,11 @@ struct DatabaseOutageTests {
         expectOutagePage(status, body, retryAfter: headers["retry-after"])
         #expect(try await HabilisBinary.get(base + "/readyz").0 == 503)
         #expect(server.process.isRunning)
+        // The background jobs (every 5 seconds) say it once, however many of their rounds fail.
+        let outageLine = "database unavailable, background jobs wait for it"
+        #expect(try await server.waitFor(outageLine, timeout: 15))
+        try await Task.sleep(for: .seconds(6))
+        #expect(server.text.components(separatedBy: outageLine).count == 2, "\(server.text)")
 
         try postgres.start()
         // The pool drops the connections the crash cut and opens new ones: no restart of the portal.
@@ -111,6 +116,7 @@ struct DatabaseOutageTests {
         }
         #expect(recovered)
         #expect(try await HabilisBinary.get(base + "/readyz").0 == 200)
+        #expect(try await server.waitFor("database available again, background jobs resume", timeout: 15))
         #expect(try await server.stop() == 0, "\(server.text)")
         try? FileManager.default.removeItem(atPath: mail)
     }
