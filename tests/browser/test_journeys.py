@@ -3,6 +3,7 @@ import datetime
 import re
 
 from conftest import BASE, PASSWORD, check, link_in, sign_in, sign_out, sweep, visit, wait_for_mail
+from playwright.sync_api import expect
 
 
 def test_sign_in_failure_and_sign_out(page):
@@ -297,3 +298,32 @@ def test_personal_data_notice_and_accessibility_statement_from_the_footer(page):
     page.get_by_role("link", name="Accessibilité : non conforme").click()
     check(page, "accessibilite")
     assert page.get_by_role("heading", name="Voies de recours").is_visible()
+
+
+def test_warning_before_the_session_ends_and_staying_signed_in(page):
+    # The page's clock only: the server's session stays as it is while the page believes half an hour has passed.
+    page.clock.install()
+    sign_in(page, "a.charenne@lassuranceretraite.fr")
+    warning = page.get_by_role("dialog", name="Votre session va expirer")
+    page.clock.fast_forward("27:00")
+    expect(warning).to_be_hidden()
+    page.clock.fast_forward("01:30")
+    expect(warning).to_be_visible()
+    # The warning takes the keyboard focus, and its first control extends the session.
+    assert page.evaluate("document.activeElement.textContent") == "Rester connecté"
+    check(page, "avertissement-fin-de-session")
+    with page.expect_response(lambda response: response.url.endswith("/mes-informations/sessions/prolonger")) as answer:
+        page.get_by_role("button", name="Rester connecté").click()
+    assert answer.value.status == 204
+    expect(warning).to_be_hidden()
+    assert page.get_by_role("heading", name="Applications").is_visible(), "the page stays as it was"
+
+    # Counted again from the extension: warned 28 minutes later, told the session ended 2 minutes after that.
+    page.clock.fast_forward("28:30")
+    expect(warning).to_be_visible()
+    page.get_by_role("button", name="Fermer ce message").click()
+    expect(warning).to_be_hidden()
+    page.clock.fast_forward("02:00")
+    ended = page.get_by_role("dialog", name="Votre session a expiré")
+    expect(ended).to_be_visible()
+    expect(page.get_by_role("link", name="Se reconnecter")).to_be_focused()

@@ -18,6 +18,7 @@ public enum Paths {
     public static let myData = "/mes-informations/donnees.json"
     public static let mySessions = "/mes-informations/sessions"
     public static let endMyOtherSessions = "/mes-informations/sessions/fermer-les-autres"
+    public static let extendMySession = "/mes-informations/sessions/prolonger"
     public static let administration = "/administration"
     public static let adminFAQ = "/administration/faq"
     public static let adminNewFAQ = "/administration/faq/nouvelle"

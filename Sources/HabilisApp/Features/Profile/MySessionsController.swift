@@ -8,6 +8,17 @@ struct MySessionsController: RouteCollection {
         routes.get("mes-informations", "sessions", use: index)
         routes.post("mes-informations", "sessions", "fermer-les-autres", use: endOthers)
         routes.post("mes-informations", "sessions", ":id", "fermer", use: end)
+        routes.post("mes-informations", "sessions", "prolonger", use: extend)
+    }
+
+    /// "Rester connecté", from the warning every page shows before the session ends: 204, so that the page stays
+    /// as it is (with or without JavaScript), with the new time left for the page's timer.
+    func extend(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let deadline = try await req.portal.sessions.extend(user.session, on: req.db)
+        let response = Response(status: .noContent)
+        response.headers.replaceOrAdd(name: "X-Session-Seconds-Left", value: String(deadline.secondsLeft))
+        return response
     }
 
     /// The open sessions, this one first among equals, with a button to end each of the others.

@@ -103,6 +103,23 @@ public struct SessionStore: Sendable {
             unreadNotifications: try row.decode(column: "unread_count", as: Int.self), designations: designations)
     }
 
+    /// When a session ends if nothing happens: after 30 minutes without a request, or 12 hours after sign-in,
+    /// whichever comes first. Only the first can be pushed back.
+    public func deadline(of session: UserSession) -> SessionDeadline {
+        let idleEnd = session.lastSeenAt.addingTimeInterval(Self.idleTimeout)
+        let absoluteEnd = session.createdAt.addingTimeInterval(Self.absoluteTimeout)
+        return SessionDeadline(
+            secondsLeft: max(0, Int(min(idleEnd, absoluteEnd).timeIntervalSince(clock.now).rounded(.down))),
+            canBeExtended: idleEnd < absoluteEnd)
+    }
+
+    /// "Rester connecté": counts the idle limit from now, whatever the last write of `last_seen_at`.
+    public func extend(_ session: UserSession, on database: any Database) async throws -> SessionDeadline {
+        session.lastSeenAt = clock.now
+        try await session.update(on: database)
+        return deadline(of: session)
+    }
+
     /// Ends one session.
     public func close(_ session: UserSession, on database: any Database) async throws {
         try await session.delete(on: database)
@@ -156,6 +173,13 @@ public struct ResumedSession: Sendable {
     public let unreadNotifications: Int
     /// Organisations the agent is a correspondent of.
     public let designations: [UUID]
+}
+
+/// The time a session has left, told to the page so that it can warn before the end (RGAA 13.1, WCAG 2.2.1).
+public struct SessionDeadline: Sendable, Encodable {
+    public let secondsLeft: Int
+    /// False when the 12-hour limit comes before the idle limit: then nothing can push it back.
+    public let canBeExtended: Bool
 }
 
 /// Loads the signed-in person from the session cookie for every request.

@@ -13,6 +13,8 @@ struct PageFrame: Encodable {
     let homeURL: String
     let signOutURL: String
     let notice: String?
+    /// For a signed-in person, the warning the page shows before the session ends.
+    let sessionWarning: SessionWarning?
 
     /// The frame of a page; `title` is the page's own name, made unique by the site name.
     init(_ request: Request, title: String, notice: String? = nil) {
@@ -27,6 +29,25 @@ struct PageFrame: Encodable {
         homeURL = Paths.home
         signOutURL = Paths.signOut
         self.notice = notice
+        sessionWarning = request.currentUser.map {
+            SessionWarning(deadline: request.portal.sessions.deadline(of: $0.session))
+        }
+    }
+}
+
+/// What `Public/static/session.js` needs to warn two minutes before the session ends and to extend it.
+struct SessionWarning: Encodable {
+    static let secondsBefore = 120
+
+    let secondsLeft: Int
+    let canBeExtended: Bool
+    let secondsBefore = Self.secondsBefore
+    let extendURL = Paths.extendMySession
+    let signInURL = Paths.signIn
+
+    init(deadline: SessionDeadline) {
+        secondsLeft = deadline.secondsLeft
+        canBeExtended = deadline.canBeExtended
     }
 }
 
