@@ -60,9 +60,14 @@ struct CommandLineTests {
         #expect(try await migrate.exitCode() == 0)
 
         let weak = try HabilisBinary(
-            ["admin", "create", "--email", "chef@ucanss.fr"], environment: environment, stdin: "motdepasse123")
+            ["admin", "create", "--email", "chef@ucanss.fr"], environment: environment, stdin: "motdepasse123456")
         #expect(try await weak.exitCode() != 0)
         #expect(weak.text.contains("trop courant"))
+
+        let short = try HabilisBinary(
+            ["admin", "create", "--email", "chef@ucanss.fr"], environment: environment, stdin: "zèbres pâles x")
+        #expect(try await short.exitCode() != 0)
+        #expect(short.text.contains("administrateur ou d’un correspondant local doit contenir au moins 16 caractères"))
 
         let strong = try HabilisBinary(
             ["admin", "create", "--email", "Chef@Ucanss.fr"], environment: environment,

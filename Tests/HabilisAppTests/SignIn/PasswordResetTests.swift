@@ -21,6 +21,42 @@ struct PasswordResetTests {
             .replacingOccurrences(of: "http://127.0.0.1:8080", with: "")
     }
 
+    @Test(
+        "administrators and local correspondents need 16 characters (SECURITY.md A15), agents 12",
+        arguments: [
+            (DemoWorld.administratorEmail, 16), (DemoWorld.correspondentEmail, 16), (DemoWorld.agentEmail, 12),
+        ])
+    func privilegedAccountsNeedLongerPasswords(email: String, minimum: Int) async throws {
+        try await withTestApp { context in
+            let path = try #require(try await requestLink(context, for: email))
+            let browser = context.browser()
+            let form = try await browser.get(path)
+            #expect(form.contains("Votre mot de passe doit contenir de \(minimum) à 128 caractères"))
+            let token = try #require(form.inputValue(named: "jeton"))
+
+            let fourteen = "zèbres pâles x"
+            let answer = try await browser.post(
+                Paths.resetPassword, [("jeton", token), ("password", fourteen), ("confirmation", fourteen)])
+            if minimum == 16 {
+                #expect(answer.status == .unprocessableEntity)
+                #expect(
+                    answer.fieldError("password")
+                        == "Le mot de passe d’un administrateur ou d’un correspondant local doit contenir au moins "
+                        + "16 caractères.")
+                #expect(answer.contains("Votre mot de passe doit contenir de 16 à 128 caractères"))
+                #expect(try await context.browser().signIn(email, password: fourteen).status == .unprocessableEntity)
+                let sixteen = "zèbres pâles xyz"
+                let done = try await browser.post(
+                    Paths.resetPassword, [("jeton", token), ("password", sixteen), ("confirmation", sixteen)])
+                #expect(done.status == .seeOther)
+                #expect(try await context.browser().signIn(email, password: sixteen).status == .seeOther)
+            } else {
+                #expect(answer.status == .seeOther)
+                #expect(try await context.browser().signIn(email, password: fourteen).status == .seeOther)
+            }
+        }
+    }
+
     @Test("the whole journey: link, new password twice, sign-in with the new one, other sessions ended")
     func journey() async throws {
         try await withTestApp { context in

@@ -37,7 +37,7 @@ struct AdminCommand: AsyncCommand {
         let lastName = signature.lastName ?? "UCANSS"
         let services = app.portal
         if let problem = services.passwordPolicy.problem(
-            with: password, contextWords: [firstName, lastName, email])
+            with: password, contextWords: [firstName, lastName, email], isPrivileged: true)
         {
             context.console.error(problem)
             throw CommandFailure()

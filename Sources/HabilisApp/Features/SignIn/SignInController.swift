@@ -103,8 +103,9 @@ struct SignInController: RouteCollection {
     /// The page the mailed link opens.
     func newPassword(req: Request) async throws -> Response {
         let token = req.query[String.self, at: "jeton"] ?? ""
-        let valid = try await req.portal.passwordReset.agent(forToken: token, on: req.db) != nil
-        return try await renderNewPassword(req, token: valid ? token : "", valid: valid, errors: FormErrors())
+        let agent = try await req.portal.passwordReset.agent(forToken: token, on: req.db)
+        return try await renderNewPassword(
+            req, token: agent == nil ? "" : token, for: agent, errors: FormErrors())
     }
 
     /// Sets the new password, then back to the sign-in page.
@@ -122,9 +123,10 @@ struct SignInController: RouteCollection {
             }
             return response
         case .invalidLink:
-            return try await renderNewPassword(req, token: "", valid: false, errors: FormErrors())
+            return try await renderNewPassword(req, token: "", for: nil, errors: FormErrors())
         case .rejected(let errors):
-            return try await renderNewPassword(req, token: token, valid: true, errors: errors)
+            let agent = try await req.portal.passwordReset.agent(forToken: token, on: req.db)
+            return try await renderNewPassword(req, token: token, for: agent, errors: errors)
         }
     }
 
@@ -159,15 +161,22 @@ struct SignInController: RouteCollection {
         return try await req.view.render("SignIn/forgot", page)
     }
 
+    /// The form of a reset link; `agent` is the link's owner, nil when the link is no longer usable.
     private func renderNewPassword(
-        _ req: Request, token: String, valid: Bool, errors: FormErrors
+        _ req: Request, token: String, for agent: Agent?, errors: FormErrors
     ) async throws
         -> Response
     {
+        let minimumLength =
+            if let agent {
+                try await req.portal.passwordReset.minimumPasswordLength(for: agent, on: req.db)
+            } else {
+                PasswordPolicy.minimumLength
+            }
         let page = NewPasswordPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Nouveau mot de passe"), action: Paths.resetPassword,
-            token: token, linkIsValid: valid, forgotPasswordURL: Paths.forgotPassword, errors: errors,
-            minimumLength: PasswordPolicy.minimumLength, maximumLength: PasswordPolicy.maximumLength)
+            token: token, linkIsValid: agent != nil, forgotPasswordURL: Paths.forgotPassword, errors: errors,
+            minimumLength: minimumLength, maximumLength: PasswordPolicy.maximumLength)
         return try await req.view.render("SignIn/new-password", page).encodeResponse(status: status(errors), for: req)
     }
 }

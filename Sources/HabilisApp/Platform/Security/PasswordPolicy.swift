@@ -1,10 +1,17 @@
 import Foundation
 
 /// The password rule: 12 to 128 characters of any kind, no composition rule, common passwords and words of the
-/// person's context refused (CNIL 2022-100 case 2 together with throttling; OWASP ASVS 5.0 6.2).
+/// person's context refused (CNIL 2022-100 case 2 together with throttling; OWASP ASVS 5.0 6.2). Administrators and
+/// local correspondents, who decide on other people's access, need 16 characters until they get a second factor
+/// (SECURITY.md A15; CNIL's guidance on privileged accounts).
 public struct PasswordPolicy: Sendable {
     public static let minimumLength = 12
+    public static let privilegedMinimumLength = 16
     public static let maximumLength = 128
+
+    public static func minimumLength(isPrivileged: Bool) -> Int {
+        isPrivileged ? privilegedMinimumLength : minimumLength
+    }
 
     let commonPasswords: Set<String>
 
@@ -22,10 +29,14 @@ public struct PasswordPolicy: Sendable {
 
     /// The French message explaining why `password` is refused, or nil when it is acceptable.
     /// The password is checked exactly as typed: nothing is trimmed or truncated.
-    public func problem(with password: String, contextWords: [String]) -> String? {
+    public func problem(with password: String, contextWords: [String], isPrivileged: Bool = false) -> String? {
         let length = password.unicodeScalars.count
         if length < Self.minimumLength {
             return "Le mot de passe doit contenir au moins \(Self.minimumLength) caractères."
+        }
+        if isPrivileged, length < Self.privilegedMinimumLength {
+            return "Le mot de passe d’un administrateur ou d’un correspondant local doit contenir au moins "
+                + "\(Self.privilegedMinimumLength) caractères."
         }
         if length > Self.maximumLength {
             return "Le mot de passe ne doit pas dépasser \(Self.maximumLength) caractères."
