@@ -19,6 +19,11 @@ public enum Paths {
     public static let mySessions = "/mes-informations/sessions"
     public static let endMyOtherSessions = "/mes-informations/sessions/fermer-les-autres"
     public static let extendMySession = "/mes-informations/sessions/prolonger"
+    public static let signInCode = "/connexion/code"
+    public static let mySecondFactor = "/mes-informations/double-authentification"
+    public static let setUpMySecondFactor = "/mes-informations/double-authentification/configurer"
+    public static let confirmMySecondFactor = "/mes-informations/double-authentification/confirmer"
+    public static let disableMySecondFactor = "/mes-informations/double-authentification/desactiver"
     public static let administration = "/administration"
     public static let adminFAQ = "/administration/faq"
     public static let adminNewFAQ = "/administration/faq/nouvelle"
@@ -95,6 +100,9 @@ public enum Paths {
 
     /// Ending every session of one account.
     public static func adminEndAgentSessions(_ id: UUID) -> String { adminAgent(id) + "/sessions/fermer" }
+    public static func adminResetSecondFactor(_ id: UUID) -> String {
+        adminAgent(id) + "/double-authentification/reinitialiser"
+    }
 
     /// Ending one of my sessions.
     public static func endMySession(_ id: UUID) -> String { mySessions + "/\(id.uuidString.lowercased())/fermer" }

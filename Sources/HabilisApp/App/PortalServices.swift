@@ -14,6 +14,7 @@ public struct PortalServices: Sendable {
     public var dispatcher: OutboxDispatcher
     public var mails: MailTemplates
     public var signIn: SignInService
+    public var secondFactors: SecondFactorService
     public var passwordReset: PasswordResetService
     public var routing: Routing
     public var authorization: Authorization
@@ -34,8 +35,13 @@ public struct PortalServices: Sendable {
         let host = URLComponents(string: settings.baseURL)?.host ?? "habilis.local"
         dispatcher = OutboxDispatcher(clock: clock, mailer: mailer, sender: settings.mailFrom, messageIDDomain: host)
         mails = MailTemplates(baseURL: settings.baseURL, webmasterEmail: settings.webmasterEmail)
+        secondFactors = SecondFactorService(
+            clock: clock, audit: audit, sessions: sessions, throttle: throttle,
+            secureCookies: settings.usesSecureCookies,
+            isRequiredForPrivilegedRoles: settings.requiresSecondFactorForPrivilegedRoles)
         signIn = SignInService(
-            clock: clock, audit: audit, sessions: sessions, throttle: throttle, passwords: passwords)
+            clock: clock, audit: audit, sessions: sessions, throttle: throttle, passwords: passwords,
+            secondFactors: secondFactors)
         passwordReset = PasswordResetService(
             clock: clock, audit: audit, sessions: sessions, throttle: throttle, passwords: passwords,
             policy: passwordPolicy, outbox: outbox, mails: mails)

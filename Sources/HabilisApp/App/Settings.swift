@@ -47,6 +47,9 @@ public struct Settings: Sendable {
     /// How long an SQLite writer waits for another connection's transaction (a sweep batch, an operator's shell)
     /// before the request is answered 503; shortened only by the tests.
     public var sqliteBusyTimeoutMilliseconds = 10_000
+    /// Administrators and local correspondents must set up a second factor before anything else
+    /// (`HABILIS_REQUIRE_SECOND_FACTOR`, on by default in production, off for the demo world and development).
+    public var requiresSecondFactorForPrivilegedRoles = false
     /// `HABILIS_DATABASE_PATH` was set: a single-instance SQLite deployment is a deliberate choice.
     public var sqliteChosenExplicitly = false
 
@@ -98,6 +101,12 @@ public struct Settings: Sendable {
             runsBackgroundJobs: true
         )
         settings.sqliteChosenExplicitly = value("HABILIS_DATABASE_PATH") != nil
+        switch value("HABILIS_REQUIRE_SECOND_FACTOR")?.lowercased() {
+        case nil: settings.requiresSecondFactorForPrivilegedRoles = isProduction
+        case "true": settings.requiresSecondFactorForPrivilegedRoles = true
+        case "false": settings.requiresSecondFactorForPrivilegedRoles = false
+        default: throw SettingsError(problems: ["HABILIS_REQUIRE_SECOND_FACTOR must be true or false"])
+        }
         if let text = value("HABILIS_SQLITE_CACHE_KB") {
             guard let kilobytes = Int(text), (512...4_194_304).contains(kilobytes) else {
                 throw SettingsError(problems: [

@@ -55,6 +55,7 @@ public func configure(
     app.middleware.use(RuntimeSettingsMiddleware())
     app.middleware.use(SessionMiddleware())
     app.middleware.use(CSRFMiddleware(secureCookies: settings.usesSecureCookies))
+    app.middleware.use(SecondFactorRequirement())
 
     let transport = mailer ?? makeMailer(settings: settings, app: app)
     // Bcrypt gets threads of its own: on the shared pool it would queue behind SQLite's statements and disk syncs,

@@ -4,6 +4,7 @@ import Vapor
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: SignInController())
+    try app.register(collection: SecondFactorController())
     try app.register(collection: RegistrationController())
     try app.register(collection: CatalogueController())
     try app.register(collection: AccessRequestController())

@@ -12,5 +12,6 @@ enum Migrations {
         IndexRightsExport(),
         IndexSubscribersExport(),
         IndexPendingRequestsOnly(),
+        CreateSecondFactors(),
     ]
 }

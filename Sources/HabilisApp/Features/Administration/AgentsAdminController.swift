@@ -14,6 +14,7 @@ struct AgentsAdminController: RouteCollection {
         admin.post("agents", ":id", use: update)
         admin.post("agents", ":id", "statut", use: changeStatus)
         admin.post("agents", ":id", "sessions", "fermer", use: endSessions)
+        admin.post("agents", ":id", "double-authentification", "reinitialiser", use: resetSecondFactor)
         admin.post("agents", ":id", "habilitations", use: grant)
     }
 
@@ -153,6 +154,17 @@ struct AgentsAdminController: RouteCollection {
         return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
     }
 
+    /// "Réinitialiser la double authentification" (a lost or replaced phone): the person signs in with the
+    /// password alone and sets up their application again. Not on one's own account.
+    func resetSecondFactor(req: Request) async throws -> Response {
+        let agent = try await find(req)
+        guard agent.id != req.currentUser?.id else { throw Abort(.forbidden) }
+        guard try await req.portal.secondFactors.reset(for: agent.id!, by: req.auditContext, on: req.db) else {
+            throw Abort(.notFound)
+        }
+        return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
+    }
+
     /// Grants a right directly (a pending request for it is accepted at the same time).
     func grant(req: Request) async throws -> Response {
         let agent = try await find(req)
@@ -208,6 +220,7 @@ struct AgentsAdminController: RouteCollection {
         let grantable = try await BusinessApplication.query(on: req.db).filter(\.$isActive == true).sort(\.$position)
             .all().filter { !held.contains($0.id!) }
         let openSessions = try await UserSession.query(on: req.db).filter(\.$agent.$id == agent.id!).count()
+        let secondFactor = try await req.portal.secondFactors.factor(of: agent.id!, on: req.db)
         let page = AgentAdminPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Compte de \(agent.fullName)", notice: savedNotice(req)),
             action: Paths.adminAgent(agent.id!), form: form, email: agent.email,
@@ -216,7 +229,9 @@ struct AgentsAdminController: RouteCollection {
                 && (agent.status == .active || agent.status == .disabled),
             statusURL: Paths.adminAgentStatus(agent.id!),
             canEndSessions: agent.id != req.currentUser?.id, openSessions: openSessions,
-            endSessionsURL: Paths.adminEndAgentSessions(agent.id!), civilities: RegistrationForm.civilities,
+            endSessionsURL: Paths.adminEndAgentSessions(agent.id!),
+            secondFactorSince: secondFactor?.confirmedAt.map(ParisCalendar.longDate),
+            resetSecondFactorURL: Paths.adminResetSecondFactor(agent.id!), civilities: RegistrationForm.civilities,
             groups: OrganisationGroup.groups(organisations),
             grantURL: Paths.adminGrant(agent.id!),
             grantable: grantable.map { .init(id: $0.id!.uuidString.lowercased(), name: $0.name) },
@@ -322,6 +337,9 @@ struct AgentAdminPage: Encodable {
     let canEndSessions: Bool
     let openSessions: Int
     let endSessionsURL: String
+    /// When the account's second factor was set up; nil when it has none (or has not confirmed it).
+    let secondFactorSince: String?
+    let resetSecondFactorURL: String
     let civilities: [String]
     let groups: [OrganisationGroup]
     let grantURL: String

@@ -22,6 +22,7 @@ struct SignInController: RouteCollection {
             case "deconnecte": SignInMessages.signedOut
             case "mot-de-passe-modifie": SignInMessages.passwordChanged
             case "session-terminee": SignInMessages.sessionEnded
+            case "code-expire": SignInMessages.codeExpired
             default: nil
             }
         return try await renderEmailStep(req, email: "", errors: FormErrors(), notice: notice)
@@ -62,6 +63,11 @@ struct SignInController: RouteCollection {
         case .signedIn(_, let token):
             let response = req.redirect(to: Paths.home)
             response.cookies[req.portal.sessions.cookieName] = req.portal.sessions.cookie(token)
+            return response
+        case .secondFactorRequired(let challengeToken):
+            let secondFactors = req.portal.secondFactors
+            let response = req.redirect(to: Paths.signInCode)
+            response.cookies[secondFactors.cookieName] = secondFactors.cookie(challengeToken)
             return response
         case .refused:
             errors.add("password", SignInMessages.refused)

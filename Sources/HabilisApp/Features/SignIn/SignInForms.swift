@@ -31,4 +31,6 @@ enum SignInMessages {
     static let signedOut = "Vous êtes déconnecté de l’espace Organismes."
     static let passwordChanged = "Votre mot de passe a été modifié. Vous pouvez vous connecter avec le nouveau."
     static let sessionEnded = "Votre session a pris fin. Connectez-vous de nouveau."
+    static let codeExpired =
+        "La connexion a été interrompue (délai de 5 minutes dépassé ou trop de codes erronés) : recommencez."
 }

@@ -7,6 +7,8 @@ public struct SignInService: Sendable {
     /// What a sign-in attempt gives.
     public enum Outcome: Sendable {
         case signedIn(agentID: UUID, sessionToken: String)
+        /// The password is right and the account has a second factor: the sign-in waits for its code.
+        case secondFactorRequired(challengeToken: String)
         /// Wrong password, unknown account or account not active: the visitor is told the same thing.
         case refused
         case throttled
@@ -17,15 +19,20 @@ public struct SignInService: Sendable {
     let sessions: SessionStore
     let throttle: Throttle
     let passwords: PasswordHasher
+    let secondFactors: SecondFactorService
     /// A hash that unknown accounts are checked against, so that they take as long as known ones.
     let decoyHash: String
 
-    init(clock: any Clock, audit: AuditLog, sessions: SessionStore, throttle: Throttle, passwords: PasswordHasher) {
+    init(
+        clock: any Clock, audit: AuditLog, sessions: SessionStore, throttle: Throttle, passwords: PasswordHasher,
+        secondFactors: SecondFactorService
+    ) {
         self.clock = clock
         self.audit = audit
         self.sessions = sessions
         self.throttle = throttle
         self.passwords = passwords
+        self.secondFactors = secondFactors
         self.decoyHash = passwords.decoyHash()
     }
 
@@ -60,6 +67,13 @@ public struct SignInService: Sendable {
                     details: ["email": email, "reason": reason], on: transaction)
             }
             return .refused
+        }
+        if try await secondFactors.isEnabled(for: agentID, on: database) {
+            return try await database.atomically { transaction in
+                try await throttle.clear(accountKey, on: transaction)
+                return .secondFactorRequired(
+                    challengeToken: try await secondFactors.openChallenge(for: agentID, on: transaction))
+            }
         }
         let token = try await database.atomically { transaction in
             try await throttle.clear(accountKey, on: transaction)

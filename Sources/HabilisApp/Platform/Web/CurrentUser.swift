@@ -17,6 +17,8 @@ public struct CurrentUser: Sendable {
     public var isCorrespondent: Bool { !correspondentOrganisationIDs.isEmpty }
     /// Correspondents and administrators decide requests.
     public var decidesRequests: Bool { isAdministrator || isCorrespondent }
+    /// Decides on other people's access: longer passwords, and a second factor where it is required.
+    public var isPrivileged: Bool { decidesRequests }
 }
 
 private struct CurrentUserKey: StorageKey {

@@ -89,12 +89,13 @@ struct MenuLink: Encodable {
     }
 
     /// The side menu of the guide: "Mes informations" and its four sections (and "Mes sessions", where each person
-    /// sees and ends their open sessions), "Applications", and the entries of the person's roles.
+    /// sees and ends their open sessions, and "Double authentification"), "Applications", and the entries of the
+    /// person's roles.
     static func menu(for user: CurrentUser, currentPath: String) -> [MenuLink] {
         let sections = [
             ("Mes habilitations", Paths.myRights), ("Mes coordonnées", Paths.myDetails),
             ("Mes abonnements", Paths.mySubscriptions), ("Mes contacts", Paths.myContacts),
-            ("Mes sessions", Paths.mySessions),
+            ("Mes sessions", Paths.mySessions), ("Double authentification", Paths.mySecondFactor),
         ].map { MenuLink($0.0, $0.1, currentPath: currentPath) }
         var entries = [
             MenuLink("Applications", Paths.home, currentPath: currentPath),

@@ -1,0 +1,20 @@
+import Vapor
+
+/// Where `HABILIS_REQUIRE_SECOND_FACTOR` is on, an administrator or local correspondent without a confirmed second
+/// factor reaches nothing but its setup page (and signing out, the assistance pages, the static files) until it is
+/// on, as Keycloak's "Configure OTP" required action does. Costs one query, for those roles only.
+struct SecondFactorRequirement: AsyncMiddleware {
+    static let openPaths: Set<String> = [
+        Paths.mySecondFactor, Paths.setUpMySecondFactor, Paths.confirmMySecondFactor, Paths.signOut,
+        Paths.extendMySession, Paths.faq, Paths.privacy, Paths.accessibility, Paths.health, "/readyz",
+    ]
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let secondFactors = request.portal.secondFactors
+        guard secondFactors.isRequiredForPrivilegedRoles, let user = request.currentUser, user.isPrivileged,
+            !Self.openPaths.contains(request.url.path), !request.url.path.hasPrefix("/static/"),
+            try await !secondFactors.isEnabled(for: user.id, on: request.db)
+        else { return try await next.respond(to: request) }
+        return request.redirect(to: Paths.mySecondFactor + "?message=obligatoire")
+    }
+}
