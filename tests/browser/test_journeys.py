@@ -1,6 +1,11 @@
 """Journeys as people do them, by visible labels and button texts; every page reached passes the gate."""
+import base64
 import datetime
+import hashlib
+import hmac
 import re
+import struct
+import time
 
 from conftest import BASE, PASSWORD, check, link_in, sign_in, sign_out, sweep, visit, wait_for_mail
 from playwright.sync_api import expect
@@ -327,3 +332,47 @@ def test_warning_before_the_session_ends_and_staying_signed_in(page):
     ended = page.get_by_role("dialog", name="Votre session a expiré")
     expect(ended).to_be_visible()
     expect(page.get_by_role("link", name="Se reconnecter")).to_be_focused()
+
+
+def totp(key, steps_later=0):
+    """The code an authenticator application shows for `key` (RFC 6238: HMAC-SHA1, 30 s, 6 digits)."""
+    secret = base64.b32decode(key + "=" * (-len(key) % 8))
+    mac = hmac.new(secret, struct.pack(">Q", int(time.time() // 30) + steps_later), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return f"{(struct.unpack('>I', mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def test_second_factor_set_up_asked_at_sign_in_and_reset_by_an_administrator(page):
+    sign_in(page, "j.petit@caf.fr")
+    page.get_by_role("link", name="Double authentification").click()
+    check(page, "double-authentification")
+    page.get_by_role("button", name="Configurer la double authentification").click()
+    check(page, "double-authentification-configuration")
+    key = page.locator(".setup-key code").inner_text().replace(" ", "")
+    page.get_by_label("Code affiché par votre application").fill(totp(key))
+    page.get_by_role("button", name="Activer la double authentification").click()
+    assert page.get_by_text("La double authentification est activée : le code vous sera demandé").is_visible()
+    sign_out(page)
+
+    sign_in(page, "j.petit@caf.fr")
+    assert page.url.endswith("/connexion/code")
+    check(page, "connexion-code")
+    page.get_by_label("Code de vérification à 6 chiffres").fill("000000")
+    page.get_by_role("button", name="Valider").click()
+    check(page, "connexion-code-erreur")
+    assert page.get_by_role("link", name=re.compile("^Ce code n’est pas valide")).is_visible()
+    # The code of the next step: still accepted, and later than the one used to turn it on.
+    page.get_by_label("Code de vérification à 6 chiffres").fill(totp(key, steps_later=1))
+    page.get_by_role("button", name="Valider").click()
+    assert page.get_by_role("heading", name="Applications").is_visible()
+    sign_out(page)
+
+    sign_in(page, "admin@ucanss.fr")
+    page.goto(BASE + "/administration/agents?q=petit")
+    page.get_by_role("link", name="Jeanne Petit").click()
+    check(page, "compte-agent-double-authentification")
+    page.get_by_role("button", name="Réinitialiser la double authentification").click()
+    assert page.get_by_text("Non configurée.").is_visible()
+    sign_out(page)
+    sign_in(page, "j.petit@caf.fr")
+    assert page.get_by_role("heading", name="Applications").is_visible()
