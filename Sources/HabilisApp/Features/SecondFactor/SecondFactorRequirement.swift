@@ -2,7 +2,7 @@ import Vapor
 
 /// Where `HABILIS_REQUIRE_SECOND_FACTOR` is on, an administrator or local correspondent without a confirmed second
 /// factor reaches nothing but its setup page (and signing out, the assistance pages, the static files) until it is
-/// on, as Keycloak's "Configure OTP" required action does. Costs one query, for those roles only.
+/// on, as Keycloak's "Configure OTP" required action does. The session lookup reads whether it is on: no query.
 struct SecondFactorRequirement: AsyncMiddleware {
     static let openPaths: Set<String> = [
         Paths.mySecondFactor, Paths.setUpMySecondFactor, Paths.confirmMySecondFactor, Paths.signOut,
@@ -12,8 +12,8 @@ struct SecondFactorRequirement: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let secondFactors = request.portal.secondFactors
         guard secondFactors.isRequiredForPrivilegedRoles, let user = request.currentUser, user.isPrivileged,
-            !Self.openPaths.contains(request.url.path), !request.url.path.hasPrefix("/static/"),
-            try await !secondFactors.isEnabled(for: user.id, on: request.db)
+            !user.hasSecondFactor, !Self.openPaths.contains(request.url.path),
+            !request.url.path.hasPrefix("/static/")
         else { return try await next.respond(to: request) }
         return request.redirect(to: Paths.mySecondFactor + "?message=obligatoire")
     }

@@ -27,8 +27,9 @@ public struct SessionStore: Sendable {
         return token
     }
 
-    /// The live session behind a cookie token, with its agent, unread count and designations, or nil; an expired
-    /// session is deleted. One statement on the hot path (a second one only for correspondents): every page pays it.
+    /// The live session behind a cookie token, with its agent, unread count, designations and whether a second
+    /// factor is on, or nil; an expired session is deleted. One statement on the hot path (a second one only for
+    /// correspondents): every page pays it.
     public func resume(token: String, on database: any Database) async throws -> ResumedSession? {
         let sql = database as! any SQLDatabase
         let agentID = SQLColumn("agent_id", table: "s")
@@ -63,6 +64,15 @@ public struct SessionStore: Sendable {
                             .where(SQLColumn("agent_id"), .equal, agentID)
                     }, as: "designation_count"
                 )
+                .column(
+                    SQLSubquery.select {
+                        $0
+                            .column(SQLFunction("COUNT", args: SQLLiteral.all))
+                            .from(SecondFactor.schema)
+                            .where(SQLColumn("agent_id"), .equal, agentID)
+                            .where(SQLColumn("confirmed_at"), .isNot, SQLLiteral.null)
+                    }, as: "second_factor_count"
+                )
                 .from(SQLAlias(SQLIdentifier(UserSession.schema), as: SQLIdentifier("s")))
                 .join(
                     SQLAlias(SQLIdentifier(Agent.schema), as: SQLIdentifier("a")),
@@ -88,7 +98,8 @@ public struct SessionStore: Sendable {
             || agent.status != Agent.Status.active
         if expired {
             try await session.delete(on: database)
-            return ResumedSession(session: session, expired: true, unreadNotifications: 0, designations: [])
+            return ResumedSession(
+                session: session, expired: true, unreadNotifications: 0, designations: [], hasSecondFactor: false)
         }
         if now.timeIntervalSince(session.lastSeenAt) > Self.touchInterval {
             session.lastSeenAt = now
@@ -100,7 +111,8 @@ public struct SessionStore: Sendable {
             : try await Correspondent.query(on: database).filter(\.$agent.$id == agent.id!).all(\.$organisation.$id)
         return ResumedSession(
             session: session, expired: false,
-            unreadNotifications: try row.decode(column: "unread_count", as: Int.self), designations: designations)
+            unreadNotifications: try row.decode(column: "unread_count", as: Int.self), designations: designations,
+            hasSecondFactor: try row.decode(column: "second_factor_count", as: Int.self) > 0)
     }
 
     /// When a session ends if nothing happens: after 30 minutes without a request, or 12 hours after sign-in,
@@ -173,6 +185,8 @@ public struct ResumedSession: Sendable {
     public let unreadNotifications: Int
     /// Organisations the agent is a correspondent of.
     public let designations: [UUID]
+    /// Whether the agent has confirmed a second factor (checked where it is required).
+    public let hasSecondFactor: Bool
 }
 
 /// The time a session has left, told to the page so that it can warn before the end (RGAA 13.1, WCAG 2.2.1).
@@ -198,7 +212,7 @@ struct SessionMiddleware: AsyncMiddleware {
                 } else {
                     request.currentUser = CurrentUser(
                         agent: session.agent, session: session, correspondentOrganisationIDs: resumed.designations,
-                        unreadNotifications: resumed.unreadNotifications)
+                        unreadNotifications: resumed.unreadNotifications, hasSecondFactor: resumed.hasSecondFactor)
                 }
             } else {
                 sessionEnded = true

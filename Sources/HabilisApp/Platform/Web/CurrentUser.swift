@@ -9,6 +9,8 @@ public struct CurrentUser: Sendable {
     public let correspondentOrganisationIDs: [UUID]
     /// In-portal notifications not read yet, shown in the header, counted up to `unreadCountBound`.
     public let unreadNotifications: Int
+    /// A confirmed second factor, read with the session.
+    public let hasSecondFactor: Bool
     /// Beyond this many unread notifications the header says "plus de 99": the count stays cheap for everyone.
     public static let unreadCountBound = 100
 
