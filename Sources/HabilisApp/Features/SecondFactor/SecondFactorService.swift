@@ -203,9 +203,6 @@ public struct SecondFactorService: Sendable {
             sameSite: .lax)
     }
 
-    var expiredCookie: HTTPCookies.Value {
-        HTTPCookies.Value(
-            string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", isSecure: secureCookies,
-            isHTTPOnly: true, sameSite: .lax)
-    }
+    /// The same attributes as the session's: the browser forgets a cookie of the same name, path and flags.
+    var expiredCookie: HTTPCookies.Value { sessions.expiredCookie }
 }
