@@ -86,7 +86,7 @@ struct SecondFactorController: RouteCollection {
     func disable(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let secondFactors = req.portal.secondFactors
-        if secondFactors.isRequiredForPrivilegedRoles, user.isPrivileged { throw Abort(.forbidden) }
+        if secondFactors.isRequired(for: user) { throw Abort(.forbidden) }
         let code = SecondFactorCodeForm.decode(req).code ?? ""
         guard try await secondFactors.disable(for: user.id, code: code, by: req.auditContext, on: req.db) else {
             var errors = FormErrors()
@@ -100,6 +100,7 @@ struct SecondFactorController: RouteCollection {
         let user = try req.requireUser()
         let secondFactors = req.portal.secondFactors
         let factor = try await secondFactors.factor(of: user.id, on: req.db)
+        let beingSetUp = factor?.confirmedAt == nil ? factor : nil
         let notice: String? =
             switch req.query[String.self, at: "message"] {
             case "activee": "La double authentification est activée : le code vous sera demandé à chaque connexion."
@@ -112,11 +113,12 @@ struct SecondFactorController: RouteCollection {
         let page = SecondFactorSetupPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Double authentification", notice: notice),
             enabledSince: factor?.confirmedAt.map(ParisCalendar.longDate),
-            pendingKey: factor?.confirmedAt == nil ? factor.map { SecondFactorSetupPage.grouped($0.secret) } : nil,
-            provisioningURI: factor?.confirmedAt == nil
-                ? factor.map { secondFactors.provisioningURI(secret: $0.secret, email: user.agent.email) } : nil,
+            pendingKey: beingSetUp.map { SecondFactorSetupPage.grouped($0.secret) },
+            provisioningURI: beingSetUp.map {
+                secondFactors.provisioningURI(secret: $0.secret, email: user.agent.email)
+            },
             accountName: user.agent.email, issuer: secondFactors.issuer,
-            isRequired: secondFactors.isRequiredForPrivilegedRoles && user.isPrivileged,
+            isRequired: secondFactors.isRequired(for: user),
             setUpAction: Paths.setUpMySecondFactor, confirmAction: Paths.confirmMySecondFactor,
             disableAction: Paths.disableMySecondFactor, errors: errors)
         return try await req.view.render("SecondFactor/setup", page).encodeResponse(status: status(errors), for: req)

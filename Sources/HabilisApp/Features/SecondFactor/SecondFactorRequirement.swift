@@ -11,8 +11,8 @@ struct SecondFactorRequirement: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let secondFactors = request.portal.secondFactors
-        guard secondFactors.isRequiredForPrivilegedRoles, let user = request.currentUser, user.isPrivileged,
-            !user.hasSecondFactor, !Self.openPaths.contains(request.url.path),
+        guard let user = request.currentUser, secondFactors.isRequired(for: user), !user.hasSecondFactor,
+            !Self.openPaths.contains(request.url.path),
             !request.url.path.hasPrefix("/static/")
         else { return try await next.respond(to: request) }
         return request.redirect(to: Paths.mySecondFactor + "?message=obligatoire")

@@ -35,8 +35,12 @@ public struct SecondFactorService: Sendable {
     }
 
     public func isEnabled(for agentID: UUID, on database: any Database) async throws -> Bool {
-        try await SecondFactor.query(on: database).filter(\.$agent.$id == agentID).filter(\.$confirmedAt != nil)
-            .count() > 0
+        try await factor(of: agentID, on: database)?.confirmedAt != nil
+    }
+
+    /// Whether this person must have one (and so may not turn it off).
+    func isRequired(for user: CurrentUser) -> Bool {
+        isRequiredForPrivilegedRoles && user.isPrivileged
     }
 
     /// Draws a new secret for an agent without a confirmed factor; a confirmed one is kept as it is.
@@ -196,11 +200,9 @@ public struct SecondFactorService: Sendable {
         }
     }
 
-    /// The cookie of a sign-in waiting for its code: like the session's, for the time the code may be typed.
+    /// The cookie of a sign-in waiting for its code: the session's, for the time the code may be typed.
     func cookie(_ token: String) -> HTTPCookies.Value {
-        HTTPCookies.Value(
-            string: token, maxAge: Int(Self.challengeValidity), path: "/", isSecure: secureCookies, isHTTPOnly: true,
-            sameSite: .lax)
+        sessions.cookie(token, maxAge: Int(Self.challengeValidity))
     }
 
     /// The same attributes as the session's: the browser forgets a cookie of the same name, path and flags.

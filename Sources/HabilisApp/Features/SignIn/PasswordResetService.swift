@@ -64,10 +64,10 @@ public struct PasswordResetService: Sendable {
         return try await row.$agent.get(on: database)
     }
 
-    /// The shortest password `agent` may choose: longer for administrators and local correspondents.
-    public func minimumPasswordLength(for agent: Agent, on database: any Database) async throws -> Int {
-        let isCorrespondent = try await Correspondent.query(on: database).filter(\.$agent.$id == agent.id!).count() > 0
-        return PasswordPolicy.minimumLength(isPrivileged: agent.isAdministrator || isCorrespondent)
+    /// Administrators and local correspondents choose longer passwords (`PasswordPolicy`).
+    public func isPrivileged(_ agent: Agent, on database: any Database) async throws -> Bool {
+        if agent.isAdministrator { return true }
+        return try await Correspondent.query(on: database).filter(\.$agent.$id == agent.id!).count() > 0
     }
 
     /// Outcome of choosing a new password.
@@ -91,11 +91,11 @@ public struct PasswordResetService: Sendable {
         let agent = try await row.$agent.get(on: database)
         let organisation = try await agent.$organisation.get(on: database)
         var errors = FormErrors()
-        let minimumLength = try await minimumPasswordLength(for: agent, on: database)
+        let isPrivileged = try await isPrivileged(agent, on: database)
         if let problem = policy.problem(
             with: password,
             contextWords: [agent.firstName, agent.lastName, agent.birthName ?? "", agent.email, organisation.name],
-            isPrivileged: minimumLength > PasswordPolicy.minimumLength)
+            isPrivileged: isPrivileged)
         {
             errors.add("password", problem)
         } else if password != confirmation {

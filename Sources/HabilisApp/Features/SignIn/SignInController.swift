@@ -173,16 +173,13 @@ struct SignInController: RouteCollection {
     ) async throws
         -> Response
     {
-        let minimumLength =
-            if let agent {
-                try await req.portal.passwordReset.minimumPasswordLength(for: agent, on: req.db)
-            } else {
-                PasswordPolicy.minimumLength
-            }
+        let isPrivileged =
+            if let agent { try await req.portal.passwordReset.isPrivileged(agent, on: req.db) } else { false }
         let page = NewPasswordPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Nouveau mot de passe"), action: Paths.resetPassword,
             token: token, linkIsValid: agent != nil, forgotPasswordURL: Paths.forgotPassword, errors: errors,
-            minimumLength: minimumLength, maximumLength: PasswordPolicy.maximumLength)
+            minimumLength: PasswordPolicy.minimumLength(isPrivileged: isPrivileged),
+            maximumLength: PasswordPolicy.maximumLength)
         return try await req.view.render("SignIn/new-password", page).encodeResponse(status: status(errors), for: req)
     }
 }

@@ -164,9 +164,10 @@ public struct SessionStore: Sendable {
     }
 
     /// The session cookie: HttpOnly, SameSite=Lax, Path=/, no Domain; Secure with the `__Host-` prefix over https.
-    public func cookie(_ token: String) -> HTTPCookies.Value {
+    /// Without `maxAge` it lasts as long as the browser runs.
+    public func cookie(_ token: String, maxAge: Int? = nil) -> HTTPCookies.Value {
         HTTPCookies.Value(
-            string: token, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
+            string: token, maxAge: maxAge, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
 
     /// A cookie that makes the browser forget the session.
