@@ -200,12 +200,10 @@ public struct AccessRequestService: Sendable {
     {
         guard
             let grant = try await Grant.query(on: database).filter(\.$id == grantID).with(\.$agent)
-                .with(\.$application).first()
+                .with(\.$application).with(\.$grantedBy).with(\.$accessRequest).first()
         else { return .notFound }
-        guard
-            try await authorization.canManageRights(
-                user, of: grant.agent, applicationID: grant.$application.id, on: database)
-        else {
+        let designations = try await authorization.designations(of: user.id, on: database)
+        guard authorization.canWithdraw(user, grant, of: grant.agent, designations: designations) else {
             try await audit.record(
                 .accessDenied, outcome: "refused", by: AuditContext(actorID: user.id, ip: ip),
                 target: ("grant", grantID.uuidString), details: ["action": "revoke"], on: database)

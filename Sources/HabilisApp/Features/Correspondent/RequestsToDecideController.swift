@@ -165,12 +165,17 @@ struct RequestsToDecideController: RouteCollection {
             case "deja": "Cette habilitation avait déjà été retirée."
             default: nil
             }
+        let user = try req.requireUser()
+        let designations = try await req.portal.authorization.designations(of: user.id, on: req.db)
         let page = AgentRightsPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Habilitations de \(agent.fullName)", notice: notice),
             agentName: agent.fullName, email: agent.email, organisationName: organisation.name,
             grants: grants.map { grant in
                 AgentRightsPage.GrantRow(
-                    grant, failed: grant.id == failedGrant, reason: grant.id == failedGrant ? reason : "",
+                    grant,
+                    canWithdraw: req.portal.authorization.canWithdraw(
+                        user, grant, of: agent, designations: designations),
+                    failed: grant.id == failedGrant, reason: grant.id == failedGrant ? reason : "",
                     errors: errors)
             },
             history: requests.map(MyRightsPage.HistoryRow.init), errors: errors)

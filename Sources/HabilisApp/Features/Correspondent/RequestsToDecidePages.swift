@@ -120,10 +120,12 @@ struct AgentRightsPage: Encodable {
         let revokedBy: String?
         let revocationReason: String?
         let revokeURL: String
+        /// Whether the viewer may withdraw it: the form is shown only then.
+        let canWithdraw: Bool
         let reason: String
         let error: String?
 
-        init(_ grant: Grant, failed: Bool, reason: String, errors: FormErrors) {
+        init(_ grant: Grant, canWithdraw: Bool, failed: Bool, reason: String, errors: FormErrors) {
             id = grant.id!.uuidString.lowercased()
             applicationName = grant.application.name
             grantedOn = ParisCalendar.shortDate(grant.grantedAt)
@@ -134,6 +136,7 @@ struct AgentRightsPage: Encodable {
             revokedBy = grant.revokedBy?.fullName
             revocationReason = grant.revocationReason
             revokeURL = Paths.revokeGrant(grant.id!)
+            self.canWithdraw = canWithdraw
             self.reason = reason
             error = failed ? errors.list.first?.message : nil
         }

@@ -87,6 +87,22 @@ public struct Authorization: Sendable {
         }
     }
 
+    /// Whether `user` may withdraw `grant`, a right of `agent` loaded with its application, granter and request.
+    /// Withdrawal follows the routing of decisions (issue 20, finding 4): administrators withdraw any right;
+    /// correspondents only those of locally managed applications they cover that no administrator decided;
+    /// nobody withdraws a right of their own.
+    public func canWithdraw(_ user: CurrentUser, _ grant: Grant, of agent: Agent, designations: [Designation]) -> Bool {
+        guard grant.$agent.id != user.id else { return false }
+        if user.isAdministrator { return true }
+        guard grant.application.accessMode == .local else { return false }
+        let decidedByAdministrators =
+            grant.grantedBy?.isAdministrator == true || grant.accessRequest?.routedTo == .administrators
+        guard !decidedByAdministrators else { return false }
+        return designations.contains {
+            $0.covers(organisationID: agent.$organisation.id, applicationID: grant.$application.id)
+        }
+    }
+
     /// The condition on `access_requests` (under the alias `table`) that keeps the pending requests `user` may
     /// decide; `designations` come from `designations(of:)`. The same rule as `canDecide`, as SQL for the queue.
     public func queueCondition(
