@@ -71,18 +71,20 @@ struct SweepOutcome {
     var accessRequests: AccessRequestService.SweepReport
     var accountRequests: AccountRequestService.SweepReport
     var auditEventsPurged: Int
+    var throttleBucketsPurged: Int
 }
 
 extension Application {
     /// The sweep, the same in the server's timer and in `habilis sweep`: accepts the access requests due at
     /// `instant` and reminds their deciders, purges unproven registrations and escalates old account requests,
-    /// deletes the audit events past their retention.
+    /// deletes the audit events past their retention and the throttle counters of windows long over.
     func sweep(asOf instant: Date) async throws -> SweepOutcome {
         SweepOutcome(
             accessRequests: try await portal.accessRequests.sweep(
                 asOf: instant, lanes: settings.sweepLanes, on: db, logger: logger),
             accountRequests: try await portal.accountRequests.sweep(asOf: instant, on: db),
             auditEventsPurged: try await portal.audit.purge(
-                olderThan: settings.auditRetentionDays, at: instant, on: db))
+                olderThan: settings.auditRetentionDays, at: instant, on: db),
+            throttleBucketsPurged: try await portal.throttle.purge(at: instant, on: db))
     }
 }

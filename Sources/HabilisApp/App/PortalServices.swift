@@ -8,6 +8,7 @@ public struct PortalServices: Sendable {
     public var audit: AuditLog
     public var sessions: SessionStore
     public var throttle: Throttle
+    var signInBudgets: SignInBudgets
     public var passwords: PasswordHasher
     public var passwordPolicy: PasswordPolicy
     public var outbox: Outbox
@@ -23,13 +24,16 @@ public struct PortalServices: Sendable {
     public var accountRequests: AccountRequestService
     public var profile: ProfileService
 
-    init(settings: Settings, clock: any Clock, mailer: any Mailer, threadPool: NIOThreadPool) {
+    init(
+        settings: Settings, clock: any Clock, mailer: any Mailer, threadPool: NIOThreadPool, hashingThreads: Int
+    ) {
         self.clock = clock
         runtimeSettings = RuntimeSettings(settings: settings)
         audit = AuditLog(clock: clock)
         sessions = SessionStore(clock: clock, secureCookies: settings.usesSecureCookies)
         throttle = Throttle(clock: clock)
-        passwords = PasswordHasher(cost: settings.bcryptCost, threadPool: threadPool)
+        signInBudgets = SignInBudgets(throttle: throttle)
+        passwords = PasswordHasher(cost: settings.bcryptCost, threadPool: threadPool, threads: hashingThreads)
         passwordPolicy = PasswordPolicy.load(fromWorkingDirectory: settings.workingDirectory)
         outbox = Outbox(clock: clock)
         let host = URLComponents(string: settings.baseURL)?.host ?? "habilis.local"
@@ -40,10 +44,11 @@ public struct PortalServices: Sendable {
             secureCookies: settings.usesSecureCookies,
             isRequiredForPrivilegedRoles: settings.requiresSecondFactorForPrivilegedRoles)
         signIn = SignInService(
-            clock: clock, audit: audit, sessions: sessions, throttle: throttle, passwords: passwords,
+            clock: clock, audit: audit, sessions: sessions, budgets: signInBudgets, passwords: passwords,
             secondFactors: secondFactors)
         passwordReset = PasswordResetService(
-            clock: clock, audit: audit, sessions: sessions, throttle: throttle, passwords: passwords,
+            clock: clock, audit: audit, sessions: sessions, throttle: throttle, signInBudgets: signInBudgets,
+            passwords: passwords,
             policy: passwordPolicy, outbox: outbox, mails: mails)
         routing = Routing()
         authorization = Authorization()
@@ -56,7 +61,8 @@ public struct PortalServices: Sendable {
             outbox: outbox, throttle: throttle, passwords: passwords, mails: mails,
             proofValidityHours: settings.proofValidityHours, escalationDays: settings.accountEscalationDays)
         profile = ProfileService(
-            clock: clock, audit: audit, outbox: outbox, mails: mails, passwords: passwords, throttle: throttle)
+            clock: clock, audit: audit, outbox: outbox, mails: mails, passwords: passwords,
+            signInBudgets: signInBudgets)
     }
 }
 

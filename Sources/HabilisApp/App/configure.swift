@@ -63,7 +63,9 @@ public func configure(
     let hashingPool = NIOThreadPool(numberOfThreads: System.coreCount)
     hashingPool.start()
     app.lifecycle.use(ThreadPoolShutdown(pool: hashingPool))
-    app.portal = PortalServices(settings: settings, clock: clock, mailer: transport, threadPool: hashingPool)
+    app.portal = PortalServices(
+        settings: settings, clock: clock, mailer: transport, threadPool: hashingPool,
+        hashingThreads: System.coreCount)
 
     try routes(app)
 

@@ -181,22 +181,54 @@ struct ProfileTests {
     }
 
     @Test("an address taken meanwhile is not given away")
-    func emailTaken() async throws {
+    func emailTakenMeanwhile() async throws {
         try await withTestApp { context in
             let browser = context.browser()
             try await browser.signIn(DemoWorld.agentEmail)
             let page = try await browser.get(Paths.myDetails)
+            let newEmail = "aristide.charenne@lassuranceretraite.fr"
             try await browser.post(
-                Paths.myDetails,
-                fields(page, changing: [("email", DemoWorld.directorEmail), ("motDePasseActuel", demoPassword)]))
-            let proof = try #require(try await context.deliverMail().first { $0.recipient == DemoWorld.directorEmail })
+                Paths.myDetails, fields(page, changing: [("email", newEmail), ("motDePasseActuel", demoPassword)]))
+            let proof = try #require(try await context.deliverMail().first { $0.recipient == newEmail })
             let link = try #require(proof.link(startingWith: "http://127.0.0.1:8080/"))
                 .replacingOccurrences(of: "http://127.0.0.1:8080", with: "")
+            try await Agent.query(on: context.db).filter(\.$email == DemoWorld.directorEmail)
+                .set(\.$email, to: newEmail).update()
             let other = context.browser()
             let token = try #require(try await other.get(link).inputValue(named: "jeton"))
             let result = try await other.post(Paths.confirmEmailChange, [("jeton", token)])
             #expect(result.contains("Lien expiré"))
             #expect(try await Given.agent(DemoWorld.agentEmail, on: context.db).email == DemoWorld.agentEmail)
+        }
+    }
+
+    @Test("an address that is another account's login gets no link; its owner a neutral notice; the answer is the same")
+    func emailTakenAtRequest() async throws {
+        try await withTestApp { context in
+            var answers: [String] = []
+            let addresses = ["libre.adresse@lassuranceretraite.fr", DemoWorld.directorEmail]
+            for newEmail in addresses {
+                let browser = context.browser()
+                try await browser.signIn(DemoWorld.agentEmail)
+                let page = try await browser.get(Paths.myDetails)
+                let done = try await browser.post(
+                    Paths.myDetails,
+                    fields(page, changing: [("email", newEmail), ("motDePasseActuel", demoPassword)]))
+                let shown = try await browser.get(try #require(done.location))
+                answers.append(shown.text.replacingOccurrences(of: newEmail, with: "ADRESSE"))
+            }
+            #expect(Set(answers).count == 1, "the requester cannot tell a taken address from a free one")
+            let mails = try await context.deliverMail()
+            let notices = mails.filter { $0.recipient == DemoWorld.agentEmail }
+            #expect(addresses.allSatisfy { address in notices.contains { $0.text.contains("vers \(address)") } })
+            let toOwner = mails.filter { $0.recipient == DemoWorld.directorEmail }
+            #expect(toOwner.count == 1)
+            #expect(toOwner.first?.text.contains("Ce changement a été refusé") == true)
+            #expect(toOwner.first?.link(startingWith: "http://127.0.0.1:8080/") == nil)
+            #expect(try await context.auditActions().contains("email_change.rejected"))
+            #expect(
+                try await EmailChange.query(on: context.db).filter(\.$newEmail == DemoWorld.directorEmail).count() == 0)
+            #expect(try await Given.agent(DemoWorld.directorEmail, on: context.db).email == DemoWorld.directorEmail)
         }
     }
 

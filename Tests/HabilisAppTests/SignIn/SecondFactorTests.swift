@@ -192,6 +192,41 @@ struct SecondFactorTests {
         }
     }
 
+    @Test("60 wrong codes posted at once on one challenge: at most 5 are checked, then the sign-in starts again")
+    func parallelCodesCannotRace() async throws {
+        try await withTestApp { context in
+            let (_, key) = try await enable(DemoWorld.agentEmail, context)
+            let signingIn = context.browser()
+            try await signingIn.signIn(DemoWorld.agentEmail)
+            let csrf = try #require(try await signingIn.get(Paths.signInCode).csrfToken)
+            let right = Self.code(for: key, at: context.clock.now, stepsLater: 1)
+            let wrong = right == "222222" ? "333333" : "222222"
+            let copies = (0..<60).map { _ in
+                let copy = context.browser()
+                for (name, value) in signingIn.cookies { copy.setCookie(name, value) }
+                return copy
+            }
+            let pages = try await withThrowingTaskGroup(of: Page.self) { group in
+                for copy in copies {
+                    group.addTask { try await copy.post(Paths.signInCode, [("code", wrong)], csrf: csrf) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let checked = try await context.auditActions().filter { $0 == "sign_in.second_factor_failed" }.count
+            #expect(checked <= SecondFactorService.attemptsPerChallenge)
+            #expect(pages.allSatisfy { $0.status != .internalServerError })
+            // The challenge is spent: even the right code now starts the sign-in again.
+            let after = try await signingIn.post(Paths.signInCode, [("code", right)], csrf: csrf)
+            #expect(after.location?.hasPrefix(Paths.signIn) == true)
+            #expect(
+                try await UserSession.query(on: context.db).filter(
+                    \.$agent.$id
+                        == (try await Given.agent(
+                            DemoWorld.agentEmail, on: context.db)).id!
+                ).count() == 1, "only the session that set the factor up")
+        }
+    }
+
     // MARK: Taking it away
 
     @Test("its owner turns it off with a current code; the password alone then signs in")

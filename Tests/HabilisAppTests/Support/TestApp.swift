@@ -28,6 +28,8 @@ struct TestContext: Sendable {
 
     /// A browser with its own cookie jar.
     func browser(live: Bool = false) -> TestBrowser { TestBrowser(app: app, live: live) }
+    /// An in-memory browser at a client address of its own.
+    func browser(from source: String) -> TestBrowser { TestBrowser(app: app, source: source) }
 
     /// Runs the outbox dispatcher, as the server's timer would, and returns the mails now in the folder.
     @discardableResult

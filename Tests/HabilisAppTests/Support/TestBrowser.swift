@@ -15,10 +15,13 @@ final class TestBrowser: @unchecked Sendable {
 
     /// Live browsers go through a real socket (body limits, client address); others stay in memory.
     let live: Bool
+    /// The client address an in-memory browser stands for, as the socket would give it (nil: none).
+    let source: String?
 
-    init(app: Application, live: Bool = false) {
+    init(app: Application, live: Bool = false, source: String? = nil) {
         self.app = app
         self.live = live
+        self.source = source
     }
 
     @discardableResult
@@ -66,9 +69,7 @@ final class TestBrowser: @unchecked Sendable {
         if !cookies.isEmpty {
             httpHeaders.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
-        let tester = try app.testing(method: live ? .running(hostname: "127.0.0.1", port: 0) : .inMemory)
-        let response = try await tester.sendRequest(
-            method, path, headers: httpHeaders, body: body.map { ByteBuffer(string: $0) })
+        let response = try await respond(method, path, headers: httpHeaders, body: body.map { ByteBuffer(string: $0) })
         for header in response.headers[.setCookie] {
             let pair = header.split(separator: ";").first.map(String.init) ?? ""
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
@@ -84,6 +85,24 @@ final class TestBrowser: @unchecked Sendable {
             html: response.body.getString(at: 0, length: response.body.readableBytes) ?? "")
         if let token = page.csrfToken { csrfToken = token }
         return page
+    }
+
+    private func respond(
+        _ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?
+    ) async throws -> (status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer) {
+        guard let source else {
+            let tester = try app.testing(method: live ? .running(hostname: "127.0.0.1", port: 0) : .inMemory)
+            let response = try await tester.sendRequest(method, path, headers: headers, body: body)
+            return (response.status, response.headers, response.body)
+        }
+        // VaporTesting's in-memory requests have no client address: this one has the socket's.
+        let request = Request(
+            application: app, method: method, url: URI(string: path), headers: headers, collectedBody: body,
+            remoteAddress: try SocketAddress(ipAddress: source, port: 40_000), logger: app.logger,
+            on: app.eventLoopGroup.next())
+        let response = try await app.responder.respond(to: request).get()
+        let collected = try await response.body.collect(on: request.eventLoop).get() ?? ByteBuffer()
+        return (response.status, response.headers, collected)
     }
 
     static func encode(_ text: String) -> String {

@@ -13,5 +13,6 @@ enum Migrations {
         IndexSubscribersExport(),
         IndexPendingRequestsOnly(),
         CreateSecondFactors(),
+        AddSlowdownToThrottleBuckets(),
     ]
 }

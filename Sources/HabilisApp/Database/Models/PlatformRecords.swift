@@ -54,6 +54,8 @@ public final class ThrottleBucket: Model, @unchecked Sendable {
     @Field(key: "bucket_key") public var key: String
     @Field(key: "window_started_at") public var windowStartedAt: Date
     @Field(key: "attempts") public var attempts: Int
+    /// Past a budget that slows down, when the next attempt may pass.
+    @OptionalField(key: "next_allowed_at") public var nextAllowedAt: Date?
 
     public init() {}
 

@@ -35,10 +35,12 @@ public struct AccountRequestService: Sendable {
         let hash = try await passwords.hash(input.password)
         try await database.atomically { transaction in
             let context = AuditContext(actorID: nil, ip: ip)
-            let sourceAllowed = try await throttle.consume(
-                "registration:source:\(ip ?? "unknown")", Throttle.formsPerSource, on: transaction)
-            let addressAllowed = try await throttle.consume(
-                "registration:mail:\(input.email)", Throttle.mailsPerAddress, on: transaction)
+            let sourceAllowed = try await throttle.reserve(
+                "registration:source:\(ip ?? "unknown")", Throttle.formsPerSource, on: transaction
+            ).isAllowed
+            let addressAllowed = try await throttle.reserve(
+                "registration:mail:\(input.email)", Throttle.mailsPerAddress, on: transaction
+            ).isAllowed
             guard sourceAllowed, addressAllowed else {
                 try await audit.record(
                     .accountRequestThrottled, outcome: "refused", by: context, details: ["email": input.email],

@@ -42,6 +42,10 @@ struct ProfileController: RouteCollection {
                 var errors = FormErrors()
                 errors.add("motDePasseActuel", "Mot de passe incorrect.")
                 return try await render(req, user: user, form: posted.withoutPassword(for: user.agent), errors: errors)
+            case .throttled(let message):
+                var errors = FormErrors()
+                errors.add("motDePasseActuel", message)
+                return try await render(req, user: user, form: posted.withoutPassword(for: user.agent), errors: errors)
             case .saved(let pending):
                 return req.redirect(to: Paths.myDetails + "?enregistre=" + (pending == nil ? "1" : "adresse"))
             }

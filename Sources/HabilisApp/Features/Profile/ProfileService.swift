@@ -12,12 +12,14 @@ public struct ProfileService: Sendable {
     let outbox: Outbox
     let mails: MailTemplates
     let passwords: PasswordHasher
-    let throttle: Throttle
+    let signInBudgets: SignInBudgets
 
     /// What saving the form gave.
     enum UpdateOutcome: Sendable, Equatable {
         case saved(pendingEmail: String?)
         case wrongPassword
+        /// The current password is checked on the sign-in budgets: a stolen session cannot guess it faster.
+        case throttled(message: String)
     }
 
     /// Saves the details. An ADD's identity is never changed here (a forged post is ignored and audited). A new
@@ -37,15 +39,23 @@ public struct ProfileService: Sendable {
         }
         let changesEmail = valid.email != agent.email
         if changesEmail {
-            let key = "sign_in:account:\(agent.email)"
-            let throttled = try await throttle.isExhausted(key, Throttle.signInPerAccount, on: database)
-            guard !throttled, try await passwords.verify(valid.currentPassword, against: agent.passwordHash) else {
-                try await throttle.hit(key, Throttle.signInPerAccount, on: database)
+            // The password check draws on the sign-in budgets, reserved before the Bcrypt (issue 20).
+            let reservation = try await signInBudgets.reserve(email: agent.email, source: ip, on: database)
+            if case .refused(let budget, let retryAfter, let isFirst) = reservation {
+                if isFirst {
+                    try await audit.record(
+                        .emailChangeRejected, outcome: "refused", by: context,
+                        details: ["reason": "throttled", "budget": "\(budget)"], on: database)
+                }
+                return .throttled(message: SignInMessages.throttled(budget, retryAfter: retryAfter))
+            }
+            guard try await passwords.verify(valid.currentPassword, against: agent.passwordHash) else {
                 try await audit.record(
                     .emailChangeRejected, outcome: "refused", by: context, details: ["reason": "wrong_password"],
                     on: database)
                 return .wrongPassword
             }
+            try await signInBudgets.succeeded(email: agent.email, source: ip, on: database)
         }
         return try await database.atomically { transaction in
             let before = Self.snapshot(agent)
@@ -73,6 +83,22 @@ public struct ProfileService: Sendable {
             try await EmailChange.query(on: transaction)
                 .filter(\.$agent.$id == user.id).filter(\.$usedAt == nil)
                 .set(\.$usedAt, to: clock.now).update()
+            // An address that is another account's login gets no proof: its owner did not ask for anything, and the
+            // requester sees the same answer and gets the same notice, so nothing tells that the address is taken
+            // (issue 20, finding 5).
+            if let owner = try await Agent.query(on: transaction).filter(\.$email == valid.email).first() {
+                let attempt = UUID()
+                try await outbox.enqueue(
+                    mails.emailChangeToTakenAddress(to: owner.email), key: "email-change:\(attempt):taken",
+                    on: transaction)
+                try await outbox.enqueue(
+                    mails.emailChangeNotice(to: agent.email, name: agent.fullName, newEmail: valid.email),
+                    key: "email-change:\(attempt):notice", on: transaction)
+                try await audit.record(
+                    .emailChangeRejected, outcome: "refused", by: context, target: ("agent", user.id.uuidString),
+                    details: ["reason": "address_taken", "to": valid.email], on: transaction)
+                return .saved(pendingEmail: valid.email)
+            }
             let token = SecureToken.generate()
             let change = EmailChange(
                 agentID: user.id, newEmail: valid.email, tokenHash: SecureToken.hash(token), createdAt: clock.now,
@@ -172,6 +198,19 @@ extension MailTemplates {
             ],
             link: link,
             closing: "Tant que vous ne l’avez pas confirmée, votre ancienne adresse reste votre identifiant.")
+    }
+
+    /// The neutral notice to the owner of an address someone tried to take as their login, as registration does.
+    func emailChangeToTakenAddress(to email: String) -> MailMessage {
+        compose(
+            to: email, subject: "Tentative d’utilisation de votre adresse — espace Organismes",
+            greeting: "Bonjour,",
+            paragraphs: [
+                "Quelqu’un a essayé de faire de cette adresse l’identifiant d’un autre compte de l’espace Organismes. "
+                    + "Ce changement a été refusé : votre adresse reste celle de votre compte, et rien n’a été modifié."
+            ],
+            link: nil,
+            closing: "Si cela vous surprend, écrivez à \(webmasterEmail).")
     }
 
     func emailChangeNotice(to email: String, name: String, newEmail: String) -> MailMessage {

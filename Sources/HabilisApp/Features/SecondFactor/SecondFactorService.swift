@@ -156,9 +156,28 @@ public struct SecondFactorService: Sendable {
         let agentID = challenge.$agent.id
         let context = AuditContext(actorID: agentID, ip: ip)
         let throttleKey = "second_factor:account:\(agentID)"
-        if try await throttle.isExhausted(throttleKey, Self.wrongCodesPerAccount, on: database) {
-            try await audit.record(
-                .signInThrottled, outcome: "refused", by: context, details: ["step": "second_factor"], on: database)
+        // Both budgets are reserved before the code is checked, each in one statement: codes posted at the same
+        // instant, on any instance, cannot all be checked (issue 20, finding 1).
+        let sql = database as! any SQLDatabase
+        let reserved = try await sql.raw(
+            """
+            UPDATE second_factor_challenges SET failed_attempts = failed_attempts + 1
+            WHERE id = \(bind: challenge.id!) AND failed_attempts < \(bind: Self.attemptsPerChallenge)
+              AND expires_at > \(bind: clock.now)
+            RETURNING failed_attempts
+            """
+        ).first()?.decode(column: "failed_attempts", as: Int.self)
+        guard let attempt = reserved else {
+            try await sql.delete(from: SecondFactorChallenge.schema).where("id", .equal, challenge.id!).run()
+            return .startAgain
+        }
+        let verdict = try await throttle.reserve(throttleKey, Self.wrongCodesPerAccount, on: database)
+        if case .refused(_, let isFirst) = verdict {
+            if isFirst {
+                try await audit.record(
+                    .signInThrottled, outcome: "refused", by: context, details: ["step": "second_factor"],
+                    on: database)
+            }
             return .throttled
         }
         guard let factor = try await factor(of: agentID, on: database), factor.confirmedAt != nil,
@@ -168,17 +187,12 @@ public struct SecondFactorService: Sendable {
             return .startAgain
         }
         guard let step = factor.totp?.matchingStep(for: code, at: clock.now, after: factor.lastUsedStep) else {
-            return try await database.atomically { transaction in
-                try await throttle.hit(throttleKey, Self.wrongCodesPerAccount, on: transaction)
-                try await audit.record(.signInSecondFactorFailed, outcome: "refused", by: context, on: transaction)
-                challenge.failedAttempts += 1
-                if challenge.failedAttempts >= Self.attemptsPerChallenge {
-                    try await challenge.delete(on: transaction)
-                    return .startAgain
-                }
-                try await challenge.update(on: transaction)
-                return .wrongCode
+            try await audit.record(.signInSecondFactorFailed, outcome: "refused", by: context, on: database)
+            guard attempt < Self.attemptsPerChallenge else {
+                try await sql.delete(from: SecondFactorChallenge.schema).where("id", .equal, challenge.id!).run()
+                return .startAgain
             }
+            return .wrongCode
         }
         let now = clock.now
         return try await database.atomically { transaction in

@@ -10,6 +10,7 @@ public struct PasswordResetService: Sendable {
     let audit: AuditLog
     let sessions: SessionStore
     let throttle: Throttle
+    let signInBudgets: SignInBudgets
     let passwords: PasswordHasher
     let policy: PasswordPolicy
     let outbox: Outbox
@@ -19,8 +20,9 @@ public struct PasswordResetService: Sendable {
     public func requestReset(email: String, ip: String?, on database: any Database) async throws {
         try await database.atomically { transaction in
             let context = AuditContext(actorID: nil, ip: ip)
-            let sourceAllowed = try await throttle.consume(
-                "reset:source:\(ip ?? "unknown")", Throttle.formsPerSource, on: transaction)
+            let sourceAllowed = try await throttle.reserve(
+                "reset:source:\(ip ?? "unknown")", Throttle.formsPerSource, on: transaction
+            ).isAllowed
             let agent = try await Agent.query(on: transaction).filter(\.$email == email).first()
             guard let agent, let agentID = agent.id, agent.status == .active else {
                 try await audit.record(
@@ -30,7 +32,7 @@ public struct PasswordResetService: Sendable {
                 return
             }
             guard sourceAllowed,
-                try await throttle.consume("reset:mail:\(email)", Throttle.mailsPerAddress, on: transaction)
+                try await throttle.reserve("reset:mail:\(email)", Throttle.mailsPerAddress, on: transaction).isAllowed
             else {
                 try await audit.record(
                     .passwordResetThrottled, outcome: "refused", by: AuditContext(actorID: agentID, ip: ip),
@@ -116,6 +118,8 @@ public struct PasswordResetService: Sendable {
             agent.passwordHash = hash
             try await agent.update(on: transaction)
             try await sessions.closeAll(of: agent.id!, on: transaction)
+            // The owner proved the address: whoever made the sign-in hold it no longer (issue 20, finding 4).
+            try await signInBudgets.forgetAccount(email: agent.email, on: transaction)
             try await audit.record(
                 .passwordResetCompleted, by: AuditContext(actorID: agent.id, ip: ip), on: transaction)
             try await outbox.enqueue(

@@ -59,7 +59,19 @@ struct SignInController: RouteCollection {
             errors.add("password", SignInMessages.passwordMissing)
             return try await renderPasswordStep(req, email: email, errors: errors)
         }
-        switch try await req.portal.signIn.signIn(email: email, password: password, ip: req.clientIP, on: req.db) {
+        let outcome: SignInService.Outcome
+        do {
+            outcome = try await req.portal.signIn.signIn(
+                email: email, password: password, ip: req.clientIP, on: req.db)
+        } catch is HashingOverloaded {
+            // The address is kept: trying again is one click.
+            errors.add("password", SignInMessages.overloaded)
+            let response = try await renderPasswordStep(req, email: email, errors: errors)
+            response.status = .serviceUnavailable
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(HashingOverloaded.retryAfterSeconds))
+            return response
+        }
+        switch outcome {
         case .signedIn(_, let token):
             let response = req.redirect(to: Paths.home)
             response.cookies[req.portal.sessions.cookieName] = req.portal.sessions.cookie(token)
@@ -71,8 +83,8 @@ struct SignInController: RouteCollection {
             return response
         case .refused:
             errors.add("password", SignInMessages.refused)
-        case .throttled:
-            errors.add("password", SignInMessages.throttled)
+        case .throttled(let budget, let retryAfter):
+            errors.add("password", SignInMessages.throttled(budget, retryAfter: retryAfter))
         }
         return try await renderPasswordStep(req, email: email, errors: errors)
     }

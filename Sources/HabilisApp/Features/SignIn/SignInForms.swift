@@ -24,9 +24,9 @@ struct NewPasswordForm: PostedForm {
 /// Messages of the sign-in pages, written once.
 enum SignInMessages {
     static let refused = "Identifiant ou mot de passe incorrect."
-    static let throttled =
-        "Trop de tentatives de connexion. Pour votre sécurité, réessayez dans 15 minutes "
-        + "ou créez un nouveau mot de passe."
+    static let overloaded =
+        "Service momentanément surchargé : trop de connexions sont en cours de vérification. Réessayez dans "
+        + "quelques secondes."
     static let passwordMissing = "Saisissez votre mot de passe."
     static let signedOut = "Vous êtes déconnecté de l’espace Organismes."
     static let passwordChanged = "Votre mot de passe a été modifié. Vous pouvez vous connecter avec le nouveau."

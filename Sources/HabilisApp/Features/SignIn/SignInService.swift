@@ -11,76 +11,80 @@ public struct SignInService: Sendable {
         case secondFactorRequired(challengeToken: String)
         /// Wrong password, unknown account or account not active: the visitor is told the same thing.
         case refused
-        case throttled
+        /// A budget is spent: no password was checked.
+        case throttled(SignInBudgets.Budget, retryAfter: TimeInterval)
     }
 
     let clock: any Clock
     let audit: AuditLog
     let sessions: SessionStore
-    let throttle: Throttle
+    let budgets: SignInBudgets
     let passwords: PasswordHasher
     let secondFactors: SecondFactorService
     /// A hash that unknown accounts are checked against, so that they take as long as known ones.
     let decoyHash: String
 
     init(
-        clock: any Clock, audit: AuditLog, sessions: SessionStore, throttle: Throttle, passwords: PasswordHasher,
+        clock: any Clock, audit: AuditLog, sessions: SessionStore, budgets: SignInBudgets, passwords: PasswordHasher,
         secondFactors: SecondFactorService
     ) {
         self.clock = clock
         self.audit = audit
         self.sessions = sessions
-        self.throttle = throttle
+        self.budgets = budgets
         self.passwords = passwords
         self.secondFactors = secondFactors
         self.decoyHash = passwords.decoyHash()
     }
 
-    /// One attempt with a normalised e-mail address.
+    /// One attempt with a normalised e-mail address. The attempt is reserved on every budget before anything is
+    /// checked; a throttled attempt is answered without a Bcrypt (unknown accounts are throttled alike, so the
+    /// quicker answer says nothing about the account). Throws `HashingOverloaded` when no hashing slot is free.
     public func signIn(
         email: String, password: String, ip: String?, on database: any Database
     ) async throws
         -> Outcome
     {
-        let accountKey = "sign_in:account:\(email)"
-        let sourceKey = "sign_in:source:\(ip ?? "unknown")"
-        let context = AuditContext(actorID: nil, ip: ip)
         let agent = try await Agent.query(on: database).filter(\.$email == email).first()
-        let accountExhausted = try await throttle.isExhausted(accountKey, Throttle.signInPerAccount, on: database)
-        let sourceExhausted = try await throttle.isExhausted(sourceKey, Throttle.signInPerAddress, on: database)
-        let throttled = accountExhausted || sourceExhausted
-        // The hash is always computed, even when throttled or unknown: timing says nothing.
-        let matches = try await passwords.verify(password, against: agent?.passwordHash ?? decoyHash)
-        if throttled {
-            try await audit.record(
-                .signInThrottled, outcome: "refused", by: AuditContext(actorID: agent?.id, ip: ip),
-                details: ["email": email], on: database)
-            return .throttled
+        let context = AuditContext(actorID: agent?.id, ip: ip)
+        if case .refused(let budget, let retryAfter, let isFirst) = try await budgets.reserve(
+            email: email, source: ip, on: database)
+        {
+            // Once per window and budget: an attack must not flood the audit trail.
+            if isFirst {
+                try await audit.record(
+                    .signInThrottled, outcome: "refused", by: context,
+                    details: ["email": email, "budget": "\(budget)"], on: database)
+            }
+            return .throttled(budget, retryAfter: retryAfter)
+        }
+        let matches: Bool
+        do {
+            matches = try await passwords.verify(password, against: agent?.passwordHash ?? decoyHash)
+        } catch let overloaded as HashingOverloaded {
+            try await budgets.giveBack(email: email, source: ip, on: database)
+            throw overloaded
         }
         guard let agent, matches, agent.status == .active, let agentID = agent.id else {
             let reason = agent == nil ? "unknown_account" : !matches ? "wrong_password" : "account_\(agent!.status)"
-            try await database.atomically { transaction in
-                try await throttle.hit(accountKey, Throttle.signInPerAccount, on: transaction)
-                try await throttle.hit(sourceKey, Throttle.signInPerAddress, on: transaction)
-                try await audit.record(
-                    .signInFailed, outcome: "refused", by: AuditContext(actorID: agent?.id, ip: ip),
-                    details: ["email": email, "reason": reason], on: transaction)
-            }
+            // The reservation stays: it is the failure's count.
+            try await audit.record(
+                .signInFailed, outcome: "refused", by: context, details: ["email": email, "reason": reason],
+                on: database)
             return .refused
         }
         if try await secondFactors.isEnabled(for: agentID, on: database) {
             return try await database.atomically { transaction in
-                try await throttle.clear(accountKey, on: transaction)
+                try await budgets.succeeded(email: email, source: ip, on: transaction)
                 return .secondFactorRequired(
                     challengeToken: try await secondFactors.openChallenge(for: agentID, on: transaction))
             }
         }
         let token = try await database.atomically { transaction in
-            try await throttle.clear(accountKey, on: transaction)
+            try await budgets.succeeded(email: email, source: ip, on: transaction)
             agent.lastSignInAt = clock.now
             try await agent.update(on: transaction)
-            try await audit.record(
-                .signInSucceeded, by: AuditContext(actorID: agentID, ip: context.ip), on: transaction)
+            try await audit.record(.signInSucceeded, by: context, on: transaction)
             return try await sessions.open(for: agentID, ip: ip, on: transaction)
         }
         return .signedIn(agentID: agentID, sessionToken: token)

@@ -1,11 +1,23 @@
 import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
-/// Bcrypt hashing off the event loop, over a SHA-256 pre-hash so that every byte of a long password counts.
+/// Bcrypt hashing off the event loop, over a SHA-256 pre-hash so that every byte of a long password counts. Hashes
+/// run on a pool of their own with a bounded queue: beyond it a request is refused at once (`HashingOverloaded`)
+/// instead of waiting seconds behind an attacker's (issue 20, finding 2).
 public struct PasswordHasher: Sendable {
     let cost: Int
     let threadPool: NIOThreadPool
+    /// Hashes running or waiting; a few per thread keeps the wait under a second or so.
+    let queueLimit: Int
+    private let inFlight = NIOLockedValueBox(0)
+
+    public init(cost: Int, threadPool: NIOThreadPool, threads: Int = System.coreCount, queueLimit: Int? = nil) {
+        self.cost = cost
+        self.threadPool = threadPool
+        self.queueLimit = queueLimit ?? 4 * max(1, threads)
+    }
 
     /// Bcrypt reads only 72 bytes; 128 multi-byte characters can reach 512. The base64 SHA-256 (44 bytes) keeps
     /// every character significant, so two passwords sharing their first 72 bytes never match.
@@ -15,11 +27,25 @@ public struct PasswordHasher: Sendable {
 
     public func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        return try await threadPool.runIfActive { try Bcrypt.hash(Self.prehash(password), cost: cost) }
+        return try await bounded { try Bcrypt.hash(Self.prehash(password), cost: cost) }
     }
 
     public func verify(_ password: String, against hash: String) async throws -> Bool {
-        try await threadPool.runIfActive { try Bcrypt.verify(Self.prehash(password), created: hash) }
+        try await bounded { try Bcrypt.verify(Self.prehash(password), created: hash) }
+    }
+
+    /// Hashes now being computed or waiting for a thread.
+    var pending: Int { inFlight.withLockedValue { $0 } }
+
+    private func bounded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        let admitted = inFlight.withLockedValue { count in
+            guard count < queueLimit else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else { throw HashingOverloaded() }
+        defer { inFlight.withLockedValue { $0 -= 1 } }
+        return try await threadPool.runIfActive(work)
     }
 
     /// A well-formed Bcrypt hash at this cost with a random salt and a random digest, built without hashing: unknown
@@ -31,4 +57,12 @@ public struct PasswordHasher: Sendable {
         let saltAndDigest = String((0..<53).map { _ in alphabet.randomElement(using: &generator)! })
         return "$2b$" + (cost < 10 ? "0\(cost)" : "\(cost)") + "$" + saltAndDigest
     }
+}
+
+/// Every hashing slot is taken: the request is answered 503 with `Retry-After` rather than queued for seconds.
+public struct HashingOverloaded: AbortError {
+    public static let retryAfterSeconds = 5
+    public var status: HTTPResponseStatus { .serviceUnavailable }
+    public var headers: HTTPHeaders { ["Retry-After": String(Self.retryAfterSeconds)] }
+    public var reason: String { "hashing overloaded" }
 }

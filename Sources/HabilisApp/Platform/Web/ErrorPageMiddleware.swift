@@ -41,6 +41,11 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             case 405: ("Méthode non autorisée", "Cette adresse ne s’utilise pas ainsi.")
             case 413: ("Envoi trop volumineux", "Les données envoyées sont trop volumineuses.")
             case 400..<500: ("Requête invalide", "La requête n’a pas pu être comprise.")
+            case 503 where error is HashingOverloaded:
+                (
+                    "Service momentanément surchargé",
+                    "Trop de connexions sont en cours de vérification. Réessayez dans quelques secondes."
+                )
             case 503:
                 ("Service indisponible", "Le service est momentanément indisponible. Réessayez dans quelques minutes.")
             default: ("Erreur du service", "Une erreur inattendue est survenue. Réessayez dans quelques instants.")
