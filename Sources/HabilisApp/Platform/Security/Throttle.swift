@@ -126,12 +126,13 @@ public struct Throttle: Sendable {
     }
 
     /// Forgets every key that starts with `prefix` (an account's counters from every source). `substr` rather than
-    /// LIKE: an address may hold `_`, which LIKE reads as a wildcard.
+    /// LIKE: an address may hold `_`, which LIKE reads as a wildcard. The length is the database's (a bound Int is a
+    /// bigint, which PostgreSQL's substr does not take).
     public func clear(prefix: String, on database: any Database) async throws {
         try await (database as! any SQLDatabase).raw(
             """
             DELETE FROM throttle_buckets
-            WHERE substr(bucket_key, 1, \(bind: prefix.unicodeScalars.count)) = \(bind: prefix)
+            WHERE substr(bucket_key, 1, length(\(bind: prefix))) = \(bind: prefix)
             """
         ).run()
     }
