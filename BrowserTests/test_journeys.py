@@ -309,6 +309,9 @@ def test_warning_before_the_session_ends_and_staying_signed_in(page):
     # The page's clock only: the server's session stays as it is while the page believes half an hour has passed.
     page.clock.install()
     sign_in(page, "a.charenne@lassuranceretraite.fr")
+    # The clock moves only once the catalogue's script has set its timer: the click returns before the page loads.
+    expect(page.get_by_role("heading", name="Applications")).to_be_visible()
+    page.wait_for_load_state("load")
     warning = page.get_by_role("dialog", name="Votre session va expirer")
     page.clock.fast_forward("27:00")
     expect(warning).to_be_hidden()

@@ -228,6 +228,26 @@ struct ThrottlingTests {
         try await pool.shutdownGracefully()
     }
 
+    @Test("one source holds at most its share of the queue; another source still gets a slot")
+    func hasherSourceShare() async throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let hasher = PasswordHasher(cost: 10, threadPool: pool, threads: 1, queueLimit: 3, sourceLimit: 2)
+        let hash = hasher.decoyHash()
+        async let first = hasher.verify("mot de passe", against: hash, source: "203.0.113.7")
+        async let second = hasher.verify("mot de passe", against: hash, source: "203.0.113.7")
+        let deadline = Date().addingTimeInterval(5)
+        while hasher.pending < 2, Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        await #expect(throws: HashingOverloaded.self) {
+            try await hasher.verify("mot de passe", against: hash, source: "203.0.113.7")
+        }
+        #expect(try await hasher.verify("mot de passe", against: hash, source: "198.51.100.2") == false)
+        #expect(try await [first, second] == [false, false])
+        #expect(hasher.pending == 0)
+        #expect(try await hasher.verify("mot de passe", against: hash, source: "203.0.113.7") == false)
+        try await pool.shutdownGracefully()
+    }
+
     @Test("the sweep deletes the counters of windows over for a day")
     func sweepPurgesCounters() async throws {
         try await withTestApp { context in

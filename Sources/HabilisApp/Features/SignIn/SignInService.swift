@@ -60,7 +60,8 @@ public struct SignInService: Sendable {
         }
         let matches: Bool
         do {
-            matches = try await passwords.verify(password, against: agent?.passwordHash ?? decoyHash)
+            matches = try await passwords.verify(
+                password, against: agent?.passwordHash ?? decoyHash, source: ip ?? "unknown")
         } catch let overloaded as HashingOverloaded {
             try await budgets.giveBack(email: email, source: ip, on: database)
             throw overloaded

@@ -5,18 +5,32 @@ import Vapor
 
 /// Bcrypt hashing off the event loop, over a SHA-256 pre-hash so that every byte of a long password counts. Hashes
 /// run on a pool of their own with a bounded queue: beyond it a request is refused at once (`HashingOverloaded`)
-/// instead of waiting seconds behind an attacker's (issue 20, finding 2).
+/// instead of waiting seconds behind an attacker's (issue 20, finding 2). One source may hold only a share of the
+/// queue, half of it: forty parallel attempts from one address then leave room for everyone else's, and an
+/// organisation behind one address still signs in several people at once. The counts are this instance's, as the
+/// CPU they protect is.
 public struct PasswordHasher: Sendable {
     let cost: Int
     let threadPool: NIOThreadPool
     /// Hashes running or waiting; a few per thread keeps the wait under a second or so.
     let queueLimit: Int
-    private let inFlight = NIOLockedValueBox(0)
+    /// Hashes running or waiting for one source address.
+    let sourceLimit: Int
+    private let inFlight = NIOLockedValueBox(InFlight())
 
-    public init(cost: Int, threadPool: NIOThreadPool, threads: Int = System.coreCount, queueLimit: Int? = nil) {
+    struct InFlight {
+        var total = 0
+        var bySource: [String: Int] = [:]
+    }
+
+    public init(
+        cost: Int, threadPool: NIOThreadPool, threads: Int = System.coreCount, queueLimit: Int? = nil,
+        sourceLimit: Int? = nil
+    ) {
         self.cost = cost
         self.threadPool = threadPool
         self.queueLimit = queueLimit ?? 4 * max(1, threads)
+        self.sourceLimit = sourceLimit ?? 2 * max(1, threads)
     }
 
     /// Bcrypt reads only 72 bytes; 128 multi-byte characters can reach 512. The base64 SHA-256 (44 bytes) keeps
@@ -30,21 +44,36 @@ public struct PasswordHasher: Sendable {
         return try await bounded { try Bcrypt.hash(Self.prehash(password), cost: cost) }
     }
 
-    public func verify(_ password: String, against hash: String) async throws -> Bool {
-        try await bounded { try Bcrypt.verify(Self.prehash(password), created: hash) }
+    /// `source` is the client's address where a person is signing in: it gets its share of the queue only.
+    public func verify(_ password: String, against hash: String, source: String? = nil) async throws -> Bool {
+        try await bounded(source: source) { try Bcrypt.verify(Self.prehash(password), created: hash) }
     }
 
     /// Hashes now being computed or waiting for a thread.
-    var pending: Int { inFlight.withLockedValue { $0 } }
+    var pending: Int { inFlight.withLockedValue { $0.total } }
 
-    private func bounded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        let admitted = inFlight.withLockedValue { count in
-            guard count < queueLimit else { return false }
-            count += 1
+    private func bounded<T: Sendable>(
+        source: String? = nil, _ work: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        let admitted = inFlight.withLockedValue { state in
+            guard state.total < queueLimit else { return false }
+            if let source {
+                guard state.bySource[source, default: 0] < sourceLimit else { return false }
+                state.bySource[source, default: 0] += 1
+            }
+            state.total += 1
             return true
         }
         guard admitted else { throw HashingOverloaded() }
-        defer { inFlight.withLockedValue { $0 -= 1 } }
+        defer {
+            inFlight.withLockedValue { state in
+                state.total -= 1
+                if let source {
+                    let left = state.bySource[source, default: 1] - 1
+                    state.bySource[source] = left == 0 ? nil : left
+                }
+            }
+        }
         return try await threadPool.runIfActive(work)
     }
 
