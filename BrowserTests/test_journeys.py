@@ -1,13 +1,9 @@
 """Journeys as people do them, by visible labels and button texts; every page reached passes the gate."""
-import base64
 import datetime
-import hashlib
-import hmac
 import re
-import struct
-import time
 
 from conftest import BASE, PASSWORD, check, link_in, sign_in, sign_out, sweep, visit, wait_for_mail
+from portal import totp
 from playwright.sync_api import expect
 
 
@@ -335,14 +331,6 @@ def test_warning_before_the_session_ends_and_staying_signed_in(page):
     ended = page.get_by_role("dialog", name="Votre session a expiré")
     expect(ended).to_be_visible()
     expect(page.get_by_role("link", name="Se reconnecter")).to_be_focused()
-
-
-def totp(key, steps_later=0):
-    """The code an authenticator application shows for `key` (RFC 6238: HMAC-SHA1, 30 s, 6 digits)."""
-    secret = base64.b32decode(key + "=" * (-len(key) % 8))
-    mac = hmac.new(secret, struct.pack(">Q", int(time.time() // 30) + steps_later), hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    return f"{(struct.unpack('>I', mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def test_second_factor_set_up_asked_at_sign_in_and_reset_by_an_administrator(page):

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 import Vapor
 
@@ -68,6 +69,30 @@ struct ThrottlingTests {
             let events = try await AuditEvent.query(on: context.db).filter(\.$action == "sign_in.succeeded").all()
             #expect(events.map(\.ip) == ["198.51.100.20"])
             #expect(try await attacker.signIn(DemoWorld.agentEmail).status == .unprocessableEntity)
+        }
+    }
+
+    @Test("sign-ins whose client goes away run to their end: 12 abandoned right passwords leave the owner free")
+    func abandonedSignInsNotCounted() async throws {
+        try await withTestApp { context in
+            let signIn = context.app.portal.signIn
+            let database = context.db
+            // The request's task is cancelled as the connection closes, mid-way; 12 left reserved would hold the
+            // source on the account (10 failures), as aborted double submits did.
+            for _ in 0..<12 {
+                let abandoned = Task {
+                    try await signIn.signIn(
+                        email: DemoWorld.agentEmail, password: demoPassword, ip: "198.51.100.9", on: database)
+                }
+                abandoned.cancel()
+                _ = try? await abandoned.value
+            }
+            let pair = try await ThrottleBucket.query(on: context.db)
+                .filter(\.$key == "sign_in:pair:\(DemoWorld.agentEmail)|198.51.100.9").first()
+            #expect((pair?.attempts ?? 0) == 0)
+            #expect(try await Self.passwordsChecked(context) == 12)
+            let owner = context.browser(from: "198.51.100.9")
+            #expect(try await owner.signIn(DemoWorld.agentEmail).location == Paths.home)
         }
     }
 
@@ -245,6 +270,37 @@ struct ThrottlingTests {
         #expect(try await [first, second] == [false, false])
         #expect(hasher.pending == 0)
         #expect(try await hasher.verify("mot de passe", against: hash, source: "203.0.113.7") == false)
+        try await pool.shutdownGracefully()
+    }
+
+    @Test("a free thread goes to the source holding the fewest hashes, not to the one that queued first")
+    func hasherServesQuietSourceFirst() async throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let hasher = PasswordHasher(cost: 4, threadPool: pool, threads: 1, queueLimit: 4, sourceLimit: 3)
+        let hash = hasher.decoyHash()
+        // The pool's one thread is held until everyone is queued, so the order is the hasher's, not the test's.
+        let gate = DispatchSemaphore(value: 0)
+        pool.submit { _ in gate.wait() }
+        let finished = NIOLockedValueBox<[String]>([])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            func verify(_ name: String, from source: String, queued: Int) async throws {
+                group.addTask {
+                    _ = try await hasher.verify("mot de passe", against: hash, source: source)
+                    finished.withLockedValue { $0.append(name) }
+                }
+                let deadline = Date().addingTimeInterval(5)
+                while hasher.pending < queued, Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
+            }
+            try await verify("attack 1", from: "203.0.113.7", queued: 1)
+            try await verify("attack 2", from: "203.0.113.7", queued: 2)
+            try await verify("attack 3", from: "203.0.113.7", queued: 3)
+            try await verify("owner", from: "198.51.100.2", queued: 4)
+            gate.signal()
+            try await group.waitForAll()
+        }
+        #expect(finished.withLockedValue { $0 } == ["attack 1", "owner", "attack 2", "attack 3"])
+        #expect(hasher.pending == 0)
         try await pool.shutdownGracefully()
     }
 

@@ -148,8 +148,15 @@ public struct SecondFactorService: Sendable {
         case throttled
     }
 
-    /// Checks the code of a waiting sign-in and opens the session when it is right.
+    /// Checks the code of a waiting sign-in and opens the session when it is right; runs to its end when the client
+    /// goes away, so that a reserved attempt is never left half done.
     public func answer(
+        challengeToken: String?, code: String, ip: String?, on database: any Database
+    ) async throws -> Answer {
+        try await runToTheEnd { try await check(challengeToken: challengeToken, code: code, ip: ip, on: database) }
+    }
+
+    private func check(
         challengeToken: String?, code: String, ip: String?, on database: any Database
     ) async throws -> Answer {
         guard let challenge = try await challenge(token: challengeToken, on: database) else { return .startAgain }

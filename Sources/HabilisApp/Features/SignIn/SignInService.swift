@@ -39,8 +39,17 @@ public struct SignInService: Sendable {
 
     /// One attempt with a normalised e-mail address. The attempt is reserved on every budget before anything is
     /// checked; a throttled attempt is answered without a Bcrypt (unknown accounts are throttled alike, so the
-    /// quicker answer says nothing about the account). Throws `HashingOverloaded` when no hashing slot is free.
+    /// quicker answer says nothing about the account). Throws `HashingOverloaded` when no hashing slot is free. Runs
+    /// to its end when the client goes away: the attempt is then counted or given back, never left reserved.
     public func signIn(
+        email: String, password: String, ip: String?, on database: any Database
+    ) async throws
+        -> Outcome
+    {
+        try await runToTheEnd { try await attempt(email: email, password: password, ip: ip, on: database) }
+    }
+
+    private func attempt(
         email: String, password: String, ip: String?, on database: any Database
     ) async throws
         -> Outcome

@@ -6,21 +6,41 @@ import Vapor
 /// Bcrypt hashing off the event loop, over a SHA-256 pre-hash so that every byte of a long password counts. Hashes
 /// run on a pool of their own with a bounded queue: beyond it a request is refused at once (`HashingOverloaded`)
 /// instead of waiting seconds behind an attacker's (issue 20, finding 2). One source may hold only a share of the
-/// queue, half of it: forty parallel attempts from one address then leave room for everyone else's, and an
-/// organisation behind one address still signs in several people at once. The counts are this instance's, as the
-/// CPU they protect is.
+/// queue, half of it, and a free thread goes to the waiting source that holds the fewest hashes: forty parallel
+/// attempts from one address then delay someone else's sign-in by one hash at most, and an organisation behind one
+/// address still signs in several people at once. The counts are this instance's, as the CPU they protect is.
 public struct PasswordHasher: Sendable {
     let cost: Int
     let threadPool: NIOThreadPool
+    /// Hashes computed at once: the pool's threads.
+    let threads: Int
     /// Hashes running or waiting; a few per thread keeps the wait under a second or so.
     let queueLimit: Int
     /// Hashes running or waiting for one source address.
     let sourceLimit: Int
-    private let inFlight = NIOLockedValueBox(InFlight())
+    private let state = NIOLockedValueBox(Queue())
 
-    struct InFlight {
-        var total = 0
-        var bySource: [String: Int] = [:]
+    /// Hashes admitted (running or waiting) by source, and those waiting for a thread in the order they came.
+    /// Hashes without a source (a signed-in user's new password) share the source "".
+    struct Queue {
+        var admitted: [String: Int] = [:]
+        var running = 0
+        var waiting: [(source: String, turn: CheckedContinuation<Void, Never>)] = []
+        var total: Int { admitted.values.reduce(0, +) }
+
+        /// The first waiter of the source holding the fewest hashes, so that a source with many waits its turn.
+        mutating func takeNext() -> CheckedContinuation<Void, Never>? {
+            let admitted = self.admitted
+            let index = waiting.indices.min { first, second in
+                admitted[waiting[first].source, default: 0] < admitted[waiting[second].source, default: 0]
+            }
+            return index.map { waiting.remove(at: $0).turn }
+        }
+
+        mutating func release(_ source: String) {
+            let left = admitted[source, default: 1] - 1
+            admitted[source] = left == 0 ? nil : left
+        }
     }
 
     public init(
@@ -29,6 +49,7 @@ public struct PasswordHasher: Sendable {
     ) {
         self.cost = cost
         self.threadPool = threadPool
+        self.threads = max(1, threads)
         self.queueLimit = queueLimit ?? 4 * max(1, threads)
         self.sourceLimit = sourceLimit ?? 2 * max(1, threads)
     }
@@ -50,31 +71,53 @@ public struct PasswordHasher: Sendable {
     }
 
     /// Hashes now being computed or waiting for a thread.
-    var pending: Int { inFlight.withLockedValue { $0.total } }
+    var pending: Int { state.withLockedValue { $0.total } }
 
     private func bounded<T: Sendable>(
         source: String? = nil, _ work: @escaping @Sendable () throws -> T
     ) async throws -> T {
-        let admitted = inFlight.withLockedValue { state in
-            guard state.total < queueLimit else { return false }
-            if let source {
-                guard state.bySource[source, default: 0] < sourceLimit else { return false }
-                state.bySource[source, default: 0] += 1
-            }
-            state.total += 1
-            return true
+        let source = source ?? ""
+        let admission = state.withLockedValue { queue -> Admission in
+            guard queue.total < queueLimit, queue.admitted[source, default: 0] < sourceLimit else { return .refused }
+            queue.admitted[source, default: 0] += 1
+            guard queue.running < threads else { return .waits }
+            queue.running += 1
+            return .runs
         }
-        guard admitted else { throw HashingOverloaded() }
-        defer {
-            inFlight.withLockedValue { state in
-                state.total -= 1
-                if let source {
-                    let left = state.bySource[source, default: 1] - 1
-                    state.bySource[source] = left == 0 ? nil : left
+        switch admission {
+        case .refused: throw HashingOverloaded()
+        case .waits:
+            // A thread may have been freed since the admission, with nobody waiting to hand it to.
+            await withCheckedContinuation { turn in
+                let runsNow = state.withLockedValue { queue in
+                    guard queue.running >= threads else {
+                        queue.running += 1
+                        return true
+                    }
+                    queue.waiting.append((source, turn))
+                    return false
                 }
+                if runsNow { turn.resume() }
             }
+        case .runs: break
         }
+        defer { finish(source) }
         return try await threadPool.runIfActive(work)
+    }
+
+    private enum Admission { case refused, waits, runs }
+
+    /// Frees the source's slot and hands its thread to the next waiter, which is counted as running before it wakes.
+    private func finish(_ source: String) {
+        let next = state.withLockedValue { queue -> CheckedContinuation<Void, Never>? in
+            queue.release(source)
+            guard let next = queue.takeNext() else {
+                queue.running -= 1
+                return nil
+            }
+            return next
+        }
+        next?.resume()
     }
 
     /// A well-formed Bcrypt hash at this cost with a random salt and a random digest, built without hashing: unknown
