@@ -30,6 +30,10 @@ public enum HabilisMain {
                 if serves, !settings.isProduction, settings.databaseURL == nil {
                     try await EmbeddedDefault.prepare(app)
                 }
+                if serves {
+                    // Tokens are signed with keys every instance shares: no server starts without one.
+                    try await app.portal.signingKeys.ensure(on: app.db)
+                }
                 try await app.execute()
             } catch {
                 app.logger.critical("\(String(reflecting: error))")

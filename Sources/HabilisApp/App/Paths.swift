@@ -139,6 +139,12 @@ public enum Paths {
     public static func revokeGrant(_ id: UUID) -> String { "/habilitations/\(id.uuidString.lowercased())/retrait" }
     public static let faq = "/faq"
     public static let health = "/healthz"
+    /// The OpenID Connect provider: protocol endpoints keep the names the specifications use.
+    public static let openIDConfiguration = "/.well-known/openid-configuration"
+    public static let oidcAuthorize = "/oidc/authorize"
+    public static let oidcToken = "/oidc/token"
+    public static let oidcUserinfo = "/oidc/userinfo"
+    public static let oidcJWKS = "/oidc/jwks"
     public static let readiness = "/readyz"
     public static let staticFiles = "/static"
 }

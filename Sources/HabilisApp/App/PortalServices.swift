@@ -22,6 +22,9 @@ public struct PortalServices: Sendable {
     public var notifier: Notifier
     public var accessRequests: AccessRequestService
     public var accountRequests: AccountRequestService
+    public var signingKeys: SigningKeys
+    public var clients: ClientRegistry
+    public var provider: OpenIDProvider
     public var profile: ProfileService
 
     init(
@@ -63,6 +66,10 @@ public struct PortalServices: Sendable {
         profile = ProfileService(
             clock: clock, audit: audit, outbox: outbox, mails: mails, passwords: passwords,
             signInBudgets: signInBudgets)
+        signingKeys = SigningKeys(clock: clock)
+        clients = ClientRegistry(clock: clock, audit: audit, requiresHTTPS: settings.isProduction)
+        provider = OpenIDProvider(
+            clock: clock, audit: audit, keys: signingKeys, clients: clients, issuer: settings.baseURL)
     }
 }
 

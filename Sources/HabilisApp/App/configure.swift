@@ -73,6 +73,8 @@ public func configure(
     app.asyncCommands.use(AdminCommand(), as: "admin")
     app.asyncCommands.use(SweepCommand(), as: "sweep")
     app.asyncCommands.use(BcryptRateCommand(), as: "bcrypt-rate")
+    app.asyncCommands.use(OIDCClientCommand(), as: "oidc-client")
+    app.asyncCommands.use(OIDCKeysCommand(), as: "oidc-keys")
     if settings.runsBackgroundJobs {
         app.lifecycle.use(BackgroundJobs())
     }

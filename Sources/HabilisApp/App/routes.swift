@@ -24,4 +24,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: FailedMailsController())
     try app.register(collection: DashboardController())
     try app.register(collection: AssistanceController())
+    try app.register(collection: OpenIDController())
 }

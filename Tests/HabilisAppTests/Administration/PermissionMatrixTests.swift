@@ -7,10 +7,12 @@ import Vapor
 
 @Suite("Permissions: every route declares who may use it, checked on the server")
 struct PermissionMatrixTests {
-    /// Routes a visitor may use.
+    /// Routes a visitor may use. The OpenID Connect endpoints are the applications' (they authenticate clients
+    /// and tokens themselves); the authorization endpoint sends a visitor to the sign-in once the request is valid.
     static let publicPrefixes = [
         "/connexion", "/mot-de-passe", "/inscription", "/faq", "/healthz", "/readyz", "/deconnexion",
-        "/mes-informations/coordonnees/confirmation", "/donnees-personnelles", "/accessibilite",
+        "/mes-informations/coordonnees/confirmation", "/donnees-personnelles", "/accessibilite", "/oidc/",
+        "/.well-known/",
     ]
 
     /// The path of a route with its parameters filled with a random id.

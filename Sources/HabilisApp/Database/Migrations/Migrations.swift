@@ -14,5 +14,6 @@ enum Migrations {
         IndexPendingRequestsOnly(),
         CreateSecondFactors(),
         AddSlowdownToThrottleBuckets(),
+        CreateSingleSignOn(),
     ]
 }

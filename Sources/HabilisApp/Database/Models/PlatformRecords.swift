@@ -12,16 +12,21 @@ public final class UserSession: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "last_seen_at") public var lastSeenAt: Date
     @OptionalField(key: "ip") public var ip: String?
+    /// How the agent proved who it is, RFC 8176 methods space-separated: "pwd", or "pwd otp mfa".
+    @Field(key: "amr") public var amr: String
 
     public init() {}
 
-    public init(tokenHash: String, agentID: UUID, csrfToken: String, createdAt: Date, ip: String?) {
+    public init(
+        tokenHash: String, agentID: UUID, csrfToken: String, createdAt: Date, ip: String?, amr: String = "pwd"
+    ) {
         self.tokenHash = tokenHash
         self.$agent.id = agentID
         self.csrfToken = csrfToken
         self.createdAt = createdAt
         self.lastSeenAt = createdAt
         self.ip = ip
+        self.amr = amr
     }
 }
 

@@ -217,7 +217,8 @@ public struct SecondFactorService: Sendable {
             try await agent.update(on: transaction)
             try await audit.record(
                 .signInSucceeded, by: context, details: ["second_factor": "totp"], on: transaction)
-            return .signedIn(sessionToken: try await sessions.open(for: agentID, ip: ip, on: transaction))
+            return .signedIn(
+                sessionToken: try await sessions.open(for: agentID, ip: ip, amr: "pwd otp mfa", on: transaction))
         }
     }
 

@@ -16,7 +16,9 @@ struct SignInController: RouteCollection {
 
     /// Step 1, with an optional notice after sign-out or a password change.
     func emailStep(req: Request) async throws -> Response {
-        if req.currentUser != nil { return req.redirect(to: Paths.home) }
+        // An application may ask a signed-in agent to prove who it is again (prompt=login, max_age).
+        let reauthenticates = req.query[String.self, at: "reauthentification"] == "1"
+        if req.currentUser != nil, !reauthenticates { return req.redirect(to: Paths.home) }
         let notice: String? =
             switch req.query[String.self, at: "message"] {
             case "deconnecte": SignInMessages.signedOut
@@ -25,7 +27,9 @@ struct SignInController: RouteCollection {
             case "code-expire": SignInMessages.codeExpired
             default: nil
             }
-        return try await renderEmailStep(req, email: "", errors: FormErrors(), notice: notice)
+        // An application may say who is expected (login_hint): the field is filled, nothing is checked yet.
+        let hint = req.query[String.self, at: "login_hint"].map { String($0.prefix(320)) } ?? ""
+        return try await renderEmailStep(req, email: hint, errors: FormErrors(), notice: notice)
     }
 
     /// Step 1 posted: a well-formed address leads to step 2 whether or not an account exists.
@@ -73,7 +77,11 @@ struct SignInController: RouteCollection {
         }
         switch outcome {
         case .signedIn(_, let token):
-            let response = req.redirect(to: Paths.home)
+            if let replaced = req.currentUser {
+                // Signing in again for an application (prompt=login, max_age): the new session replaces this one.
+                try await req.portal.sessions.close(replaced.session, on: req.db)
+            }
+            let response = SignInReturn.redirect(after: req)
             response.cookies[req.portal.sessions.cookieName] = req.portal.sessions.cookie(token)
             return response
         case .secondFactorRequired(let challengeToken):

@@ -67,6 +67,21 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case organisationsImported = "organisations.imported"
     case agentsImported = "agents.imported"
     case demoWorldSeeded = "demo.seeded"
+    case oidcClientRegistered = "oidc_client.registered"
+    case oidcClientUpdated = "oidc_client.updated"
+    case oidcClientRemoved = "oidc_client.removed"
+    case oidcClientSecretRotated = "oidc_client.secret_rotated"
+    case oidcClientAuthenticationFailed = "oidc_client.authentication_failed"
+    case oidcKeyRotated = "oidc_key.rotated"
+    case oidcAuthorized = "oidc.authorized"
+    case oidcDoorClosed = "oidc.door_closed"
+    case oidcTokensIssued = "oidc.tokens_issued"
+    case oidcTokensRefreshed = "oidc.tokens_refreshed"
+    case oidcCodeReused = "oidc.code_reused"
+    case oidcRefreshTokenReused = "oidc.refresh_token_reused"
+    case oidcTokenRevoked = "oidc.token_revoked"
+    case oidcSignInRevoked = "oidc.sign_in_revoked"
+    case oidcLoggedOut = "oidc.logged_out"
 }
 
 /// Who did something and from where, as the audit trail records it.

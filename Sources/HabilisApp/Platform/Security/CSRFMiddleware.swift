@@ -11,7 +11,13 @@ struct CSRFMiddleware: AsyncMiddleware {
     let secureCookies: Bool
     var cookieName: String { secureCookies ? "__Host-habilis_csrf" : "habilis_csrf" }
 
+    /// The OpenID Connect protocol endpoints: clients authenticate with their credentials or a bearer token, never
+    /// with the session cookie, and the authorization endpoint may be posted to from the application's site by
+    /// design; it only answers with a redirect to a registered URI.
+    static let exemptPrefix = "/oidc/"
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if request.url.path.hasPrefix(Self.exemptPrefix) { return try await next.respond(to: request) }
         let cookieToken = request.cookies[cookieName]?.string.nilIfEmpty
         if request.method == .GET || request.method == .HEAD {
             var issued: String?

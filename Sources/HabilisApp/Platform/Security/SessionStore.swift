@@ -17,12 +17,15 @@ public struct SessionStore: Sendable {
 
     var cookieName: String { secureCookies ? "__Host-habilis_session" : "habilis_session" }
 
-    /// Opens a new session for the agent and returns the cookie token (never stored in clear).
-    public func open(for agentID: UUID, ip: String?, on database: any Database) async throws -> String {
+    /// Opens a new session for the agent and returns the cookie token (never stored in clear). `amr` says how the
+    /// agent proved who it is (RFC 8176), for the applications it signs into.
+    public func open(
+        for agentID: UUID, ip: String?, amr: String = "pwd", on database: any Database
+    ) async throws -> String {
         let token = SecureToken.generate()
         let session = UserSession(
             tokenHash: SecureToken.hash(token), agentID: agentID, csrfToken: SecureToken.generate(),
-            createdAt: clock.now, ip: ip)
+            createdAt: clock.now, ip: ip, amr: amr)
         try await session.create(on: database)
         return token
     }
@@ -41,6 +44,7 @@ public struct SessionStore: Sendable {
                 .column(SQLColumn("created_at", table: "s"), as: "session_created_at")
                 .column(SQLColumn("last_seen_at", table: "s"), as: "session_last_seen_at")
                 .column(SQLColumn("ip", table: "s"), as: "session_ip")
+                .column(SQLColumn("amr", table: "s"), as: "session_amr")
                 .column(
                     SQLSubquery.select {
                         $0
@@ -86,7 +90,8 @@ public struct SessionStore: Sendable {
             tokenHash: SecureToken.hash(token), agentID: agent.id!,
             csrfToken: try row.decode(column: "session_csrf_token", as: String.self),
             createdAt: try row.decode(column: "session_created_at", as: Date.self),
-            ip: try row.decode(column: "session_ip", as: String?.self))
+            ip: try row.decode(column: "session_ip", as: String?.self),
+            amr: try row.decode(column: "session_amr", as: String.self))
         session.id = try row.decode(column: "session_id", as: UUID.self)
         session.lastSeenAt = try row.decode(column: "session_last_seen_at", as: Date.self)
         session.$id.exists = true

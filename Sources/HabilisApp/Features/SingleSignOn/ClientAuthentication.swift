@@ -1,0 +1,75 @@
+import Foundation
+import Vapor
+
+/// How a client proves itself at the token endpoint (RFC 6749 §2.3.1): `client_secret_basic`, `client_secret_post`,
+/// or `none` for a public client. One method per request; failures are throttled per client and source and
+/// audited once per window, as sign-in failures are.
+enum ClientAuthentication {
+    /// Failed authentications of one client from one source: 20 per 15 minutes, then refused until the window ends.
+    static let failures = Throttle.Limit(attempts: 20, window: 15 * 60)
+
+    static func authenticate(
+        _ req: Request, parameters: ProtocolParameters
+    ) async throws
+        -> Result<OIDCClient, OpenIDProvider.TokenError>
+    {
+        let invalidClient = OpenIDProvider.TokenError(
+            error: "invalid_client", description: "client authentication failed", status: .unauthorized)
+        let basic = basicCredentials(req)
+        if req.headers[.authorization].first != nil, basic == nil { return .failure(invalidClient) }
+        let postedSecret = parameters["client_secret"]
+        if basic != nil, postedSecret != nil || parameters.repeated.contains("client_id") {
+            return .failure(.init(error: "invalid_request", description: "use one client authentication method"))
+        }
+        if let basic, let postedID = parameters["client_id"], postedID != basic.id {
+            return .failure(.init(error: "invalid_request", description: "client_id differs from the credentials"))
+        }
+        guard let clientID = basic?.id ?? parameters["client_id"], clientID.utf8.count <= 200 else {
+            return .failure(invalidClient)
+        }
+        let secret = basic?.secret ?? postedSecret
+        let services = req.portal
+        let key = "oidc_client:\(clientID)|\(req.clientIP ?? "unknown")"
+        if case .refused(_, let isFirst) = try await services.throttle.reserve(key, failures, on: req.db) {
+            if isFirst {
+                try await services.audit.record(
+                    .oidcClientAuthenticationFailed, outcome: "refused", by: req.auditContext,
+                    target: ("oidc_client", clientID), details: ["reason": "throttled"], on: req.db)
+            }
+            return .failure(invalidClient)
+        }
+        let client: OIDCClient?
+        if let secret {
+            client = try await services.clients.authenticate(clientID: clientID, secret: secret, on: req.db)
+        } else if let found = try await services.clients.find(clientID, on: req.db), found.isPublic {
+            client = found
+        } else {
+            client = nil
+        }
+        guard let client else {
+            try await services.audit.record(
+                .oidcClientAuthenticationFailed, outcome: "refused", by: req.auditContext,
+                target: ("oidc_client", clientID), details: ["reason": secret == nil ? "no_secret" : "wrong_secret"],
+                on: req.db)
+            return .failure(invalidClient)
+        }
+        // The reservation was this attempt's: a genuine client's calls never count.
+        try await services.throttle.release(key, on: req.db)
+        return .success(client)
+    }
+
+    /// `Authorization: Basic` with the form-encoded id and secret (RFC 6749 §2.3.1), or nil.
+    private static func basicCredentials(_ req: Request) -> (id: String, secret: String)? {
+        guard let header = req.headers[.authorization].first, header.lowercased().hasPrefix("basic "),
+            let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let decoded = String(data: data, encoding: .utf8)
+        else { return nil }
+        let parts = decoded.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2,
+            let id = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
+            let secret = String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
+            !id.isEmpty
+        else { return nil }
+        return (id, secret)
+    }
+}

@@ -1,0 +1,205 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// The OpenID Connect clients of the applications: registered by administrators (on the application's page or
+/// with `habilis oidc-client`), each change audited. Secrets are generated here, shown once, kept as SHA-256.
+public struct ClientRegistry: Sendable {
+    /// What an administrator gives to register a client, or to change one.
+    public struct Registration: Sendable {
+        public var applicationCode: String
+        public var name: String?
+        public var redirectURIs: [String]
+        public var postLogoutRedirectURIs: [String] = []
+        public var backchannelLogoutURI: String?
+        public var initiateLoginURI: String?
+        public var isPublic = false
+        /// Off only for confidential relying parties that cannot send PKCE; public clients always use it.
+        public var requiresPKCE = true
+        public var algorithm: SigningKeys.Algorithm = .rs256
+        public var accessTokenSeconds = ClientRegistry.defaultAccessTokenSeconds
+        public var idTokenSeconds = ClientRegistry.defaultIDTokenSeconds
+        public var refreshTokenSeconds = ClientRegistry.defaultRefreshTokenSeconds
+
+        public init(applicationCode: String, redirectURIs: [String]) {
+            self.applicationCode = applicationCode
+            self.redirectURIs = redirectURIs
+        }
+    }
+
+    static let defaultAccessTokenSeconds = 5 * 60
+    static let defaultIDTokenSeconds = 5 * 60
+    /// A refresh token lasts at most as long as the portal session that issued it could.
+    static let defaultRefreshTokenSeconds = Int(SessionStore.absoluteTimeout)
+    static let accessTokenBounds = 60...Int(SigningKeys.longestTokenLifetime)
+    static let idTokenBounds = 60...Int(SigningKeys.longestTokenLifetime)
+    static let refreshTokenBounds = 5 * 60...30 * 24 * 60 * 60
+
+    let clock: any Clock
+    let audit: AuditLog
+    /// Production accepts only https URIs; development and tests also loopback http.
+    let requiresHTTPS: Bool
+
+    /// Registers a client; returns it with its secret (nil for a public client), which is never shown again.
+    public func register(
+        _ registration: Registration, by context: AuditContext, on database: any Database
+    )
+        async throws -> (client: OIDCClient, secret: String?)
+    {
+        let application = try await validate(registration, on: database)
+        let client = OIDCClient()
+        client.clientID = SecureToken.generate().prefix(22).lowercased()
+        let secret = registration.isPublic ? nil : SecureToken.generate()
+        client.secretHash = secret.map(SecureToken.hash)
+        client.createdAt = clock.now
+        apply(registration, application: application, to: client)
+        try await database.atomically { transaction in
+            try await client.create(on: transaction)
+            try await audit.record(
+                .oidcClientRegistered, by: context, target: ("oidc_client", client.clientID),
+                details: details(of: client, application: application), on: transaction)
+        }
+        return (client, secret)
+    }
+
+    /// The clients, with their application, application by application.
+    public func list(on database: any Database) async throws -> [OIDCClient] {
+        try await OIDCClient.query(on: database).with(\.$application).sort(\.$createdAt).all()
+    }
+
+    /// The clients of one application.
+    public func clients(of applicationID: UUID, on database: any Database) async throws -> [OIDCClient] {
+        try await OIDCClient.query(on: database).filter(\.$application.$id == applicationID).sort(\.$createdAt).all()
+    }
+
+    public func find(_ clientID: String, on database: any Database) async throws -> OIDCClient? {
+        guard clientID.utf8.count <= 200 else { return nil }
+        return try await OIDCClient.query(on: database).filter(\.$clientID == clientID).with(\.$application).first()
+    }
+
+    /// Removes a client and everything it issued; tells whether it existed.
+    public func remove(_ clientID: String, by context: AuditContext, on database: any Database) async throws -> Bool {
+        guard let client = try await find(clientID, on: database) else { return false }
+        try await database.atomically { transaction in
+            try await client.delete(on: transaction)
+            try await audit.record(
+                .oidcClientRemoved, by: context, target: ("oidc_client", client.clientID),
+                details: ["application": client.application.code], on: transaction)
+        }
+        return true
+    }
+
+    /// A new secret for a confidential client; the old one stops working at once.
+    public func rotateSecret(
+        of clientID: String, by context: AuditContext, on database: any Database
+    ) async throws
+        -> String?
+    {
+        guard let client = try await find(clientID, on: database), !client.isPublic else { return nil }
+        let secret = SecureToken.generate()
+        client.secretHash = SecureToken.hash(secret)
+        client.updatedAt = clock.now
+        try await database.atomically { transaction in
+            try await client.update(on: transaction)
+            try await audit.record(
+                .oidcClientSecretRotated, by: context, target: ("oidc_client", client.clientID), on: transaction)
+        }
+        return secret
+    }
+
+    /// The confidential client whose id and secret these are, or nil; compared in constant time.
+    func authenticate(clientID: String, secret: String, on database: any Database) async throws -> OIDCClient? {
+        guard let client = try await find(clientID, on: database), let expected = client.secretHash,
+            secret.utf8.count <= 200, SecureToken.constantTimeEquals(expected, SecureToken.hash(secret))
+        else { return nil }
+        return client
+    }
+
+    // MARK: - Validation
+
+    /// Why a registration is refused, in French, for the form and the command line.
+    public struct Refusal: Error, Sendable {
+        public let field: String
+        public let message: String
+    }
+
+    private func validate(
+        _ registration: Registration, on database: any Database
+    ) async throws
+        -> BusinessApplication
+    {
+        guard
+            let application = try await BusinessApplication.query(on: database)
+                .filter(\.$code == registration.applicationCode).first()
+        else {
+            throw Refusal(
+                field: "application", message: "Aucune application n’a le code « \(registration.applicationCode) ».")
+        }
+        guard !registration.redirectURIs.isEmpty else {
+            throw Refusal(field: "redirect_uris", message: "Indiquez au moins une adresse de retour (redirect URI).")
+        }
+        for uri in registration.redirectURIs + registration.postLogoutRedirectURIs {
+            if let problem = problem(with: uri) { throw Refusal(field: "redirect_uris", message: problem) }
+        }
+        for uri in [registration.backchannelLogoutURI, registration.initiateLoginURI].compactMap({ $0 }) {
+            if let problem = problem(with: uri) { throw Refusal(field: "uris", message: problem) }
+        }
+        for (value, bounds, label) in [
+            (registration.accessTokenSeconds, Self.accessTokenBounds, "du jeton d’accès"),
+            (registration.idTokenSeconds, Self.idTokenBounds, "du jeton d’identité"),
+            (registration.refreshTokenSeconds, Self.refreshTokenBounds, "du jeton de rafraîchissement"),
+        ] where !bounds.contains(value) {
+            throw Refusal(
+                field: "lifetimes",
+                message:
+                    "La durée \(label) doit être comprise entre \(bounds.lowerBound) et \(bounds.upperBound) secondes.")
+        }
+        if let name = registration.name, name.count > 200 {
+            throw Refusal(field: "name", message: "Le nom ne doit pas dépasser 200 caractères.")
+        }
+        return application
+    }
+
+    /// Redirect URIs are compared as exact strings: absolute, without fragment, https (or loopback http outside
+    /// production), at most 2,000 characters.
+    func problem(with uri: String) -> String? {
+        guard uri.utf8.count <= 2000, !uri.contains(where: \.isWhitespace), let components = URLComponents(string: uri),
+            let scheme = components.scheme?.lowercased(), let host = components.host, !host.isEmpty
+        else { return "L’adresse « \(uri.prefix(100)) » n’est pas une adresse absolue valide." }
+        guard components.fragment == nil else {
+            return "L’adresse « \(uri.prefix(100)) » ne doit pas avoir de fragment (#)."
+        }
+        let isLoopback = ["127.0.0.1", "localhost", "[::1]", "::1"].contains(host.lowercased())
+        switch scheme {
+        case "https": return nil
+        case "http" where isLoopback && !requiresHTTPS: return nil
+        default: return "L’adresse « \(uri.prefix(100)) » doit commencer par https://."
+        }
+    }
+
+    private func apply(_ registration: Registration, application: BusinessApplication, to client: OIDCClient) {
+        client.$application.id = application.id!
+        client.$application.value = application
+        client.name = registration.name ?? application.name
+        client.requiresPKCE = registration.isPublic || registration.requiresPKCE
+        client.redirectURIList = registration.redirectURIs.joined(separator: "\n")
+        client.postLogoutRedirectURIList = registration.postLogoutRedirectURIs.joined(separator: "\n")
+        client.backchannelLogoutURI = registration.backchannelLogoutURI
+        client.initiateLoginURI = registration.initiateLoginURI
+        client.signingAlgorithm = registration.algorithm.rawValue
+        client.accessTokenSeconds = registration.accessTokenSeconds
+        client.idTokenSeconds = registration.idTokenSeconds
+        client.refreshTokenSeconds = registration.refreshTokenSeconds
+        client.updatedAt = clock.now
+    }
+
+    private func details(of client: OIDCClient, application: BusinessApplication) -> [String: String] {
+        [
+            "application": application.code, "name": client.name, "public": String(client.isPublic),
+            "pkce": String(client.requiresPKCE), "redirect_uris": client.redirectURIs.joined(separator: " "),
+            "post_logout_redirect_uris": client.postLogoutRedirectURIs.joined(separator: " "),
+            "backchannel_logout_uri": client.backchannelLogoutURI ?? "",
+            "initiate_login_uri": client.initiateLoginURI ?? "", "algorithm": client.signingAlgorithm,
+        ]
+    }
+}

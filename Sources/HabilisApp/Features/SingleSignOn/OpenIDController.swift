@@ -1,0 +1,253 @@
+import Foundation
+import Vapor
+
+/// The OpenID Connect endpoints (OIDC Core 1.0, Discovery 1.0, RFC 6749, 6750, 7636): discovery and keys, the
+/// authorization endpoint where the door is checked, the token endpoint and userinfo. Open to applications and
+/// visitors; the protocol endpoints take no form token (CSRFMiddleware.exemptPrefix).
+struct OpenIDController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(Paths.openIDConfiguration.pathComponents, use: configuration)
+        routes.get(Paths.oidcJWKS.pathComponents, use: jwks)
+        routes.get(Paths.oidcAuthorize.pathComponents, use: authorize)
+        routes.post(Paths.oidcAuthorize.pathComponents, use: authorize)
+        routes.post(Paths.oidcToken.pathComponents, use: token)
+        routes.get(Paths.oidcUserinfo.pathComponents, use: userinfo)
+        routes.post(Paths.oidcUserinfo.pathComponents, use: userinfo)
+    }
+
+    /// `/.well-known/openid-configuration`: exactly what is supported.
+    func configuration(req: Request) async throws -> Response {
+        try json(ProviderMetadata(issuer: req.portal.provider.issuer), cache: "public, max-age=300")
+    }
+
+    /// The published keys (RFC 7517): the signing ones, the next ones, and those whose tokens may still live.
+    func jwks(req: Request) async throws -> Response {
+        let keys = try await req.portal.signingKeys.published(on: req.db).map { try $0.publicJWK() }
+        return try json(["keys": keys], cache: "public, max-age=300")
+    }
+
+    /// The authorization endpoint (GET or POST): a code for a signed-in agent whose door is open.
+    func authorize(req: Request) async throws -> Response {
+        let parameters = ProtocolParameters(req)
+        let client: OIDCClient
+        let redirectURI: String
+        switch try await AuthorizationRequest.client(from: parameters, registry: req.portal.clients, on: req.db) {
+        case .failure(let problem): return try await errorPage(problem, req)
+        case .success(let trusted): (client, redirectURI) = trusted
+        }
+        let provider = req.portal.provider
+        switch AuthorizationRequest.parse(parameters, client: client, redirectURI: redirectURI) {
+        case .failure(.redirect(let error, let description)):
+            return found(
+                provider.errorRedirect(
+                    to: redirectURI, error: error, description: description, state: parameters["state"]))
+        case .failure(let problem): return try await errorPage(problem, req)
+        case .success(let request): return try await authorize(request, parameters: parameters, req)
+        }
+    }
+
+    private func authorize(
+        _ request: AuthorizationRequest, parameters: ProtocolParameters, _ req: Request
+    )
+        async throws -> Response
+    {
+        let provider = req.portal.provider
+        func refuse(_ error: String, _ description: String) -> Response {
+            found(
+                provider.errorRedirect(
+                    to: request.redirectURI, error: error, description: description, state: request.state))
+        }
+        let user = req.currentUser
+        guard let user, !(try await mustSignInAgain(request, user: user, req)) else {
+            if request.prompts.contains("none") { return refuse("login_required", "the agent must sign in") }
+            return signIn(request, parameters: parameters, signedIn: user != nil, req)
+        }
+        switch try await provider.door(agentID: user.id, application: request.client.application, on: req.db) {
+        case .closed(let application, let pending):
+            try await req.portal.audit.record(
+                .oidcDoorClosed, outcome: "refused", by: req.auditContext,
+                target: ("oidc_client", request.client.clientID), details: ["application": application.code],
+                on: req.db)
+            if request.prompts.contains("none") {
+                return refuse("access_denied", "the agent has no right on this application")
+            }
+            return try await doorPage(application: application, pending: pending, req)
+        case .open:
+            return found(
+                try await provider.issueCode(for: request, session: user.session, by: req.auditContext, on: req.db))
+        }
+    }
+
+    /// `prompt=login`, an exceeded `max_age`, or an `id_token_hint` naming someone else.
+    private func mustSignInAgain(
+        _ request: AuthorizationRequest, user: CurrentUser, _ req: Request
+    ) async throws
+        -> Bool
+    {
+        if request.prompts.contains("login") { return true }
+        if let maxAge = request.maxAge,
+            req.portal.clock.now.timeIntervalSince(user.session.createdAt) > TimeInterval(maxAge)
+        {
+            return true
+        }
+        if let hint = request.idTokenHint {
+            let claims = try await req.portal.signingKeys.verify(hint, as: IDTokenClaims.self, on: req.db)
+            return claims?.identity.sub != user.id.uuidString.lowercased()
+        }
+        return false
+    }
+
+    /// Off to the sign-in pages, and back here after. The request comes back without `prompt=login` and
+    /// `max_age`, which the new sign-in satisfies.
+    private func signIn(
+        _ request: AuthorizationRequest, parameters: ProtocolParameters, signedIn: Bool, _ req: Request
+    )
+        -> Response
+    {
+        let kept = parameters.values.filter { $0.key != "max_age" }.map { name, value in
+            (name, name == "prompt" ? value.spaceSeparated.filter { $0 != "login" }.joined(separator: " ") : value)
+        }.filter { !$0.1.isEmpty }.sorted { $0.0 < $1.0 }
+        let path = Paths.oidcAuthorize.adding(kept.map { ($0.0, Optional($0.1)) })
+        guard path.utf8.count <= SignInReturn.longestPath else {
+            return found(
+                req.portal.provider.errorRedirect(
+                    to: request.redirectURI, error: "invalid_request", description: "the request is too long",
+                    state: request.state))
+        }
+        var signInPage = Paths.signIn.adding([
+            ("login_hint", request.loginHint), ("reauthentification", signedIn ? "1" : nil),
+        ])
+        if signInPage.hasSuffix("?") { signInPage.removeLast() }
+        let response = found(signInPage)
+        response.cookies[SignInReturn.cookieName(req)] = SignInReturn.cookie(path, req)
+        return response
+    }
+
+    /// « Vous n'avez pas d'habilitation pour l'application X », with the request in one click or the pending one.
+    private func doorPage(
+        application: BusinessApplication, pending: AccessRequest?, _ req: Request
+    ) async throws
+        -> Response
+    {
+        let page = DoorPage(
+            frame: PageFrame(req, title: "Pas d’habilitation pour \(application.name)"),
+            applicationName: application.name,
+            requestURL: pending == nil ? Paths.requestAccess(application.code) : nil,
+            pendingRequestURL: pending.map { Paths.accessRequest($0.id!) },
+            automaticAcceptance: pending.map { ParisCalendar.longDate($0.dueAt) }, catalogueURL: Paths.home)
+        return try await req.view.render("SingleSignOn/door", page).encodeResponse(status: .forbidden, for: req)
+    }
+
+    private func errorPage(_ problem: AuthorizationRequest.Problem, _ req: Request) async throws -> Response {
+        guard case .page(let message) = problem else { throw Abort(.badRequest) }
+        let page = ErrorPage(
+            frame: PageFrame(req, title: "Connexion à l’application impossible"),
+            heading: "Connexion à l’application impossible", message: message, correlationID: nil)
+        return try await req.view.render("Errors/error", page).encodeResponse(status: .badRequest, for: req)
+    }
+
+    // MARK: - Token endpoint and userinfo
+
+    /// The token endpoint: `authorization_code` and `refresh_token` grants for an authenticated client.
+    func token(req: Request) async throws -> Response {
+        let parameters = ProtocolParameters(req)
+        let authentication = try await ClientAuthentication.authenticate(req, parameters: parameters)
+        let client: OIDCClient
+        switch authentication {
+        case .failure(let error): return try tokenError(error)
+        case .success(let authenticated): client = authenticated
+        }
+        if parameters.isMalformed || !parameters.repeated.isEmpty {
+            return try tokenError(.init(error: "invalid_request", description: "malformed or repeated parameters"))
+        }
+        let provider = req.portal.provider
+        let result: Result<OpenIDProvider.TokenResponse, OpenIDProvider.TokenError>
+        switch parameters["grant_type"] {
+        case "authorization_code":
+            result = try await provider.exchange(
+                code: parameters["code"], redirectURI: parameters["redirect_uri"],
+                verifier: parameters["code_verifier"],
+                client: client, ip: req.clientIP, on: req.db)
+        case "refresh_token":
+            result = try await provider.refresh(
+                token: parameters["refresh_token"], client: client, ip: req.clientIP, on: req.db)
+        case nil: result = .failure(.init(error: "invalid_request", description: "grant_type is missing"))
+        default:
+            result = .failure(
+                .init(error: "unsupported_grant_type", description: "only authorization_code and refresh_token"))
+        }
+        switch result {
+        case .success(let tokens): return try json(tokens, cache: "no-store")
+        case .failure(let error): return try tokenError(error)
+        }
+    }
+
+    /// Userinfo (OIDC Core §5.3): the claims of the access token's scopes, if its sign-in and door still stand.
+    func userinfo(req: Request) async throws -> Response {
+        let header = req.headers.bearerAuthorization?.token
+        let form = req.method == .POST ? ProtocolParameters(req)["access_token"] : nil
+        if header != nil, form != nil {
+            return bearerError(.badRequest, "invalid_request", "the token was given twice")
+        }
+        guard let token = header ?? form else {
+            let response = Response(status: .unauthorized)
+            response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"habilis\"")
+            return response
+        }
+        guard let identity = try await req.portal.provider.identity(ofAccessToken: token, on: req.db) else {
+            return bearerError(.unauthorized, "invalid_token", "the access token is invalid, expired or revoked")
+        }
+        return try json(identity.claims, cache: "no-store")
+    }
+
+    // MARK: - Answers
+
+    private func found(_ location: String) -> Response {
+        let response = Response(status: .found)
+        response.headers.replaceOrAdd(name: .location, value: location)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    private func json(_ value: some Encodable, cache: String) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // The protocols name their members in snake_case; Swift names them in camelCase.
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let response = Response(status: .ok, body: .init(data: try encoder.encode(value)))
+        response.headers.contentType = .json
+        response.headers.replaceOrAdd(name: .cacheControl, value: cache)
+        if cache == "no-store" { response.headers.replaceOrAdd(name: "Pragma", value: "no-cache") }
+        return response
+    }
+
+    private func tokenError(_ error: OpenIDProvider.TokenError) throws -> Response {
+        let response = try json(["error": error.error, "error_description": error.description], cache: "no-store")
+        response.status = error.status
+        if error.status == .unauthorized {
+            response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Basic realm=\"habilis\"")
+        }
+        return response
+    }
+
+    private func bearerError(_ status: HTTPResponseStatus, _ error: String, _ description: String) -> Response {
+        let response = Response(status: status)
+        response.headers.replaceOrAdd(
+            name: .wwwAuthenticate,
+            value: "Bearer realm=\"habilis\", error=\"\(error)\", error_description=\"\(description)\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}
+
+/// The door page's context.
+struct DoorPage: Encodable {
+    let frame: PageFrame
+    let applicationName: String
+    /// The catalogue's request flow, when no request is pending.
+    let requestURL: String?
+    let pendingRequestURL: String?
+    /// « 14 décembre 2026 »: when the pending request is accepted unless someone refuses it.
+    let automaticAcceptance: String?
+    let catalogueURL: String
+}

@@ -1,0 +1,326 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// The OpenID Connect provider: the door of each application (no right, no code, no token), the authorization
+/// codes, and the tokens of the token endpoint. Everything it keeps is in the database, so that any instance
+/// answers any step.
+public struct OpenIDProvider: Sendable {
+    /// An authorization code is valid 60 seconds (RFC 6749 §4.1.2 advises at most 10 minutes).
+    static let codeLifetime: TimeInterval = 60
+
+    let clock: any Clock
+    let audit: AuditLog
+    let keys: SigningKeys
+    let clients: ClientRegistry
+    /// `HABILIS_BASE_URL`: the `iss` of every token and the base of every endpoint.
+    let issuer: String
+
+    // MARK: - The door
+
+    /// Whether an agent may enter a client's application now.
+    enum Door: Sendable {
+        case open(roles: [String])
+        /// No active right (or a disabled account, an inactive application); the pending request, if any.
+        case closed(application: BusinessApplication, pendingRequest: AccessRequest?)
+    }
+
+    /// The right decided in Habilis, read at every authorization, code exchange, refresh and userinfo call.
+    func door(agentID: UUID, application: BusinessApplication, on database: any Database) async throws -> Door {
+        let rows = try await (database as! any SQLDatabase).raw(
+            """
+            SELECT a.status AS agent_status,
+                   (SELECT COUNT(*) FROM grants g
+                    WHERE g.agent_id = a.id AND g.application_id = \(bind: application.id!) AND g.revoked_at IS NULL
+                   ) AS active_grants
+            FROM agents a WHERE a.id = \(bind: agentID)
+            """
+        ).all()
+        let isActive = try rows.first?.decode(column: "agent_status", as: String.self) == Agent.Status.active.rawValue
+        let grants = try rows.first?.decode(column: "active_grants", as: Int.self) ?? 0
+        if isActive, application.isActive, grants > 0 { return .open(roles: [application.code]) }
+        let pending = try await AccessRequest.query(on: database)
+            .filter(\.$agent.$id == agentID).filter(\.$application.$id == application.id!)
+            .filter(\.$status == .pending).first()
+        return .closed(application: application, pendingRequest: pending)
+    }
+
+    // MARK: - Authorization codes
+
+    /// A code for a signed-in agent at an open door; returns the redirect to the client.
+    func issueCode(
+        for request: AuthorizationRequest, session: UserSession, by context: AuditContext, on database: any Database
+    ) async throws -> String {
+        let code = SecureToken.generate()
+        let row = OIDCAuthorizationCode()
+        row.codeHash = SecureToken.hash(code)
+        row.$client.id = request.client.id!
+        row.$agent.id = session.$agent.id
+        row.sessionID = session.id!
+        row.redirectURI = request.redirectURI
+        row.scope = request.scopes.joined(separator: " ")
+        row.nonce = request.nonce
+        row.codeChallenge = request.codeChallenge
+        row.authTime = session.createdAt
+        row.amr = session.amr
+        row.createdAt = clock.now
+        row.expiresAt = clock.now.addingTimeInterval(Self.codeLifetime)
+        try await database.atomically { transaction in
+            try await row.create(on: transaction)
+            try await audit.record(
+                .oidcAuthorized, by: context, target: ("oidc_client", request.client.clientID),
+                details: ["application": request.client.application.code, "scope": row.scope], on: transaction)
+        }
+        return request.redirectURI.adding([("code", code), ("state", request.state), ("iss", issuer)])
+    }
+
+    /// The redirect that tells the client why no code came (RFC 6749 §4.1.2.1), with the RFC 9207 `iss`.
+    func errorRedirect(to redirectURI: String, error: String, description: String, state: String?) -> String {
+        redirectURI.adding([
+            ("error", error), ("error_description", description), ("state", state), ("iss", issuer),
+        ])
+    }
+
+    // MARK: - Tokens
+
+    /// The token endpoint's answer (RFC 6749 §5.1, OIDC Core §3.1.3.3).
+    struct TokenResponse: Content, Equatable {
+        let accessToken: String
+        let tokenType: String
+        let expiresIn: Int
+        let idToken: String
+        let refreshToken: String
+        let scope: String
+
+        private enum CodingKeys: String, CodingKey {
+            case accessToken = "access_token"
+            case tokenType = "token_type"
+            case expiresIn = "expires_in"
+            case idToken = "id_token"
+            case refreshToken = "refresh_token"
+            case scope
+        }
+    }
+
+    /// An error of the token endpoint (RFC 6749 §5.2).
+    struct TokenError: Error, Equatable {
+        let error: String
+        let description: String
+        var status: HTTPResponseStatus = .badRequest
+
+        static func invalidGrant(_ description: String) -> TokenError {
+            TokenError(error: "invalid_grant", description: description)
+        }
+    }
+
+    /// `grant_type=authorization_code`: a code is exchanged once, by its client, with its redirect URI and PKCE
+    /// verifier; a code that comes back revokes everything issued from it (RFC 6749 §4.1.2).
+    func exchange(
+        code: String?, redirectURI: String?, verifier: String?, client: OIDCClient, ip: String?,
+        on database: any Database
+    ) async throws -> Result<TokenResponse, TokenError> {
+        guard let code, code.utf8.count <= 200 else {
+            return .failure(TokenError(error: "invalid_request", description: "code is missing"))
+        }
+        let sql = database as! any SQLDatabase
+        let now = clock.now
+        let hash = SecureToken.hash(code)
+        // One statement claims the code: two exchanges at the same instant cannot both succeed.
+        let claimed = try await sql.raw(
+            """
+            UPDATE oidc_authorization_codes SET used_at = \(bind: now)
+            WHERE code_hash = \(bind: hash) AND used_at IS NULL
+            RETURNING id
+            """
+        ).first()
+        guard claimed != nil,
+            let row = try await OIDCAuthorizationCode.query(on: database).filter(\.$codeHash == hash).first()
+        else {
+            if let used = try await OIDCAuthorizationCode.query(on: database).filter(\.$codeHash == hash).first() {
+                try await revoke(
+                    signIn: used.signInID, because: .oidcCodeReused, client: client, ip: ip, on: database)
+            }
+            return .failure(.invalidGrant("the code is unknown or was already used"))
+        }
+        guard row.$client.id == client.id else {
+            return .failure(.invalidGrant("the code was issued to another client"))
+        }
+        guard row.expiresAt > now else { return .failure(.invalidGrant("the code has expired")) }
+        guard redirectURI == row.redirectURI else {
+            return .failure(.invalidGrant("redirect_uri differs from the authorization request's"))
+        }
+        switch (row.codeChallenge, verifier) {
+        case (let challenge?, let verifier?) where AuthorizationRequest.verifier(verifier, matches: challenge): break
+        case (nil, nil): break
+        case (_?, nil): return .failure(TokenError(error: "invalid_request", description: "code_verifier is missing"))
+        default: return .failure(.invalidGrant("code_verifier does not match the code challenge"))
+        }
+        guard
+            case .open(let roles) = try await door(
+                agentID: row.$agent.id, application: client.application, on: database)
+        else { return .failure(.invalidGrant("the agent has no right on this application")) }
+        let signIn = ApplicationSignIn()
+        signIn.$client.id = client.id!
+        signIn.$agent.id = row.$agent.id
+        signIn.sessionID = row.sessionID
+        signIn.scope = row.scope
+        signIn.authTime = row.authTime
+        signIn.amr = row.amr
+        signIn.createdAt = now
+        let refreshToken = try await database.atomically { transaction in
+            try await signIn.create(on: transaction)
+            row.signInID = signIn.id
+            try await row.update(on: transaction)
+            try await audit.record(
+                .oidcTokensIssued, by: AuditContext(actorID: row.$agent.id, ip: ip),
+                target: ("oidc_client", client.clientID), details: ["application": client.application.code],
+                on: transaction)
+            return try await issueRefreshToken(
+                for: signIn, expiresAt: now.addingTimeInterval(TimeInterval(client.refreshTokenSeconds)),
+                on: transaction)
+        }
+        return .success(
+            try await tokens(
+                for: signIn, client: client, roles: roles, nonce: row.nonce, refreshToken: refreshToken,
+                on: database))
+    }
+
+    /// `grant_type=refresh_token`: rotated at each use; an old one that comes back revokes the whole sign-in.
+    /// The door is checked again: a revoked right ends the application's access at its next refresh.
+    func refresh(
+        token: String?, client: OIDCClient, ip: String?, on database: any Database
+    ) async throws
+        -> Result<TokenResponse, TokenError>
+    {
+        guard let token, token.utf8.count <= 200 else {
+            return .failure(TokenError(error: "invalid_request", description: "refresh_token is missing"))
+        }
+        let sql = database as! any SQLDatabase
+        let now = clock.now
+        let hash = SecureToken.hash(token)
+        let claimed = try await sql.raw(
+            """
+            UPDATE oidc_refresh_tokens SET used_at = \(bind: now)
+            WHERE token_hash = \(bind: hash) AND used_at IS NULL AND expires_at > \(bind: now)
+            RETURNING sign_in_id, expires_at
+            """
+        ).first()
+        guard let claimed else {
+            if let used = try await OIDCRefreshToken.query(on: database).filter(\.$tokenHash == hash)
+                .filter(\.$usedAt != nil).first()
+            {
+                try await revoke(
+                    signIn: used.$signIn.id, because: .oidcRefreshTokenReused, client: client, ip: ip, on: database)
+            }
+            return .failure(.invalidGrant("the refresh token is unknown, expired or was already used"))
+        }
+        let signInID = try claimed.decode(column: "sign_in_id", as: UUID.self)
+        let expiresAt = try claimed.decode(column: "expires_at", as: Date.self)
+        guard let signIn = try await ApplicationSignIn.find(signInID, on: database), signIn.revokedAt == nil,
+            signIn.$client.id == client.id
+        else { return .failure(.invalidGrant("the refresh token was revoked or belongs to another client")) }
+        guard
+            case .open(let roles) = try await door(
+                agentID: signIn.$agent.id, application: client.application, on: database)
+        else {
+            try await audit.record(
+                .oidcDoorClosed, outcome: "refused", by: AuditContext(actorID: signIn.$agent.id, ip: ip),
+                target: ("oidc_client", client.clientID),
+                details: ["application": client.application.code, "step": "refresh"], on: database)
+            return .failure(.invalidGrant("the agent has no right on this application"))
+        }
+        let refreshToken = try await database.atomically { transaction in
+            try await audit.record(
+                .oidcTokensRefreshed, by: AuditContext(actorID: signIn.$agent.id, ip: ip),
+                target: ("oidc_client", client.clientID), on: transaction)
+            // The sign-in keeps its first deadline: rotation never lengthens it.
+            return try await issueRefreshToken(for: signIn, expiresAt: expiresAt, on: transaction)
+        }
+        return .success(
+            try await tokens(
+                for: signIn, client: client, roles: roles, nonce: nil, refreshToken: refreshToken,
+                on: database))
+    }
+
+    /// The claims of a valid access token whose sign-in still stands and whose door is still open, or nil.
+    func identity(
+        ofAccessToken token: String, on database: any Database
+    ) async throws
+        -> (claims: IdentityClaims, access: AccessTokenClaims)?
+    {
+        guard let access = try await keys.verify(token, as: AccessTokenClaims.self, on: database),
+            access.iss == issuer, access.exp > Int(clock.now.timeIntervalSince1970),
+            let signInID = UUID(uuidString: access.sid),
+            let signIn = try await ApplicationSignIn.query(on: database).filter(\.$id == signInID)
+                .with(\.$client) { $0.with(\.$application) }.first(),
+            signIn.revokedAt == nil, signIn.client.clientID == access.clientID,
+            case .open(let roles) = try await door(
+                agentID: signIn.$agent.id, application: signIn.client.application, on: database),
+            let agent = try await Agent.query(on: database).filter(\.$id == signIn.$agent.id).with(\.$organisation)
+                .first()
+        else { return nil }
+        let claims = IdentityClaims(
+            agent: agent, organisation: agent.organisation, roles: roles, scopes: access.scope.spaceSeparated)
+        return (claims, access)
+    }
+
+    // MARK: - Pieces
+
+    private func issueRefreshToken(
+        for signIn: ApplicationSignIn, expiresAt: Date, on database: any Database
+    )
+        async throws -> String
+    {
+        let token = SecureToken.generate()
+        let row = OIDCRefreshToken()
+        row.tokenHash = SecureToken.hash(token)
+        row.$signIn.id = signIn.id!
+        row.createdAt = clock.now
+        row.expiresAt = expiresAt
+        try await row.create(on: database)
+        return token
+    }
+
+    /// The signed ID and access tokens of a sign-in.
+    private func tokens(
+        for signIn: ApplicationSignIn, client: OIDCClient, roles: [String], nonce: String?, refreshToken: String,
+        on database: any Database
+    ) async throws -> TokenResponse {
+        guard
+            let agent = try await Agent.query(on: database).filter(\.$id == signIn.$agent.id).with(\.$organisation)
+                .first()
+        else { throw Abort(.internalServerError) }
+        let now = Int(clock.now.timeIntervalSince1970)
+        let scopes = signIn.scope.spaceSeparated
+        let identity = IdentityClaims(agent: agent, organisation: agent.organisation, roles: roles, scopes: scopes)
+        let algorithm = SigningKeys.Algorithm(rawValue: client.signingAlgorithm) ?? .rs256
+        let idToken = IDTokenClaims(
+            iss: issuer, aud: client.clientID, exp: now + client.idTokenSeconds, iat: now,
+            authTime: Int(signIn.authTime.timeIntervalSince1970), nonce: nonce, amr: signIn.amr.spaceSeparated,
+            sid: signIn.id!.uuidString.lowercased(), identity: identity)
+        let access = AccessTokenClaims(
+            iss: issuer, sub: identity.sub, aud: client.clientID, clientID: client.clientID,
+            exp: now + client.accessTokenSeconds, iat: now, jti: SecureToken.generate(), scope: signIn.scope,
+            authTime: Int(signIn.authTime.timeIntervalSince1970), sid: signIn.id!.uuidString, roles: roles)
+        return TokenResponse(
+            accessToken: try await keys.sign(access, with: algorithm, type: "at+jwt", on: database),
+            tokenType: "Bearer", expiresIn: client.accessTokenSeconds,
+            idToken: try await keys.sign(idToken, with: algorithm, type: "JWT", on: database),
+            refreshToken: refreshToken, scope: signIn.scope)
+    }
+
+    /// Revokes a sign-in and so every token of it; audited as `action`.
+    private func revoke(
+        signIn id: UUID?, because action: AuditAction, client: OIDCClient, ip: String?, on database: any Database
+    ) async throws {
+        if let id {
+            try await (database as! any SQLDatabase).raw(
+                "UPDATE application_sign_ins SET revoked_at = \(bind: clock.now) WHERE id = \(bind: id) AND revoked_at IS NULL"
+            ).run()
+        }
+        try await audit.record(
+            action, outcome: "refused", by: AuditContext(actorID: nil, ip: ip),
+            target: ("oidc_client", client.clientID), details: ["sign_in": id?.uuidString ?? ""], on: database)
+    }
+}

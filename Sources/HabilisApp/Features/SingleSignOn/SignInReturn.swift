@@ -1,0 +1,34 @@
+import Vapor
+
+/// Where a sign-in goes back to when an application sent the agent: the authorization request, kept in a cookie
+/// of its own while the agent goes through the e-mail, password and code steps. Only an authorization request of
+/// this portal is accepted, so the cookie can never be turned into an open redirect.
+enum SignInReturn {
+    /// Cookies beyond 4 KB are dropped by browsers; longer requests are refused before the sign-in.
+    static let longestPath = 3_500
+
+    static func cookieName(_ request: Request) -> String {
+        request.application.settings.usesSecureCookies ? "__Host-habilis_return" : "habilis_return"
+    }
+
+    /// The cookie that brings the agent back to `path` after signing in, for at most the time of a sign-in.
+    static func cookie(_ path: String, _ request: Request) -> HTTPCookies.Value {
+        HTTPCookies.Value(
+            string: path, maxAge: 15 * 60, path: "/", isSecure: request.application.settings.usesSecureCookies,
+            isHTTPOnly: true, sameSite: .lax)
+    }
+
+    /// The page a sign-in that just succeeded leads to, with the cookie forgotten.
+    static func redirect(after request: Request) -> Response {
+        let name = cookieName(request)
+        let kept = request.cookies[name]?.string ?? ""
+        let isAuthorization = kept.hasPrefix(Paths.oidcAuthorize + "?") && kept.utf8.count <= longestPath
+        let response = request.redirect(to: isAuthorization ? kept : Paths.home)
+        if request.cookies[name] != nil {
+            response.cookies[name] = HTTPCookies.Value(
+                string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/",
+                isSecure: request.application.settings.usesSecureCookies, isHTTPOnly: true, sameSite: .lax)
+        }
+        return response
+    }
+}
