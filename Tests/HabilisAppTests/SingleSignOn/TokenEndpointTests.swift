@@ -1,0 +1,184 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import HabilisApp
+
+/// The token endpoint's rules: client authentication, single-use codes bound to client, redirect URI and PKCE,
+/// rotated refresh tokens whose reuse revokes the sign-in, and the errors RFC 6749 §5.2 names.
+@Suite("Single sign-on: the token endpoint")
+struct TokenEndpointTests {
+    @Test("a code works once; the second exchange is invalid_grant and revokes the tokens of the first")
+    func codeReuseRevokes() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+            let code = try await application.code(for: agent)
+            let (first, tokens) = try await application.exchange(code)
+            #expect(first.status == .ok)
+            let (second, body) = try await application.exchange(code)
+            #expect(second.status == .badRequest)
+            #expect(body["error"] as? String == "invalid_grant")
+            let (refresh, refreshBody) = try await application.refresh(try #require(tokens["refresh_token"] as? String))
+            #expect(refresh.status == .badRequest)
+            #expect(refreshBody["error"] as? String == "invalid_grant")
+            let userinfo = try await context.browser().get(
+                Paths.oidcUserinfo,
+                headers: [("Authorization", "Bearer \(try #require(tokens["access_token"] as? String))")])
+            #expect(userinfo.status == .unauthorized)
+            #expect(try await context.auditActions().contains("oidc.code_reused"))
+        }
+    }
+
+    @Test("a code expires after 60 seconds, and is bound to its redirect URI, its client and its PKCE verifier")
+    func codeBindings() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            let other = try await RelyingParty.register(context)
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+
+            let expired = try await application.code(for: agent)
+            context.clock.advance(by: 61)
+            #expect(try await application.exchange(expired).1["error"] as? String == "invalid_grant")
+
+            let stolen = try await application.code(for: agent)
+            #expect(
+                try await other.exchange(stolen, verifier: application.verifier).1["error"] as? String
+                    == "invalid_grant")
+
+            let wrongURI = try await application.code(for: agent)
+            let (_, uriBody) = try await application.token([
+                ("grant_type", "authorization_code"), ("code", wrongURI),
+                ("redirect_uri", RelyingParty.defaultRedirectURI + "/"), ("code_verifier", application.verifier),
+            ])
+            #expect(uriBody["error"] as? String == "invalid_grant")
+
+            let wrongVerifier = try await application.code(for: agent)
+            let (_, verifierBody) = try await application.exchange(wrongVerifier, verifier: "x" + application.verifier)
+            #expect(verifierBody["error"] as? String == "invalid_grant")
+
+            let noVerifier = try await application.code(for: agent)
+            let (_, missingBody) = try await application.token([
+                ("grant_type", "authorization_code"), ("code", noVerifier), ("redirect_uri", application.redirectURI),
+            ])
+            #expect(missingBody["error"] as? String == "invalid_request")
+            #expect(try await ApplicationSignIn.query(on: context.db).count() == 0)
+        }
+    }
+
+    @Test("refresh tokens rotate; an old one coming back revokes the whole sign-in")
+    func refreshRotationAndReuse() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+            let (_, tokens) = try await application.exchange(try await application.code(for: agent))
+            let first = try #require(tokens["refresh_token"] as? String)
+            context.clock.advance(by: 120)
+            let (rotated, next) = try await application.refresh(first)
+            #expect(rotated.status == .ok)
+            let second = try #require(next["refresh_token"] as? String)
+            #expect(second != first)
+            let idToken = jwtParts(try #require(next["id_token"] as? String)).claims
+            #expect(idToken["auth_time"] as? Int == Int(testEpoch.timeIntervalSince1970))
+            #expect(idToken["nonce"] == nil)
+
+            let (reused, body) = try await application.refresh(first)
+            #expect(reused.status == .badRequest)
+            #expect(body["error"] as? String == "invalid_grant")
+            // The thief's reuse also ends the genuine holder's chain.
+            #expect(try await application.refresh(second).1["error"] as? String == "invalid_grant")
+            let signIn = try #require(try await ApplicationSignIn.query(on: context.db).first())
+            #expect(signIn.revokedAt != nil)
+            #expect(try await context.auditActions().contains("oidc.refresh_token_reused"))
+        }
+    }
+
+    @Test("client authentication: basic, post, none for public clients only; failures are invalid_client, 401")
+    func clientAuthentication() async throws {
+        try await withTestApp { context in
+            let confidential = try await RelyingParty.register(context)
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+
+            let posted = try await confidential.code(for: agent)
+            let (postAnswer, _) = try await confidential.token(
+                [
+                    ("grant_type", "authorization_code"), ("code", posted), ("redirect_uri", confidential.redirectURI),
+                    ("code_verifier", confidential.verifier), ("client_id", confidential.clientID),
+                    ("client_secret", try #require(confidential.secret)),
+                ], basic: false)
+            #expect(postAnswer.status == .ok)
+
+            let wrong = Data("\(confidential.clientID):mauvais-secret".utf8).base64EncodedString()
+            let (refused, body) = try await confidential.token(
+                [("grant_type", "authorization_code"), ("code", "x"), ("redirect_uri", confidential.redirectURI)],
+                basic: false, headers: [("Authorization", "Basic \(wrong)")])
+            #expect(refused.status == .unauthorized)
+            #expect(body["error"] as? String == "invalid_client")
+            #expect(refused.headers.first(name: .wwwAuthenticate)?.hasPrefix("Basic") == true)
+
+            // A confidential client cannot pass as public by leaving out its secret.
+            let (noSecret, noSecretBody) = try await confidential.token(
+                [("grant_type", "refresh_token"), ("refresh_token", "x"), ("client_id", confidential.clientID)],
+                basic: false)
+            #expect(noSecret.status == .unauthorized)
+            #expect(noSecretBody["error"] as? String == "invalid_client")
+
+            let publicClient = try await RelyingParty.register(context, isPublic: true)
+            #expect(publicClient.secret == nil)
+            let code = try await publicClient.code(for: agent)
+            let (publicAnswer, publicTokens) = try await publicClient.token(
+                [
+                    ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", publicClient.redirectURI),
+                    ("code_verifier", publicClient.verifier), ("client_id", publicClient.clientID),
+                ], basic: false)
+            #expect(publicAnswer.status == .ok)
+            #expect(publicTokens["id_token"] != nil)
+            #expect(try await context.auditActions().filter { $0 == "oidc_client.authentication_failed" }.count == 2)
+        }
+    }
+
+    @Test("20 wrong secrets from one source hold that client there: the right secret is then refused too")
+    func clientAuthenticationThrottled() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            let wrong = Data("\(application.clientID):mauvais".utf8).base64EncodedString()
+            for _ in 0..<20 {
+                _ = try await application.token(
+                    [("grant_type", "refresh_token"), ("refresh_token", "x")], basic: false,
+                    headers: [("Authorization", "Basic \(wrong)")])
+            }
+            let (held, body) = try await application.refresh("x")
+            #expect(held.status == .unauthorized)
+            #expect(body["error"] as? String == "invalid_client")
+            context.clock.advance(by: 15 * 60 + 1)
+            #expect(try await application.refresh("x").1["error"] as? String == "invalid_grant")
+            let failures = try await context.auditActions().filter { $0 == "oidc_client.authentication_failed" }
+            #expect(failures.count == 21, "20 failures and one hold, audited once")
+        }
+    }
+
+    @Test("unknown and missing grant types, repeated parameters: the errors RFC 6749 names, as JSON")
+    func grantTypeErrors() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            #expect(
+                try await application.token([("grant_type", "password")]).1["error"] as? String
+                    == "unsupported_grant_type")
+            #expect(
+                try await application.token([("grant_type", "client_credentials")]).1["error"] as? String
+                    == "unsupported_grant_type")
+            #expect(try await application.token([]).1["error"] as? String == "invalid_request")
+            let (repeated, body) = try await application.token([
+                ("grant_type", "refresh_token"), ("refresh_token", "a"), ("refresh_token", "b"),
+            ])
+            #expect(repeated.status == .badRequest)
+            #expect(repeated.headers.contentType == .json)
+            #expect(body["error"] as? String == "invalid_request")
+        }
+    }
+}
