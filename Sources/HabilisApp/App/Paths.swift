@@ -145,6 +145,8 @@ public enum Paths {
     public static let oidcToken = "/oidc/token"
     public static let oidcUserinfo = "/oidc/userinfo"
     public static let oidcJWKS = "/oidc/jwks"
+    public static let oidcRevoke = "/oidc/revoke"
+    public static let oidcIntrospect = "/oidc/introspect"
     public static let readiness = "/readyz"
     public static let staticFiles = "/static"
 }

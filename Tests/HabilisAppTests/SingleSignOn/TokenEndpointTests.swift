@@ -181,4 +181,69 @@ struct TokenEndpointTests {
             #expect(body["error"] as? String == "invalid_request")
         }
     }
+
+    @Test("revocation (RFC 7009) ends the sign-in; introspection (RFC 7662) says active, then inactive")
+    func revocationAndIntrospection() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            let other = try await RelyingParty.register(context)
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+            let (_, tokens) = try await application.exchange(try await application.code(for: agent))
+            let accessToken = try #require(tokens["access_token"] as? String)
+            let refreshToken = try #require(tokens["refresh_token"] as? String)
+            func introspect(_ token: String, by client: RelyingParty) async throws -> [String: Any] {
+                let page = try await context.browser().post(
+                    Paths.oidcIntrospect, [("token", token)],
+                    headers: [
+                        (
+                            "Authorization",
+                            "Basic " + Data("\(client.clientID):\(client.secret!)".utf8).base64EncodedString()
+                        )
+                    ])
+                #expect(page.status == .ok)
+                return (try JSONSerialization.jsonObject(with: Data(page.html.utf8)) as? [String: Any]) ?? [:]
+            }
+            let active = try await introspect(accessToken, by: application)
+            #expect(active["active"] as? Bool == true)
+            #expect(active["client_id"] as? String == application.clientID)
+            #expect(active["roles"] as? [String] == ["ACCORDS-LOCAUX"])
+            #expect(active["sub"] as? String != nil)
+            #expect(try await introspect(refreshToken, by: application)["active"] as? Bool == true)
+            // Another client learns nothing about this one's tokens, and cannot revoke them.
+            #expect(try await introspect(accessToken, by: other)["active"] as? Bool == false)
+            let foreign = try await context.browser().post(
+                Paths.oidcRevoke, [("token", refreshToken)],
+                headers: [
+                    ("Authorization", "Basic " + Data("\(other.clientID):\(other.secret!)".utf8).base64EncodedString())
+                ])
+            #expect(foreign.status == .ok)
+            #expect(try await introspect(refreshToken, by: application)["active"] as? Bool == true)
+
+            let revoked = try await context.browser().post(
+                Paths.oidcRevoke, [("token", refreshToken), ("token_type_hint", "refresh_token")],
+                headers: [
+                    (
+                        "Authorization",
+                        "Basic " + Data("\(application.clientID):\(application.secret!)".utf8).base64EncodedString()
+                    )
+                ])
+            #expect(revoked.status == .ok)
+            let inactive = try await introspect(accessToken, by: application)
+            #expect(inactive.keys.sorted() == ["active"])
+            #expect(inactive["active"] as? Bool == false)
+            #expect(try await application.refresh(refreshToken).1["error"] as? String == "invalid_grant")
+            #expect(try await context.auditActions().contains("oidc.token_revoked"))
+            // An unknown token is answered 200 too (RFC 7009 §2.2).
+            let unknown = try await context.browser().post(
+                Paths.oidcRevoke, [("token", "inconnu")],
+                headers: [
+                    (
+                        "Authorization",
+                        "Basic " + Data("\(application.clientID):\(application.secret!)".utf8).base64EncodedString()
+                    )
+                ])
+            #expect(unknown.status == .ok)
+        }
+    }
 }

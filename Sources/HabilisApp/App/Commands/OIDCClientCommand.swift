@@ -86,10 +86,13 @@ struct OIDCClientCommand: AnyAsyncCommand {
     }
 }
 
-/// `habilis oidc-keys rotate [--algorithm RS256|ES256]` and `habilis oidc-keys list`: the provider's signing keys.
+/// `habilis oidc-keys rotate [--algorithm RS256|ES256] [--signs-in SECONDS]` and `habilis oidc-keys list`: the
+/// provider's signing keys. A new key signs after 10 minutes unless told otherwise: relying parties that cache the
+/// JWKS meet it first.
 struct OIDCKeysCommand: AnyAsyncCommand {
     var help: String {
-        "Manages the OpenID Connect signing keys: oidc-keys rotate [--algorithm RS256|ES256]; oidc-keys list"
+        "Manages the OpenID Connect signing keys: oidc-keys rotate [--algorithm RS256|ES256] [--signs-in SECONDS]; "
+            + "oidc-keys list"
     }
 
     func run(using context: inout CommandContext) async throws {
@@ -100,7 +103,15 @@ struct OIDCKeysCommand: AnyAsyncCommand {
         switch action {
         case "rotate":
             let options = try CommandOptions(
-                arguments, single: ["algorithm"], repeated: [], flags: [], console: context.console)
+                arguments, single: ["algorithm", "signs-in"], repeated: [], flags: [], console: context.console)
+            var signsIn: TimeInterval?
+            if let text = options.single["signs-in"] {
+                guard let seconds = Int(text), (0...86_400).contains(seconds) else {
+                    context.console.error("--signs-in : un nombre de secondes entre 0 et 86400.")
+                    throw CommandFailure()
+                }
+                signsIn = TimeInterval(seconds)
+            }
             let algorithms =
                 try options.single["algorithm"].map { text in
                     guard let algorithm = SigningKeys.Algorithm(rawValue: text.uppercased()) else {
@@ -111,7 +122,7 @@ struct OIDCKeysCommand: AnyAsyncCommand {
                 } ?? SigningKeys.Algorithm.allCases
             try await keys.ensure(on: app.db)
             for algorithm in algorithms {
-                let key = try await keys.rotate(algorithm, on: app.db)
+                let key = try await keys.rotate(algorithm, signsIn: signsIn, on: app.db)
                 try await app.portal.audit.record(
                     .oidcKeyRotated, by: .system, target: ("oidc_key", key.kid),
                     details: ["algorithm": key.algorithm], on: app.db)

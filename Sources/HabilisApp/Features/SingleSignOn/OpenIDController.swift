@@ -13,6 +13,8 @@ struct OpenIDController: RouteCollection {
         routes.post(Paths.oidcToken.pathComponents, use: token)
         routes.get(Paths.oidcUserinfo.pathComponents, use: userinfo)
         routes.post(Paths.oidcUserinfo.pathComponents, use: userinfo)
+        routes.post(Paths.oidcRevoke.pathComponents, use: revoke)
+        routes.post(Paths.oidcIntrospect.pathComponents, use: introspect)
     }
 
     /// `/.well-known/openid-configuration`: exactly what is supported.
@@ -22,8 +24,7 @@ struct OpenIDController: RouteCollection {
 
     /// The published keys (RFC 7517): the signing ones, the next ones, and those whose tokens may still live.
     func jwks(req: Request) async throws -> Response {
-        let keys = try await req.portal.signingKeys.published(on: req.db).map { try $0.publicJWK() }
-        return try json(["keys": keys], cache: "public, max-age=300")
+        try json(["keys": try await req.portal.signingKeys.jwks(on: req.db)], cache: "public, max-age=300")
     }
 
     /// The authorization endpoint (GET or POST): a code for a signed-in agent whose door is open.
@@ -198,6 +199,44 @@ struct OpenIDController: RouteCollection {
             return bearerError(.unauthorized, "invalid_token", "the access token is invalid, expired or revoked")
         }
         return try json(identity.claims, cache: "no-store")
+    }
+
+    /// Revocation (RFC 7009) for an authenticated client: 200 whatever the token was.
+    func revoke(req: Request) async throws -> Response {
+        let parameters = ProtocolParameters(req)
+        let client: OIDCClient
+        switch try await ClientAuthentication.authenticate(req, parameters: parameters) {
+        case .failure(let error): return try tokenError(error)
+        case .success(let authenticated): client = authenticated
+        }
+        guard let token = parameters["token"], !parameters.isMalformed, parameters.repeated.isEmpty else {
+            return try tokenError(.init(error: "invalid_request", description: "token is missing or repeated"))
+        }
+        try await req.portal.provider.revoke(token: token, client: client, ip: req.clientIP, on: req.db)
+        let response = Response(status: .ok)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    /// Introspection (RFC 7662) of the client's own tokens, for confidential clients.
+    func introspect(req: Request) async throws -> Response {
+        let parameters = ProtocolParameters(req)
+        let client: OIDCClient
+        switch try await ClientAuthentication.authenticate(req, parameters: parameters) {
+        case .failure(let error): return try tokenError(error)
+        case .success(let authenticated): client = authenticated
+        }
+        guard !client.isPublic else {
+            return try tokenError(
+                .init(
+                    error: "invalid_client", description: "introspection is for confidential clients",
+                    status: .unauthorized))
+        }
+        guard let token = parameters["token"], !parameters.isMalformed, parameters.repeated.isEmpty else {
+            return try tokenError(.init(error: "invalid_request", description: "token is missing or repeated"))
+        }
+        return try json(
+            try await req.portal.provider.introspect(token: token, client: client, on: req.db), cache: "no-store")
     }
 
     // MARK: - Answers

@@ -6,6 +6,8 @@ struct ProviderMetadata: Encodable {
     let tokenEndpoint: String
     let userinfoEndpoint: String
     let jwksUri: String
+    let revocationEndpoint: String
+    let introspectionEndpoint: String
     let scopesSupported = AuthorizationRequest.supportedScopes
     let responseTypesSupported = ["code"]
     let responseModesSupported = ["query"]
@@ -25,6 +27,8 @@ struct ProviderMetadata: Encodable {
     let requestParameterSupported = false
     let requestUriParameterSupported = false
     let authorizationResponseIssParameterSupported = true
+    let revocationEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
+    let introspectionEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post"]
 
     init(issuer: String) {
         self.issuer = issuer
@@ -32,5 +36,7 @@ struct ProviderMetadata: Encodable {
         tokenEndpoint = issuer + Paths.oidcToken
         userinfoEndpoint = issuer + Paths.oidcUserinfo
         jwksUri = issuer + Paths.oidcJWKS
+        revocationEndpoint = issuer + Paths.oidcRevoke
+        introspectionEndpoint = issuer + Paths.oidcIntrospect
     }
 }

@@ -17,13 +17,14 @@ public struct SigningKeys: Sendable {
 
     /// The longest life of a token a key signs (the bound of the clients' token lifetimes).
     static let longestTokenLifetime: TimeInterval = 60 * 60
-    /// Instances reread the keys this often; a rotation's delay is longer, so each knows a key before it signs.
-    static let cacheLifetime: TimeInterval = 60
+    /// Instances reread the list of keys this often (one small query); keys are parsed again only when it changes.
+    static let cacheLifetime: TimeInterval = 5
 
     let clock: any Clock
     /// How long a rotated key is published before it signs: relying parties that cache the JWKS have met it.
     let publicationDelay: TimeInterval
     private let cache = NIOLockedValueBox<Loaded?>(nil)
+    private let publicKeys = NIOLockedValueBox<[String: [String: String]]>([:])
 
     init(clock: any Clock, publicationDelay: TimeInterval = 10 * 60) {
         self.clock = clock
@@ -48,20 +49,36 @@ public struct SigningKeys: Sendable {
         cache.withLockedValue { $0 = nil }
     }
 
-    /// `habilis oidc-keys rotate`: a new key for `algorithm`, published now, signing after the publication delay.
-    /// Keys superseded for longer than any token lives are deleted.
+    /// `habilis oidc-keys rotate`: a new key for `algorithm`, published now, signing after the publication delay
+    /// (or `signsIn` seconds). Keys superseded for longer than any token lives are deleted.
     @discardableResult
-    public func rotate(_ algorithm: Algorithm, on database: any Database) async throws -> OIDCSigningKey.Snapshot {
-        let key = try await create(algorithm, signsFrom: clock.now.addingTimeInterval(publicationDelay), on: database)
+    public func rotate(
+        _ algorithm: Algorithm, signsIn: TimeInterval? = nil, on database: any Database
+    ) async throws
+        -> OIDCSigningKey.Snapshot
+    {
+        let key = try await create(
+            algorithm, signsFrom: clock.now.addingTimeInterval(signsIn ?? publicationDelay), on: database)
         let published = Set(Self.published(try await snapshots(on: database), at: clock.now).map(\.kid))
         try await OIDCSigningKey.query(on: database).filter(\.$kid !~ published).delete()
         cache.withLockedValue { $0 = nil }
         return key
     }
 
-    /// The keys of the JWKS, as every instance sees them now.
+    /// The keys of the JWKS, read from the database at each call (never from an instance's cache): a key another
+    /// instance has just created is published at once.
     public func published(on database: any Database) async throws -> [OIDCSigningKey.Snapshot] {
-        Self.published(try await loaded(on: database).keys, at: clock.now)
+        Self.published(try await snapshots(on: database), at: clock.now)
+    }
+
+    /// The JWKS: the published keys' public halves, each computed once per instance.
+    public func jwks(on database: any Database) async throws -> [[String: String]] {
+        try await published(on: database).map { key in
+            if let known = publicKeys.withLockedValue({ $0[key.kid] }) { return known }
+            let jwk = try key.publicJWK()
+            publicKeys.withLockedValue { $0[key.kid] = jwk }
+            return jwk
+        }
     }
 
     /// Signs `payload` with the key of `algorithm` that signs now.
@@ -137,6 +154,11 @@ public struct SigningKeys: Sendable {
             return cached
         }
         let keys = try await snapshots(on: database)
+        if let cached = cache.withLockedValue({ $0 }), cached.keys.map(\.kid) == keys.map(\.kid) {
+            let renewed = Loaded(loadedAt: now, keys: keys, collection: cached.collection)
+            cache.withLockedValue { $0 = renewed }
+            return renewed
+        }
         let collection = JWTKeyCollection()
         for key in keys {
             let kid = JWKIdentifier(string: key.kid)
