@@ -2,8 +2,10 @@
 tokens checked against the published keys, userinfo, refresh rotation and reuse detection, revocation,
 introspection, key rotation, prompt and max_age, and the refusals. With two instances on one PostgreSQL database,
 each step goes to another instance than the one before: they sign and verify each other's tokens."""
+import http.server
 import os
 import subprocess
+import threading
 import time
 import urllib.parse
 
@@ -203,3 +205,48 @@ def test_key_rotation_keeps_old_tokens_valid():
     keys = JsonWebKey.import_key_set(requests.get(metadata()["jwks_uri"], timeout=30).json())
     assert jwt.decode(after["id_token"], keys).header["kid"] == new_kid
     assert id_token_claims(before)["sub"] == id_token_claims(after)["sub"]
+
+
+class LogoutReceiver(http.server.BaseHTTPRequestHandler):
+    """The client's back-channel logout endpoint: keeps the logout tokens it is sent."""
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        LogoutReceiver.received.append((self.headers["Content-Type"], urllib.parse.parse_qs(body)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_sign_out_reaches_the_application_by_back_channel():
+    server = http.server.HTTPServer(("127.0.0.1", int(os.environ["HABILIS_OIDC_BACKCHANNEL_PORT"])), LogoutReceiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = OAuth2Session(os.environ["HABILIS_OIDC_LISTENING_CLIENT_ID"],
+                               os.environ["HABILIS_OIDC_LISTENING_CLIENT_SECRET"], scope=SCOPE, redirect_uri=REDIRECT,
+                               code_challenge_method="S256")
+        visitor = signed_in(LAST)
+        token = tokens_for(client, visitor)
+        sid = id_token_claims(token, client_id=client.client_id)["sid"]
+        assert visitor.post("/deconnexion", [], csrf_from="/").status == 303
+        deadline = time.monotonic() + 20  # the dispatcher runs every 5 seconds on each instance
+        while not LogoutReceiver.received and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(LogoutReceiver.received) == 1
+        content_type, form = LogoutReceiver.received[0]
+        assert content_type.startswith("application/x-www-form-urlencoded")
+        keys = JsonWebKey.import_key_set(requests.get(metadata()["jwks_uri"], timeout=30).json())
+        logout = jwt.decode(form["logout_token"][0], keys)
+        assert logout.header["typ"] == "logout+jwt"
+        assert logout["iss"] == ISSUER and logout["aud"] == client.client_id and logout["sid"] == sid
+        assert "http://schemas.openid.net/event/backchannel-logout" in logout["events"]
+        assert "nonce" not in logout
+        with pytest.raises(OAuthError):
+            client.refresh_token(on(FIRST, metadata()["token_endpoint"]), refresh_token=token["refresh_token"])
+        time.sleep(6)
+        assert len(LogoutReceiver.received) == 1, "sent once"
+    finally:
+        server.shutdown()

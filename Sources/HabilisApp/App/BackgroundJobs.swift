@@ -1,7 +1,7 @@
 import Vapor
 
-/// Runs the timed work inside the server: the outbox dispatcher every 5 seconds, the sweep every minute. Safe with
-/// several instances because every job claims its rows with a conditional update.
+/// Runs the timed work inside the server: the outbox dispatcher and the back-channel logouts every 5 seconds, the
+/// sweep every minute. Safe with several instances because every job claims its rows with a conditional update.
 final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
 
@@ -22,6 +22,9 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
                 }
                 do {
                     try await portal.dispatcher.dispatchDue(on: application.db)
+                    try await portal.provider.signOut.deliverDue(
+                        with: application.client, keys: portal.signingKeys, issuer: portal.provider.issuer,
+                        on: application.db)
                     outage.succeeded()
                 } catch {
                     outage.failed("outbox dispatch", error)

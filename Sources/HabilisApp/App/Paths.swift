@@ -147,6 +147,7 @@ public enum Paths {
     public static let oidcJWKS = "/oidc/jwks"
     public static let oidcRevoke = "/oidc/revoke"
     public static let oidcIntrospect = "/oidc/introspect"
+    public static let oidcLogout = "/oidc/logout"
     public static let readiness = "/readyz"
     public static let staticFiles = "/static"
 }

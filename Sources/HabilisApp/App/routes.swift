@@ -25,4 +25,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: DashboardController())
     try app.register(collection: AssistanceController())
     try app.register(collection: OpenIDController())
+    try app.register(collection: LogoutController())
 }

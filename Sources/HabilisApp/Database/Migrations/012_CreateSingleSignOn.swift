@@ -2,8 +2,8 @@ import Fluent
 import SQLKit
 
 /// The OpenID Connect provider (issue 15): the clients of each application, the signing keys every instance
-/// shares, the authorization codes, the sign-ins of agents into applications and their refresh tokens; and how a
-/// portal session was authenticated (`amr`).
+/// shares, the authorization codes, the sign-ins of agents into applications and their refresh tokens, the
+/// back-channel logout tokens waiting to be delivered; and how a portal session was authenticated (`amr`).
 struct CreateSingleSignOn: AsyncMigration {
     var name: String { "012_CreateSingleSignOn" }
 
@@ -74,6 +74,20 @@ struct CreateSingleSignOn: AsyncMigration {
             .field("used_at", .datetime)
             .unique(on: "token_hash")
             .create()
+        try await database.schema("backchannel_logouts")
+            .id()
+            .field("client_id", .uuid, .required, .references("oidc_clients", "id", onDelete: .cascade))
+            .field("sign_in_id", .uuid, .required)
+            .field("subject", .string, .required)
+            .field("status", .string, .required)
+            .field("attempts", .int, .required)
+            .field("next_attempt_at", .datetime, .required)
+            .field("claimed_at", .datetime)
+            .field("last_error", .string)
+            .field("created_at", .datetime, .required)
+            .field("sent_at", .datetime)
+            .unique(on: "sign_in_id")
+            .create()
         try await database.schema("user_sessions")
             .field("amr", .string, .required, .sql(.default("pwd")))
             .update()
@@ -85,12 +99,16 @@ struct CreateSingleSignOn: AsyncMigration {
             .run()
         try await sql.raw("CREATE INDEX oidc_refresh_tokens_sign_in_idx ON oidc_refresh_tokens (sign_in_id)").run()
         try await sql.raw("CREATE INDEX oidc_clients_application_idx ON oidc_clients (application_id)").run()
+        // The dispatcher reads the logout tokens due, oldest first.
+        try await sql.raw("CREATE INDEX backchannel_logouts_due_idx ON backchannel_logouts (status, next_attempt_at)")
+            .run()
     }
 
     func revert(on database: any Database) async throws {
         try await database.schema("user_sessions").deleteField("amr").update()
         for table in [
-            "oidc_refresh_tokens", "oidc_authorization_codes", "application_sign_ins", "oidc_signing_keys",
+            "backchannel_logouts", "oidc_refresh_tokens", "oidc_authorization_codes", "application_sign_ins",
+            "oidc_signing_keys",
             "oidc_clients",
         ] {
             try await database.schema(table).delete()

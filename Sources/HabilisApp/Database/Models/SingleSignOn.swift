@@ -104,3 +104,29 @@ public final class OIDCRefreshToken: Model, @unchecked Sendable {
 
     public init() {}
 }
+
+/// A back-channel logout (OpenID Connect Back-Channel Logout 1.0) waiting for its client, sent once per sign-in;
+/// the logout token is signed at each attempt, so that it is always fresh.
+public final class BackchannelLogout: Model, @unchecked Sendable {
+    public static let schema = "backchannel_logouts"
+
+    /// Delivery state, as the mail outbox's.
+    public enum Status: String, Codable, Sendable {
+        case pending, sending, sent, failed
+    }
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "client_id") public var client: OIDCClient
+    @Field(key: "sign_in_id") public var signInID: UUID
+    /// The `sub` of the tokens that sign-in received.
+    @Field(key: "subject") public var subject: String
+    @Field(key: "status") public var status: Status
+    @Field(key: "attempts") public var attempts: Int
+    @Field(key: "next_attempt_at") public var nextAttemptAt: Date
+    @OptionalField(key: "claimed_at") public var claimedAt: Date?
+    @OptionalField(key: "last_error") public var lastError: String?
+    @Field(key: "created_at") public var createdAt: Date
+    @OptionalField(key: "sent_at") public var sentAt: Date?
+
+    public init() {}
+}

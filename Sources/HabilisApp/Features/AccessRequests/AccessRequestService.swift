@@ -219,6 +219,9 @@ public struct AccessRequestService: Sendable {
                 .returning("id")
                 .all()
             guard !claimed.isEmpty else { return .alreadyRevoked }
+            // The applications learn it now, not at the next refresh.
+            try await SingleSignOut(clock: clock).end(
+                .agentOnApplication(agentID: grant.$agent.id, applicationID: grant.$application.id), on: transaction)
             try await notifier.notify(
                 grant.agent,
                 message: "Votre habilitation à \(grant.application.name) a été retirée. Motif : \(reason)",

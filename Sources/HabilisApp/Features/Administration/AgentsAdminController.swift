@@ -121,6 +121,7 @@ struct AgentsAdminController: RouteCollection {
             agent.status = .disabled
             try await agent.update(on: database)
             try await sessions.closeAll(of: agent.id!, on: database)
+            try await SingleSignOut(clock: req.portal.clock).end(.agent(agent.id!), on: database)
             let cancelled = try await (database as! any SQLDatabase).update(AccessRequest.schema)
                 .set("status", to: AccessRequest.Status.cancelled.rawValue)
                 .set("decided_at", to: now)

@@ -17,6 +17,8 @@ public struct OpenIDProvider: Sendable {
     /// `HABILIS_BASE_URL`: the `iss` of every token and the base of every endpoint.
     let issuer: String
 
+    var signOut: SingleSignOut { SingleSignOut(clock: clock) }
+
     // MARK: - The door
 
     /// Whether an agent may enter a client's application now.

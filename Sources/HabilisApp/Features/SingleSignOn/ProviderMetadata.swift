@@ -8,6 +8,7 @@ struct ProviderMetadata: Encodable {
     let jwksUri: String
     let revocationEndpoint: String
     let introspectionEndpoint: String
+    let endSessionEndpoint: String
     let scopesSupported = AuthorizationRequest.supportedScopes
     let responseTypesSupported = ["code"]
     let responseModesSupported = ["query"]
@@ -29,6 +30,8 @@ struct ProviderMetadata: Encodable {
     let authorizationResponseIssParameterSupported = true
     let revocationEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
     let introspectionEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post"]
+    let backchannelLogoutSupported = true
+    let backchannelLogoutSessionSupported = true
 
     init(issuer: String) {
         self.issuer = issuer
@@ -38,5 +41,6 @@ struct ProviderMetadata: Encodable {
         jwksUri = issuer + Paths.oidcJWKS
         revocationEndpoint = issuer + Paths.oidcRevoke
         introspectionEndpoint = issuer + Paths.oidcIntrospect
+        endSessionEndpoint = issuer + Paths.oidcLogout
     }
 }

@@ -137,9 +137,10 @@ public struct SessionStore: Sendable {
         return deadline(of: session)
     }
 
-    /// Ends one session.
+    /// Ends one session, and the applications' sign-ins it opened.
     public func close(_ session: UserSession, on database: any Database) async throws {
         try await session.delete(on: database)
+        try await SingleSignOut(clock: clock).end(.sessions([session.id!]), on: database)
     }
 
     /// The open sessions of an agent, last used first.
@@ -150,22 +151,32 @@ public struct SessionStore: Sendable {
 
     /// Ends the session `id` if it is one of `agentID`'s; tells whether it was.
     public func close(_ id: UUID, of agentID: UUID, on database: any Database) async throws -> Bool {
-        !(try await (database as! any SQLDatabase).delete(from: UserSession.schema)
-            .where("id", .equal, id).where("agent_id", .equal, agentID).returning("id").all()).isEmpty
+        try await ended(
+            (database as! any SQLDatabase).delete(from: UserSession.schema)
+                .where("id", .equal, id).where("agent_id", .equal, agentID), on: database) > 0
     }
 
     /// Ends every session of an agent but `kept`; returns how many.
     public func closeOthers(of agentID: UUID, keeping kept: UUID, on database: any Database) async throws -> Int {
-        try await (database as! any SQLDatabase).delete(from: UserSession.schema)
-            .where("agent_id", .equal, agentID).where("id", .notEqual, kept).returning("id").all().count
+        try await ended(
+            (database as! any SQLDatabase).delete(from: UserSession.schema)
+                .where("agent_id", .equal, agentID).where("id", .notEqual, kept), on: database)
     }
 
     /// Ends every session of an agent, e.g. after a password reset or when an administrator disables the account or
     /// ends its sessions; returns how many.
     @discardableResult
     public func closeAll(of agentID: UUID, on database: any Database) async throws -> Int {
-        try await (database as! any SQLDatabase).delete(from: UserSession.schema)
-            .where("agent_id", .equal, agentID).returning("id").all().count
+        try await ended(
+            (database as! any SQLDatabase).delete(from: UserSession.schema).where("agent_id", .equal, agentID),
+            on: database)
+    }
+
+    /// Runs a deletion of sessions and ends the applications' sign-ins they opened; returns how many ended.
+    private func ended(_ deletion: SQLDeleteBuilder, on database: any Database) async throws -> Int {
+        let ids = try await deletion.returning("id").all().map { try $0.decode(column: "id", as: UUID.self) }
+        try await SingleSignOut(clock: clock).end(.sessions(ids), on: database)
+        return ids.count
     }
 
     /// The session cookie: HttpOnly, SameSite=Lax, Path=/, no Domain; Secure with the `__Host-` prefix over https.

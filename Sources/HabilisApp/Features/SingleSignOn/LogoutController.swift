@@ -1,0 +1,108 @@
+import Foundation
+import Vapor
+
+/// RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): an application ends the agent's Habilis session,
+/// which ends its sign-ins into every application (back-channel logout to the others). The agent is sent back
+/// only to a post-logout redirect URI registered for the client the `id_token_hint` names; without a hint naming
+/// the signed-in agent, Habilis asks first, so that no other site can sign anyone out.
+struct LogoutController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(Paths.oidcLogout.pathComponents, use: logout)
+        routes.post(Paths.oidcLogout.pathComponents, use: logout)
+    }
+
+    /// The end-session endpoint, GET or POST; a POST with `confirmation=1` is the agent's answer to the question.
+    func logout(req: Request) async throws -> Response {
+        let parameters = ProtocolParameters(req)
+        guard !parameters.isMalformed, parameters.repeated.isEmpty else {
+            return try await page("La demande de déconnexion est mal formée.", req)
+        }
+        let services = req.portal
+        var hinted: IDTokenClaims?
+        if let hint = parameters["id_token_hint"] {
+            // An expired ID token is still a valid hint (§2): only its signature and issuer are checked.
+            guard let claims = try await services.signingKeys.verify(hint, as: IDTokenClaims.self, on: req.db),
+                claims.iss == services.provider.issuer
+            else { return try await page("La demande de déconnexion donne un jeton d’identité invalide.", req) }
+            hinted = claims
+        }
+        let clientID = parameters["client_id"] ?? hinted?.aud
+        if let given = parameters["client_id"], let hinted, given != hinted.aud {
+            return try await page("La demande de déconnexion ne désigne pas une seule application.", req)
+        }
+        let client = try await clientID.asyncMap { try await services.clients.find($0, on: req.db) } ?? nil
+        var destination = Paths.signIn + "?message=deconnecte"
+        if let uri = parameters["post_logout_redirect_uri"] {
+            guard let client, client.postLogoutRedirectURIs.contains(uri) else {
+                return try await page(
+                    "L’adresse de retour après déconnexion n’est pas enregistrée pour cette application.", req)
+            }
+            destination = uri.adding([("state", parameters["state"])])
+        }
+        guard let user = req.currentUser else { return found(destination) }
+        let confirmed =
+            req.method == .POST && parameters["confirmation"] == "1"
+            && SecureToken.constantTimeEquals(parameters["_csrf"] ?? "", user.session.csrfToken)
+        let named = hinted?.identity.sub == user.id.uuidString.lowercased()
+        guard named || confirmed else { return try await confirmation(parameters, client: client, req) }
+        try await req.db.atomically { database in
+            try await services.sessions.close(user.session, on: database)
+            try await services.audit.record(
+                .oidcLoggedOut, by: req.auditContext, target: client.map { ("oidc_client", $0.clientID) },
+                details: ["application": client?.application.code ?? ""], on: database)
+        }
+        let response = found(destination)
+        response.cookies[services.sessions.cookieName] = services.sessions.expiredCookie
+        return response
+    }
+
+    /// « Voulez-vous vous déconnecter ? », posted back with the parameters and the session's form token.
+    private func confirmation(
+        _ parameters: ProtocolParameters, client: OIDCClient?, _ req: Request
+    ) async throws
+        -> Response
+    {
+        let kept = parameters.values.filter { !["_csrf", "confirmation"].contains($0.key) }.sorted { $0.key < $1.key }
+        let page = LogoutConfirmationPage(
+            frame: PageFrame(req, title: "Déconnexion"), action: Paths.oidcLogout,
+            applicationName: client?.application.name,
+            fields: kept.map { LogoutConfirmationPage.Field(name: $0.key, value: $0.value) }, homeURL: Paths.home)
+        return try await req.view.render("SingleSignOn/logout", page).encodeResponse(for: req)
+    }
+
+    private func page(_ message: String, _ req: Request) async throws -> Response {
+        let page = ErrorPage(
+            frame: PageFrame(req, title: "Déconnexion impossible"), heading: "Déconnexion impossible", message: message,
+            correlationID: nil)
+        return try await req.view.render("Errors/error", page).encodeResponse(status: .badRequest, for: req)
+    }
+
+    private func found(_ location: String) -> Response {
+        let response = Response(status: .found)
+        response.headers.replaceOrAdd(name: .location, value: location)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}
+
+/// The question asked before an application signs the agent out without naming it.
+struct LogoutConfirmationPage: Encodable {
+    struct Field: Encodable {
+        let name: String
+        let value: String
+    }
+
+    let frame: PageFrame
+    let action: String
+    let applicationName: String?
+    let fields: [Field]
+    let homeURL: String
+}
+
+extension Optional {
+    /// `map` for an asynchronous transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
