@@ -62,7 +62,9 @@ enum EmbeddedDefault {
         try await app.autoMigrate()
         if try await Organisation.query(on: app.db).count() == 0 {
             let password = try await DemoWorld.seed(app)
-            DemoWorld.printAccounts(password: password, generated: app.settings.demoPassword == nil)
+            DemoWorld.printAccounts(
+                password: password, generated: app.settings.demoPassword == nil,
+                client: try await DemoWorld.registerDemoClient(app))
         }
     }
 }

@@ -23,6 +23,8 @@ struct CommandLineTests {
         #expect(first.text.contains("admin@ucanss.fr"))
         #expect(first.text.contains("m.durand@lassuranceretraite.fr"))
         #expect(first.text.contains("affiché une seule fois"))
+        #expect(first.text.contains("Client OpenID Connect de démonstration"))
+        #expect(first.text.contains("client_secret="))
         let (status, body) = try await HabilisBinary.get("http://127.0.0.1:\(port)/connexion")
         #expect(status == 200)
         #expect(body.contains("Entrez votre adresse <strong>e-mail professionnelle</strong>"))
@@ -84,6 +86,73 @@ struct CommandLineTests {
             #expect(try await context.auditActions() == ["administrator.created"])
             let page = try await context.browser().signIn("chef@ucanss.fr", password: "une longue phrase de passe")
             #expect(page.status == .seeOther)
+        }
+        try? FileManager.default.removeItem(atPath: database)
+    }
+
+    @Test("oidc-client adds, lists, rotates and removes clients; oidc-keys rotates; mistakes are told in French")
+    func oidcCommands() async throws {
+        let database = scratchDatabase()
+        let environment = ["HABILIS_DATABASE_PATH": database, "HABILIS_DEMO_PASSWORD": "demo-habilis-2026"]
+        #expect(try await HabilisBinary(["seed", "--demo"], environment: environment).exitCode() == 0)
+        func run(_ arguments: [String]) async throws -> (Int32, String) {
+            let process = try HabilisBinary(arguments, environment: environment)
+            let code = try await process.exitCode()
+            return (code, process.text)
+        }
+        let (added, output) = try await run([
+            "oidc-client", "add", "--application", "GREVE", "--redirect-uri", "https://greve.ucanss.fr/callback",
+            "--redirect-uri", "http://127.0.0.1:8080/callback", "--backchannel-logout-uri",
+            "https://greve.ucanss.fr/logout", "--algorithm", "ES256",
+        ])
+        #expect(added == 0, "\(output)")
+        let lines = output.split(separator: "\n").map(String.init)
+        let clientID = try #require(lines.first { $0.hasPrefix("client_id=") }?.dropFirst(10)).description
+        let secret = try #require(lines.first { $0.hasPrefix("client_secret=") }?.dropFirst(14)).description
+        #expect(secret.count >= 43)
+        let (_, publicOutput) = try await run([
+            "oidc-client", "add", "--application", "GREVE", "--redirect-uri", "http://127.0.0.1:8080/cb", "--public",
+        ])
+        #expect(publicOutput.contains("client_id="))
+        #expect(!publicOutput.contains("client_secret="))
+
+        let (refused, refusal) = try await run([
+            "oidc-client", "add", "--application", "GREVE", "--redirect-uri", "ftp://greve.ucanss.fr/cb",
+        ])
+        #expect(refused != 0)
+        #expect(refusal.contains("doit commencer par https://"))
+        let (unknown, unknownText) = try await run([
+            "oidc-client", "add", "--application", "INCONNUE", "--redirect-uri", "https://x.fr/cb",
+        ])
+        #expect(unknown != 0)
+        #expect(unknownText.contains("Aucune application n’a le code « INCONNUE »"))
+        #expect(
+            try await run(["oidc-client", "add", "--application", "GREVE", "--bizarre", "x"]).1.contains(
+                "Option inconnue"))
+
+        let (_, listed) = try await run(["oidc-client", "list"])
+        #expect(listed.contains("\(clientID)\tGREVE\tconfidential\tES256"))
+        let (_, rotated) = try await run(["oidc-client", "rotate-secret", clientID])
+        #expect(rotated.contains("client_secret="))
+        #expect(!rotated.contains(secret))
+        #expect(try await run(["oidc-client", "remove", clientID]).0 == 0)
+        #expect(try await run(["oidc-client", "remove", clientID]).0 != 0)
+        #expect(!(try await run(["oidc-client", "list"]).1.contains(clientID)))
+
+        let (keysCode, keysText) = try await run(["oidc-keys", "rotate", "--algorithm", "ES256"])
+        #expect(keysCode == 0, "\(keysText)")
+        #expect(keysText.contains("kid=es256-"))
+        #expect(
+            try await run(["oidc-keys", "list"]).1.split(separator: "\n").filter { $0.contains("es256-") }.count == 2)
+
+        let onThatFile: (inout Settings) -> Void = { $0.databasePath = database }
+        try await withTestApp(seedDemo: false, settings: onThatFile) { context in
+            let actions = try await context.auditActions()
+            for action in [
+                "oidc_client.registered", "oidc_client.secret_rotated", "oidc_client.removed", "oidc_key.rotated",
+            ] {
+                #expect(actions.contains(action), "\(action)")
+            }
         }
         try? FileManager.default.removeItem(atPath: database)
     }

@@ -45,7 +45,9 @@ struct SeedCommand: AsyncCommand {
             return
         }
         let password = try await DemoWorld.seed(app)
-        DemoWorld.printAccounts(password: password, generated: app.settings.demoPassword == nil)
+        DemoWorld.printAccounts(
+            password: password, generated: app.settings.demoPassword == nil,
+            client: try await DemoWorld.registerDemoClient(app))
     }
 }
 
@@ -55,7 +57,9 @@ extension SeedCommand {
         let app = context.application
         if try await Organisation.query(on: app.db).count() == 0 {
             let password = try await DemoWorld.seed(app)
-            DemoWorld.printAccounts(password: password, generated: app.settings.demoPassword == nil)
+            DemoWorld.printAccounts(
+                password: password, generated: app.settings.demoPassword == nil,
+                client: try await DemoWorld.registerDemoClient(app))
         }
         guard try await Organisation.query(on: app.db).filter(\.$code == "SCALE-0").count() == 0 else {
             context.console.warning("Les données d’échelle sont déjà présentes : rien n’a été ajouté.")

@@ -147,7 +147,21 @@ enum DemoWorld {
         ),
     ]
 
-    static func printAccounts(password: String, generated: Bool) {
+    /// Where the demo client sends agents back: mod_auth_openidc's usual callback on a local Apache.
+    static let demoRedirectURI = "http://127.0.0.1:8081/redirect_uri"
+
+    /// A confidential OpenID Connect client of « Accords locaux », to try single sign-on on a development machine;
+    /// its secret is printed once with the accounts (the demo world never runs in production).
+    static func registerDemoClient(_ app: Application) async throws -> (clientID: String, secret: String) {
+        var registration = ClientRegistry.Registration(
+            applicationCode: "ACCORDS-LOCAUX", redirectURIs: [demoRedirectURI])
+        registration.name = "Accords locaux (démonstration)"
+        registration.postLogoutRedirectURIs = ["http://127.0.0.1:8081/"]
+        let (client, secret) = try await app.portal.clients.register(registration, by: .system, on: app.db)
+        return (client.clientID, secret ?? "")
+    }
+
+    static func printAccounts(password: String, generated: Bool, client: (clientID: String, secret: String)? = nil) {
         let lines = [
             "",
             "Habilis — monde de démonstration créé.",
@@ -160,6 +174,14 @@ enum DemoWorld {
             "  \(cpamCorrespondentEmail)  Paul Martin, correspondant local CPAM du Rhône",
             "",
         ]
-        print(lines.joined(separator: "\n"))
+        let clientLines =
+            client.map {
+                [
+                    "Client OpenID Connect de démonstration (Accords locaux, secret affiché une seule fois) :",
+                    "  client_id=\($0.clientID)", "  client_secret=\($0.secret)",
+                    "  redirect_uri=\(demoRedirectURI)", "",
+                ]
+            } ?? []
+        print((lines + clientLines).joined(separator: "\n"))
     }
 }

@@ -24,6 +24,9 @@ struct FailedMailsController: RouteCollection {
             .field(\.$createdAt)
             .sort(\.$createdAt, .descending).sort(\.$id)
             .range(pagination.offset..<(pagination.offset + Self.perPage)).all()
+        // Back-channel logouts the applications never accepted: their sessions may outlive the agent's.
+        let logouts = try await BackchannelLogout.query(on: req.db).filter(\.$status == .failed)
+            .with(\.$client) { $0.with(\.$application) }.sort(\.$createdAt, .descending).limit(Self.perPage).all()
         let notice =
             req.query[String.self, at: "renvoye"] == "1"
             ? "Le courriel repart dans la file d’envoi : il sera envoyé dans les prochaines secondes." : nil
@@ -37,7 +40,13 @@ struct FailedMailsController: RouteCollection {
                         createdAt: ParisCalendar.longDateTime($0.createdAt),
                         attempts: $0.attempts, lastError: $0.lastError ?? "—", retryURL: Paths.adminRetryMail($0.id!))
                 },
-                pagination: pagination))
+                pagination: pagination,
+                failedLogouts: logouts.map {
+                    FailedMailsPage.LogoutRow(
+                        application: $0.client.application.name, client: $0.client.name,
+                        uri: $0.client.backchannelLogoutURI ?? "—", createdAt: ParisCalendar.longDateTime($0.createdAt),
+                        attempts: $0.attempts, lastError: $0.lastError ?? "—")
+                }))
     }
 
     /// "Renvoyer": back in the outbox with fresh attempts, if it is still a failed mail.
@@ -76,7 +85,18 @@ struct FailedMailsPage: Encodable {
         let retryURL: String
     }
 
+    /// One back-channel logout no application accepted.
+    struct LogoutRow: Encodable {
+        let application: String
+        let client: String
+        let uri: String
+        let createdAt: String
+        let attempts: Int
+        let lastError: String
+    }
+
     let frame: PageFrame
     let rows: [Row]
     let pagination: Pagination
+    let failedLogouts: [LogoutRow]
 }

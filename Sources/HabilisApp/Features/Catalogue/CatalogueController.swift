@@ -13,7 +13,9 @@ struct CatalogueController: RouteCollection {
         let entries = try await CatalogueEntry.all(for: user.id, on: req.db)
         let page = CataloguePage(
             frame: PageFrame(req, title: "Applications"), firstName: user.agent.firstName,
-            applications: entries.map(CataloguePage.Row.init))
+            applications: entries.map {
+                CataloguePage.Row($0, issuer: req.portal.provider.issuer, loginHint: user.agent.email)
+            })
         return try await req.view.render("Catalogue/index", page).encodeResponse(for: req)
     }
 }
@@ -36,11 +38,16 @@ struct CataloguePage: Encodable {
         let pendingRequestURL: String?
         let cancelURL: String?
 
-        init(_ entry: CatalogueEntry) {
+        /// « Accéder à l'application » starts a third-party-initiated login (OIDC Core §4) when the application's
+        /// client has an initiate-login URI, so that the agent lands signed in; otherwise it opens the launch URL.
+        init(_ entry: CatalogueEntry, issuer: String, loginHint: String) {
             id = entry.code.lowercased()
             name = entry.name
             summary = entry.description
-            launchURL = entry.launchURL
+            launchURL =
+                entry.initiateLoginURI?.adding([
+                    ("iss", issuer), ("login_hint", loginHint), ("target_link_uri", entry.launchURL),
+                ]) ?? entry.launchURL
             isHeld = entry.isHeld
             let pending = isHeld ? nil : entry.pendingRequest
             isPending = pending != nil

@@ -9,6 +9,8 @@ struct CatalogueEntry: Sendable {
     let name: String
     let description: String
     let launchURL: String
+    /// The initiate-login URI of the application's OpenID Connect client, when it has one (OIDC Core §4).
+    let initiateLoginURI: String?
     let isHeld: Bool
     let pendingRequest: PendingRequest?
 
@@ -25,6 +27,7 @@ struct CatalogueEntry: Sendable {
         name = try row.decode(column: "name", as: String.self)
         description = try row.decode(column: "description", as: String.self)
         launchURL = try row.decode(column: "launch_url", as: String.self)
+        initiateLoginURI = try row.decode(column: "initiate_login_uri", as: String?.self)
         isHeld = try row.decode(column: "is_held", as: Bool.self)
         pendingRequest = try row.decode(column: "request_id", as: UUID?.self).map { id in
             PendingRequest(
@@ -43,6 +46,15 @@ struct CatalogueEntry: Sendable {
             )
             .column(
                 SQLBinaryExpression(SQLColumn("id", table: "g"), .isNot, SQLLiteral.null), as: "is_held"
+            )
+            .column(
+                SQLSubquery.select {
+                    $0.column(SQLColumn("initiate_login_uri", table: "c"))
+                        .from(SQLAlias(SQLIdentifier(OIDCClient.schema), as: SQLIdentifier("c")))
+                        .where(SQLColumn("application_id", table: "c"), .equal, application("id"))
+                        .where(SQLColumn("initiate_login_uri", table: "c"), .isNot, SQLLiteral.null)
+                        .orderBy(SQLColumn("created_at", table: "c")).limit(1)
+                }, as: "initiate_login_uri"
             )
             .column(SQLColumn("id", table: "r"), as: "request_id")
             .column(SQLColumn("created_at", table: "r"), as: "request_created_at")

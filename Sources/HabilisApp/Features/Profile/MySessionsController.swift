@@ -25,6 +25,7 @@ struct MySessionsController: RouteCollection {
     func index(req: Request) async throws -> View {
         let user = try req.requireUser()
         let sessions = try await req.portal.sessions.sessions(of: user.id, on: req.db)
+        let applications = try await SingleSignOut.applications(signedIntoBy: sessions.compactMap(\.id), on: req.db)
         let notice: String? =
             switch req.query[String.self, at: "fermees"].flatMap(Int.init) {
             case .none: nil
@@ -39,6 +40,7 @@ struct MySessionsController: RouteCollection {
                     openedAt: ParisCalendar.longDateTime(session.createdAt),
                     lastSeenAt: ParisCalendar.longDateTime(session.lastSeenAt),
                     ip: session.ip ?? "inconnue", isCurrent: session.id == user.session.id,
+                    applications: applications[session.id!]?.joined(separator: ", ") ?? "aucune",
                     endURL: Paths.endMySession(session.id!))
             },
             endOthersURL: Paths.endMyOtherSessions)
@@ -91,6 +93,8 @@ struct MySessionsPage: Encodable {
         let lastSeenAt: String
         let ip: String
         let isCurrent: Bool
+        /// The applications this session signed into (single sign-on), still signed in.
+        let applications: String
         let endURL: String
     }
 

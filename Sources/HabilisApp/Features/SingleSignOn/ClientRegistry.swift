@@ -48,7 +48,8 @@ public struct ClientRegistry: Sendable {
     {
         let application = try await validate(registration, on: database)
         let client = OIDCClient()
-        client.clientID = SecureToken.generate().prefix(22).lowercased()
+        // 96 random bits in hex: never starts with "-" (a command-line option), never needs escaping.
+        client.clientID = String(SecureToken.hash(SecureToken.generate()).prefix(24))
         let secret = registration.isPublic ? nil : SecureToken.generate()
         client.secretHash = secret.map(SecureToken.hash)
         client.createdAt = clock.now

@@ -69,6 +69,27 @@ public struct SingleSignOut: Sendable {
         return ended.count
     }
 
+    /// The names of the applications each session is signed into now, by session, in alphabetical order.
+    static func applications(
+        signedIntoBy sessionIDs: [UUID], on database: any Database
+    ) async throws
+        -> [UUID: [String]]
+    {
+        guard !sessionIDs.isEmpty else { return [:] }
+        let rows = try await (database as! any SQLDatabase).raw(
+            """
+            SELECT DISTINCT s.session_id, ap.name
+            FROM application_sign_ins s
+            JOIN oidc_clients c ON c.id = s.client_id
+            JOIN applications ap ON ap.id = c.application_id
+            WHERE s.session_id IN \(SQLBind.group(sessionIDs)) AND s.revoked_at IS NULL
+            ORDER BY ap.name
+            """
+        ).all()
+        return try Dictionary(grouping: rows) { try $0.decode(column: "session_id", as: UUID.self) }
+            .mapValues { try $0.map { try $0.decode(column: "name", as: String.self) } }
+    }
+
     /// Posts every due logout token (exponential backoff on failure) and returns how many were accepted. Safe when
     /// several instances run it at once: each row is claimed with a conditional update. A client gets `timeout` to
     /// answer (the HTTP client keeps trying to connect until then).
