@@ -130,7 +130,9 @@ struct AuthorizationCodeFlowTests {
             try await agent.post(Paths.signIn, [("email", DemoWorld.agentEmail)])
             let signedIn = try await agent.post(
                 Paths.signInPassword, [("email", DemoWorld.agentEmail), ("password", demoPassword)])
-            let back = try #require(signedIn.location)
+            #expect(signedIn.status == .ok)
+            #expect(signedIn.contains("Continuer vers l’application"))
+            let back = try #require(RelyingParty.continuation(of: signedIn))
             #expect(back.hasPrefix(Paths.oidcAuthorize + "?"))
             let authorization = try await agent.get(back)
             let code = try #require(RelyingParty.parameters(of: authorization.location)["code"])
@@ -153,7 +155,7 @@ struct AuthorizationCodeFlowTests {
             try await agent.post(Paths.signInPassword, [("email", DemoWorld.agentEmail), ("password", demoPassword)])
             let code = try await agent.post(
                 Paths.signInCode, [("code", SecondFactorTests.code(for: key, at: context.clock.now))])
-            let back = try #require(code.location)
+            let back = try #require(RelyingParty.continuation(of: code))
             #expect(back.hasPrefix(Paths.oidcAuthorize + "?"))
             let authorization = try await agent.get(back)
             let (_, tokens) = try await application.exchange(

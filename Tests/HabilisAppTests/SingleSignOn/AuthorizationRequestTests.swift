@@ -116,7 +116,9 @@ struct AuthorizationRequestTests {
             try await agent.post(Paths.signIn, [("email", DemoWorld.agentEmail)])
             let signedIn = try await agent.post(
                 Paths.signInPassword, [("email", DemoWorld.agentEmail), ("password", demoPassword)])
-            let back = try #require(signedIn.location)
+            #expect(signedIn.status == .ok)
+            #expect(signedIn.contains("Continuer vers l’application"))
+            let back = try #require(RelyingParty.continuation(of: signedIn))
             #expect(!back.contains("prompt=login"))
             let code = try #require(RelyingParty.parameters(of: try await agent.get(back).location)["code"])
             let claims = jwtParts(try #require(try await application.exchange(code).1["id_token"] as? String)).claims

@@ -47,6 +47,13 @@ struct RelyingParty {
         return Paths.oidcAuthorize.adding(parameters)
     }
 
+    /// Where a page that moves on at once (after a sign-in for an application) sends the browser.
+    static func continuation(of page: Page) -> String? {
+        guard let range = page.html.range(of: "<meta http-equiv=\"refresh\" content=\"0;url=") else { return nil }
+        let rest = page.html[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { decodeEntities(String(rest[..<$0])) }
+    }
+
     /// The query parameters of a redirect to this client.
     static func parameters(of location: String?) -> [String: String] {
         let items = location.flatMap { URLComponents(string: $0)?.queryItems } ?? []

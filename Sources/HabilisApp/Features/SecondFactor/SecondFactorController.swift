@@ -31,7 +31,7 @@ struct SecondFactorController: RouteCollection {
             challengeToken: req.cookies[secondFactors.cookieName]?.string, code: code, ip: req.clientIP, on: req.db)
         {
         case .signedIn(let sessionToken):
-            let response = SignInReturn.redirect(after: req)
+            let response = try await SignInReturn.redirect(after: req)
             response.cookies[req.portal.sessions.cookieName] = req.portal.sessions.cookie(sessionToken)
             response.cookies[secondFactors.cookieName] = secondFactors.expiredCookie
             return response

@@ -81,7 +81,7 @@ struct SignInController: RouteCollection {
                 // Signing in again for an application (prompt=login, max_age): the new session replaces this one.
                 try await req.portal.sessions.close(replaced.session, on: req.db)
             }
-            let response = SignInReturn.redirect(after: req)
+            let response = try await SignInReturn.redirect(after: req)
             response.cookies[req.portal.sessions.cookieName] = req.portal.sessions.cookie(token)
             return response
         case .secondFactorRequired(let challengeToken):

@@ -51,7 +51,13 @@ struct LogoutController: RouteCollection {
                 .oidcLoggedOut, by: req.auditContext, target: client.map { ("oidc_client", $0.clientID) },
                 details: ["application": client?.application.code ?? ""], on: database)
         }
-        let response = found(destination)
+        // The agent's answer is a form: its navigation may not be redirected to the application's site.
+        let response =
+            confirmed
+            ? try await SignInReturn.continuePage(
+                to: destination, heading: "Vous êtes déconnecté", message: "Votre session est terminée.",
+                linkText: "Continuer", req)
+            : found(destination)
         response.cookies[services.sessions.cookieName] = services.sessions.expiredCookie
         return response
     }

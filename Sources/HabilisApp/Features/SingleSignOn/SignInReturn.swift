@@ -18,12 +18,19 @@ enum SignInReturn {
             isHTTPOnly: true, sameSite: .lax)
     }
 
-    /// The page a sign-in that just succeeded leads to, with the cookie forgotten.
-    static func redirect(after request: Request) -> Response {
+    /// The page a sign-in that just succeeded leads to, with the cookie forgotten. Back to an application, it is a
+    /// page that moves on at once: the sign-in form's navigation may not be redirected to another site
+    /// (`form-action 'self'`, which browsers apply to every redirect that follows a form).
+    static func redirect(after request: Request) async throws -> Response {
         let name = cookieName(request)
         let kept = request.cookies[name]?.string ?? ""
         let isAuthorization = kept.hasPrefix(Paths.oidcAuthorize + "?") && kept.utf8.count <= longestPath
-        let response = request.redirect(to: isAuthorization ? kept : Paths.home)
+        let response =
+            isAuthorization
+            ? try await continuePage(
+                to: kept, heading: "Connexion réussie", message: "Vous êtes connecté. Retour à l’application…",
+                linkText: "Continuer vers l’application", request)
+            : request.redirect(to: Paths.home)
         if request.cookies[name] != nil {
             response.cookies[name] = HTTPCookies.Value(
                 string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/",
@@ -31,4 +38,26 @@ enum SignInReturn {
         }
         return response
     }
+
+    /// A page that sends the browser on to `location` at once, with a link for when it does not.
+    static func continuePage(
+        to location: String, heading: String, message: String, linkText: String, _ request: Request
+    )
+        async throws -> Response
+    {
+        var frame = PageFrame(request, title: heading)
+        frame.refreshURL = location
+        let page = ContinuePage(frame: frame, heading: heading, message: message, linkText: linkText)
+        let response = try await request.view.render("SingleSignOn/continue", page).encodeResponse(for: request)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}
+
+/// The context of the page that moves on to an application.
+struct ContinuePage: Encodable {
+    let frame: PageFrame
+    let heading: String
+    let message: String
+    let linkText: String
 }

@@ -15,6 +15,9 @@ struct PageFrame: Encodable {
     let notice: String?
     /// For a signed-in person, the warning the page shows before the session ends.
     let sessionWarning: SessionWarning?
+    /// Where the page sends the browser at once (`<meta http-equiv="refresh">`): only the page that leaves a form's
+    /// navigation for an application, which `form-action 'self'` would otherwise stop.
+    var refreshURL: String?
 
     /// The frame of a page; `title` is the page's own name, made unique by the site name.
     init(_ request: Request, title: String, notice: String? = nil) {
