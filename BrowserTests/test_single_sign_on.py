@@ -165,3 +165,26 @@ def test_door_request_acceptance_then_in_and_back_channel_out(page, application)
             break
         time.sleep(1)
     assert page.url.startswith(BASE + "/connexion"), page.url
+
+
+def test_administrator_registers_a_client_on_the_application_page(page):
+    sign_in(page, "admin@ucanss.fr")
+    visit(page, "/administration/applications", "applications-admin-sso")
+    page.get_by_role("link", name="Grève").click()
+    page.get_by_role("link", name="Connexion des applications (OpenID Connect)").click()
+    check(page, "clients-openid-connect")
+    page.get_by_role("link", name="Enregistrer un client").click()
+    check(page, "nouveau-client-openid-connect")
+    page.get_by_label("Nom du client").fill("Grève — production")
+    page.get_by_label("Adresses de retour (redirect URI), une par ligne").fill("ftp://greve.ucanss.fr/callback")
+    page.get_by_role("button", name="Enregistrer").click()
+    check(page, "nouveau-client-openid-connect-erreurs")
+    assert page.get_by_text("doit commencer par https://").first.is_visible()
+    page.get_by_label("Adresses de retour (redirect URI), une par ligne").fill("https://greve.ucanss.fr/callback")
+    page.get_by_role("button", name="Enregistrer").click()
+    check(page, "client-openid-connect-secret")
+    assert page.get_by_text("il ne sera plus jamais affiché").is_visible()
+    page.get_by_role("link", name="Retour aux clients de l’application").click()
+    page.get_by_role("link", name="Grève — production").click()
+    check(page, "client-openid-connect")
+    sign_out(page)

@@ -87,6 +87,19 @@ public enum Paths {
         "/administration/applications/\(id.uuidString.lowercased())"
     }
 
+    /// « Connexion des applications (OpenID Connect) »: the clients of one application.
+    public static func adminApplicationClients(_ id: UUID) -> String { adminApplication(id) + "/clients" }
+    public static func adminNewApplicationClient(_ id: UUID) -> String { adminApplicationClients(id) + "/nouveau" }
+    public static func adminApplicationClient(_ id: UUID, _ clientID: String) -> String {
+        adminApplicationClients(id) + "/" + clientID
+    }
+    public static func adminRotateClientSecret(_ id: UUID, _ clientID: String) -> String {
+        adminApplicationClient(id, clientID) + "/secret"
+    }
+    public static func adminRemoveClient(_ id: UUID, _ clientID: String) -> String {
+        adminApplicationClient(id, clientID) + "/suppression"
+    }
+
     /// One account as an administrator manages it.
     public static func adminAgent(_ id: UUID) -> String { "/administration/agents/\(id.uuidString.lowercased())" }
 

@@ -26,4 +26,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: AssistanceController())
     try app.register(collection: OpenIDController())
     try app.register(collection: LogoutController())
+    try app.register(collection: ClientsAdminController())
 }

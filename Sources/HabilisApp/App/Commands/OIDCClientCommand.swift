@@ -50,7 +50,7 @@ struct OIDCClientCommand: AnyAsyncCommand {
                 console.print("client_id=\(client.clientID)")
                 if let secret { console.print("client_secret=\(secret)") }
             } catch let refusal as ClientRegistry.Refusal {
-                console.error(refusal.message)
+                for line in refusal.message.split(separator: "\n") { console.error(String(line)) }
                 throw CommandFailure()
             }
         case "list":

@@ -115,7 +115,8 @@ struct ApplicationsAdminController: RouteCollection {
             confirmation: pendingToReroute.map {
                 "Changer le mode de gestion réadressera \($0) demande(s) en attente \(target). Confirmez-vous ?"
             },
-            listURL: Paths.adminApplications, errors: errors)
+            listURL: Paths.adminApplications, clientsURL: application.map { Paths.adminApplicationClients($0.id!) },
+            errors: errors)
         return try await req.view.render("Administration/application", page)
             .encodeResponse(status: status(errors), for: req)
     }
@@ -215,5 +216,7 @@ struct ApplicationEditPage: Encodable {
     let form: ApplicationForm
     let confirmation: String?
     let listURL: String
+    /// « Connexion des applications (OpenID Connect) », for an application that exists.
+    let clientsURL: String?
     let errors: FormErrors
 }

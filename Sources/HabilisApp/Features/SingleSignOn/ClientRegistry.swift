@@ -118,47 +118,70 @@ public struct ClientRegistry: Sendable {
 
     // MARK: - Validation
 
-    /// Why a registration is refused, in French, for the form and the command line.
+    /// Why a registration is refused: French messages by field of the form (the command line prints them all).
     public struct Refusal: Error, Sendable {
-        public let field: String
-        public let message: String
+        public let errors: FormErrors
+        public var message: String { errors.list.map(\.message).joined(separator: "\n") }
     }
 
-    private func validate(
-        _ registration: Registration, on database: any Database
-    ) async throws
-        -> BusinessApplication
-    {
-        guard
-            let application = try await BusinessApplication.query(on: database)
-                .filter(\.$code == registration.applicationCode).first()
-        else {
-            throw Refusal(
-                field: "application", message: "Aucune application n’a le code « \(registration.applicationCode) ».")
+    /// The application of a registration, or every problem with it.
+    func validate(_ registration: Registration, on database: any Database) async throws -> BusinessApplication {
+        var errors = FormErrors()
+        let application = try await BusinessApplication.query(on: database)
+            .filter(\.$code == registration.applicationCode).first()
+        if application == nil {
+            errors.add("application", "Aucune application n’a le code « \(registration.applicationCode.prefix(40)) ».")
         }
-        guard !registration.redirectURIs.isEmpty else {
-            throw Refusal(field: "redirect_uris", message: "Indiquez au moins une adresse de retour (redirect URI).")
+        if let name = registration.name, name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 150 {
+            errors.add("name", "Donnez au client un nom de 1 à 150 caractères.")
         }
-        for uri in registration.redirectURIs + registration.postLogoutRedirectURIs {
-            if let problem = problem(with: uri) { throw Refusal(field: "redirect_uris", message: problem) }
+        if registration.redirectURIs.isEmpty {
+            errors.add("redirectURIs", "Indiquez au moins une adresse de retour (redirect URI).")
         }
-        for uri in [registration.backchannelLogoutURI, registration.initiateLoginURI].compactMap({ $0 }) {
-            if let problem = problem(with: uri) { throw Refusal(field: "uris", message: problem) }
+        if registration.redirectURIs.count > 20 || registration.postLogoutRedirectURIs.count > 20 {
+            errors.add("redirectURIs", "Indiquez au plus 20 adresses.")
         }
-        for (value, bounds, label) in [
-            (registration.accessTokenSeconds, Self.accessTokenBounds, "du jeton d’accès"),
-            (registration.idTokenSeconds, Self.idTokenBounds, "du jeton d’identité"),
-            (registration.refreshTokenSeconds, Self.refreshTokenBounds, "du jeton de rafraîchissement"),
+        let uris: [(String, [String])] = [
+            ("redirectURIs", registration.redirectURIs),
+            ("postLogoutRedirectURIs", registration.postLogoutRedirectURIs),
+            ("backchannelLogoutURI", registration.backchannelLogoutURI.map { [$0] } ?? []),
+            ("initiateLoginURI", registration.initiateLoginURI.map { [$0] } ?? []),
+        ]
+        for (field, values) in uris {
+            if let problem = values.lazy.compactMap(problem(with:)).first { errors.add(field, problem) }
+        }
+        for (field, value, bounds, label) in [
+            ("accessTokenSeconds", registration.accessTokenSeconds, Self.accessTokenBounds, "du jeton d’accès"),
+            ("idTokenSeconds", registration.idTokenSeconds, Self.idTokenBounds, "du jeton d’identité"),
+            (
+                "refreshTokenSeconds", registration.refreshTokenSeconds, Self.refreshTokenBounds,
+                "du jeton de rafraîchissement"
+            ),
         ] where !bounds.contains(value) {
-            throw Refusal(
-                field: "lifetimes",
-                message:
-                    "La durée \(label) doit être comprise entre \(bounds.lowerBound) et \(bounds.upperBound) secondes.")
+            errors.add(
+                field,
+                "La durée \(label) doit être comprise entre \(bounds.lowerBound) et \(bounds.upperBound) secondes.")
         }
-        if let name = registration.name, name.count > 200 {
-            throw Refusal(field: "name", message: "Le nom ne doit pas dépasser 200 caractères.")
-        }
+        guard errors.isEmpty, let application else { throw Refusal(errors: errors) }
         return application
+    }
+
+    /// Changes a client's registration (its type, public or confidential, stays as created).
+    public func update(
+        _ client: OIDCClient, with registration: Registration, by context: AuditContext, on database: any Database
+    ) async throws {
+        let application = try await validate(registration, on: database)
+        let before = details(of: client, application: client.application)
+        var kept = registration
+        kept.isPublic = client.isPublic
+        apply(kept, application: application, to: client)
+        try await database.atomically { transaction in
+            try await client.update(on: transaction)
+            try await audit.record(
+                .oidcClientUpdated, by: context, target: ("oidc_client", client.clientID),
+                details: AuditLog.changes(before: before, after: details(of: client, application: application)),
+                on: transaction)
+        }
     }
 
     /// Redirect URIs are compared as exact strings: absolute, without fragment, https (or loopback http outside
