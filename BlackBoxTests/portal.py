@@ -41,9 +41,11 @@ class Visitor:
         self.host, self.port, self.source = url.hostname, url.port, source
         self.cookies = {}
 
-    def request(self, method, path, fields=None, timeout=60):
+    def request(self, method, path, fields=None, timeout=60, headers=None):
         connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout, source_address=(self.source, 0))
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if fields is not None:
             body = urllib.parse.urlencode(fields)

@@ -37,6 +37,12 @@ struct CommandLineTests {
         #expect(try await HabilisBinary.get("http://127.0.0.1:\(port)/readyz").0 == 200)
         let code = try await second.stop()
         #expect(code == 0, "\(second.text)")
+        // The server created its signing keys at its first start: one to sign with per algorithm, kept after.
+        let onThatFile: (inout Settings) -> Void = { $0.databasePath = database }
+        try await withTestApp(seedDemo: false, settings: onThatFile) { context in
+            let keys = try await OIDCSigningKey.query(on: context.db).all()
+            #expect(keys.map(\.algorithm).sorted() == ["ES256", "RS256"])
+        }
         try? FileManager.default.removeItem(atPath: database)
     }
 

@@ -108,4 +108,20 @@ struct ClientsAdminTests {
             #expect(try await admin.get(Paths.adminApplicationClient(greve.id!, other.clientID)).status == .ok)
         }
     }
+
+    @Test("in production a redirect URI must be https; elsewhere loopback http is allowed too, never another host")
+    func httpsInProduction() {
+        let production = ClientRegistry(
+            clock: FixedClock(testEpoch), audit: AuditLog(clock: FixedClock(testEpoch)), requiresHTTPS: true)
+        let development = ClientRegistry(
+            clock: FixedClock(testEpoch), audit: AuditLog(clock: FixedClock(testEpoch)), requiresHTTPS: false)
+        #expect(production.problem(with: "https://app.ucanss.fr/cb") == nil)
+        #expect(production.problem(with: "http://127.0.0.1:8080/cb")?.contains("https://") == true)
+        #expect(development.problem(with: "http://127.0.0.1:8080/cb") == nil)
+        #expect(development.problem(with: "http://localhost/cb") == nil)
+        #expect(development.problem(with: "http://app.ucanss.fr/cb")?.contains("https://") == true)
+        #expect(development.problem(with: "https://app.ucanss.fr/cb#fragment")?.contains("fragment") == true)
+        #expect(development.problem(with: "/relative") != nil)
+        #expect(development.problem(with: "javascript:alert(1)") != nil)
+    }
 }
