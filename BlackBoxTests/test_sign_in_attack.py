@@ -64,10 +64,13 @@ def test_100_parallel_passwords_check_at_most_10_and_the_owner_still_signs_in():
         per_instance = [[k for i, k in enumerate(kinds) if i % len(URLS) == n] for n in range(len(URLS))]
         assert all("held" in answers for answers in per_instance), per_instance
 
-    # The source is now held on this account, even with the right password, on every instance.
+    # The source is now held on this account, even with the right password, on every instance: unless the right
+    # password was among the checked ones (one chance in ten), whose success forgot this source's failures, as
+    # smart lock-out does; then the right password still passes.
+    expected = "signed in" if "signed in" in kinds else "held"
     for url in URLS:
         held = Visitor(url, source="127.0.0.11")
-        assert kind_of_password_answer(held, held.password_step(AGENT, PASSWORD)) == "held"
+        assert kind_of_password_answer(held, held.password_step(AGENT, PASSWORD)) == expected, kinds
     # Its owner, from an address that never failed, signs in at once on every instance.
     for url in URLS:
         owner = Visitor(url, source="127.0.0.12")

@@ -2,8 +2,10 @@ import Foundation
 import Vapor
 
 /// How a client proves itself at the token endpoint (RFC 6749 §2.3.1): `client_secret_basic`, `client_secret_post`,
-/// or `none` for a public client. One method per request; failures are throttled per client and source and
-/// audited once per window, as sign-in failures are.
+/// or `none` for a public client. One method per request. Failures are counted per client and source, and a source
+/// that spent the budget is refused even with the right secret until the window ends, audited once. Unlike a
+/// password, a secret is checked with one SHA-256 and cannot be guessed (256 random bits), so the count is taken
+/// after the check: a genuine client's calls write nothing, which the refresh rate needs on SQLite.
 enum ClientAuthentication {
     /// Failed authentications of one client from one source: 20 per 15 minutes, then refused until the window ends.
     static let failures = Throttle.Limit(attempts: 20, window: 15 * 60)
@@ -30,8 +32,9 @@ enum ClientAuthentication {
         let secret = basic?.secret ?? postedSecret
         let services = req.portal
         let key = "oidc_client:\(clientID)|\(req.clientIP ?? "unknown")"
-        if case .refused(_, let isFirst) = try await services.throttle.reserve(key, failures, on: req.db) {
-            if isFirst {
+        if try await services.throttle.isSpent(key, failures, on: req.db) {
+            // Held: counted, so that the hold is audited once per window.
+            if case .refused(_, true) = try await services.throttle.reserve(key, failures, on: req.db) {
                 try await services.audit.record(
                     .oidcClientAuthenticationFailed, outcome: "refused", by: req.auditContext,
                     target: ("oidc_client", clientID), details: ["reason": "throttled"], on: req.db)
@@ -47,14 +50,15 @@ enum ClientAuthentication {
             client = nil
         }
         guard let client else {
-            try await services.audit.record(
-                .oidcClientAuthenticationFailed, outcome: "refused", by: req.auditContext,
-                target: ("oidc_client", clientID), details: ["reason": secret == nil ? "no_secret" : "wrong_secret"],
-                on: req.db)
+            // Each failure within the budget is audited; past it, parallel failures were checked already.
+            if try await services.throttle.reserve(key, failures, on: req.db) == .allowed {
+                try await services.audit.record(
+                    .oidcClientAuthenticationFailed, outcome: "refused", by: req.auditContext,
+                    target: ("oidc_client", clientID), details: ["reason": secret == nil ? "no_secret" : "wrong_secret"],
+                    on: req.db)
+            }
             return .failure(invalidClient)
         }
-        // The reservation was this attempt's: a genuine client's calls never count.
-        try await services.throttle.release(key, on: req.db)
         return .success(client)
     }
 

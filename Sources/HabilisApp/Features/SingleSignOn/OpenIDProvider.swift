@@ -198,17 +198,49 @@ public struct OpenIDProvider: Sendable {
         guard let token, token.utf8.count <= 200 else {
             return .failure(TokenError(error: "invalid_request", description: "refresh_token is missing"))
         }
-        let sql = database as! any SQLDatabase
         let now = clock.now
         let hash = SecureToken.hash(token)
-        let claimed = try await sql.raw(
-            """
-            UPDATE oidc_refresh_tokens SET used_at = \(bind: now)
-            WHERE token_hash = \(bind: hash) AND used_at IS NULL AND expires_at > \(bind: now)
-            RETURNING sign_in_id, expires_at
-            """
-        ).first()
-        guard let claimed else {
+        // One transaction, one commit: the claim, the checks, the audit event and the next token (on SQLite every
+        // commit waits for the disk, and the refresh rate is the commit rate).
+        let outcome: Result<(ApplicationSignIn, [String], String), TokenError> = try await database.atomically {
+            transaction in
+            let claimed = try await (transaction as! any SQLDatabase).raw(
+                """
+                UPDATE oidc_refresh_tokens SET used_at = \(bind: now)
+                WHERE token_hash = \(bind: hash) AND used_at IS NULL AND expires_at > \(bind: now)
+                RETURNING sign_in_id, expires_at
+                """
+            ).first()
+            guard let claimed else { return .failure(.invalidGrant("")) }
+            let signInID = try claimed.decode(column: "sign_in_id", as: UUID.self)
+            let expiresAt = try claimed.decode(column: "expires_at", as: Date.self)
+            guard let signIn = try await ApplicationSignIn.find(signInID, on: transaction), signIn.revokedAt == nil,
+                signIn.$client.id == client.id
+            else { return .failure(.invalidGrant("the refresh token was revoked or belongs to another client")) }
+            guard case .open(let roles) = try await door(
+                agentID: signIn.$agent.id, application: client.application, on: transaction)
+            else {
+                try await audit.record(
+                    .oidcDoorClosed, outcome: "refused", by: AuditContext(actorID: signIn.$agent.id, ip: ip),
+                    target: ("oidc_client", client.clientID),
+                    details: ["application": client.application.code, "step": "refresh"], on: transaction)
+                return .failure(.invalidGrant("the agent has no right on this application"))
+            }
+            try await audit.record(
+                .oidcTokensRefreshed, by: AuditContext(actorID: signIn.$agent.id, ip: ip),
+                target: ("oidc_client", client.clientID), on: transaction)
+            // The sign-in keeps its first deadline: rotation never lengthens it.
+            let next = try await issueRefreshToken(for: signIn, expiresAt: expiresAt, on: transaction)
+            return .success((signIn, roles, next))
+        }
+        let signIn: ApplicationSignIn
+        let roles: [String]
+        let refreshToken: String
+        switch outcome {
+        case .success(let issued): (signIn, roles, refreshToken) = issued
+        case .failure(let error) where !error.description.isEmpty: return .failure(error)
+        case .failure:
+            // Not claimed: unknown, expired, or used already, which revokes the whole sign-in.
             if let used = try await OIDCRefreshToken.query(on: database).filter(\.$tokenHash == hash)
                 .filter(\.$usedAt != nil).first()
             {
@@ -216,28 +248,6 @@ public struct OpenIDProvider: Sendable {
                     signIn: used.$signIn.id, because: .oidcRefreshTokenReused, client: client, ip: ip, on: database)
             }
             return .failure(.invalidGrant("the refresh token is unknown, expired or was already used"))
-        }
-        let signInID = try claimed.decode(column: "sign_in_id", as: UUID.self)
-        let expiresAt = try claimed.decode(column: "expires_at", as: Date.self)
-        guard let signIn = try await ApplicationSignIn.find(signInID, on: database), signIn.revokedAt == nil,
-            signIn.$client.id == client.id
-        else { return .failure(.invalidGrant("the refresh token was revoked or belongs to another client")) }
-        guard
-            case .open(let roles) = try await door(
-                agentID: signIn.$agent.id, application: client.application, on: database)
-        else {
-            try await audit.record(
-                .oidcDoorClosed, outcome: "refused", by: AuditContext(actorID: signIn.$agent.id, ip: ip),
-                target: ("oidc_client", client.clientID),
-                details: ["application": client.application.code, "step": "refresh"], on: database)
-            return .failure(.invalidGrant("the agent has no right on this application"))
-        }
-        let refreshToken = try await database.atomically { transaction in
-            try await audit.record(
-                .oidcTokensRefreshed, by: AuditContext(actorID: signIn.$agent.id, ip: ip),
-                target: ("oidc_client", client.clientID), on: transaction)
-            // The sign-in keeps its first deadline: rotation never lengthens it.
-            return try await issueRefreshToken(for: signIn, expiresAt: expiresAt, on: transaction)
         }
         return .success(
             try await tokens(

@@ -96,6 +96,19 @@ public struct Throttle: Sendable {
         return .refused(retryAfter: max(1, retryAfter), isFirst: excess == 1)
     }
 
+    /// Whether `key` has spent `limit` in its current window, read without counting anything (for checks that cost
+    /// nothing, where only failures are counted).
+    public func isSpent(_ key: String, _ limit: Limit, on database: any Database) async throws -> Bool {
+        let windowStart = clock.now.addingTimeInterval(-limit.window)
+        let row = try await (database as! any SQLDatabase).raw(
+            """
+            SELECT attempts FROM throttle_buckets
+            WHERE bucket_key = \(bind: key) AND window_started_at > \(bind: windowStart)
+            """
+        ).first()
+        return try (row?.decode(column: "attempts", as: Int.self) ?? 0) >= limit.attempts
+    }
+
     /// Reserves one attempt of each key in order; the first refusal gives back the reservations made before it,
     /// so that a refused attempt counts only against the budget that refused it.
     public func reserve(
