@@ -54,7 +54,8 @@ enum ClientAuthentication {
             if try await services.throttle.reserve(key, failures, on: req.db) == .allowed {
                 try await services.audit.record(
                     .oidcClientAuthenticationFailed, outcome: "refused", by: req.auditContext,
-                    target: ("oidc_client", clientID), details: ["reason": secret == nil ? "no_secret" : "wrong_secret"],
+                    target: ("oidc_client", clientID),
+                    details: ["reason": secret == nil ? "no_secret" : "wrong_secret"],
                     on: req.db)
             }
             return .failure(invalidClient)

@@ -39,7 +39,7 @@ struct LogoutController: RouteCollection {
             }
             destination = uri.adding([("state", parameters["state"])])
         }
-        guard let user = req.currentUser else { return found(destination) }
+        guard let user = req.currentUser else { return Response.found(destination) }
         let confirmed =
             req.method == .POST && parameters["confirmation"] == "1"
             && SecureToken.constantTimeEquals(parameters["_csrf"] ?? "", user.session.csrfToken)
@@ -57,7 +57,7 @@ struct LogoutController: RouteCollection {
             ? try await SignInReturn.continuePage(
                 to: destination, heading: "Vous êtes déconnecté", message: "Votre session est terminée.",
                 linkText: "Continuer", req)
-            : found(destination)
+            : Response.found(destination)
         response.cookies[services.sessions.cookieName] = services.sessions.expiredCookie
         return response
     }
@@ -77,17 +77,7 @@ struct LogoutController: RouteCollection {
     }
 
     private func page(_ message: String, _ req: Request) async throws -> Response {
-        let page = ErrorPage(
-            frame: PageFrame(req, title: "Déconnexion impossible"), heading: "Déconnexion impossible", message: message,
-            correlationID: nil)
-        return try await req.view.render("Errors/error", page).encodeResponse(status: .badRequest, for: req)
-    }
-
-    private func found(_ location: String) -> Response {
-        let response = Response(status: .found)
-        response.headers.replaceOrAdd(name: .location, value: location)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        try await req.protocolErrorPage(heading: "Déconnexion impossible", message: message)
     }
 }
 

@@ -39,7 +39,7 @@ struct OpenIDController: RouteCollection {
         let provider = req.portal.provider
         switch AuthorizationRequest.parse(parameters, client: client, redirectURI: redirectURI) {
         case .failure(.redirect(let error, let description)):
-            return found(
+            return Response.found(
                 provider.errorRedirect(
                     to: redirectURI, error: error, description: description, state: parameters["state"]))
         case .failure(let problem): return try await errorPage(problem, req)
@@ -54,7 +54,7 @@ struct OpenIDController: RouteCollection {
     {
         let provider = req.portal.provider
         func refuse(_ error: String, _ description: String) -> Response {
-            found(
+            Response.found(
                 provider.errorRedirect(
                     to: request.redirectURI, error: error, description: description, state: request.state))
         }
@@ -74,7 +74,7 @@ struct OpenIDController: RouteCollection {
             }
             return try await doorPage(application: application, pending: pending, req)
         case .open:
-            return found(
+            return Response.found(
                 try await provider.issueCode(for: request, session: user.session, by: req.auditContext, on: req.db))
         }
     }
@@ -110,7 +110,7 @@ struct OpenIDController: RouteCollection {
         }.filter { !$0.1.isEmpty }.sorted { $0.0 < $1.0 }
         let path = Paths.oidcAuthorize.adding(kept.map { ($0.0, Optional($0.1)) })
         guard path.utf8.count <= SignInReturn.longestPath else {
-            return found(
+            return Response.found(
                 req.portal.provider.errorRedirect(
                     to: request.redirectURI, error: "invalid_request", description: "the request is too long",
                     state: request.state))
@@ -119,7 +119,7 @@ struct OpenIDController: RouteCollection {
             ("login_hint", request.loginHint), ("reauthentification", signedIn ? "1" : nil),
         ])
         if signInPage.hasSuffix("?") { signInPage.removeLast() }
-        let response = found(signInPage)
+        let response = Response.found(signInPage)
         response.cookies[SignInReturn.cookieName(req)] = SignInReturn.cookie(path, req)
         return response
     }
@@ -141,10 +141,7 @@ struct OpenIDController: RouteCollection {
 
     private func errorPage(_ problem: AuthorizationRequest.Problem, _ req: Request) async throws -> Response {
         guard case .page(let message) = problem else { throw Abort(.badRequest) }
-        let page = ErrorPage(
-            frame: PageFrame(req, title: "Connexion à l’application impossible"),
-            heading: "Connexion à l’application impossible", message: message, correlationID: nil)
-        return try await req.view.render("Errors/error", page).encodeResponse(status: .badRequest, for: req)
+        return try await req.protocolErrorPage(heading: "Connexion à l’application impossible", message: message)
     }
 
     // MARK: - Token endpoint and userinfo
@@ -240,13 +237,6 @@ struct OpenIDController: RouteCollection {
     }
 
     // MARK: - Answers
-
-    private func found(_ location: String) -> Response {
-        let response = Response(status: .found)
-        response.headers.replaceOrAdd(name: .location, value: location)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
-    }
 
     private func json(_ value: some Encodable, cache: String) throws -> Response {
         let encoder = JSONEncoder()

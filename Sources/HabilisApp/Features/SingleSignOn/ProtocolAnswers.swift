@@ -1,0 +1,20 @@
+import Vapor
+
+extension Response {
+    /// A 302 to `location` (RFC 6749 §4.1.2), never cached: it may carry a code or end a session.
+    static func found(_ location: String) -> Response {
+        let response = Response(status: .found)
+        response.headers.replaceOrAdd(name: .location, value: location)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}
+
+extension Request {
+    /// Habilis's own page for a protocol request that cannot go on and must not be redirected, status 400.
+    func protocolErrorPage(heading: String, message: String) async throws -> Response {
+        let page = ErrorPage(
+            frame: PageFrame(self, title: heading), heading: heading, message: message, correlationID: nil)
+        return try await view.render("Errors/error", page).encodeResponse(status: .badRequest, for: self)
+    }
+}
