@@ -54,13 +54,9 @@ def authorize(client, visitor, base, **extra):
     """The browser's half of the flow: the authorization request on `base`, answered by a redirect."""
     verifier = generate_token(64)
     url, state = client.create_authorization_url(
-        metadata()["authorization_endpoint"], code_verifier=verifier, nonce="nonce-" + state_suffix(), **extra)
+        metadata()["authorization_endpoint"], code_verifier=verifier, nonce="nonce-" + generate_token(8), **extra)
     answer = visitor.get(on(base, url)[len(base):])
     return answer, verifier
-
-
-def state_suffix():
-    return generate_token(8)
 
 
 def tokens_for(client, visitor, authorize_on=FIRST, token_on=LAST):

@@ -15,8 +15,7 @@ struct RelyingParty {
     /// The PKCE verifier of the next authorization request, and its S256 challenge.
     let verifier = "verifier-" + SecureToken.generate()
     var challenge: String {
-        Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncodedString()
     }
 
     static let defaultRedirectURI = "http://127.0.0.1:9999/callback"

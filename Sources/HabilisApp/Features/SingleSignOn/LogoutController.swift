@@ -30,7 +30,7 @@ struct LogoutController: RouteCollection {
         if let given = parameters["client_id"], let hinted, given != hinted.aud {
             return try await page("La demande de déconnexion ne désigne pas une seule application.", req)
         }
-        let client = try await clientID.asyncMap { try await services.clients.find($0, on: req.db) } ?? nil
+        let client = if let clientID { try await services.clients.find(clientID, on: req.db) } else { OIDCClient?.none }
         var destination = Paths.signIn + "?message=deconnecte"
         if let uri = parameters["post_logout_redirect_uri"] {
             guard let client, client.postLogoutRedirectURIs.contains(uri) else {
@@ -93,12 +93,4 @@ struct LogoutConfirmationPage: Encodable {
     let applicationName: String?
     let fields: [Field]
     let homeURL: String
-}
-
-extension Optional {
-    /// `map` for an asynchronous transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
 }

@@ -202,8 +202,7 @@ public struct OpenIDProvider: Sendable {
         let hash = SecureToken.hash(token)
         // One transaction, one commit: the claim, the checks, the audit event and the next token (on SQLite every
         // commit waits for the disk, and the refresh rate is the commit rate).
-        let outcome: Result<(ApplicationSignIn, [String], String), TokenError> = try await database.atomically {
-            transaction in
+        let outcome: RefreshClaim = try await database.atomically { transaction in
             let claimed = try await (transaction as! any SQLDatabase).raw(
                 """
                 UPDATE oidc_refresh_tokens SET used_at = \(bind: now)
@@ -211,12 +210,12 @@ public struct OpenIDProvider: Sendable {
                 RETURNING sign_in_id, expires_at
                 """
             ).first()
-            guard let claimed else { return .failure(.invalidGrant("")) }
+            guard let claimed else { return .notClaimed }
             let signInID = try claimed.decode(column: "sign_in_id", as: UUID.self)
             let expiresAt = try claimed.decode(column: "expires_at", as: Date.self)
             guard let signIn = try await ApplicationSignIn.find(signInID, on: transaction), signIn.revokedAt == nil,
                 signIn.$client.id == client.id
-            else { return .failure(.invalidGrant("the refresh token was revoked or belongs to another client")) }
+            else { return .refused(.invalidGrant("the refresh token was revoked or belongs to another client")) }
             guard
                 case .open(let roles) = try await door(
                     agentID: signIn.$agent.id, application: client.application, on: transaction)
@@ -225,22 +224,22 @@ public struct OpenIDProvider: Sendable {
                     .oidcDoorClosed, outcome: "refused", by: AuditContext(actorID: signIn.$agent.id, ip: ip),
                     target: ("oidc_client", client.clientID),
                     details: ["application": client.application.code, "step": "refresh"], on: transaction)
-                return .failure(.invalidGrant("the agent has no right on this application"))
+                return .refused(.invalidGrant("the agent has no right on this application"))
             }
             try await audit.record(
                 .oidcTokensRefreshed, by: AuditContext(actorID: signIn.$agent.id, ip: ip),
                 target: ("oidc_client", client.clientID), on: transaction)
             // The sign-in keeps its first deadline: rotation never lengthens it.
             let next = try await issueRefreshToken(for: signIn, expiresAt: expiresAt, on: transaction)
-            return .success((signIn, roles, next))
+            return .issued(signIn, roles: roles, refreshToken: next)
         }
         let signIn: ApplicationSignIn
         let roles: [String]
         let refreshToken: String
         switch outcome {
-        case .success(let issued): (signIn, roles, refreshToken) = issued
-        case .failure(let error) where !error.description.isEmpty: return .failure(error)
-        case .failure:
+        case .issued(let issued, let issuedRoles, let next): (signIn, roles, refreshToken) = (issued, issuedRoles, next)
+        case .refused(let error): return .failure(error)
+        case .notClaimed:
             // Not claimed: unknown, expired, or used already, which revokes the whole sign-in.
             if let used = try await OIDCRefreshToken.query(on: database).filter(\.$tokenHash == hash)
                 .filter(\.$usedAt != nil).first()
@@ -254,6 +253,14 @@ public struct OpenIDProvider: Sendable {
             try await tokens(
                 for: signIn, client: client, roles: roles, nonce: nil, refreshToken: refreshToken,
                 on: database))
+    }
+
+    /// What the transaction of a refresh ended with.
+    private enum RefreshClaim {
+        case issued(ApplicationSignIn, roles: [String], refreshToken: String)
+        case refused(TokenError)
+        /// Unknown, expired or used already: told apart after the transaction.
+        case notClaimed
     }
 
     /// The claims of a valid access token whose sign-in still stands and whose door is still open, or nil.

@@ -17,7 +17,6 @@ public struct SingleSignOut: Sendable {
         case agentOnApplication(agentID: UUID, applicationID: UUID)
     }
 
-    static let maximumAttempts = 8
     /// A delivery claimed longer ago than this belongs to an instance that died; it is claimed again.
     static let staleClaim: TimeInterval = 5 * 60
 
@@ -152,8 +151,8 @@ public struct SingleSignOut: Sendable {
                 .set("attempts", to: attempts).where("id", .equal, logout.id!).run()
             return true
         } catch {
-            let delay = min(30 * pow(2, Double(attempts - 1)), 3600)
-            let status: BackchannelLogout.Status = attempts >= Self.maximumAttempts ? .failed : .pending
+            let delay = RetrySchedule.delay(afterAttempts: attempts)
+            let status: BackchannelLogout.Status = RetrySchedule.givesUp(after: attempts) ? .failed : .pending
             try await sql.update(BackchannelLogout.schema)
                 .set("status", to: status.rawValue).set("attempts", to: attempts)
                 .set("next_attempt_at", to: clock.now.addingTimeInterval(delay))

@@ -4,8 +4,6 @@ import SQLKit
 
 /// The persistent outbox: mails are enqueued in the transaction of their event and sent later, each once.
 public struct Outbox: Sendable {
-    /// After this many failed attempts a message is marked failed and shown to administrators.
-    static let maximumAttempts = 8
     /// A message claimed longer ago than this belongs to a dispatcher that died; it is claimed again.
     static let staleClaim: TimeInterval = 5 * 60
 
@@ -93,8 +91,8 @@ public struct OutboxDispatcher: Sendable {
             return true
         } catch {
             let attempts = message.attempts + 1
-            let delay = min(30 * pow(2, Double(attempts - 1)), 3600)
-            let status: OutboxMessage.Status = attempts >= Outbox.maximumAttempts ? .failed : .pending
+            let delay = RetrySchedule.delay(afterAttempts: attempts)
+            let status: OutboxMessage.Status = RetrySchedule.givesUp(after: attempts) ? .failed : .pending
             try await sql.update(OutboxMessage.schema)
                 .set("status", to: status.rawValue)
                 .set("attempts", to: attempts)
@@ -105,4 +103,16 @@ public struct OutboxDispatcher: Sendable {
             return false
         }
     }
+}
+
+/// When a delivery that failed is tried again: 30 s, 1 min, 2 min… at most an hour apart, 8 attempts in all (about
+/// two hours), then it is marked failed and shown to administrators. Mails and back-channel logouts alike.
+enum RetrySchedule {
+    static let maximumAttempts = 8
+
+    static func delay(afterAttempts attempts: Int) -> TimeInterval {
+        min(30 * pow(2, Double(attempts - 1)), 3600)
+    }
+
+    static func givesUp(after attempts: Int) -> Bool { attempts >= maximumAttempts }
 }
