@@ -55,7 +55,7 @@ struct AccessRequestController: RouteCollection {
     }
 
     /// One request as its requester follows it.
-    func show(req: Request) async throws -> View {
+    func show(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
             let request = try await AccessRequest.query(on: req.db).filter(\.$id == id)
@@ -67,7 +67,7 @@ struct AccessRequestController: RouteCollection {
         let page = AccessRequestPage(
             frame: PageFrame(req, title: "Demande d’accès à \(request.application.name)"), request: request,
             justSent: req.query[String.self, at: "envoyee"] == "1", decidersDescription: decision.description)
-        return try await req.view.render("AccessRequests/show", page)
+        return try await req.page(page)
     }
 
     /// Cancels one's own pending request.
@@ -90,8 +90,7 @@ struct AccessRequestController: RouteCollection {
             action: Paths.requestAccess(preview.application.code), decidersDescription: preview.routing.description,
             autoAcceptOn: ParisCalendar.longDate(preview.dueAt), justification: justification,
             justificationLimit: Self.justificationLimit, errors: errors, cancelURL: Paths.home)
-        return try await req.view.render("AccessRequests/confirm", page).encodeResponse(
-            status: status(errors), for: req)
+        return try await req.page(page, status: status(errors))
     }
 
     private func redirect(_ req: Request, for refusal: AccessRequestService.Refusal) throws -> Response {

@@ -49,38 +49,37 @@ struct RegistrationController: RouteCollection {
                 decidersDescription: try await req.portal.accountRequests.decidersDescription(
                     organisationID: input.organisationID, on: req.db),
                 validHours: req.application.settings.proofValidityHours)
-            return try await req.view.render("AccountRequests/sent", page).encodeResponse(for: req)
+            return try await req.page(page)
         }
     }
 
     /// The page the mailed link opens: a button proves the address (a link scanner's visit changes nothing).
-    func proofPage(req: Request) async throws -> View {
+    func proofPage(req: Request) async throws -> Response {
         let token = req.query[String.self, at: "jeton"] ?? ""
         let request = try await req.portal.accountRequests.awaitingProof(token: token, on: req.db)
         let page = RegistrationProofPage(
             frame: PageFrame(req, title: "Confirmer votre adresse"), token: request == nil ? "" : token,
             isValid: request != nil, email: request?.email ?? "", action: Paths.registrationProof,
             proven: nil, registrationURL: Paths.registration, signInURL: Paths.signIn)
-        return try await req.view.render("AccountRequests/proof", page)
+        return try await req.page(page)
     }
 
     /// Proves the address; the request is routed and its deciders told at once.
-    func prove(req: Request) async throws -> View {
+    func prove(req: Request) async throws -> Response {
         let token = (try? req.content.get(String.self, at: "jeton")) ?? ""
         let deciders = try await req.portal.accountRequests.prove(token: token, ip: req.clientIP, on: req.db)
         let page = RegistrationProofPage(
             frame: PageFrame(req, title: deciders == nil ? "Lien expiré" : "Adresse confirmée"), token: "",
             isValid: deciders != nil, email: "", action: Paths.registrationProof, proven: deciders,
             registrationURL: Paths.registration, signInURL: Paths.signIn)
-        return try await req.view.render("AccountRequests/proof", page)
+        return try await req.page(page)
     }
 
     private func renderEmail(_ req: Request, email: String, errors: FormErrors) async throws -> Response {
-        let page = SignInEmailPage(
+        let page = RegistrationEmailPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Demander un accès à l’espace Organismes"),
-            action: Paths.registration, forgotPasswordURL: Paths.forgotPassword, email: email, errors: errors,
-            registrationURL: Paths.registration)
-        return try await req.view.render("AccountRequests/email", page).encodeResponse(status: status(errors), for: req)
+            action: Paths.registration, forgotPasswordURL: Paths.forgotPassword, email: email, errors: errors)
+        return try await req.page(page, status: status(errors))
     }
 
     private func renderForm(_ req: Request, form: RegistrationForm, errors: FormErrors) async throws -> Response {
@@ -90,7 +89,7 @@ struct RegistrationController: RouteCollection {
             action: Paths.registrationForm,
             form: form, civilities: RegistrationForm.civilities, groups: OrganisationGroup.groups(organisations),
             errors: errors, minimumLength: PasswordPolicy.minimumLength, maximumLength: PasswordPolicy.maximumLength)
-        return try await req.view.render("AccountRequests/form", page).encodeResponse(status: status(errors), for: req)
+        return try await req.page(page, status: status(errors))
     }
 
     private func activeOrganisations(_ req: Request) async throws -> [Organisation] {
@@ -161,4 +160,13 @@ struct RegistrationProofPage: Encodable {
     let proven: String?
     let registrationURL: String
     let signInURL: String
+}
+
+/// Step 1 of the account request: the professional e-mail address that will be the identifier.
+struct RegistrationEmailPage: Encodable {
+    let frame: PageFrame
+    let action: String
+    let forgotPasswordURL: String
+    let email: String
+    let errors: FormErrors
 }

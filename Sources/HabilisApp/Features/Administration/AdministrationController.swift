@@ -27,9 +27,8 @@ struct AdministrationController: RouteCollection {
     }
 
     /// The table of contents of the administration.
-    func index(req: Request) async throws -> View {
-        try await req.view.render(
-            "Administration/index",
+    func index(req: Request) async throws -> Response {
+        try await req.page(
             AdministrationPage(
                 frame: PageFrame(req, title: "Administration"), faqURL: Paths.adminFAQ,
                 newslettersURL: Paths.adminNewsletters, directorsImportURL: Paths.adminDirectorsImport,
@@ -43,10 +42,9 @@ struct AdministrationController: RouteCollection {
     // MARK: - FAQ
 
     /// Every FAQ entry, active or not, in order.
-    func faqList(req: Request) async throws -> View {
+    func faqList(req: Request) async throws -> Response {
         let entries = try await FAQEntry.query(on: req.db).sort(\.$position).all()
-        return try await req.view.render(
-            "Administration/faq-list",
+        return try await req.page(
             FAQListPage(
                 frame: PageFrame(
                     req, title: "Foire aux questions — administration",
@@ -138,8 +136,7 @@ struct AdministrationController: RouteCollection {
         let page = FAQEditPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Question de la FAQ"), action: action, form: form,
             listURL: Paths.adminFAQ, errors: errors)
-        return try await req.view.render("Administration/faq-edit", page).encodeResponse(
-            status: status(errors), for: req)
+        return try await req.page(page, status: status(errors))
     }
 
     private func faqEntry(_ req: Request) async throws -> FAQEntry {
@@ -152,7 +149,7 @@ struct AdministrationController: RouteCollection {
     // MARK: - Newsletters
 
     /// The newsletters with their number of subscribers.
-    func newsletters(req: Request) async throws -> View {
+    func newsletters(req: Request) async throws -> Response {
         let newsletters = try await Newsletter.query(on: req.db).sort(\.$position).all()
         var rows: [NewslettersPage.Row] = []
         for newsletter in newsletters {
@@ -163,8 +160,7 @@ struct AdministrationController: RouteCollection {
                     exportURL: Paths.adminNewsletterSubscribers(newsletter.id!),
                     editURL: Paths.adminNewsletter(newsletter.id!)))
         }
-        return try await req.view.render(
-            "Administration/newsletters",
+        return try await req.page(
             NewslettersPage(
                 frame: PageFrame(req, title: "Lettres d’information", notice: savedNotice(req)), rows: rows,
                 newURL: Paths.adminNewNewsletter))
@@ -252,7 +248,7 @@ struct AdministrationController: RouteCollection {
         let page = NewsletterEditPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Lettre d’information"), action: action, form: form,
             listURL: Paths.adminNewsletters, errors: errors)
-        return try await req.view.render("Administration/newsletter", page)
+        return try await req.page(page)
             .encodeResponse(status: status(errors), for: req)
     }
 
@@ -345,7 +341,7 @@ struct AdministrationController: RouteCollection {
         let page = DirectorsImportPage(
             frame: PageFrame(req, title: errorPrefix(errors) + kind.title), kind: kind, heading: kind.title,
             action: kind.action, report: report, errors: errors)
-        return try await req.view.render("Administration/directors-import", page)
+        return try await req.page(page)
             .encodeResponse(status: status(errors), for: req)
     }
 }

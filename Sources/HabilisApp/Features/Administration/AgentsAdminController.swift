@@ -19,7 +19,7 @@ struct AgentsAdminController: RouteCollection {
     }
 
     /// Search by name or e-mail, 50 a page.
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let text = String((req.query[String.self, at: "q"] ?? "").prefix(200))
         let query = AgentSearch.filter(Agent.query(on: req.db), text: text)
         let pagination = Pagination(
@@ -28,8 +28,7 @@ struct AgentsAdminController: RouteCollection {
                 + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         let agents = try await query.copy().sort(\.$lastName).sort(\.$firstName)
             .range(pagination.offset..<(pagination.offset + Self.perPage)).with(\.$organisation).all()
-        return try await req.view.render(
-            "Administration/agents",
+        return try await req.page(
             AgentListPage(
                 frame: PageFrame(req, title: "Agents"), heading: "Agents", action: Paths.adminAgents, query: text,
                 rows: agents.map { AgentListPage.Row($0, url: Paths.adminAgent($0.id!)) }, pagination: pagination))
@@ -237,7 +236,7 @@ struct AgentsAdminController: RouteCollection {
             grantURL: Paths.adminGrant(agent.id!),
             grantable: grantable.map { .init(id: $0.id!.uuidString.lowercased(), name: $0.name) },
             rightsURL: Paths.agentRights(agent.id!), listURL: Paths.adminAgents, errors: errors)
-        return try await req.view.render("Administration/agent", page).encodeResponse(status: status(errors), for: req)
+        return try await req.page(page, status: status(errors))
     }
 
     private func find(_ req: Request) async throws -> Agent {

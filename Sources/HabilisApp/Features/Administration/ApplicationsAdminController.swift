@@ -13,10 +13,9 @@ struct ApplicationsAdminController: RouteCollection {
         admin.post("applications", ":id", use: update)
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let applications = try await BusinessApplication.query(on: req.db).sort(\.$position).sort(\.$name).all()
-        return try await req.view.render(
-            "Administration/applications",
+        return try await req.page(
             ApplicationsPage(
                 frame: PageFrame(req, title: "Applications du catalogue", notice: savedNotice(req)),
                 newURL: Paths.adminNewApplication,
@@ -117,7 +116,7 @@ struct ApplicationsAdminController: RouteCollection {
             },
             listURL: Paths.adminApplications, clientsURL: application.map { Paths.adminApplicationClients($0.id!) },
             errors: errors)
-        return try await req.view.render("Administration/application", page)
+        return try await req.page(page)
             .encodeResponse(status: status(errors), for: req)
     }
 

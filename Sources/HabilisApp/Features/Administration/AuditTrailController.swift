@@ -65,7 +65,7 @@ struct AuditTrailController: RouteCollection {
         }
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let filters = Filters(req)
         let query = try await filters.apply(to: AuditEvent.query(on: req.db), on: req.db)
         let pagination = Pagination(
@@ -75,8 +75,7 @@ struct AuditTrailController: RouteCollection {
             .range(pagination.offset..<(pagination.offset + Self.perPage)).all()
         let rows = try await AuditRow.rows(events, on: req.db)
         let organisations = try await Organisation.query(on: req.db).sort(\.$name).all()
-        return try await req.view.render(
-            "Administration/audit",
+        return try await req.page(
             AuditPage(
                 frame: PageFrame(req, title: "Journal d’audit"), action: Paths.adminAudit, filters: filters,
                 organisations: organisations.map { .init(id: $0.id!.uuidString.lowercased(), name: $0.name) },
@@ -132,7 +131,7 @@ struct AuditTrailController: RouteCollection {
         var contactAdd: String?
     }
 
-    func settings(req: Request) async throws -> View {
+    func settings(req: Request) async throws -> Response {
         let values = try await req.portal.runtimeSettings.current(on: req.db)
         return try await renderSettings(
             req,
@@ -142,7 +141,7 @@ struct AuditTrailController: RouteCollection {
             errors: FormErrors())
     }
 
-    func saveSettings(req: Request) async throws -> View {
+    func saveSettings(req: Request) async throws -> Response {
         let form = (try? req.content.decode(SettingsForm.self)) ?? SettingsForm()
         var errors = FormErrors()
         let delay = Int(form.delai ?? "")
@@ -183,10 +182,9 @@ struct AuditTrailController: RouteCollection {
     private func renderSettings(
         _ req: Request, form: SettingsForm, errors: FormErrors, notice: String? = nil
     )
-        async throws -> View
+        async throws -> Response
     {
-        try await req.view.render(
-            "Administration/settings",
+        try await req.page(
             SettingsPage(
                 frame: PageFrame(req, title: errorPrefix(errors) + "Paramètres", notice: notice),
                 action: Paths.adminSettings, form: form, errors: errors))

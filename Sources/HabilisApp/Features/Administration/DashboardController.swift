@@ -11,7 +11,7 @@ struct DashboardController: RouteCollection {
         routes.grouped("administration").grouped(AdministratorGuard()).get("tableau-de-bord", use: index)
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let now = req.portal.clock.now
         let start = ParisCalendar.adding(days: -7 * Self.weeks, to: now)
         let sql = req.db as! any SQLDatabase
@@ -54,7 +54,7 @@ struct DashboardController: RouteCollection {
                     description: "Organismes ayant le plus de demandes en attente.", values: pendingByOrganisation,
                     vertical: false),
             ])
-        return try await req.view.render("Administration/dashboard", page)
+        return try await req.page(page)
     }
 
     /// "2 j 4 h", "3 h 20 min".

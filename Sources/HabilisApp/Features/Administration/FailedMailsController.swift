@@ -14,7 +14,7 @@ struct FailedMailsController: RouteCollection {
     }
 
     /// The failed mails, 50 a page, without their bodies.
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let query = OutboxMessage.query(on: req.db).filter(\.$status == .failed)
         let pagination = Pagination(
             page: Pagination.page(from: req), perPage: Self.perPage, total: try await query.countRows(),
@@ -30,8 +30,7 @@ struct FailedMailsController: RouteCollection {
         let notice =
             req.query[String.self, at: "renvoye"] == "1"
             ? "Le courriel repart dans la file d’envoi : il sera envoyé dans les prochaines secondes." : nil
-        return try await req.view.render(
-            "Administration/failed-mails",
+        return try await req.page(
             FailedMailsPage(
                 frame: PageFrame(req, title: "Courriels en échec", notice: notice),
                 rows: messages.map {

@@ -17,7 +17,7 @@ struct OrganisationsAdminController: RouteCollection {
     }
 
     /// Every organisme with its numbers.
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let organisations = try await Organisation.query(on: req.db).sort(\.$name).all()
         let counts = try await AgentCounts.byOrganisation(on: req.db)
         let designations = try await Correspondent.query(on: req.db).with(\.$agent).all()
@@ -29,8 +29,7 @@ struct OrganisationsAdminController: RouteCollection {
                     .map(\.agent.fullName).sorted().joined(separator: ", ").nilIfEmpty ?? "aucun",
                 isActive: organisation.isActive, editURL: Paths.adminOrganisation(organisation.id!))
         }
-        return try await req.view.render(
-            "Administration/organisations",
+        return try await req.page(
             OrganisationsPage(
                 frame: PageFrame(req, title: "Organismes", notice: savedNotice(req)),
                 newURL: Paths.adminNewOrganisation,
@@ -200,7 +199,7 @@ struct OrganisationsAdminController: RouteCollection {
             designateURL: organisation.map { Paths.adminDesignate($0.id!) },
             applications: applications.map { .init(id: $0.id!.uuidString.lowercased(), name: $0.name) },
             listURL: Paths.adminOrganisations, errors: errors)
-        return try await req.view.render("Administration/organisation", page)
+        return try await req.page(page)
             .encodeResponse(status: status(errors), for: req)
     }
 

@@ -86,3 +86,5 @@ struct CatalogueEntry: Sendable {
             .map(CatalogueEntry.init)
     }
 }
+
+// The pages written by the HTML writer, and the template each replaces.

@@ -8,7 +8,7 @@ struct ContactsController: RouteCollection {
     }
 
     /// One block per organisme of the agent, with its correspondents or the administrators' address.
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let user = try req.requireUser()
         var organisationIDs = [user.agent.$organisation.id]
         if let second = user.agent.$secondOrganisation.id { organisationIDs.append(second) }
@@ -27,7 +27,7 @@ struct ContactsController: RouteCollection {
         let page = ContactsPage(
             frame: PageFrame(req, title: "Mes contacts"), blocks: blocks,
             webmasterEmail: req.runtimeSettings.webmasterEmail, faqURL: Paths.faq)
-        return try await req.view.render("Contacts/index", page)
+        return try await req.page(page)
     }
 }
 

@@ -10,7 +10,7 @@ struct MyOrganisationController: RouteCollection {
         routes.get("mon-organisme", "agents", use: index)
     }
 
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard user.isCorrespondent else { throw Abort(.forbidden) }
         let text = String((req.query[String.self, at: "q"] ?? "").prefix(200))
@@ -22,8 +22,7 @@ struct MyOrganisationController: RouteCollection {
                 + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         let agents = try await query.copy().sort(\.$lastName).sort(\.$firstName)
             .range(pagination.offset..<(pagination.offset + Self.perPage)).with(\.$organisation).all()
-        return try await req.view.render(
-            "Administration/agents",
+        return try await req.page(
             AgentListPage(
                 frame: PageFrame(req, title: "Agents de mon organisme"), heading: "Agents de mon organisme",
                 action: Paths.myOrganisationAgents, query: text,

@@ -11,7 +11,7 @@ struct MyRightsController: RouteCollection {
     }
 
     /// Both expandable blocks of the guide; the history is paginated, newest first.
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let total = try await AccessRequest.query(on: req.db).filter(\.$agent.$id == user.id).countRows()
         let pagination = Pagination(
@@ -26,7 +26,7 @@ struct MyRightsController: RouteCollection {
             historyOpen: req.query[Int.self, at: "page"] != nil,
             pagination: pagination,
             grants: grants.map(MyRightsPage.GrantRow.init))
-        return try await req.view.render("MyRights/index", page)
+        return try await req.page(page)
     }
 }
 

@@ -11,7 +11,7 @@ struct NotificationsController: RouteCollection {
     }
 
     /// The list; unread ones are marked as such (reading them is an explicit action, never a side effect of GET).
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let query = Notification.query(on: req.db).filter(\.$agent.$id == user.id)
         let pagination = Pagination(
@@ -27,7 +27,7 @@ struct NotificationsController: RouteCollection {
                     isUnread: $0.readAt == nil)
             },
             hasUnread: user.unreadNotifications > 0, markReadAction: Paths.notificationsRead, pagination: pagination)
-        return try await req.view.render("Notifications/index", page)
+        return try await req.page(page)
     }
 
     /// "Tout marquer comme lu".

@@ -22,7 +22,7 @@ struct MySessionsController: RouteCollection {
     }
 
     /// The open sessions, this one first among equals, with a button to end each of the others.
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let sessions = try await req.portal.sessions.sessions(of: user.id, on: req.db)
         let applications = try await SingleSignOut.applications(signedIntoBy: sessions.compactMap(\.id), on: req.db)
@@ -44,7 +44,7 @@ struct MySessionsController: RouteCollection {
                     endURL: Paths.endMySession(session.id!))
             },
             endOthersURL: Paths.endMyOtherSessions)
-        return try await req.view.render("Profile/sessions", page)
+        return try await req.page(page)
     }
 
     /// "Fermer cette session": one of mine, not this one (signing out ends this one).

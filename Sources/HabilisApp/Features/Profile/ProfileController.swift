@@ -53,11 +53,10 @@ struct ProfileController: RouteCollection {
     }
 
     /// The page the proof link opens: a button confirms.
-    func confirmationPage(req: Request) async throws -> View {
+    func confirmationPage(req: Request) async throws -> Response {
         let token = req.query[String.self, at: "jeton"] ?? ""
         let change = try await req.portal.profile.pendingChange(token: token, on: req.db)
-        return try await req.view.render(
-            "Profile/confirm",
+        return try await req.page(
             EmailChangePage(
                 frame: PageFrame(req, title: "Confirmer votre nouvelle adresse"), token: change == nil ? "" : token,
                 newEmail: change?.newEmail ?? "", isValid: change != nil, done: nil,
@@ -65,11 +64,10 @@ struct ProfileController: RouteCollection {
     }
 
     /// Makes the new address the login.
-    func confirm(req: Request) async throws -> View {
+    func confirm(req: Request) async throws -> Response {
         let token = (try? req.content.get(String.self, at: "jeton")) ?? ""
         let done = try await req.portal.profile.confirmEmailChange(token: token, ip: req.clientIP, on: req.db)
-        return try await req.view.render(
-            "Profile/confirm",
+        return try await req.page(
             EmailChangePage(
                 frame: PageFrame(req, title: done ? "Adresse confirmée" : "Lien expiré"), token: "", newEmail: "",
                 isValid: done, done: done, action: Paths.confirmEmailChange))
@@ -105,7 +103,7 @@ struct ProfileController: RouteCollection {
             organisationName: organisation.name, isDirector: user.agent.isDirector,
             directorProfileURL: settings.addProfileURL, directorContactEmail: req.runtimeSettings.directorContactEmail,
             webmasterEmail: req.runtimeSettings.webmasterEmail, downloadURL: Paths.myData, errors: errors)
-        return try await req.view.render("Profile/edit", page).encodeResponse(status: status(errors), for: req)
+        return try await req.page(page, status: status(errors))
     }
 }
 

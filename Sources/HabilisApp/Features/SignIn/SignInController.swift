@@ -108,12 +108,12 @@ struct SignInController: RouteCollection {
     }
 
     /// The form asking where to send the link.
-    func forgotPassword(req: Request) async throws -> View {
+    func forgotPassword(req: Request) async throws -> Response {
         try await renderForgotPassword(req, email: "", errors: FormErrors(), sent: false)
     }
 
     /// Sends the link when the account exists; always the same confirmation.
-    func submitForgotPassword(req: Request) async throws -> View {
+    func submitForgotPassword(req: Request) async throws -> Response {
         let raw = SignInEmailForm.decode(req).email ?? ""
         switch EmailAddress.normalize(raw) {
         case .failure(let error):
@@ -164,7 +164,7 @@ struct SignInController: RouteCollection {
         let page = SignInEmailPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Connexion", notice: notice), action: Paths.signIn,
             forgotPasswordURL: Paths.forgotPassword, email: email, errors: errors, registrationURL: Paths.registration)
-        return try await req.view.render("SignIn/email", page).encodeResponse(status: status(errors), for: req)
+        return try await req.page(page, status: status(errors))
     }
 
     private func renderPasswordStep(_ req: Request, email: String, errors: FormErrors) async throws -> Response {
@@ -172,19 +172,19 @@ struct SignInController: RouteCollection {
             frame: PageFrame(req, title: errorPrefix(errors) + "Connexion : mot de passe"),
             action: Paths.signInPassword, backAction: Paths.signInBack, forgotPasswordAction: Paths.forgotPassword,
             email: email, errors: errors)
-        return try await req.view.render("SignIn/password", page).encodeResponse(status: status(errors), for: req)
+        return try await req.page(page, status: status(errors))
     }
 
     private func renderForgotPassword(
         _ req: Request, email: String, errors: FormErrors, sent: Bool
     ) async throws
-        -> View
+        -> Response
     {
         let page = ForgotPasswordPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Mot de passe oublié"), action: Paths.forgotPassword,
             email: email, errors: errors, sent: sent,
             validMinutes: Int(PasswordResetService.linkValidity / 60))
-        return try await req.view.render("SignIn/forgot", page)
+        return try await req.page(page)
     }
 
     /// The form of a reset link; `agent` is the link's owner, nil when the link is no longer usable.
@@ -200,7 +200,7 @@ struct SignInController: RouteCollection {
             token: token, linkIsValid: agent != nil, forgotPasswordURL: Paths.forgotPassword, errors: errors,
             minimumLength: PasswordPolicy.minimumLength(isPrivileged: isPrivileged),
             maximumLength: PasswordPolicy.maximumLength)
-        return try await req.view.render("SignIn/new-password", page).encodeResponse(status: status(errors), for: req)
+        return try await req.page(page, status: status(errors))
     }
 }
 

@@ -17,7 +17,7 @@ struct ClientsAdminController: RouteCollection {
     }
 
     /// The application's clients.
-    func index(req: Request) async throws -> View {
+    func index(req: Request) async throws -> Response {
         let application = try await findApplication(req)
         let clients = try await req.portal.clients.clients(of: application.id!, on: req.db)
         let notice: String? =
@@ -26,8 +26,7 @@ struct ClientsAdminController: RouteCollection {
             case "supprime": "Le client a été supprimé : les jetons qu’il avait reçus ne valent plus rien."
             default: nil
             }
-        return try await req.view.render(
-            "SingleSignOn/clients",
+        return try await req.page(
             ClientsPage(
                 frame: PageFrame(req, title: "Connexion de \(application.name) (OpenID Connect)", notice: notice),
                 applicationName: application.name, issuer: req.portal.provider.issuer,
@@ -113,7 +112,7 @@ struct ClientsAdminController: RouteCollection {
             },
             removeURL: client.map { Paths.adminRemoveClient(application.id!, $0.clientID) },
             listURL: Paths.adminApplicationClients(application.id!))
-        return try await req.view.render("SingleSignOn/client", page).encodeResponse(status: status(errors), for: req)
+        return try await req.page(page, status: status(errors))
     }
 
     /// The one page that shows a secret; never cached.
@@ -124,7 +123,7 @@ struct ClientsAdminController: RouteCollection {
             frame: PageFrame(req, title: isNew ? "Client enregistré" : "Nouveau secret du client"),
             heading: isNew ? "Client « \(client.name) » enregistré" : "Nouveau secret du client « \(client.name) »",
             clientID: client.clientID, secret: secret, listURL: Paths.adminApplicationClients(application.id!))
-        let response = try await req.view.render("SingleSignOn/client-secret", page).encodeResponse(for: req)
+        let response = try await req.page(page)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }

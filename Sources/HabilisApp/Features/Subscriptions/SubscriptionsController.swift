@@ -9,7 +9,7 @@ struct SubscriptionsController: RouteCollection {
     }
 
     /// The newsletters, ticked where subscribed.
-    func edit(req: Request) async throws -> View {
+    func edit(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let newsletters = try await Newsletter.query(on: req.db).filter(\.$isActive == true).sort(\.$position).all()
         let subscribed = try await Subscription.query(on: req.db).filter(\.$agent.$id == user.id)
@@ -23,7 +23,7 @@ struct SubscriptionsController: RouteCollection {
                 SubscriptionsPage.Row(
                     id: $0.id!.uuidString.lowercased(), title: $0.title, isSubscribed: subscribed.contains($0.id!))
             })
-        return try await req.view.render("Subscriptions/edit", page)
+        return try await req.page(page)
     }
 
     /// "Valider mes abonnements": exactly the ticked newsletters, each new one with its time of consent.

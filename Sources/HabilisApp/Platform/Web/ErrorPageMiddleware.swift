@@ -55,7 +55,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             correlationID: status.code >= 500 ? String(correlationID) : nil)
         let response: Response
         do {
-            response = try await request.view.render("Errors/error", context).encodeResponse(for: request)
+            response = try await request.page(context)
         } catch {
             response = Response(body: .init(string: "\(title) — \(message)"))
             response.headers.contentType = .plainText

@@ -1,0 +1,46 @@
+extension RegistrationEmailPage: HTMLPage {
+    func write(to html: inout HTMLWriter) {
+        frame.write(to: &html) { html in
+            html.markup("<h1>Demander un accès à l’espace Organismes</h1>\n")
+            html.markup(
+                "<p>Si vous ne disposez pas déjà d’un compte d’accès, vous pouvez formuler une demande de création de compte. Votre demande sera adressée pour validation à un correspondant local dans votre organisme (ou à un administrateur de l’Ucanss si votre organisme ne dispose pas de correspondant local).</p>\n"
+            )
+            errors.write(to: &html)
+            html.markup("\n")
+            html.markup("<form method=\"post\" action=\"")
+            html.url(action)
+            html.markup("\" class=\"form\" novalidate>\n")
+            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+            html.attribute(frame.csrfToken)
+            html.markup("\">\n")
+            html.markup("<div class=\"field")
+            if errors["email"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup(
+                "<label for=\"email\">Entrez votre e-mail professionnel qui vous servira d’identifiant de connexion</label>\n"
+            )
+            if let error = errors["email"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"email-error\"><span class=\"visually-hidden\">Erreur : </span>")
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<input type=\"email\" id=\"email\" name=\"email\" value=\"")
+            html.attribute(email)
+            html.markup("\" autocomplete=\"email\" spellcheck=\"false\"")
+            if errors["email"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"email-error\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"actions\"><button type=\"submit\">Suivant</button></div>\n")
+            html.markup("</form>\n")
+            html.markup("<p>Vous avez déjà un compte ? <a href=\"/connexion\">Se connecter</a> — <a href=\"")
+            html.url(forgotPasswordURL)
+            html.markup("\">mot de passe oublié</a></p>\n")
+        }
+    }
+}

@@ -1,0 +1,332 @@
+extension AgentAdminPage: HTMLPage {
+    func write(to html: inout HTMLWriter) {
+        frame.write(to: &html) { html in
+            html.markup("<h1>Compte de ")
+            html.text(form.prenom)
+            html.markup(" ")
+            html.text(form.nom)
+            html.markup("</h1>\n")
+            errors.write(to: &html)
+            html.markup("<dl class=\"summary\"><dt>Identifiant</dt><dd>")
+            html.text(email)
+            html.markup("</dd><dt>Statut</dt><dd>")
+            html.text(statusLabel)
+            html.markup("</dd></dl>\n")
+            html.markup("<p><a href=\"")
+            html.url(rightsURL)
+            html.markup("\">Voir ses habilitations et ses demandes, retirer une habilitation</a></p>\n")
+            html.markup("<form method=\"post\" action=\"")
+            html.url(action)
+            html.markup("\" class=\"form\" novalidate>\n")
+            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+            html.attribute(frame.csrfToken)
+            html.markup("\">\n")
+            html.markup("<div class=\"field")
+            if errors["civilite"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"civilite\">Civilité</label>\n")
+            if let error = errors["civilite"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"civilite-error\"><span class=\"visually-hidden\">Erreur : </span>")
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<select id=\"civilite\" name=\"civilite\"")
+            if errors["civilite"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"civilite-error\"")
+            }
+            html.markup(">\n")
+            html.markup("<option value=\"\">Choisir</option>\n")
+            for civility in civilities {
+                html.markup("<option value=\"")
+                html.attribute(civility)
+                html.markup("\"")
+                if civility == form.civilite {
+                    html.markup(" selected")
+                }
+                html.markup(">")
+                html.text(civility)
+                html.markup("</option>\n")
+            }
+            html.markup("\n")
+            html.markup("</select>\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["prenom"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"prenom\">Prénom</label>\n")
+            if let error = errors["prenom"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"prenom-error\"><span class=\"visually-hidden\">Erreur : </span>")
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<input type=\"text\" id=\"prenom\" name=\"prenom\" value=\"")
+            html.attribute(form.prenom)
+            html.markup("\"")
+            if errors["prenom"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"prenom-error\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["nom"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"nom\">Nom</label>\n")
+            if let error = errors["nom"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"nom-error\"><span class=\"visually-hidden\">Erreur : </span>")
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<input type=\"text\" id=\"nom\" name=\"nom\" value=\"")
+            html.attribute(form.nom)
+            html.markup("\"")
+            if errors["nom"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"nom-error\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["telephone"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"telephone\">Téléphone</label>\n")
+            if let error = errors["telephone"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"telephone-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                )
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<input type=\"tel\" id=\"telephone\" name=\"telephone\" value=\"")
+            html.attribute(form.telephone)
+            html.markup("\"")
+            if errors["telephone"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"telephone-error\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["organisme"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"organisme\">Organisme</label>\n")
+            if let error = errors["organisme"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"organisme-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                )
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<select id=\"organisme\" name=\"organisme\"")
+            if errors["organisme"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"organisme-error\"")
+            }
+            html.markup(">\n")
+            for group in groups {
+                html.markup("<optgroup label=\"")
+                html.attribute(group.label)
+                html.markup("\">\n")
+                for option in group.options {
+                    html.markup("<option value=\"")
+                    html.attribute(option.id)
+                    html.markup("\"")
+                    if option.id == form.organisme {
+                        html.markup(" selected")
+                    }
+                    html.markup(">")
+                    html.text(option.name)
+                    html.markup("</option>\n")
+                }
+                html.markup("</optgroup>\n")
+            }
+            html.markup("\n")
+            html.markup("</select>\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["secondOrganisme"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"secondOrganisme\">Second organisme</label>\n")
+            if let error = errors["secondOrganisme"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"secondOrganisme-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                )
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<select id=\"secondOrganisme\" name=\"secondOrganisme\"")
+            if errors["secondOrganisme"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"secondOrganisme-error\"")
+            }
+            html.markup(">\n")
+            html.markup("<option value=\"\">Aucun</option>\n")
+            for group in groups {
+                html.markup("<optgroup label=\"")
+                html.attribute(group.label)
+                html.markup("\">\n")
+                for option in group.options {
+                    html.markup("<option value=\"")
+                    html.attribute(option.id)
+                    html.markup("\"")
+                    if option.id == form.secondOrganisme {
+                        html.markup(" selected")
+                    }
+                    html.markup(">")
+                    html.text(option.name)
+                    html.markup("</option>\n")
+                }
+                html.markup("</optgroup>\n")
+            }
+            html.markup("\n")
+            html.markup("</select>\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field\"><input type=\"checkbox\" id=\"add\" name=\"add\" value=\"1\"")
+            if form.add == "1" {
+                html.markup(" checked")
+            }
+            html.markup(
+                "> <label for=\"add\" class=\"inline\">Agent de Direction (identité gérée par le Référentiel)</label></div>\n"
+            )
+            html.markup("<div class=\"field")
+            if errors["administrateur"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            if let error = errors["administrateur"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"administrateur-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                )
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<input type=\"checkbox\" id=\"administrateur\" name=\"administrateur\" value=\"1\"")
+            if form.administrateur == "1" {
+                html.markup(" checked")
+            }
+            html.markup("> <label for=\"administrateur\" class=\"inline\">Administrateur de l’UCANSS</label></div>\n")
+            html.markup(
+                "<div class=\"actions\"><button type=\"submit\">Enregistrer</button> <a class=\"button secondary\" href=\""
+            )
+            html.url(listURL)
+            html.markup("\">Retour à la recherche</a></div>\n")
+            html.markup("</form>\n")
+            if canChangeStatus {
+                html.markup("\n")
+                html.markup("<h2>Accès au portail</h2>\n")
+                html.markup("<form method=\"post\" action=\"")
+                html.url(statusURL)
+                html.markup("\">\n")
+                html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+                html.attribute(frame.csrfToken)
+                html.markup("\">\n")
+                if isActive {
+                    html.markup(
+                        "<input type=\"hidden\" name=\"action\" value=\"desactiver\"><p>Désactiver le compte ferme ses sessions et annule ses demandes en attente.</p><button type=\"submit\" class=\"danger\">Désactiver le compte</button>"
+                    )
+                } else {
+                    html.markup(
+                        "<input type=\"hidden\" name=\"action\" value=\"reactiver\"><button type=\"submit\">Réactiver le compte</button>"
+                    )
+                }
+                html.markup("</form>\n")
+            }
+            if canEndSessions {
+                html.markup("<h2>Sessions</h2>\n")
+                html.markup("<p>Sessions ouvertes : ")
+                html.text(openSessions)
+                html.markup(".</p>\n")
+                if openSessions > 0 {
+                    html.markup("<form method=\"post\" action=\"")
+                    html.url(endSessionsURL)
+                    html.markup("\">\n")
+                    html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+                    html.attribute(frame.csrfToken)
+                    html.markup("\">\n")
+                    html.markup("<button type=\"submit\" class=\"danger\">Fermer ses sessions</button>\n")
+                    html.markup("</form>")
+                }
+                html.markup("<h2>Double authentification</h2>\n")
+                if let secondFactorSince = secondFactorSince {
+                    html.markup("<p>Activée depuis le ")
+                    html.text(secondFactorSince)
+                    html.markup(".</p>\n")
+                    html.markup("<form method=\"post\" action=\"")
+                    html.url(resetSecondFactorURL)
+                    html.markup("\">\n")
+                    html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+                    html.attribute(frame.csrfToken)
+                    html.markup("\">\n")
+                    html.markup(
+                        "<p class=\"hint\">Si la personne a perdu ou changé de téléphone : elle se connectera avec son seul mot de passe, puis configurera de nouveau son application.</p>\n"
+                    )
+                    html.markup(
+                        "<button type=\"submit\" class=\"danger\">Réinitialiser la double authentification</button>\n")
+                    html.markup("</form>")
+                } else {
+                    html.markup("<p>Non configurée.</p>")
+                }
+            }
+            html.markup("<h2>Attribuer une habilitation</h2>\n")
+            if grantable.isEmpty {
+                html.markup("<p>Ce compte dispose déjà de toutes les applications actives.</p>")
+            } else {
+                html.markup("\n")
+                html.markup("<form method=\"post\" action=\"")
+                html.url(grantURL)
+                html.markup("\" class=\"form\" novalidate>\n")
+                html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+                html.attribute(frame.csrfToken)
+                html.markup("\">\n")
+                html.markup("<div class=\"field")
+                if errors["application"] != nil {
+                    html.markup(" field-error")
+                }
+                html.markup("\">\n")
+                html.markup("<label for=\"application\">Application</label>\n")
+                if let error = errors["application"] {
+                    html.markup(
+                        "<p class=\"error-message\" id=\"application-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                    )
+                    html.text(error)
+                    html.markup("</p>")
+                }
+                html.markup("\n")
+                html.markup("<select id=\"application\" name=\"application\"")
+                if errors["application"] != nil {
+                    html.markup(" aria-invalid=\"true\" aria-describedby=\"application-error\"")
+                }
+                html.markup(">\n")
+                html.markup("<option value=\"\">Choisir</option>\n")
+                for choice in grantable {
+                    html.markup("<option value=\"")
+                    html.attribute(choice.id)
+                    html.markup("\">")
+                    html.text(choice.name)
+                    html.markup("</option>\n")
+                }
+                html.markup("</select>\n")
+                html.markup("</div>\n")
+                html.markup("<div class=\"actions\"><button type=\"submit\">Attribuer l’habilitation</button></div>\n")
+                html.markup("</form>\n")
+            }
+        }
+    }
+}

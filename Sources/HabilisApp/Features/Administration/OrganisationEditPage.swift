@@ -1,0 +1,206 @@
+extension OrganisationEditPage: HTMLPage {
+    func write(to html: inout HTMLWriter) {
+        frame.write(to: &html) { html in
+            html.markup("<h1>")
+            if isNew {
+                html.markup("Nouvel organisme")
+            } else {
+                html.text(form.name)
+            }
+            html.markup("</h1>\n")
+            errors.write(to: &html)
+            html.markup("\n")
+            html.markup("<form method=\"post\" action=\"")
+            html.url(action)
+            html.markup("\" class=\"form\" novalidate>\n")
+            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+            html.attribute(frame.csrfToken)
+            html.markup("\">\n")
+            html.markup("<div class=\"field")
+            if errors["code"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"code\">Code</label>\n")
+            if let error = errors["code"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"code-error\"><span class=\"visually-hidden\">Erreur : </span>")
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<input type=\"text\" id=\"code\" name=\"code\" value=\"")
+            html.attribute(form.code)
+            html.markup("\"")
+            if errors["code"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"code-error\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["name"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"name\">Nom</label>\n")
+            if let error = errors["name"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"name-error\"><span class=\"visually-hidden\">Erreur : </span>")
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<input type=\"text\" id=\"name\" name=\"name\" value=\"")
+            html.attribute(form.name)
+            html.markup("\"")
+            if errors["name"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"name-error\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["branch"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"branch\">Branche</label>\n")
+            if let error = errors["branch"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"branch-error\"><span class=\"visually-hidden\">Erreur : </span>")
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<select id=\"branch\" name=\"branch\"")
+            if errors["branch"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"branch-error\"")
+            }
+            html.markup(">\n")
+            html.markup("<option value=\"\">Choisir</option>\n")
+            for branch in branches {
+                html.markup("<option value=\"")
+                html.attribute(branch.value)
+                html.markup("\"")
+                if branch.value == form.branch {
+                    html.markup(" selected")
+                }
+                html.markup(">")
+                html.text(branch.label)
+                html.markup("</option>\n")
+            }
+            html.markup("\n")
+            html.markup("</select>\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["mailDomains"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup(
+                "<label for=\"mailDomains\">Domaines de messagerie (séparés par des virgules ; vide : tous)</label>\n")
+            if let error = errors["mailDomains"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"mailDomains-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                )
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<input type=\"text\" id=\"mailDomains\" name=\"mailDomains\" value=\"")
+            html.attribute(form.mailDomains)
+            html.markup("\"")
+            if errors["mailDomains"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"mailDomains-error\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field\"><input type=\"checkbox\" id=\"active\" name=\"active\" value=\"1\"")
+            if form.active == "1" {
+                html.markup(" checked")
+            }
+            html.markup(
+                "> <label for=\"active\" class=\"inline\">Organisme actif (proposé à l’inscription)</label></div>\n")
+            html.markup(
+                "<div class=\"actions\"><button type=\"submit\">Enregistrer</button> <a class=\"button secondary\" href=\""
+            )
+            html.url(listURL)
+            html.markup("\">Retour à la liste</a></div>\n")
+            html.markup("</form>\n")
+            if let designateURL = designateURL {
+                html.markup("<h2>Correspondants locaux</h2>\n")
+                if correspondents.isEmpty {
+                    html.markup(
+                        "<p>Aucun correspondant : les demandes de cet organisme sont adressées aux administrateurs.</p>"
+                    )
+                } else {
+                    html.markup("<ul class=\"grants\">\n")
+                    for person in correspondents {
+                        html.markup("<li class=\"grant\"><strong>")
+                        html.text(person.name)
+                        html.markup("</strong> (")
+                        html.text(person.email)
+                        html.markup(") — ")
+                        html.text(person.scope)
+                        html.markup("\n")
+                        html.markup("<form method=\"post\" action=\"")
+                        html.url(person.removeURL)
+                        html.markup("\" class=\"inline-form\"><input type=\"hidden\" name=\"_csrf\" value=\"")
+                        html.attribute(frame.csrfToken)
+                        html.markup("\"><button type=\"submit\" class=\"secondary\">Retirer ")
+                        html.text(person.name)
+                        html.markup("</button></form></li>\n")
+                    }
+                    html.markup("</ul>\n")
+                }
+                html.markup("\n")
+                html.markup("<form method=\"post\" action=\"")
+                html.url(designateURL)
+                html.markup("\" class=\"form\" novalidate>\n")
+                html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+                html.attribute(frame.csrfToken)
+                html.markup("\">\n")
+                html.markup("<div class=\"field")
+                if errors["correspondant"] != nil {
+                    html.markup(" field-error")
+                }
+                html.markup("\">\n")
+                html.markup(
+                    "<label for=\"correspondant\">Désigner un correspondant (adresse e-mail de son compte)</label>\n")
+                if let error = errors["correspondant"] {
+                    html.markup(
+                        "<p class=\"error-message\" id=\"correspondant-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                    )
+                    html.text(error)
+                    html.markup("</p>")
+                }
+                html.markup("\n")
+                html.markup("<input type=\"email\" id=\"correspondant\" name=\"email\" value=\"")
+                html.attribute(form.correspondent)
+                html.markup("\"")
+                if errors["correspondant"] != nil {
+                    html.markup(" aria-invalid=\"true\" aria-describedby=\"correspondant-error\"")
+                }
+                html.markup(">\n")
+                html.markup("</div>\n")
+                html.markup("<fieldset>\n")
+                html.markup("<legend>Limiter à certaines applications (aucune cochée : toutes)</legend>\n")
+                html.markup("<ul class=\"checkboxes\">\n")
+                for application in applications {
+                    html.markup("<li><input type=\"checkbox\" id=\"app-")
+                    html.attribute(application.id)
+                    html.markup("\" name=\"applications[]\" value=\"")
+                    html.attribute(application.id)
+                    html.markup("\"> <label for=\"app-")
+                    html.attribute(application.id)
+                    html.markup("\">")
+                    html.text(application.name)
+                    html.markup("</label></li>\n")
+                }
+                html.markup("</ul>\n")
+                html.markup("</fieldset>\n")
+                html.markup("<div class=\"actions\"><button type=\"submit\">Désigner</button></div>\n")
+                html.markup("</form>\n")
+            }
+        }
+    }
+}

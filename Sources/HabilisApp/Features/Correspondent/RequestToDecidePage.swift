@@ -1,0 +1,82 @@
+extension RequestToDecidePage: HTMLPage {
+    func write(to html: inout HTMLWriter) {
+        frame.write(to: &html) { html in
+            html.markup("<h1>Demande de ")
+            html.text(row.agentName)
+            html.markup("</h1>\n")
+            errors.write(to: &html)
+            html.markup("\n")
+            html.markup("<dl class=\"summary\">\n")
+            html.markup("<dt>Agent</dt><dd><a href=\"")
+            html.url(agentURL)
+            html.markup("\">")
+            html.text(row.agentName)
+            html.markup("</a></dd>\n")
+            html.markup("<dt>Organisme</dt><dd>")
+            html.text(row.organisationName)
+            html.markup("</dd>\n")
+            html.markup("<dt>Application</dt><dd>")
+            html.text(row.applicationName)
+            html.markup("</dd>\n")
+            html.markup("<dt>Demandée le</dt><dd>")
+            html.text(row.createdOn)
+            html.markup("</dd>\n")
+            html.markup("<dt>Acceptation automatique</dt><dd>")
+            html.text(row.autoAcceptOn)
+            html.markup(" (")
+            html.text(row.daysLeftLabel)
+            html.markup(")</dd>\n")
+            html.markup("<dt>Justification</dt><dd class=\"multiline\">")
+            if let justification = row.justification {
+                html.text(justification)
+            } else {
+                html.markup("—")
+            }
+            html.markup("</dd>\n")
+            html.markup("</dl>\n")
+            html.markup("<form method=\"post\" action=\"")
+            html.url(action)
+            html.markup("\" class=\"form\" novalidate>\n")
+            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+            html.attribute(frame.csrfToken)
+            html.markup("\">\n")
+            html.markup("<div class=\"field")
+            if errors["motif"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"motif\">Motif du refus (obligatoire pour refuser)</label>\n")
+            if let error = errors["motif"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"motif-error\"><span class=\"visually-hidden\">Erreur : </span>")
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<textarea id=\"motif\" name=\"motif\" rows=\"3\"")
+            if errors["motif"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"motif-error\"")
+            }
+            html.markup(">")
+            html.text(reason)
+            html.markup("</textarea>\n")
+            html.markup("</div>\n")
+            if let error = errors["decision"] {
+                html.markup("<p class=\"error-message\" id=\"decision\">")
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<div class=\"actions\">\n")
+            html.markup("<button type=\"submit\" name=\"decision\" value=\"accepter\">Accepter la demande</button>\n")
+            html.markup(
+                "<button type=\"submit\" name=\"decision\" value=\"refuser\" class=\"danger\">Refuser la demande</button>\n"
+            )
+            html.markup("</div>\n")
+            html.markup("</form>\n")
+            html.markup("<p><a href=\"")
+            html.url(queueURL)
+            html.markup("\">Retour aux demandes à traiter</a></p>\n")
+        }
+    }
+}

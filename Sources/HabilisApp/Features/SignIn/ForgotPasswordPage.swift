@@ -1,0 +1,57 @@
+extension ForgotPasswordPage: HTMLPage {
+    func write(to html: inout HTMLWriter) {
+        frame.write(to: &html) { html in
+            html.markup("<h1>Créer un nouveau mot de passe</h1>\n")
+            if sent {
+                html.markup("<div class=\"confirmation\" role=\"status\">\n")
+                html.markup("<p>Si un compte actif correspond à l’adresse <strong>")
+                html.text(email)
+                html.markup(
+                    "</strong>, un message vient d’y être envoyé avec un lien pour créer un nouveau mot de passe.</p>\n"
+                )
+                html.markup("<p>Ce lien est valable ")
+                html.text(validMinutes)
+                html.markup(" minutes et ne sert qu’une fois. Pensez à regarder dans vos courriers indésirables.</p>\n")
+                html.markup("</div>\n")
+                html.markup("<p><a href=\"/connexion\">Retour à la connexion</a></p>\n")
+            } else {
+                errors.write(to: &html)
+                html.markup("\n")
+                html.markup(
+                    "<p>Entrez d’abord votre adresse e-mail qui vous sert d’identifiant de connexion : nous vous enverrons un lien pour créer un nouveau mot de passe.</p>\n"
+                )
+                html.markup("<form method=\"post\" action=\"")
+                html.url(action)
+                html.markup("\" class=\"form\" novalidate>\n")
+                html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+                html.attribute(frame.csrfToken)
+                html.markup("\">\n")
+                html.markup("<div class=\"field")
+                if errors["email"] != nil {
+                    html.markup(" field-error")
+                }
+                html.markup("\">\n")
+                html.markup("<label for=\"email\">Adresse e-mail professionnelle</label>\n")
+                if let error = errors["email"] {
+                    html.markup(
+                        "<p class=\"error-message\" id=\"email-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                    )
+                    html.text(error)
+                    html.markup("</p>")
+                }
+                html.markup("\n")
+                html.markup("<input type=\"email\" id=\"email\" name=\"email\" value=\"")
+                html.attribute(email)
+                html.markup("\" autocomplete=\"email\" spellcheck=\"false\" ")
+                if errors["email"] != nil {
+                    html.markup(" aria-invalid=\"true\" aria-describedby=\"email-error\"")
+                }
+                html.markup(">\n")
+                html.markup("</div>\n")
+                html.markup("<div class=\"actions\"><button type=\"submit\">Recevoir le lien</button></div>\n")
+                html.markup("</form>\n")
+                html.markup("<p><a href=\"/connexion\">Retour à la connexion</a></p>\n")
+            }
+        }
+    }
+}

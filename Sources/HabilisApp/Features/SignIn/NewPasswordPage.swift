@@ -1,0 +1,84 @@
+extension NewPasswordPage: HTMLPage {
+    func write(to html: inout HTMLWriter) {
+        frame.write(to: &html) { html in
+            html.markup("<h1>Choisir un nouveau mot de passe</h1>\n")
+            if linkIsValid {
+                errors.write(to: &html)
+                html.markup("<p id=\"password-rule\">Votre mot de passe doit contenir de ")
+                html.text(minimumLength)
+                html.markup(" à ")
+                html.text(maximumLength)
+                html.markup(
+                    " caractères, de tout type. Une phrase de plusieurs mots est une bonne idée. Il ne doit pas être trop courant ni contenir votre nom, votre adresse e-mail ou le nom de votre organisme.</p>\n"
+                )
+                html.markup("<form method=\"post\" action=\"")
+                html.url(action)
+                html.markup("\" class=\"form\" novalidate>\n")
+                html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+                html.attribute(frame.csrfToken)
+                html.markup("\">\n")
+                html.markup("<input type=\"hidden\" name=\"jeton\" value=\"")
+                html.attribute(token)
+                html.markup("\">\n")
+                html.markup("<div class=\"field")
+                if errors["password"] != nil {
+                    html.markup(" field-error")
+                }
+                html.markup("\">\n")
+                html.markup("<label for=\"password\">Nouveau mot de passe</label>\n")
+                if let error = errors["password"] {
+                    html.markup(
+                        "<p class=\"error-message\" id=\"password-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                    )
+                    html.text(error)
+                    html.markup("</p>")
+                }
+                html.markup("\n")
+                html.markup(
+                    "<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"new-password\" aria-describedby=\""
+                )
+                if errors["password"] != nil {
+                    html.markup("password-error ")
+                }
+                html.markup(" password-rule\"")
+                if errors["password"] != nil {
+                    html.markup(" aria-invalid=\"true\"")
+                }
+                html.markup(">\n")
+                html.markup("</div>\n")
+                html.markup("<div class=\"field")
+                if errors["confirmation"] != nil {
+                    html.markup(" field-error")
+                }
+                html.markup("\">\n")
+                html.markup("<label for=\"confirmation\">Confirmez le nouveau mot de passe</label>\n")
+                if let error = errors["confirmation"] {
+                    html.markup(
+                        "<p class=\"error-message\" id=\"confirmation-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                    )
+                    html.text(error)
+                    html.markup("</p>")
+                }
+                html.markup("\n")
+                html.markup(
+                    "<input type=\"password\" id=\"confirmation\" name=\"confirmation\" autocomplete=\"new-password\"")
+                if errors["confirmation"] != nil {
+                    html.markup(" aria-invalid=\"true\" aria-describedby=\"confirmation-error\"")
+                }
+                html.markup(">\n")
+                html.markup("</div>\n")
+                html.markup(
+                    "<div class=\"actions\"><button type=\"submit\">Enregistrer le mot de passe</button></div>\n")
+                html.markup("</form>\n")
+            } else {
+                html.markup("\n")
+                html.markup(
+                    "<p>Ce lien n’est plus valable : il a déjà servi, a expiré ou a été remplacé par un lien plus récent.</p>\n"
+                )
+                html.markup("<p><a href=\"")
+                html.url(forgotPasswordURL)
+                html.markup("\">Demander un nouveau lien</a></p>\n")
+            }
+        }
+    }
+}

@@ -1,0 +1,297 @@
+extension ClientEditPage: HTMLPage {
+    func write(to html: inout HTMLWriter) {
+        frame.write(to: &html) { html in
+            html.markup("<h1>")
+            html.text(heading)
+            html.markup("</h1>\n")
+            errors.write(to: &html)
+            if let clientID = clientID {
+                html.markup("<p>Identifiant du client (client_id) : <code>")
+                html.text(clientID)
+                html.markup("</code>. Type : ")
+                if isPublic {
+                    html.markup("public, sans secret (PKCE obligatoire)")
+                } else {
+                    html.markup("confidentiel")
+                }
+                html.markup(".</p>")
+            }
+            html.markup("\n")
+            html.markup("<form method=\"post\" action=\"")
+            html.url(action)
+            html.markup("\" class=\"form\" novalidate>\n")
+            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+            html.attribute(frame.csrfToken)
+            html.markup("\">\n")
+            html.markup("<div class=\"field")
+            if errors["name"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"name\">Nom du client</label>\n")
+            if let error = errors["name"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"name-error\"><span class=\"visually-hidden\">Erreur : </span>")
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<input type=\"text\" id=\"name\" name=\"name\" value=\"")
+            html.attribute(form.name)
+            html.markup("\"")
+            if errors["name"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"name-error\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["redirectURIs"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"redirectURIs\">Adresses de retour (redirect URI), une par ligne</label>\n")
+            html.markup(
+                "<p class=\"hint\" id=\"redirectURIs-hint\">Comparées à l’identique ; https obligatoire en production.</p>\n"
+            )
+            if let error = errors["redirectURIs"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"redirectURIs-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                )
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<textarea id=\"redirectURIs\" name=\"redirectURIs\" rows=\"3\"")
+            if errors["redirectURIs"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"redirectURIs-error redirectURIs-hint\"")
+            } else {
+                html.markup(" aria-describedby=\"redirectURIs-hint\"")
+            }
+            html.markup(">")
+            html.text(form.redirectURIs)
+            html.markup("</textarea>\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["postLogoutRedirectURIs"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup(
+                "<label for=\"postLogoutRedirectURIs\">Adresses de retour après déconnexion, une par ligne (facultatif)</label>\n"
+            )
+            if let error = errors["postLogoutRedirectURIs"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"postLogoutRedirectURIs-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                )
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<textarea id=\"postLogoutRedirectURIs\" name=\"postLogoutRedirectURIs\" rows=\"3\"")
+            if errors["postLogoutRedirectURIs"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"postLogoutRedirectURIs-error\"")
+            }
+            html.markup(">")
+            html.text(form.postLogoutRedirectURIs)
+            html.markup("</textarea>\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["backchannelLogoutURI"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup(
+                "<label for=\"backchannelLogoutURI\">Adresse de déconnexion par canal direct (back-channel logout, facultatif)</label>\n"
+            )
+            if let error = errors["backchannelLogoutURI"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"backchannelLogoutURI-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                )
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<input type=\"url\" id=\"backchannelLogoutURI\" name=\"backchannelLogoutURI\" value=\"")
+            html.attribute(form.backchannelLogoutURI)
+            html.markup("\"")
+            if errors["backchannelLogoutURI"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"backchannelLogoutURI-error\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["initiateLoginURI"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup(
+                "<label for=\"initiateLoginURI\">Adresse d’ouverture de session par l’application (initiate login URI, facultatif)</label>\n"
+            )
+            html.markup(
+                "<p class=\"hint\" id=\"initiateLoginURI-hint\">« Accéder à l’application » dans le catalogue y envoie l’agent, qui arrive connecté.</p>\n"
+            )
+            if let error = errors["initiateLoginURI"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"initiateLoginURI-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                )
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup("<input type=\"url\" id=\"initiateLoginURI\" name=\"initiateLoginURI\" value=\"")
+            html.attribute(form.initiateLoginURI)
+            html.markup("\"")
+            if errors["initiateLoginURI"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"initiateLoginURI-error initiateLoginURI-hint\"")
+            } else {
+                html.markup(" aria-describedby=\"initiateLoginURI-hint\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            if isNew {
+                html.markup("<fieldset id=\"kind\">\n")
+                html.markup("<legend>Type de client</legend>\n")
+                html.markup("<p><input type=\"radio\" id=\"kind-confidential\" name=\"kind\" value=\"confidential\"")
+                if form.kind == "confidential" {
+                    html.markup(" checked")
+                }
+                html.markup(
+                    "> <label for=\"kind-confidential\" class=\"inline\">Confidentiel : un serveur qui garde un secret</label></p>\n"
+                )
+                html.markup("<p><input type=\"radio\" id=\"kind-public\" name=\"kind\" value=\"public\"")
+                if form.kind == "public" {
+                    html.markup(" checked")
+                }
+                html.markup(
+                    "> <label for=\"kind-public\" class=\"inline\">Public : une application sans secret (PKCE obligatoire)</label></p>\n"
+                )
+                html.markup("</fieldset>")
+            }
+            html.markup("\n")
+            html.markup("<div class=\"field\"><input type=\"checkbox\" id=\"pkce\" name=\"pkce\" value=\"1\"")
+            if form.pkce == "1" {
+                html.markup(" checked")
+            }
+            html.markup(
+                "> <label for=\"pkce\" class=\"inline\">Exiger PKCE (S256) ; toujours exigé pour un client public</label></div>\n"
+            )
+            html.markup("<div class=\"field\">\n")
+            html.markup("<label for=\"algorithm\">Algorithme de signature des jetons</label>\n")
+            html.markup("<select id=\"algorithm\" name=\"algorithm\"><option value=\"RS256\"")
+            if form.algorithm == "RS256" {
+                html.markup(" selected")
+            }
+            html.markup(">RS256</option><option value=\"ES256\"")
+            if form.algorithm == "ES256" {
+                html.markup(" selected")
+            }
+            html.markup(">ES256</option></select>\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["accessTokenSeconds"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"accessTokenSeconds\">Durée du jeton d’accès, en secondes (60 à 3 600)</label>\n")
+            if let error = errors["accessTokenSeconds"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"accessTokenSeconds-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                )
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup(
+                "<input type=\"text\" inputmode=\"numeric\" id=\"accessTokenSeconds\" name=\"accessTokenSeconds\" value=\""
+            )
+            html.attribute(form.accessTokenSeconds)
+            html.markup("\"")
+            if errors["accessTokenSeconds"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"accessTokenSeconds-error\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["idTokenSeconds"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup("<label for=\"idTokenSeconds\">Durée du jeton d’identité, en secondes (60 à 3 600)</label>\n")
+            if let error = errors["idTokenSeconds"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"idTokenSeconds-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                )
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup(
+                "<input type=\"text\" inputmode=\"numeric\" id=\"idTokenSeconds\" name=\"idTokenSeconds\" value=\"")
+            html.attribute(form.idTokenSeconds)
+            html.markup("\"")
+            if errors["idTokenSeconds"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"idTokenSeconds-error\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            html.markup("<div class=\"field")
+            if errors["refreshTokenSeconds"] != nil {
+                html.markup(" field-error")
+            }
+            html.markup("\">\n")
+            html.markup(
+                "<label for=\"refreshTokenSeconds\">Durée du jeton de rafraîchissement, en secondes (300 à 2 592 000)</label>\n"
+            )
+            if let error = errors["refreshTokenSeconds"] {
+                html.markup(
+                    "<p class=\"error-message\" id=\"refreshTokenSeconds-error\"><span class=\"visually-hidden\">Erreur : </span>"
+                )
+                html.text(error)
+                html.markup("</p>")
+            }
+            html.markup("\n")
+            html.markup(
+                "<input type=\"text\" inputmode=\"numeric\" id=\"refreshTokenSeconds\" name=\"refreshTokenSeconds\" value=\""
+            )
+            html.attribute(form.refreshTokenSeconds)
+            html.markup("\"")
+            if errors["refreshTokenSeconds"] != nil {
+                html.markup(" aria-invalid=\"true\" aria-describedby=\"refreshTokenSeconds-error\"")
+            }
+            html.markup(">\n")
+            html.markup("</div>\n")
+            html.markup(
+                "<div class=\"actions\"><button type=\"submit\">Enregistrer</button> <a class=\"button secondary\" href=\""
+            )
+            html.url(listURL)
+            html.markup("\">Annuler</a></div>\n")
+            html.markup("</form>\n")
+            if let rotateURL = rotateURL {
+                html.markup("<form method=\"post\" action=\"")
+                html.url(rotateURL)
+                html.markup("\">\n")
+                html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+                html.attribute(frame.csrfToken)
+                html.markup("\">\n")
+                html.markup(
+                    "<div class=\"actions\"><button type=\"submit\" class=\"secondary\">Générer un nouveau secret pour « "
+                )
+                html.text(form.name)
+                html.markup(" »</button></div>\n")
+                html.markup("</form>")
+            }
+            if let removeURL = removeURL {
+                html.markup("<form method=\"post\" action=\"")
+                html.url(removeURL)
+                html.markup("\">\n")
+                html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
+                html.attribute(frame.csrfToken)
+                html.markup("\">\n")
+                html.markup("<div class=\"actions\"><button type=\"submit\" class=\"danger\">Supprimer le client « ")
+                html.text(form.name)
+                html.markup(" »</button></div>\n")
+                html.markup("</form>")
+            }
+        }
+    }
+}
