@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
     ],
     targets: [
         .target(
@@ -43,8 +44,9 @@ let package = Package(
             dependencies: [
                 .target(name: "HabilisApp"),
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
-            exclude: ["Fixtures"],
+            exclude: ["Fixtures", "Pages/__Snapshots__"],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
     ]

@@ -195,14 +195,16 @@ struct ThrottlingTests {
             let held = pages.filter { $0.fieldError("password")?.hasPrefix(Self.heldOnThisAccount) == true }
             // A check the hashing queue could not take (503) is given back, and another may take its place.
             let overloaded = pages.filter { $0.status == .serviceUnavailable }.count
-            #expect(checked <= 10)
-            #expect(held.count + overloaded == 100 - checked)
-            // Only a check of the right password opens a session: then it was one of the ten.
+            // Only a check of the right password opens a session: then it was one of the ten, and its success
+            // forgets the source's failures (smart lock-out), so that at most ten more may be checked after it.
             let signedIn = pages.filter { $0.status == .seeOther }.count
+            #expect(checked <= (signedIn == 0 ? 10 : 20))
+            #expect(held.count + overloaded == 100 - checked)
             let sessions = try await UserSession.query(on: context.db).count()
             #expect(sessions == signedIn)
             #expect(try await context.auditActions().filter { $0 == "sign_in.succeeded" }.count == signedIn)
-            #expect(try await context.auditActions().filter { $0 == "sign_in.throttled" }.count == 1)
+            let holds = try await context.auditActions().filter { $0 == "sign_in.throttled" }.count
+            #expect(holds >= 1 && holds <= (signedIn == 0 ? 1 : 2))
         }
     }
 

@@ -133,7 +133,9 @@ struct AccessRequestPage: Encodable {
     let cancelURL: String
     let catalogueURL: String
     let historyURL: String
+}
 
+extension AccessRequestPage {
     init(frame: PageFrame, request: AccessRequest, justSent: Bool, decidersDescription: String) {
         self.frame = frame
         self.justSent = justSent

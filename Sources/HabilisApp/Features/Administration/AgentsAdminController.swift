@@ -302,13 +302,6 @@ struct AgentListPage: Encodable {
         let status: String
         let url: String
 
-        init(_ agent: Agent, url: String) {
-            name = agent.fullName
-            email = agent.email
-            organisationName = agent.organisation.name
-            status = agent.status.label
-            self.url = url
-        }
     }
 
     let frame: PageFrame
@@ -317,6 +310,16 @@ struct AgentListPage: Encodable {
     let query: String
     let rows: [Row]
     let pagination: Pagination
+}
+
+extension AgentListPage.Row {
+    init(_ agent: Agent, url: String) {
+        name = agent.fullName
+        email = agent.email
+        organisationName = agent.organisation.name
+        status = agent.status.label
+        self.url = url
+    }
 }
 
 struct AgentAdminPage: Encodable {

@@ -23,14 +23,6 @@ struct AuditTrailController: RouteCollection {
         var from = ""
         var to = ""
 
-        init(_ req: Request) {
-            actor = String((req.query[String.self, at: "acteur"] ?? "").prefix(254))
-            organisation = req.query[String.self, at: "organisme"] ?? ""
-            action = req.query[String.self, at: "action"] ?? ""
-            from = req.query[String.self, at: "du"] ?? ""
-            to = req.query[String.self, at: "au"] ?? ""
-        }
-
         var queryString: String {
             [("acteur", actor), ("organisme", organisation), ("action", action), ("du", from), ("au", to)]
                 .filter { !$0.1.isEmpty }
@@ -188,6 +180,16 @@ struct AuditTrailController: RouteCollection {
             SettingsPage(
                 frame: PageFrame(req, title: errorPrefix(errors) + "Paramètres", notice: notice),
                 action: Paths.adminSettings, form: form, errors: errors))
+    }
+}
+
+extension AuditTrailController.Filters {
+    init(_ req: Request) {
+        actor = String((req.query[String.self, at: "acteur"] ?? "").prefix(254))
+        organisation = req.query[String.self, at: "organisme"] ?? ""
+        action = req.query[String.self, at: "action"] ?? ""
+        from = req.query[String.self, at: "du"] ?? ""
+        to = req.query[String.self, at: "au"] ?? ""
     }
 }
 

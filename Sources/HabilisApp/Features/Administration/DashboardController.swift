@@ -144,7 +144,9 @@ struct BarChart: Encodable {
     let width: Int
     let height: Int
     let vertical: Bool
+}
 
+extension BarChart {
     init(id: String, title: String, description: String, values: [(String, Int)], vertical: Bool) {
         self.id = id
         self.title = title

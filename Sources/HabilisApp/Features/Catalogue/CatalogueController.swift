@@ -38,32 +38,35 @@ struct CataloguePage: Encodable {
         let pendingRequestURL: String?
         let cancelURL: String?
 
-        /// « Accéder à l'application » starts a third-party-initiated login (OIDC Core §4) when the application's
-        /// client has an initiate-login URI, so that the agent lands signed in; otherwise it opens the launch URL.
-        init(_ entry: CatalogueEntry, issuer: String, loginHint: String) {
-            id = entry.code.lowercased()
-            name = entry.name
-            summary = entry.description
-            launchURL =
-                entry.initiateLoginURI?.adding([
-                    ("iss", issuer), ("login_hint", loginHint), ("target_link_uri", entry.launchURL),
-                ]) ?? entry.launchURL
-            isHeld = entry.isHeld
-            let pending = isHeld ? nil : entry.pendingRequest
-            isPending = pending != nil
-            isLocked = !isHeld && pending == nil
-            pendingSince = pending.map { ParisCalendar.longDate($0.createdAt) }
-            stateLabel =
-                isHeld
-                ? "accès ouvert" : pendingSince.map { "demande en cours depuis le \($0)" } ?? "accès non attribué"
-            requestURL = Paths.requestAccess(entry.code)
-            autoAcceptOn = pending.map { ParisCalendar.longDate($0.dueAt) }
-            pendingRequestURL = pending.map { Paths.accessRequest($0.id) }
-            cancelURL = pending.map { Paths.cancelAccessRequest($0.id) }
-        }
     }
 
     let frame: PageFrame
     let firstName: String
     let applications: [Row]
+}
+
+extension CataloguePage.Row {
+    /// « Accéder à l'application » starts a third-party-initiated login (OIDC Core §4) when the application's
+    /// client has an initiate-login URI, so that the agent lands signed in; otherwise it opens the launch URL.
+    init(_ entry: CatalogueEntry, issuer: String, loginHint: String) {
+        id = entry.code.lowercased()
+        name = entry.name
+        summary = entry.description
+        launchURL =
+            entry.initiateLoginURI?.adding([
+                ("iss", issuer), ("login_hint", loginHint), ("target_link_uri", entry.launchURL),
+            ]) ?? entry.launchURL
+        isHeld = entry.isHeld
+        let pending = isHeld ? nil : entry.pendingRequest
+        isPending = pending != nil
+        isLocked = !isHeld && pending == nil
+        pendingSince = pending.map { ParisCalendar.longDate($0.createdAt) }
+        stateLabel =
+            isHeld
+            ? "accès ouvert" : pendingSince.map { "demande en cours depuis le \($0)" } ?? "accès non attribué"
+        requestURL = Paths.requestAccess(entry.code)
+        autoAcceptOn = pending.map { ParisCalendar.longDate($0.dueAt) }
+        pendingRequestURL = pending.map { Paths.accessRequest($0.id) }
+        cancelURL = pending.map { Paths.cancelAccessRequest($0.id) }
+    }
 }

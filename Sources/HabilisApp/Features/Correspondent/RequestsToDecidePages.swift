@@ -17,24 +17,6 @@ struct RequestsToDecidePage: Encodable {
         let agentURL: String
         let isSelected: Bool
 
-        init(_ request: DecisionQueue.Entry, now: Date, selected: Set<String>) {
-            id = request.id.uuidString.lowercased()
-            agentName = request.agentName
-            organisationName = request.organisationName
-            applicationName = request.applicationName
-            createdOn = ParisCalendar.shortDate(request.createdAt)
-            autoAcceptOn = ParisCalendar.shortDate(request.dueAt)
-            let days = ParisCalendar.daysBetween(now, request.dueAt)
-            isOverdue = request.dueAt <= now
-            daysLeftLabel =
-                isOverdue
-                ? "acceptation automatique imminente"
-                : days <= 0 ? "aujourd’hui" : days == 1 ? "1 jour restant" : "\(days) jours restants"
-            justification = request.justification
-            url = Paths.requestToDecide(request.id)
-            agentURL = Paths.agentRights(request.agentID)
-            isSelected = selected.contains(id) || selected.contains(request.id.uuidString)
-        }
     }
 
     let frame: PageFrame
@@ -47,6 +29,27 @@ struct RequestsToDecidePage: Encodable {
     let accountRows: [AccountRequestRow]
     let accountAction: String
     let accountReason: String
+}
+
+extension RequestsToDecidePage.Row {
+    init(_ request: DecisionQueue.Entry, now: Date, selected: Set<String>) {
+        id = request.id.uuidString.lowercased()
+        agentName = request.agentName
+        organisationName = request.organisationName
+        applicationName = request.applicationName
+        createdOn = ParisCalendar.shortDate(request.createdAt)
+        autoAcceptOn = ParisCalendar.shortDate(request.dueAt)
+        let days = ParisCalendar.daysBetween(now, request.dueAt)
+        isOverdue = request.dueAt <= now
+        daysLeftLabel =
+            isOverdue
+            ? "acceptation automatique imminente"
+            : days <= 0 ? "aujourd’hui" : days == 1 ? "1 jour restant" : "\(days) jours restants"
+        justification = request.justification
+        url = Paths.requestToDecide(request.id)
+        agentURL = Paths.agentRights(request.agentID)
+        isSelected = selected.contains(id) || selected.contains(request.id.uuidString)
+    }
 }
 
 /// One account request awaiting a decision, with every submitted value.
@@ -65,7 +68,9 @@ struct AccountRequestRow: Encodable {
     let isOverdue: Bool
     let url: String
     let isSelected: Bool
+}
 
+extension AccountRequestRow {
     init(_ request: AccountRequest, selected: Set<String>) {
         id = request.id!.uuidString.lowercased()
         name = "\(request.civility) \(request.firstName) \(request.lastName)"
@@ -125,21 +130,6 @@ struct AgentRightsPage: Encodable {
         let reason: String
         let error: String?
 
-        init(_ grant: Grant, canWithdraw: Bool, failed: Bool, reason: String, errors: FormErrors) {
-            id = grant.id!.uuidString.lowercased()
-            applicationName = grant.application.name
-            grantedOn = ParisCalendar.shortDate(grant.grantedAt)
-            origin = MyRightsPage.GrantRow.origin(
-                requestStatus: grant.accessRequest?.status, granterName: grant.grantedBy?.fullName)
-            isActive = grant.revokedAt == nil
-            revokedOn = grant.revokedAt.map(ParisCalendar.shortDate)
-            revokedBy = grant.revokedBy?.fullName
-            revocationReason = grant.revocationReason
-            revokeURL = Paths.revokeGrant(grant.id!)
-            self.canWithdraw = canWithdraw
-            self.reason = reason
-            error = failed ? errors.list.first?.message : nil
-        }
     }
 
     let frame: PageFrame
@@ -149,4 +139,22 @@ struct AgentRightsPage: Encodable {
     let grants: [GrantRow]
     let history: [MyRightsPage.HistoryRow]
     let errors: FormErrors
+}
+
+extension AgentRightsPage.GrantRow {
+    init(_ grant: Grant, canWithdraw: Bool, failed: Bool, reason: String, errors: FormErrors) {
+        id = grant.id!.uuidString.lowercased()
+        applicationName = grant.application.name
+        grantedOn = ParisCalendar.shortDate(grant.grantedAt)
+        origin = MyRightsPage.GrantRow.origin(
+            requestStatus: grant.accessRequest?.status, granterName: grant.grantedBy?.fullName)
+        isActive = grant.revokedAt == nil
+        revokedOn = grant.revokedAt.map(ParisCalendar.shortDate)
+        revokedBy = grant.revokedBy?.fullName
+        revocationReason = grant.revocationReason
+        revokeURL = Paths.revokeGrant(grant.id!)
+        self.canWithdraw = canWithdraw
+        self.reason = reason
+        error = failed ? errors.list.first?.message : nil
+    }
 }

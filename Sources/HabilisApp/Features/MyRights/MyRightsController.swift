@@ -42,17 +42,6 @@ struct MyRightsPage: Encodable {
         let refusalReason: String?
         let url: String
 
-        init(_ request: MyRightsRecords.HistoryEntry) {
-            applicationName = request.applicationName
-            createdOn = ParisCalendar.shortDate(request.createdAt)
-            statusLabel = request.status.label
-            decidedBy =
-                request.status == .autoAccepted
-                ? "acceptation automatique" : request.status == .cancelled ? "vous-même" : request.deciderName
-            decidedOn = request.decidedAt.map(ParisCalendar.shortDate)
-            refusalReason = request.refusalReason
-            url = Paths.accessRequest(request.id)
-        }
     }
 
     /// One current right, with where it came from.
@@ -61,13 +50,6 @@ struct MyRightsPage: Encodable {
         let grantedOn: String
         let origin: String
         let launchURL: String
-
-        init(_ grant: MyRightsRecords.GrantEntry) {
-            applicationName = grant.applicationName
-            grantedOn = ParisCalendar.shortDate(grant.grantedAt)
-            launchURL = grant.launchURL
-            origin = Self.origin(requestStatus: grant.requestStatus, granterName: grant.granterName)
-        }
 
         /// Where a right came from: the request that gave it (`requestStatus`), or a direct grant.
         static func origin(requestStatus: AccessRequest.Status?, granterName: String?) -> String {
@@ -82,4 +64,27 @@ struct MyRightsPage: Encodable {
     let historyOpen: Bool
     let pagination: Pagination
     let grants: [GrantRow]
+}
+
+extension MyRightsPage.HistoryRow {
+    init(_ request: MyRightsRecords.HistoryEntry) {
+        applicationName = request.applicationName
+        createdOn = ParisCalendar.shortDate(request.createdAt)
+        statusLabel = request.status.label
+        decidedBy =
+            request.status == .autoAccepted
+            ? "acceptation automatique" : request.status == .cancelled ? "vous-même" : request.deciderName
+        decidedOn = request.decidedAt.map(ParisCalendar.shortDate)
+        refusalReason = request.refusalReason
+        url = Paths.accessRequest(request.id)
+    }
+}
+
+extension MyRightsPage.GrantRow {
+    init(_ grant: MyRightsRecords.GrantEntry) {
+        applicationName = grant.applicationName
+        grantedOn = ParisCalendar.shortDate(grant.grantedAt)
+        launchURL = grant.launchURL
+        origin = Self.origin(requestStatus: grant.requestStatus, granterName: grant.granterName)
+    }
 }

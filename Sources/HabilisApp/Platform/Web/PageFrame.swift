@@ -18,7 +18,9 @@ struct PageFrame: Encodable {
     /// Where the page sends the browser at once (`<meta http-equiv="refresh">`): only the page that leaves a form's
     /// navigation for an application, which `form-action 'self'` would otherwise stop.
     var refreshURL: String?
+}
 
+extension PageFrame {
     /// The frame of a page; `title` is the page's own name, made unique by the site name.
     init(_ request: Request, title: String, notice: String? = nil) {
         self.title = "\(title) — Espace Organismes UCANSS"
@@ -47,7 +49,9 @@ struct SessionWarning: Encodable {
     let secondsBefore = Self.secondsBefore
     let extendURL = Paths.extendMySession
     let signInURL = Paths.signIn
+}
 
+extension SessionWarning {
     init(deadline: SessionDeadline) {
         secondsLeft = deadline.secondsLeft
         canBeExtended = deadline.canBeExtended
@@ -61,7 +65,9 @@ struct UserBadge: Encodable {
     /// "3 non lue(s)", "plus de 99 non lues", or nil when everything is read.
     let unreadLabel: String?
     let notificationsURL: String
+}
 
+extension UserBadge {
     init(_ user: CurrentUser) {
         name = user.agent.fullName
         let unread = user.unreadNotifications
@@ -95,6 +101,14 @@ struct MenuLink: Encodable {
     /// sees and ends their open sessions, and "Double authentification"), "Applications", and the entries of the
     /// person's roles.
     static func menu(for user: CurrentUser, currentPath: String) -> [MenuLink] {
+        menu(
+            decidesRequests: user.decidesRequests, isCorrespondent: user.isCorrespondent,
+            isAdministrator: user.isAdministrator, currentPath: currentPath)
+    }
+
+    static func menu(
+        decidesRequests: Bool, isCorrespondent: Bool, isAdministrator: Bool, currentPath: String
+    ) -> [MenuLink] {
         let sections = [
             ("Mes habilitations", Paths.myRights), ("Mes coordonnées", Paths.myDetails),
             ("Mes abonnements", Paths.mySubscriptions), ("Mes contacts", Paths.myContacts),
@@ -105,13 +119,13 @@ struct MenuLink: Encodable {
             MenuLink("Mes informations", Paths.myRights, currentPath: "", children: sections),
             MenuLink("Mes notifications", Paths.notifications, currentPath: currentPath),
         ]
-        if user.decidesRequests {
+        if decidesRequests {
             entries.append(MenuLink("Demandes à traiter", Paths.requestsToDecide, currentPath: currentPath))
         }
-        if user.isCorrespondent {
+        if isCorrespondent {
             entries.append(MenuLink("Agents de mon organisme", Paths.myOrganisationAgents, currentPath: currentPath))
         }
-        if user.isAdministrator {
+        if isAdministrator {
             entries.append(MenuLink("Administration", Paths.administration, currentPath: currentPath))
         }
         return entries
