@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "BlackBoxTests"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "Tests" / "BlackBox"))
 from portal import AGENT, PASSWORD, Visitor  # noqa: E402
 
 ATTACKERS, DURATION, ATTACKER_SOURCE = 40, 15.0, "127.0.0.50"

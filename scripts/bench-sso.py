@@ -11,7 +11,7 @@ import secrets
 import sys
 import urllib.parse
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "BlackBoxTests"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "Tests" / "BlackBox"))
 from portal import Visitor  # noqa: E402
 
 base, cookie, client_id, secret, redirect_uri, count = sys.argv[1:7]

@@ -1,7 +1,6 @@
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
-import Leaf
 import SQLKit
 import Vapor
 
@@ -10,6 +9,7 @@ public func configure(
     _ app: Application, settings: Settings, clock: any Clock = SystemClock(), mailer: (any Mailer)? = nil
 ) async throws {
     app.settings = settings
+    try WorkingDirectory.check(settings.workingDirectory)
     app.directory = DirectoryConfiguration(workingDirectory: settings.workingDirectory + "/")
 
     if let url = settings.databaseURL {
@@ -41,9 +41,6 @@ public func configure(
     }
     app.migrations.add(Migrations.all)
 
-    app.views.use(.leaf)
-    app.leaf.configuration.rootDirectory = settings.workingDirectory + "/Resources/Views/"
-    app.leaf.cache.isEnabled = settings.isProduction
     // Forms are small; oversized fields are refused one by one with a message, larger bodies get 413.
     app.routes.defaultMaxBodySize = "256kb"
 

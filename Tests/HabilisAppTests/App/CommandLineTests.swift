@@ -60,6 +60,20 @@ struct CommandLineTests {
         #expect(run.text.contains("DATABASE_URL must name the PostgreSQL database in production"))
     }
 
+    @Test("started away from Public/ and Resources/, it refuses to start and names HABILIS_WORKING_DIRECTORY")
+    func refusesAWrongWorkingDirectory() async throws {
+        let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("habilis-nowhere").path
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let run = try HabilisBinary(
+            ["serve", "--port", String(HabilisBinary.freePort())],
+            environment: ["HABILIS_WORKING_DIRECTORY": elsewhere, "HABILIS_DATABASE_PATH": scratchDatabase()])
+        #expect(try await run.exitCode() != 0)
+        #expect(run.text.contains("Public/static/habilis.css"))
+        #expect(run.text.contains("Resources/Security/common-passwords.txt"))
+        #expect(run.text.contains("HABILIS_WORKING_DIRECTORY"))
+        #expect(!run.text.contains("Server started"))
+    }
+
     @Test("admin create reads the password from stdin and refuses a weak one")
     func adminCreate() async throws {
         let database = scratchDatabase()

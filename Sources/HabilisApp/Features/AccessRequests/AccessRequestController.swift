@@ -67,7 +67,7 @@ struct AccessRequestController: RouteCollection {
         let page = AccessRequestPage(
             frame: PageFrame(req, title: "Demande d’accès à \(request.application.name)"), request: request,
             justSent: req.query[String.self, at: "envoyee"] == "1", decidersDescription: decision.description)
-        return try await req.page(page)
+        return req.page(page)
     }
 
     /// Cancels one's own pending request.
@@ -90,7 +90,7 @@ struct AccessRequestController: RouteCollection {
             action: Paths.requestAccess(preview.application.code), decidersDescription: preview.routing.description,
             autoAcceptOn: ParisCalendar.longDate(preview.dueAt), justification: justification,
             justificationLimit: Self.justificationLimit, errors: errors, cancelURL: Paths.home)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     private func redirect(_ req: Request, for refusal: AccessRequestService.Refusal) throws -> Response {

@@ -49,7 +49,7 @@ struct RegistrationController: RouteCollection {
                 decidersDescription: try await req.portal.accountRequests.decidersDescription(
                     organisationID: input.organisationID, on: req.db),
                 validHours: req.application.settings.proofValidityHours)
-            return try await req.page(page)
+            return req.page(page)
         }
     }
 
@@ -61,7 +61,7 @@ struct RegistrationController: RouteCollection {
             frame: PageFrame(req, title: "Confirmer votre adresse"), token: request == nil ? "" : token,
             isValid: request != nil, email: request?.email ?? "", action: Paths.registrationProof,
             proven: nil, registrationURL: Paths.registration, signInURL: Paths.signIn)
-        return try await req.page(page)
+        return req.page(page)
     }
 
     /// Proves the address; the request is routed and its deciders told at once.
@@ -72,14 +72,14 @@ struct RegistrationController: RouteCollection {
             frame: PageFrame(req, title: deciders == nil ? "Lien expiré" : "Adresse confirmée"), token: "",
             isValid: deciders != nil, email: "", action: Paths.registrationProof, proven: deciders,
             registrationURL: Paths.registration, signInURL: Paths.signIn)
-        return try await req.page(page)
+        return req.page(page)
     }
 
     private func renderEmail(_ req: Request, email: String, errors: FormErrors) async throws -> Response {
         let page = RegistrationEmailPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Demander un accès à l’espace Organismes"),
             action: Paths.registration, forgotPasswordURL: Paths.forgotPassword, email: email, errors: errors)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     private func renderForm(_ req: Request, form: RegistrationForm, errors: FormErrors) async throws -> Response {
@@ -89,7 +89,7 @@ struct RegistrationController: RouteCollection {
             action: Paths.registrationForm,
             form: form, civilities: RegistrationForm.civilities, groups: OrganisationGroup.groups(organisations),
             errors: errors, minimumLength: PasswordPolicy.minimumLength, maximumLength: PasswordPolicy.maximumLength)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     private func activeOrganisations(_ req: Request) async throws -> [Organisation] {

@@ -28,7 +28,7 @@ struct AdministrationController: RouteCollection {
 
     /// The table of contents of the administration.
     func index(req: Request) async throws -> Response {
-        try await req.page(
+        req.page(
             AdministrationPage(
                 frame: PageFrame(req, title: "Administration"), faqURL: Paths.adminFAQ,
                 newslettersURL: Paths.adminNewsletters, directorsImportURL: Paths.adminDirectorsImport,
@@ -44,7 +44,7 @@ struct AdministrationController: RouteCollection {
     /// Every FAQ entry, active or not, in order.
     func faqList(req: Request) async throws -> Response {
         let entries = try await FAQEntry.query(on: req.db).sort(\.$position).all()
-        return try await req.page(
+        return req.page(
             FAQListPage(
                 frame: PageFrame(
                     req, title: "Foire aux questions — administration",
@@ -136,7 +136,7 @@ struct AdministrationController: RouteCollection {
         let page = FAQEditPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Question de la FAQ"), action: action, form: form,
             listURL: Paths.adminFAQ, errors: errors)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     private func faqEntry(_ req: Request) async throws -> FAQEntry {
@@ -160,7 +160,7 @@ struct AdministrationController: RouteCollection {
                     exportURL: Paths.adminNewsletterSubscribers(newsletter.id!),
                     editURL: Paths.adminNewsletter(newsletter.id!)))
         }
-        return try await req.page(
+        return req.page(
             NewslettersPage(
                 frame: PageFrame(req, title: "Lettres d’information", notice: savedNotice(req)), rows: rows,
                 newURL: Paths.adminNewNewsletter))
@@ -248,8 +248,7 @@ struct AdministrationController: RouteCollection {
         let page = NewsletterEditPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Lettre d’information"), action: action, form: form,
             listURL: Paths.adminNewsletters, errors: errors)
-        return try await req.page(page)
-            .encodeResponse(status: status(errors), for: req)
+        return req.page(page, status: status(errors))
     }
 
     private func findNewsletter(_ req: Request) async throws -> Newsletter {
@@ -341,8 +340,7 @@ struct AdministrationController: RouteCollection {
         let page = DirectorsImportPage(
             frame: PageFrame(req, title: errorPrefix(errors) + kind.title), kind: kind, heading: kind.title,
             action: kind.action, report: report, errors: errors)
-        return try await req.page(page)
-            .encodeResponse(status: status(errors), for: req)
+        return req.page(page, status: status(errors))
     }
 }
 

@@ -28,7 +28,7 @@ struct AgentsAdminController: RouteCollection {
                 + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         let agents = try await query.copy().sort(\.$lastName).sort(\.$firstName)
             .range(pagination.offset..<(pagination.offset + Self.perPage)).with(\.$organisation).all()
-        return try await req.page(
+        return req.page(
             AgentListPage(
                 frame: PageFrame(req, title: "Agents"), heading: "Agents", action: Paths.adminAgents, query: text,
                 rows: agents.map { AgentListPage.Row($0, url: Paths.adminAgent($0.id!)) }, pagination: pagination))
@@ -236,7 +236,7 @@ struct AgentsAdminController: RouteCollection {
             grantURL: Paths.adminGrant(agent.id!),
             grantable: grantable.map { .init(id: $0.id!.uuidString.lowercased(), name: $0.name) },
             rightsURL: Paths.agentRights(agent.id!), listURL: Paths.adminAgents, errors: errors)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     private func find(_ req: Request) async throws -> Agent {

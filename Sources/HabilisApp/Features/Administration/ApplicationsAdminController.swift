@@ -15,7 +15,7 @@ struct ApplicationsAdminController: RouteCollection {
 
     func index(req: Request) async throws -> Response {
         let applications = try await BusinessApplication.query(on: req.db).sort(\.$position).sort(\.$name).all()
-        return try await req.page(
+        return req.page(
             ApplicationsPage(
                 frame: PageFrame(req, title: "Applications du catalogue", notice: savedNotice(req)),
                 newURL: Paths.adminNewApplication,
@@ -116,8 +116,7 @@ struct ApplicationsAdminController: RouteCollection {
             },
             listURL: Paths.adminApplications, clientsURL: application.map { Paths.adminApplicationClients($0.id!) },
             errors: errors)
-        return try await req.page(page)
-            .encodeResponse(status: status(errors), for: req)
+        return req.page(page, status: status(errors))
     }
 
     private func find(_ req: Request) async throws -> BusinessApplication {

@@ -67,7 +67,7 @@ struct AuditTrailController: RouteCollection {
             .range(pagination.offset..<(pagination.offset + Self.perPage)).all()
         let rows = try await AuditRow.rows(events, on: req.db)
         let organisations = try await Organisation.query(on: req.db).sort(\.$name).all()
-        return try await req.page(
+        return req.page(
             AuditPage(
                 frame: PageFrame(req, title: "Journal d’audit"), action: Paths.adminAudit, filters: filters,
                 organisations: organisations.map { .init(id: $0.id!.uuidString.lowercased(), name: $0.name) },
@@ -176,7 +176,7 @@ struct AuditTrailController: RouteCollection {
     )
         async throws -> Response
     {
-        try await req.page(
+        req.page(
             SettingsPage(
                 frame: PageFrame(req, title: errorPrefix(errors) + "Paramètres", notice: notice),
                 action: Paths.adminSettings, form: form, errors: errors))

@@ -54,7 +54,7 @@ struct DashboardController: RouteCollection {
                     description: "Organismes ayant le plus de demandes en attente.", values: pendingByOrganisation,
                     vertical: false),
             ])
-        return try await req.page(page)
+        return req.page(page)
     }
 
     /// "2 j 4 h", "3 h 20 min".

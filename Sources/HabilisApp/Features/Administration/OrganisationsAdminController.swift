@@ -29,7 +29,7 @@ struct OrganisationsAdminController: RouteCollection {
                     .map(\.agent.fullName).sorted().joined(separator: ", ").nilIfEmpty ?? "aucun",
                 isActive: organisation.isActive, editURL: Paths.adminOrganisation(organisation.id!))
         }
-        return try await req.page(
+        return req.page(
             OrganisationsPage(
                 frame: PageFrame(req, title: "Organismes", notice: savedNotice(req)),
                 newURL: Paths.adminNewOrganisation,
@@ -199,8 +199,7 @@ struct OrganisationsAdminController: RouteCollection {
             designateURL: organisation.map { Paths.adminDesignate($0.id!) },
             applications: applications.map { .init(id: $0.id!.uuidString.lowercased(), name: $0.name) },
             listURL: Paths.adminOrganisations, errors: errors)
-        return try await req.page(page)
-            .encodeResponse(status: status(errors), for: req)
+        return req.page(page, status: status(errors))
     }
 
     private func find(_ req: Request) async throws -> Organisation {

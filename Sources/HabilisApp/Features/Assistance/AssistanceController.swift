@@ -13,7 +13,7 @@ struct AssistanceController: RouteCollection {
     /// "Données personnelles" (RGPD article 13): what is kept, why, how long, and the rights of the people.
     func privacy(req: Request) async throws -> Response {
         let settings = req.application.settings
-        return try await req.page(
+        return req.page(
             PrivacyPage(
                 frame: PageFrame(req, title: "Données personnelles"),
                 auditRetentionDays: settings.auditRetentionDays,
@@ -24,7 +24,7 @@ struct AssistanceController: RouteCollection {
     /// The accessibility statement (loi 2005-102, article 47): without a complete audit, the portal is declared
     /// non-compliant, and the page says what is checked on every release.
     func accessibility(req: Request) async throws -> Response {
-        try await req.page(AccessibilityPage(frame: PageFrame(req, title: "Accessibilité")))
+        req.page(AccessibilityPage(frame: PageFrame(req, title: "Accessibilité")))
     }
 
     /// "Consultez notre foire aux questions".
@@ -36,7 +36,7 @@ struct AssistanceController: RouteCollection {
         let page = FAQPage(
             frame: PageFrame(req, title: "Foire aux questions"),
             entries: entries.map { FAQPage.Entry(question: $0.question, answer: $0.answer) })
-        return try await req.page(page)
+        return req.page(page)
     }
 }
 

@@ -16,7 +16,7 @@ struct CatalogueController: RouteCollection {
             applications: entries.map {
                 CataloguePage.Row($0, issuer: req.portal.provider.issuer, loginHint: user.agent.email)
             })
-        return try await req.page(page)
+        return req.page(page)
     }
 }
 

@@ -27,7 +27,7 @@ struct ContactsController: RouteCollection {
         let page = ContactsPage(
             frame: PageFrame(req, title: "Mes contacts"), blocks: blocks,
             webmasterEmail: req.runtimeSettings.webmasterEmail, faqURL: Paths.faq)
-        return try await req.page(page)
+        return req.page(page)
     }
 }
 

@@ -22,7 +22,7 @@ struct MyOrganisationController: RouteCollection {
                 + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         let agents = try await query.copy().sort(\.$lastName).sort(\.$firstName)
             .range(pagination.offset..<(pagination.offset + Self.perPage)).with(\.$organisation).all()
-        return try await req.page(
+        return req.page(
             AgentListPage(
                 frame: PageFrame(req, title: "Agents de mon organisme"), heading: "Agents de mon organisme",
                 action: Paths.myOrganisationAgents, query: text,

@@ -51,7 +51,7 @@ extension RequestsToDecideController {
             frame: PageFrame(req, title: errorPrefix(errors) + "Demande de compte de \(row.name)"), row: row,
             action: Paths.decideAccountRequest(request.id!), queueURL: Paths.requestsToDecide,
             reason: form.motif ?? "", reasonLimit: Self.reasonLimit, errors: errors)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     /// The pending account request named in the URL if the user may decide it; 404 otherwise.

@@ -131,7 +131,7 @@ struct RequestsToDecideController: RouteCollection {
             reasonLimit: Self.reasonLimit, errors: errors,
             accountRows: accountRequests.map { AccountRequestRow($0, selected: selectedAccounts) },
             accountAction: Paths.decideAccountRequests, accountReason: accountForm.motif ?? "")
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     private func renderDetail(
@@ -144,7 +144,7 @@ struct RequestsToDecideController: RouteCollection {
             row: RequestsToDecidePage.Row(DecisionQueue.Entry(request), now: req.portal.clock.now, selected: []),
             action: Paths.decideRequest(request.id!), agentURL: Paths.agentRights(request.$agent.id),
             queueURL: Paths.requestsToDecide, reason: form.motif ?? "", reasonLimit: Self.reasonLimit, errors: errors)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     private func renderAgent(
@@ -179,7 +179,7 @@ struct RequestsToDecideController: RouteCollection {
                     errors: errors)
             },
             history: requests.map(MyRightsPage.HistoryRow.init), errors: errors)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     // MARK: - Guards

@@ -26,7 +26,7 @@ struct MyRightsController: RouteCollection {
             historyOpen: req.query[Int.self, at: "page"] != nil,
             pagination: pagination,
             grants: grants.map(MyRightsPage.GrantRow.init))
-        return try await req.page(page)
+        return req.page(page)
     }
 }
 

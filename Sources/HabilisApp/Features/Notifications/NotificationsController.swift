@@ -27,7 +27,7 @@ struct NotificationsController: RouteCollection {
                     isUnread: $0.readAt == nil)
             },
             hasUnread: user.unreadNotifications > 0, markReadAction: Paths.notificationsRead, pagination: pagination)
-        return try await req.page(page)
+        return req.page(page)
     }
 
     /// "Tout marquer comme lu".

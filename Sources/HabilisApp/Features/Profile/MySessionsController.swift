@@ -44,7 +44,7 @@ struct MySessionsController: RouteCollection {
                     endURL: Paths.endMySession(session.id!))
             },
             endOthersURL: Paths.endMyOtherSessions)
-        return try await req.page(page)
+        return req.page(page)
     }
 
     /// "Fermer cette session": one of mine, not this one (signing out ends this one).

@@ -56,7 +56,7 @@ struct ProfileController: RouteCollection {
     func confirmationPage(req: Request) async throws -> Response {
         let token = req.query[String.self, at: "jeton"] ?? ""
         let change = try await req.portal.profile.pendingChange(token: token, on: req.db)
-        return try await req.page(
+        return req.page(
             EmailChangePage(
                 frame: PageFrame(req, title: "Confirmer votre nouvelle adresse"), token: change == nil ? "" : token,
                 newEmail: change?.newEmail ?? "", isValid: change != nil, done: nil,
@@ -67,7 +67,7 @@ struct ProfileController: RouteCollection {
     func confirm(req: Request) async throws -> Response {
         let token = (try? req.content.get(String.self, at: "jeton")) ?? ""
         let done = try await req.portal.profile.confirmEmailChange(token: token, ip: req.clientIP, on: req.db)
-        return try await req.page(
+        return req.page(
             EmailChangePage(
                 frame: PageFrame(req, title: done ? "Adresse confirmée" : "Lien expiré"), token: "", newEmail: "",
                 isValid: done, done: done, action: Paths.confirmEmailChange))
@@ -103,7 +103,7 @@ struct ProfileController: RouteCollection {
             organisationName: organisation.name, isDirector: user.agent.isDirector,
             directorProfileURL: settings.addProfileURL, directorContactEmail: req.runtimeSettings.directorContactEmail,
             webmasterEmail: req.runtimeSettings.webmasterEmail, downloadURL: Paths.myData, errors: errors)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 }
 

@@ -51,7 +51,7 @@ struct SecondFactorController: RouteCollection {
         let page = SecondFactorCodePage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Connexion : code de vérification"),
             action: Paths.signInCode, restartURL: Paths.signIn, errors: errors)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     // MARK: Mes informations
@@ -121,7 +121,7 @@ struct SecondFactorController: RouteCollection {
             isRequired: secondFactors.isRequired(for: user),
             setUpAction: Paths.setUpMySecondFactor, confirmAction: Paths.confirmMySecondFactor,
             disableAction: Paths.disableMySecondFactor, errors: errors)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 }
 

@@ -164,7 +164,7 @@ struct SignInController: RouteCollection {
         let page = SignInEmailPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Connexion", notice: notice), action: Paths.signIn,
             forgotPasswordURL: Paths.forgotPassword, email: email, errors: errors, registrationURL: Paths.registration)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     private func renderPasswordStep(_ req: Request, email: String, errors: FormErrors) async throws -> Response {
@@ -172,7 +172,7 @@ struct SignInController: RouteCollection {
             frame: PageFrame(req, title: errorPrefix(errors) + "Connexion : mot de passe"),
             action: Paths.signInPassword, backAction: Paths.signInBack, forgotPasswordAction: Paths.forgotPassword,
             email: email, errors: errors)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     private func renderForgotPassword(
@@ -184,7 +184,7 @@ struct SignInController: RouteCollection {
             frame: PageFrame(req, title: errorPrefix(errors) + "Mot de passe oublié"), action: Paths.forgotPassword,
             email: email, errors: errors, sent: sent,
             validMinutes: Int(PasswordResetService.linkValidity / 60))
-        return try await req.page(page)
+        return req.page(page)
     }
 
     /// The form of a reset link; `agent` is the link's owner, nil when the link is no longer usable.
@@ -200,7 +200,7 @@ struct SignInController: RouteCollection {
             token: token, linkIsValid: agent != nil, forgotPasswordURL: Paths.forgotPassword, errors: errors,
             minimumLength: PasswordPolicy.minimumLength(isPrivileged: isPrivileged),
             maximumLength: PasswordPolicy.maximumLength)
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 }
 

@@ -26,7 +26,7 @@ struct ClientsAdminController: RouteCollection {
             case "supprime": "Le client a été supprimé : les jetons qu’il avait reçus ne valent plus rien."
             default: nil
             }
-        return try await req.page(
+        return req.page(
             ClientsPage(
                 frame: PageFrame(req, title: "Connexion de \(application.name) (OpenID Connect)", notice: notice),
                 applicationName: application.name, issuer: req.portal.provider.issuer,
@@ -112,7 +112,7 @@ struct ClientsAdminController: RouteCollection {
             },
             removeURL: client.map { Paths.adminRemoveClient(application.id!, $0.clientID) },
             listURL: Paths.adminApplicationClients(application.id!))
-        return try await req.page(page, status: status(errors))
+        return req.page(page, status: status(errors))
     }
 
     /// The one page that shows a secret; never cached.
@@ -123,7 +123,7 @@ struct ClientsAdminController: RouteCollection {
             frame: PageFrame(req, title: isNew ? "Client enregistré" : "Nouveau secret du client"),
             heading: isNew ? "Client « \(client.name) » enregistré" : "Nouveau secret du client « \(client.name) »",
             clientID: client.clientID, secret: secret, listURL: Paths.adminApplicationClients(application.id!))
-        let response = try await req.page(page)
+        let response = req.page(page)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }

@@ -73,7 +73,7 @@ struct LogoutController: RouteCollection {
             frame: PageFrame(req, title: "Déconnexion"), action: Paths.oidcLogout,
             applicationName: client?.application.name,
             fields: kept.map { LogoutConfirmationPage.Field(name: $0.key, value: $0.value) }, homeURL: Paths.home)
-        return try await req.page(page)
+        return req.page(page)
     }
 
     private func page(_ message: String, _ req: Request) async throws -> Response {

@@ -136,7 +136,7 @@ struct OpenIDController: RouteCollection {
             requestURL: pending == nil ? Paths.requestAccess(application.code) : nil,
             pendingRequestURL: pending.map { Paths.accessRequest($0.id!) },
             automaticAcceptance: pending.map { ParisCalendar.longDate($0.dueAt) }, catalogueURL: Paths.home)
-        return try await req.page(page, status: .forbidden)
+        return req.page(page, status: .forbidden)
     }
 
     private func errorPage(_ problem: AuthorizationRequest.Problem, _ req: Request) async throws -> Response {

@@ -15,6 +15,6 @@ extension Request {
     func protocolErrorPage(heading: String, message: String) async throws -> Response {
         let page = ErrorPage(
             frame: PageFrame(self, title: heading), heading: heading, message: message, correlationID: nil)
-        return try await self.page(page, status: .badRequest)
+        return self.page(page, status: .badRequest)
     }
 }

@@ -48,7 +48,7 @@ enum SignInReturn {
         var frame = PageFrame(request, title: heading)
         frame.refreshURL = location
         let page = ContinuePage(frame: frame, heading: heading, message: message, linkText: linkText)
-        let response = try await request.page(page)
+        let response = request.page(page)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }

@@ -23,7 +23,7 @@ struct SubscriptionsController: RouteCollection {
                 SubscriptionsPage.Row(
                     id: $0.id!.uuidString.lowercased(), title: $0.title, isSubscribed: subscribed.contains($0.id!))
             })
-        return try await req.page(page)
+        return req.page(page)
     }
 
     /// "Valider mes abonnements": exactly the ticked newsletters, each new one with its time of consent.

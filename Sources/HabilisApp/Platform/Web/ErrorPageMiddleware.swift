@@ -53,14 +53,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         let context = ErrorPage(
             frame: PageFrame(request, title: title), heading: title, message: message,
             correlationID: status.code >= 500 ? String(correlationID) : nil)
-        let response: Response
-        do {
-            response = try await request.page(context)
-        } catch {
-            response = Response(body: .init(string: "\(title) — \(message)"))
-            response.headers.contentType = .plainText
-        }
-        response.status = status
+        let response = request.page(context, status: status)
         for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
         return response
     }

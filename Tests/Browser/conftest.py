@@ -12,8 +12,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-# The authenticator codes of BlackBoxTests/portal.py serve the journeys too.
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "BlackBoxTests"))
+# The authenticator codes of Tests/BlackBox/portal.py serve the journeys too.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "BlackBox"))
 
 BASE = os.environ["HABILIS_URL"]
 MAIL_DIR = pathlib.Path(os.environ["HABILIS_MAIL_DIR"])
