@@ -36,55 +36,22 @@ struct CatalogueEntry: Sendable {
         }
     }
 
-    /// Every active application in catalogue order (position, then name).
+    /// Every active application in catalogue order (position, then name). The pending request is matched with
+    /// `status = 'pending'` written literally, so that SQLite uses the partial index of pending requests.
     static func all(for agentID: UUID, on database: any Database) async throws -> [CatalogueEntry] {
-        let sql = database as! any SQLDatabase
-        let application = { (column: String) in SQLColumn(column, table: "ap") }
-        return try await sql.select()
-            .columns(
-                application("code"), application("name"), application("description"), application("launch_url")
-            )
-            .column(
-                SQLBinaryExpression(SQLColumn("id", table: "g"), .isNot, SQLLiteral.null), as: "is_held"
-            )
-            .column(
-                SQLSubquery.select {
-                    $0.column(SQLColumn("initiate_login_uri", table: "c"))
-                        .from(SQLAlias(SQLIdentifier(OIDCClient.schema), as: SQLIdentifier("c")))
-                        .where(SQLColumn("application_id", table: "c"), .equal, application("id"))
-                        .where(SQLColumn("initiate_login_uri", table: "c"), .isNot, SQLLiteral.null)
-                        .orderBy(SQLColumn("created_at", table: "c")).limit(1)
-                }, as: "initiate_login_uri"
-            )
-            .column(SQLColumn("id", table: "r"), as: "request_id")
-            .column(SQLColumn("created_at", table: "r"), as: "request_created_at")
-            .column(SQLColumn("due_at", table: "r"), as: "request_due_at")
-            .from(SQLAlias(SQLIdentifier(BusinessApplication.schema), as: SQLIdentifier("ap")))
-            .join(
-                SQLAlias(SQLIdentifier(Grant.schema), as: SQLIdentifier("g")), method: SQLJoinMethod.left,
-                on: SQLBinaryExpression(
-                    SQLBinaryExpression(SQLColumn("application_id", table: "g"), .equal, application("id")),
-                    .and,
-                    SQLBinaryExpression(
-                        SQLBinaryExpression(SQLColumn("agent_id", table: "g"), .equal, SQLBind(agentID)),
-                        .and, SQLBinaryExpression(SQLColumn("revoked_at", table: "g"), .is, SQLLiteral.null)))
-            )
-            .join(
-                SQLAlias(SQLIdentifier(AccessRequest.schema), as: SQLIdentifier("r")), method: SQLJoinMethod.left,
-                on: SQLBinaryExpression(
-                    SQLBinaryExpression(SQLColumn("application_id", table: "r"), .equal, application("id")),
-                    .and,
-                    SQLBinaryExpression(
-                        SQLBinaryExpression(SQLColumn("agent_id", table: "r"), .equal, SQLBind(agentID)),
-                        .and,
-                        AccessRequest.isPending(table: "r")))
-            )
-            .where(application("is_active"), .equal, SQLLiteral.boolean(true))
-            .orderBy(application("position"))
-            .orderBy(application("name"))
-            .all()
-            .map(CatalogueEntry.init)
+        let query: SQLQueryString = """
+            SELECT ap.code, ap.name, ap.description, ap.launch_url, g.id IS NOT NULL AS is_held,
+                (SELECT c.initiate_login_uri FROM oidc_clients c
+                    WHERE c.application_id = ap.id AND c.initiate_login_uri IS NOT NULL
+                    ORDER BY c.created_at LIMIT 1) AS initiate_login_uri,
+                r.id AS request_id, r.created_at AS request_created_at, r.due_at AS request_due_at
+            FROM applications ap
+            LEFT JOIN grants g ON g.application_id = ap.id AND g.agent_id = \(bind: agentID) AND g.revoked_at IS NULL
+            LEFT JOIN access_requests r ON r.application_id = ap.id AND r.agent_id = \(bind: agentID)
+                AND r.status = 'pending'
+            WHERE ap.is_active = \(SQLLiteral.boolean(true))
+            ORDER BY ap.position, ap.name
+            """
+        return try await (database as! any SQLDatabase).raw(query).all().map(CatalogueEntry.init)
     }
 }
-
-// The pages written by the HTML writer, and the template each replaces.
