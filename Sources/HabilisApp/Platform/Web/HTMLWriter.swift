@@ -61,14 +61,18 @@ struct HTMLWriter {
 
     static func isSafeURL(_ value: String) -> Bool {
         // A scheme is what comes before the first ":" when no "/", "?" or "#" comes first (RFC 3986 §4.2).
-        guard let colon = value.firstIndex(of: ":") else { return true }
-        let beforeColon = value[..<colon]
-        if beforeColon.contains(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { return true }
-        switch beforeColon.lowercased() {
-        case "https", "http", "mailto", "otpauth": return true
-        default: return false
+        var scheme: [UInt8] = []
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"): return true
+            case UInt8(ascii: ":"): return Self.allowedSchemes.contains(scheme)
+            default: scheme.append(byte | 0x20)  // ASCII lower case; other bytes never match an allowed scheme
+            }
         }
+        return true
     }
+
+    private static let allowedSchemes: [[UInt8]] = ["https", "http", "mailto", "otpauth"].map { Array($0.utf8) }
 
     private static let logger = Logger(label: "habilis.html")
 
