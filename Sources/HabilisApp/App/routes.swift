@@ -28,3 +28,12 @@ func routes(_ app: Application) throws {
     try app.register(collection: LogoutController())
     try app.register(collection: ClientsAdminController())
 }
+
+extension String {
+    /// The route of one of `Paths`' URLs inside a route group registered at `prefix` (itself one of `Paths`), so that
+    /// a route and the links to it come from the same value.
+    func pathComponents(under prefix: String) -> [PathComponent] {
+        precondition(hasPrefix(prefix + "/"), "\(self) is not under \(prefix)")
+        return String(dropFirst(prefix.count)).pathComponents
+    }
+}

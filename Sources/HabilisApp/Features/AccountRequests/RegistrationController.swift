@@ -5,11 +5,11 @@ import Vapor
 /// address. Open to visitors; a signed-in person is sent home.
 struct RegistrationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("inscription", use: emailStep)
-        routes.post("inscription", use: submitEmail)
-        routes.post("inscription", "formulaire", use: submitForm)
-        routes.get("inscription", "confirmation", use: proofPage)
-        routes.post("inscription", "confirmation", use: prove)
+        routes.get(Paths.registration.pathComponents, use: emailStep)
+        routes.post(Paths.registration.pathComponents, use: submitEmail)
+        routes.post(Paths.registrationForm.pathComponents, use: submitForm)
+        routes.get(Paths.registrationProof.pathComponents, use: proofPage)
+        routes.post(Paths.registrationProof.pathComponents, use: prove)
     }
 
     /// "Entrez votre e-mail professionnel qui vous servira d'identifiant de connexion".

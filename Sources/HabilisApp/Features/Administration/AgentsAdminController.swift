@@ -8,8 +8,8 @@ struct AgentsAdminController: RouteCollection {
     static let perPage = 50
 
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("administration").grouped(AdministratorGuard())
-        admin.get("agents", use: index)
+        let admin = routes.grouped(Paths.administration.pathComponents).grouped(AdministratorGuard())
+        admin.get(Paths.adminAgents.pathComponents(under: Paths.administration), use: index)
         admin.get("agents", ":id", use: edit)
         admin.post("agents", ":id", use: update)
         admin.post("agents", ":id", "statut", use: changeStatus)

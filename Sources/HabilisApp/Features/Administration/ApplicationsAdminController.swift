@@ -5,10 +5,10 @@ import Vapor
 /// (local or central). Changing the mode re-routes the pending requests after a confirmation that says how many.
 struct ApplicationsAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("administration").grouped(AdministratorGuard())
-        admin.get("applications", use: index)
-        admin.get("applications", "nouvelle", use: new)
-        admin.post("applications", "nouvelle", use: create)
+        let admin = routes.grouped(Paths.administration.pathComponents).grouped(AdministratorGuard())
+        admin.get(Paths.adminApplications.pathComponents(under: Paths.administration), use: index)
+        admin.get(Paths.adminNewApplication.pathComponents(under: Paths.administration), use: new)
+        admin.post(Paths.adminNewApplication.pathComponents(under: Paths.administration), use: create)
         admin.get("applications", ":id", use: edit)
         admin.post("applications", ":id", use: update)
     }

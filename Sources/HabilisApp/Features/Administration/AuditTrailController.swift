@@ -7,12 +7,12 @@ struct AuditTrailController: RouteCollection {
     static let perPage = 50
 
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("administration").grouped(AdministratorGuard())
-        admin.get("journal", use: index)
-        admin.get("journal.csv", use: export)
-        admin.get("parametres", use: settings)
-        admin.post("parametres", use: saveSettings)
-        admin.get("exports", "habilitations.csv", use: rightsCSV)
+        let admin = routes.grouped(Paths.administration.pathComponents).grouped(AdministratorGuard())
+        admin.get(Paths.adminAudit.pathComponents(under: Paths.administration), use: index)
+        admin.get(Paths.adminAuditCSV.pathComponents(under: Paths.administration), use: export)
+        admin.get(Paths.adminSettings.pathComponents(under: Paths.administration), use: settings)
+        admin.post(Paths.adminSettings.pathComponents(under: Paths.administration), use: saveSettings)
+        admin.get(Paths.adminRightsCSV.pathComponents(under: Paths.administration), use: rightsCSV)
     }
 
     /// The filters of the trail, read from the query string; unknown values are ignored, never trusted.

@@ -8,7 +8,8 @@ struct DashboardController: RouteCollection {
     static let weeks = 12
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped("administration").grouped(AdministratorGuard()).get("tableau-de-bord", use: index)
+        routes.grouped(Paths.administration.pathComponents).grouped(AdministratorGuard()).get(
+            "tableau-de-bord", use: index)
     }
 
     func index(req: Request) async throws -> Response {

@@ -8,8 +8,8 @@ struct FailedMailsController: RouteCollection {
     static let perPage = 50
 
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("administration").grouped(AdministratorGuard())
-        admin.get("courriels-en-echec", use: index)
+        let admin = routes.grouped(Paths.administration.pathComponents).grouped(AdministratorGuard())
+        admin.get(Paths.adminFailedMails.pathComponents(under: Paths.administration), use: index)
         admin.post("courriels-en-echec", ":id", "renvoyer", use: retry)
     }
 

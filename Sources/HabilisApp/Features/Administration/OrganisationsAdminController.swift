@@ -6,10 +6,10 @@ import Vapor
 /// domains, and the designation of correspondents (optionally for some applications). Administrators only.
 struct OrganisationsAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("administration").grouped(AdministratorGuard())
-        admin.get("organismes", use: index)
-        admin.get("organismes", "nouveau", use: new)
-        admin.post("organismes", "nouveau", use: create)
+        let admin = routes.grouped(Paths.administration.pathComponents).grouped(AdministratorGuard())
+        admin.get(Paths.adminOrganisations.pathComponents(under: Paths.administration), use: index)
+        admin.get(Paths.adminNewOrganisation.pathComponents(under: Paths.administration), use: new)
+        admin.post(Paths.adminNewOrganisation.pathComponents(under: Paths.administration), use: create)
         admin.get("organismes", ":id", use: edit)
         admin.post("organismes", ":id", use: update)
         admin.post("organismes", ":id", "correspondants", use: designate)

@@ -5,9 +5,9 @@ import Vapor
 /// everyone.
 struct AssistanceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("faq", use: faq)
-        routes.get("donnees-personnelles", use: privacy)
-        routes.get("accessibilite", use: accessibility)
+        routes.get(Paths.faq.pathComponents, use: faq)
+        routes.get(Paths.privacy.pathComponents, use: privacy)
+        routes.get(Paths.accessibility.pathComponents, use: accessibility)
     }
 
     /// "Données personnelles" (RGPD article 13): what is kept, why, how long, and the rights of the people.

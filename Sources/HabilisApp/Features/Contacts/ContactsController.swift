@@ -4,7 +4,7 @@ import Vapor
 /// "Mes informations" › "Mes contacts": the correspondents of the agent's organisme(s). Signed-in agents.
 struct ContactsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("mes-informations", "contacts", use: index)
+        routes.get(Paths.myContacts.pathComponents, use: index)
     }
 
     /// One block per organisme of the agent, with its correspondents or the administrators' address.

@@ -7,7 +7,7 @@ struct MyOrganisationController: RouteCollection {
     static let perPage = 50
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("mon-organisme", "agents", use: index)
+        routes.get(Paths.myOrganisationAgents.pathComponents, use: index)
     }
 
     func index(req: Request) async throws -> Response {

@@ -8,13 +8,13 @@ struct RequestsToDecideController: RouteCollection {
     static let reasonLimit = 2000
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("demandes-a-traiter", use: index)
-        routes.post("demandes-a-traiter", "decision", use: decideSelection)
+        routes.get(Paths.requestsToDecide.pathComponents, use: index)
+        routes.post(Paths.decideRequests.pathComponents, use: decideSelection)
         routes.get("demandes-a-traiter", ":id", use: show)
         routes.post("demandes-a-traiter", ":id", "decision", use: decideOne)
         routes.get("agents", ":id", use: agentRights)
         routes.post("habilitations", ":id", "retrait", use: revoke)
-        routes.post("demandes-a-traiter", "comptes", "decision", use: decideAccountSelection)
+        routes.post(Paths.decideAccountRequests.pathComponents, use: decideAccountSelection)
         routes.get("demandes-a-traiter", "comptes", ":id", use: showAccount)
         routes.post("demandes-a-traiter", "comptes", ":id", "decision", use: decideAccount)
     }

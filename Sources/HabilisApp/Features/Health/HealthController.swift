@@ -4,8 +4,8 @@ import Vapor
 /// Probes for the load balancer: `/healthz` says the process answers, `/readyz` that the database does.
 struct HealthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("healthz", use: health)
-        routes.get("readyz", use: readiness)
+        routes.get(Paths.health.pathComponents, use: health)
+        routes.get(Paths.readiness.pathComponents, use: readiness)
     }
 
     /// The process is up.

@@ -7,7 +7,7 @@ struct MyRightsController: RouteCollection {
     static let perPage = 20
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("mes-informations", use: index)
+        routes.get(Paths.myRights.pathComponents, use: index)
     }
 
     /// Both expandable blocks of the guide; the history is paginated, newest first.

@@ -6,8 +6,8 @@ struct NotificationsController: RouteCollection {
     static let perPage = 30
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("mes-notifications", use: index)
-        routes.post("mes-notifications", "lues", use: markRead)
+        routes.get(Paths.notifications.pathComponents, use: index)
+        routes.post(Paths.notificationsRead.pathComponents, use: markRead)
     }
 
     /// The list; unread ones are marked as such (reading them is an explicit action, never a side effect of GET).

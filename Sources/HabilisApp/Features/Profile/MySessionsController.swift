@@ -5,10 +5,10 @@ import Vapor
 /// another computer, or all of them but this one. Signed-in agents, about themselves only.
 struct MySessionsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("mes-informations", "sessions", use: index)
-        routes.post("mes-informations", "sessions", "fermer-les-autres", use: endOthers)
+        routes.get(Paths.mySessions.pathComponents, use: index)
+        routes.post(Paths.endMyOtherSessions.pathComponents, use: endOthers)
         routes.post("mes-informations", "sessions", ":id", "fermer", use: end)
-        routes.post("mes-informations", "sessions", "prolonger", use: extend)
+        routes.post(Paths.extendMySession.pathComponents, use: extend)
     }
 
     /// "Rester connecté", from the warning every page shows before the session ends: 204, so that the page stays

@@ -5,11 +5,11 @@ import Vapor
 /// Signed-in agents, about themselves only (the confirmation link works from any browser).
 struct ProfileController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("mes-informations", "coordonnees", use: edit)
-        routes.post("mes-informations", "coordonnees", use: update)
-        routes.get("mes-informations", "coordonnees", "confirmation", use: confirmationPage)
-        routes.post("mes-informations", "coordonnees", "confirmation", use: confirm)
-        routes.get("mes-informations", "donnees.json", use: download)
+        routes.get(Paths.myDetails.pathComponents, use: edit)
+        routes.post(Paths.myDetails.pathComponents, use: update)
+        routes.get(Paths.confirmEmailChange.pathComponents, use: confirmationPage)
+        routes.post(Paths.confirmEmailChange.pathComponents, use: confirm)
+        routes.get(Paths.myData.pathComponents, use: download)
     }
 
     /// The form filled with the stored details.

@@ -4,12 +4,12 @@ import Vapor
 /// administrator's reset for a lost phone is on the account's page, `AgentsAdminController`).
 struct SecondFactorController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("connexion", "code", use: codeStep)
-        routes.post("connexion", "code", use: submitCode)
-        routes.get("mes-informations", "double-authentification", use: show)
-        routes.post("mes-informations", "double-authentification", "configurer", use: setUp)
-        routes.post("mes-informations", "double-authentification", "confirmer", use: confirm)
-        routes.post("mes-informations", "double-authentification", "desactiver", use: disable)
+        routes.get(Paths.signInCode.pathComponents, use: codeStep)
+        routes.post(Paths.signInCode.pathComponents, use: submitCode)
+        routes.get(Paths.mySecondFactor.pathComponents, use: show)
+        routes.post(Paths.setUpMySecondFactor.pathComponents, use: setUp)
+        routes.post(Paths.confirmMySecondFactor.pathComponents, use: confirm)
+        routes.post(Paths.disableMySecondFactor.pathComponents, use: disable)
     }
 
     // MARK: Sign-in

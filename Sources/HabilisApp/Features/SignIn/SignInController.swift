@@ -3,15 +3,15 @@ import Vapor
 /// Sign-in in two steps as the guide shows it, sign-out, and the forgotten-password journey. Open to visitors.
 struct SignInController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("connexion", use: emailStep)
-        routes.post("connexion", use: submitEmail)
-        routes.post("connexion", "retour", use: back)
-        routes.post("connexion", "mot-de-passe", use: submitPassword)
-        routes.post("deconnexion", use: signOut)
-        routes.get("mot-de-passe-oublie", use: forgotPassword)
-        routes.post("mot-de-passe-oublie", use: submitForgotPassword)
-        routes.get("mot-de-passe", "nouveau", use: newPassword)
-        routes.post("mot-de-passe", "nouveau", use: submitNewPassword)
+        routes.get(Paths.signIn.pathComponents, use: emailStep)
+        routes.post(Paths.signIn.pathComponents, use: submitEmail)
+        routes.post(Paths.signInBack.pathComponents, use: back)
+        routes.post(Paths.signInPassword.pathComponents, use: submitPassword)
+        routes.post(Paths.signOut.pathComponents, use: signOut)
+        routes.get(Paths.forgotPassword.pathComponents, use: forgotPassword)
+        routes.post(Paths.forgotPassword.pathComponents, use: submitForgotPassword)
+        routes.get(Paths.resetPassword.pathComponents, use: newPassword)
+        routes.post(Paths.resetPassword.pathComponents, use: submitNewPassword)
     }
 
     /// Step 1, with an optional notice after sign-out or a password change.

@@ -4,8 +4,8 @@ import Vapor
 /// "Mes informations" › "Mes abonnements": one checkbox per newsletter. Signed-in agents, about themselves only.
 struct SubscriptionsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("mes-informations", "abonnements", use: edit)
-        routes.post("mes-informations", "abonnements", use: update)
+        routes.get(Paths.mySubscriptions.pathComponents, use: edit)
+        routes.post(Paths.mySubscriptions.pathComponents, use: update)
     }
 
     /// The newsletters, ticked where subscribed.
