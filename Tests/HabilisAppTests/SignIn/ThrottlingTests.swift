@@ -173,6 +173,25 @@ struct ThrottlingTests {
         }
     }
 
+    @Test("a held attempt is answered after a one-second pause, with no password checked")
+    func heldAttemptsAreSlowed() async throws {
+        try await withTestApp { context in
+            let browser = try #require(try await Self.atPasswordStep(1, of: DemoWorld.agentEmail, context).first)
+            let form = [("email", DemoWorld.agentEmail), ("password", Self.wrong)]
+            var page = try await browser.post(Paths.signInPassword, form)
+            while page.fieldError("password")?.hasPrefix(Self.heldOnThisAccount) != true {
+                page = try await browser.post(Paths.signInPassword, form)
+            }
+            let checked = try await Self.passwordsChecked(context)
+            let clock = ContinuousClock()
+            let started = clock.now
+            let held = try await browser.post(Paths.signInPassword, form)
+            #expect(clock.now - started >= HeldAnswer.delay)
+            #expect(held.fieldError("password")?.hasPrefix(Self.heldOnThisAccount) == true)
+            #expect(try await Self.passwordsChecked(context) == checked)
+        }
+    }
+
     @Test("100 passwords posted at once from one source, the right one among them: at most 10 are checked")
     func parallelPasswordsCannotRace() async throws {
         try await withTestApp { context in

@@ -43,6 +43,7 @@ struct SecondFactorController: RouteCollection {
             errors.add("code", SecondFactorMessages.wrongCode)
         case .throttled:
             errors.add("code", SecondFactorMessages.throttled)
+            await HeldAnswer.wait()
         }
         return try await renderCodeStep(req, errors: errors)
     }

@@ -93,6 +93,7 @@ struct SignInController: RouteCollection {
             errors.add("password", SignInMessages.refused)
         case .throttled(let budget, let retryAfter):
             errors.add("password", SignInMessages.throttled(budget, retryAfter: retryAfter))
+            await HeldAnswer.wait()
         }
         return try await renderPasswordStep(req, email: email, errors: errors)
     }
