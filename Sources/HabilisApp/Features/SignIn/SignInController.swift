@@ -68,8 +68,10 @@ struct SignInController: RouteCollection {
             outcome = try await req.portal.signIn.signIn(
                 email: email, password: password, ip: req.clientIP, on: req.db)
         } catch is HashingOverloaded {
-            // The address is kept: trying again is one click.
+            // The address is kept: trying again is one click. The pause is a held attempt's: a source whose share
+            // of the hashing queue is taken is, in practice, a script.
             errors.add("password", SignInMessages.overloaded)
+            await HeldAnswer.wait()
             let response = try await renderPasswordStep(req, email: email, errors: errors)
             response.status = .serviceUnavailable
             response.headers.replaceOrAdd(name: .retryAfter, value: String(HashingOverloaded.retryAfterSeconds))
