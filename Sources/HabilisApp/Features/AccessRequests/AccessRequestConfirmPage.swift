@@ -23,9 +23,7 @@ extension AccessRequestConfirmPage: HTMLPage {
             html.attribute(frame.csrfToken)
             html.markup("\">\n")
             html.markup("<div class=\"field")
-            if errors["justification"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "justification", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"justification\">Justification (facultative)</label>\n")
             html.markup(
@@ -33,13 +31,7 @@ extension AccessRequestConfirmPage: HTMLPage {
             )
             html.text(justificationLimit)
             html.markup(" caractères au plus).</p>\n")
-            if let error = errors["justification"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"justification-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "justification", to: &html)
             html.markup("\n")
             html.markup("<textarea id=\"justification\" name=\"justification\" rows=\"4\" aria-describedby=\"")
             if errors["justification"] != nil {

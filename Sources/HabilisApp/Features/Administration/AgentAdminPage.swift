@@ -22,22 +22,13 @@ extension AgentAdminPage: HTMLPage {
             html.attribute(frame.csrfToken)
             html.markup("\">\n")
             html.markup("<div class=\"field")
-            if errors["civilite"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "civilite", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"civilite\">Civilité</label>\n")
-            if let error = errors["civilite"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"civilite-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "civilite", to: &html)
             html.markup("\n")
             html.markup("<select id=\"civilite\" name=\"civilite\"")
-            if errors["civilite"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"civilite-error\"")
-            }
+            errors.writeInvalidState(of: "civilite", to: &html)
             html.markup(">\n")
             html.markup("<option value=\"\">Choisir</option>\n")
             for civility in civilities {
@@ -55,87 +46,49 @@ extension AgentAdminPage: HTMLPage {
             html.markup("</select>\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["prenom"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "prenom", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"prenom\">Prénom</label>\n")
-            if let error = errors["prenom"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"prenom-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "prenom", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" id=\"prenom\" name=\"prenom\" value=\"")
             html.attribute(form.prenom)
             html.markup("\"")
-            if errors["prenom"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"prenom-error\"")
-            }
+            errors.writeInvalidState(of: "prenom", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["nom"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "nom", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"nom\">Nom</label>\n")
-            if let error = errors["nom"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"nom-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "nom", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" id=\"nom\" name=\"nom\" value=\"")
             html.attribute(form.nom)
             html.markup("\"")
-            if errors["nom"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"nom-error\"")
-            }
+            errors.writeInvalidState(of: "nom", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["telephone"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "telephone", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"telephone\">Téléphone</label>\n")
-            if let error = errors["telephone"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"telephone-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "telephone", to: &html)
             html.markup("\n")
             html.markup("<input type=\"tel\" id=\"telephone\" name=\"telephone\" value=\"")
             html.attribute(form.telephone)
             html.markup("\"")
-            if errors["telephone"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"telephone-error\"")
-            }
+            errors.writeInvalidState(of: "telephone", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["organisme"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "organisme", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"organisme\">Organisme</label>\n")
-            if let error = errors["organisme"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"organisme-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "organisme", to: &html)
             html.markup("\n")
             html.markup("<select id=\"organisme\" name=\"organisme\"")
-            if errors["organisme"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"organisme-error\"")
-            }
+            errors.writeInvalidState(of: "organisme", to: &html)
             html.markup(">\n")
             for group in groups {
                 html.markup("<optgroup label=\"")
@@ -158,23 +111,13 @@ extension AgentAdminPage: HTMLPage {
             html.markup("</select>\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["secondOrganisme"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "secondOrganisme", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"secondOrganisme\">Second organisme</label>\n")
-            if let error = errors["secondOrganisme"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"secondOrganisme-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "secondOrganisme", to: &html)
             html.markup("\n")
             html.markup("<select id=\"secondOrganisme\" name=\"secondOrganisme\"")
-            if errors["secondOrganisme"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"secondOrganisme-error\"")
-            }
+            errors.writeInvalidState(of: "secondOrganisme", to: &html)
             html.markup(">\n")
             html.markup("<option value=\"\">Aucun</option>\n")
             for group in groups {
@@ -205,17 +148,9 @@ extension AgentAdminPage: HTMLPage {
                 "> <label for=\"add\" class=\"inline\">Agent de Direction (identité gérée par le Référentiel)</label></div>\n"
             )
             html.markup("<div class=\"field")
-            if errors["administrateur"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "administrateur", to: &html)
             html.markup("\">\n")
-            if let error = errors["administrateur"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"administrateur-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "administrateur", to: &html)
             html.markup("\n")
             html.markup("<input type=\"checkbox\" id=\"administrateur\" name=\"administrateur\" value=\"1\"")
             if form.administrateur == "1" {
@@ -296,23 +231,13 @@ extension AgentAdminPage: HTMLPage {
                 html.attribute(frame.csrfToken)
                 html.markup("\">\n")
                 html.markup("<div class=\"field")
-                if errors["application"] != nil {
-                    html.markup(" field-error")
-                }
+                errors.writeErrorClass(of: "application", to: &html)
                 html.markup("\">\n")
                 html.markup("<label for=\"application\">Application</label>\n")
-                if let error = errors["application"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"application-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                    )
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "application", to: &html)
                 html.markup("\n")
                 html.markup("<select id=\"application\" name=\"application\"")
-                if errors["application"] != nil {
-                    html.markup(" aria-invalid=\"true\" aria-describedby=\"application-error\"")
-                }
+                errors.writeInvalidState(of: "application", to: &html)
                 html.markup(">\n")
                 html.markup("<option value=\"\">Choisir</option>\n")
                 for choice in grantable {

@@ -26,88 +26,51 @@ extension ApplicationEditPage: HTMLPage {
             }
             html.markup("\n")
             html.markup("<div class=\"field")
-            if errors["code"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "code", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"code\">Code</label>\n")
-            if let error = errors["code"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"code-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "code", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" id=\"code\" name=\"code\" value=\"")
             html.attribute(form.code)
             html.markup("\"")
-            if errors["code"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"code-error\"")
-            }
+            errors.writeInvalidState(of: "code", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["name"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "name", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"name\">Nom</label>\n")
-            if let error = errors["name"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"name-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "name", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" id=\"name\" name=\"name\" value=\"")
             html.attribute(form.name)
             html.markup("\"")
-            if errors["name"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"name-error\"")
-            }
+            errors.writeInvalidState(of: "name", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["summary"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "summary", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"summary\">Description</label>\n")
-            if let error = errors["summary"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"summary-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "summary", to: &html)
             html.markup("\n")
             html.markup("<textarea id=\"summary\" name=\"summary\" rows=\"3\"")
-            if errors["summary"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"summary-error\"")
-            }
+            errors.writeInvalidState(of: "summary", to: &html)
             html.markup(">")
             html.text(form.summary)
             html.markup("</textarea>\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["launchURL"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "launchURL", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"launchURL\">Adresse de l’application</label>\n")
-            if let error = errors["launchURL"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"launchURL-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "launchURL", to: &html)
             html.markup("\n")
             html.markup("<input type=\"url\" id=\"launchURL\" name=\"launchURL\" value=\"")
             html.attribute(form.launchURL)
             html.markup("\"")
-            if errors["launchURL"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"launchURL-error\"")
-            }
+            errors.writeInvalidState(of: "launchURL", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<fieldset id=\"mode\" class=\"")
@@ -116,12 +79,7 @@ extension ApplicationEditPage: HTMLPage {
             }
             html.markup("\">\n")
             html.markup("<legend>Qui décide des demandes d’accès ?</legend>\n")
-            if let error = errors["mode"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"mode-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "mode", to: &html)
             html.markup("\n")
             html.markup("<p><input type=\"radio\" id=\"mode-local\" name=\"mode\" value=\"local\"")
             if form.mode == "local" {
@@ -137,24 +95,15 @@ extension ApplicationEditPage: HTMLPage {
             html.markup("> <label for=\"mode-central\" class=\"inline\">Les administrateurs de l’UCANSS</label></p>\n")
             html.markup("</fieldset>\n")
             html.markup("<div class=\"field")
-            if errors["position"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "position", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"position\">Ordre dans le catalogue</label>\n")
-            if let error = errors["position"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"position-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "position", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" inputmode=\"numeric\" id=\"position\" name=\"position\" value=\"")
             html.attribute(form.position)
             html.markup("\"")
-            if errors["position"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"position-error\"")
-            }
+            errors.writeInvalidState(of: "position", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field\"><input type=\"checkbox\" id=\"active\" name=\"active\" value=\"1\"")

@@ -26,22 +26,13 @@ extension DirectorsImportPage: HTMLPage {
             html.attribute(frame.csrfToken)
             html.markup("\">\n")
             html.markup("<div class=\"field")
-            if errors["fichier"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "fichier", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"fichier\">Fichier CSV (5 Mo au plus)</label>\n")
-            if let error = errors["fichier"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"fichier-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "fichier", to: &html)
             html.markup("\n")
             html.markup("<input type=\"file\" id=\"fichier\" name=\"fichier\" accept=\".csv,text/csv\"")
-            if errors["fichier"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"fichier-error\"")
-            }
+            errors.writeInvalidState(of: "fichier", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup(

@@ -11,66 +11,39 @@ extension FAQEditPage: HTMLPage {
             html.attribute(frame.csrfToken)
             html.markup("\">\n")
             html.markup("<div class=\"field")
-            if errors["question"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "question", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"question\">Question</label>\n")
-            if let error = errors["question"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"question-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "question", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" id=\"question\" name=\"question\" value=\"")
             html.attribute(form.question)
             html.markup("\"")
-            if errors["question"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"question-error\"")
-            }
+            errors.writeInvalidState(of: "question", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["reponse"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "reponse", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"reponse\">Réponse</label>\n")
-            if let error = errors["reponse"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"reponse-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "reponse", to: &html)
             html.markup("\n")
             html.markup("<textarea id=\"reponse\" name=\"reponse\" rows=\"6\"")
-            if errors["reponse"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"reponse-error\"")
-            }
+            errors.writeInvalidState(of: "reponse", to: &html)
             html.markup(">")
             html.text(form.reponse)
             html.markup("</textarea>\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["ordre"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "ordre", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"ordre\">Ordre d’affichage</label>\n")
-            if let error = errors["ordre"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"ordre-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "ordre", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" inputmode=\"numeric\" id=\"ordre\" name=\"ordre\" value=\"")
             html.attribute(form.ordre)
             html.markup("\"")
-            if errors["ordre"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"ordre-error\"")
-            }
+            errors.writeInvalidState(of: "ordre", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field\"><input type=\"checkbox\" id=\"active\" name=\"active\" value=\"1\"")

@@ -11,45 +11,27 @@ extension NewsletterEditPage: HTMLPage {
             html.attribute(frame.csrfToken)
             html.markup("\">\n")
             html.markup("<div class=\"field")
-            if errors["titre"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "titre", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"titre\">Titre</label>\n")
-            if let error = errors["titre"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"titre-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "titre", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" id=\"titre\" name=\"titre\" value=\"")
             html.attribute(form.titre)
             html.markup("\"")
-            if errors["titre"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"titre-error\"")
-            }
+            errors.writeInvalidState(of: "titre", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["ordre"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "ordre", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"ordre\">Ordre d’affichage</label>\n")
-            if let error = errors["ordre"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"ordre-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "ordre", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" inputmode=\"numeric\" id=\"ordre\" name=\"ordre\" value=\"")
             html.attribute(form.ordre)
             html.markup("\"")
-            if errors["ordre"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"ordre-error\"")
-            }
+            errors.writeInvalidState(of: "ordre", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field\"><input type=\"checkbox\" id=\"active\" name=\"active\" value=\"1\"")

@@ -17,64 +17,37 @@ extension OrganisationEditPage: HTMLPage {
             html.attribute(frame.csrfToken)
             html.markup("\">\n")
             html.markup("<div class=\"field")
-            if errors["code"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "code", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"code\">Code</label>\n")
-            if let error = errors["code"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"code-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "code", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" id=\"code\" name=\"code\" value=\"")
             html.attribute(form.code)
             html.markup("\"")
-            if errors["code"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"code-error\"")
-            }
+            errors.writeInvalidState(of: "code", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["name"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "name", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"name\">Nom</label>\n")
-            if let error = errors["name"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"name-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "name", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" id=\"name\" name=\"name\" value=\"")
             html.attribute(form.name)
             html.markup("\"")
-            if errors["name"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"name-error\"")
-            }
+            errors.writeInvalidState(of: "name", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["branch"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "branch", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"branch\">Branche</label>\n")
-            if let error = errors["branch"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"branch-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "branch", to: &html)
             html.markup("\n")
             html.markup("<select id=\"branch\" name=\"branch\"")
-            if errors["branch"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"branch-error\"")
-            }
+            errors.writeInvalidState(of: "branch", to: &html)
             html.markup(">\n")
             html.markup("<option value=\"\">Choisir</option>\n")
             for branch in branches {
@@ -92,26 +65,16 @@ extension OrganisationEditPage: HTMLPage {
             html.markup("</select>\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["mailDomains"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "mailDomains", to: &html)
             html.markup("\">\n")
             html.markup(
                 "<label for=\"mailDomains\">Domaines de messagerie (séparés par des virgules ; vide : tous)</label>\n")
-            if let error = errors["mailDomains"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"mailDomains-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "mailDomains", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" id=\"mailDomains\" name=\"mailDomains\" value=\"")
             html.attribute(form.mailDomains)
             html.markup("\"")
-            if errors["mailDomains"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"mailDomains-error\"")
-            }
+            errors.writeInvalidState(of: "mailDomains", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field\"><input type=\"checkbox\" id=\"active\" name=\"active\" value=\"1\"")
@@ -160,26 +123,16 @@ extension OrganisationEditPage: HTMLPage {
                 html.attribute(frame.csrfToken)
                 html.markup("\">\n")
                 html.markup("<div class=\"field")
-                if errors["correspondant"] != nil {
-                    html.markup(" field-error")
-                }
+                errors.writeErrorClass(of: "correspondant", to: &html)
                 html.markup("\">\n")
                 html.markup(
                     "<label for=\"correspondant\">Désigner un correspondant (adresse e-mail de son compte)</label>\n")
-                if let error = errors["correspondant"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"correspondant-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                    )
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "correspondant", to: &html)
                 html.markup("\n")
                 html.markup("<input type=\"email\" id=\"correspondant\" name=\"email\" value=\"")
                 html.attribute(form.correspondent)
                 html.markup("\"")
-                if errors["correspondant"] != nil {
-                    html.markup(" aria-invalid=\"true\" aria-describedby=\"correspondant-error\"")
-                }
+                errors.writeInvalidState(of: "correspondant", to: &html)
                 html.markup(">\n")
                 html.markup("</div>\n")
                 html.markup("<fieldset>\n")

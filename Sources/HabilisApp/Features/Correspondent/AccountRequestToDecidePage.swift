@@ -62,22 +62,13 @@ extension AccountRequestToDecidePage: HTMLPage {
             html.attribute(frame.csrfToken)
             html.markup("\">\n")
             html.markup("<div class=\"field")
-            if errors["motif"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "motif", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"motif\">Motif du refus (obligatoire pour refuser)</label>\n")
-            if let error = errors["motif"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"motif-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "motif", to: &html)
             html.markup("\n")
             html.markup("<textarea id=\"motif\" name=\"motif\" rows=\"3\"")
-            if errors["motif"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"motif-error\"")
-            }
+            errors.writeInvalidState(of: "motif", to: &html)
             html.markup(">")
             html.text(reason)
             html.markup("</textarea>\n")

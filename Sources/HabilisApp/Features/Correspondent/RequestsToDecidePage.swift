@@ -27,13 +27,7 @@ extension RequestsToDecidePage: HTMLPage {
                 }
                 html.markup("\">\n")
                 html.markup("<legend>Demandes de création de compte en attente</legend>\n")
-                if let error = errors["comptesSelection"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"comptesSelection-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                    )
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "comptesSelection", to: &html)
                 html.markup(
                     "<div class=\"table-wrapper\" tabindex=\"0\" role=\"region\" aria-label=\"Tableau (défilement horizontal possible)\">\n"
                 )
@@ -106,23 +100,13 @@ extension RequestsToDecidePage: HTMLPage {
                 html.markup("</div>\n")
                 html.markup("</fieldset>\n")
                 html.markup("<div class=\"field")
-                if errors["comptesMotif"] != nil {
-                    html.markup(" field-error")
-                }
+                errors.writeErrorClass(of: "comptesMotif", to: &html)
                 html.markup("\">\n")
                 html.markup("<label for=\"comptesMotif\">Motif du refus (obligatoire pour refuser)</label>\n")
-                if let error = errors["comptesMotif"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"comptesMotif-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                    )
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "comptesMotif", to: &html)
                 html.markup("\n")
                 html.markup("<textarea id=\"comptesMotif\" name=\"motif\" rows=\"3\"")
-                if errors["comptesMotif"] != nil {
-                    html.markup(" aria-invalid=\"true\" aria-describedby=\"comptesMotif-error\"")
-                }
+                errors.writeInvalidState(of: "comptesMotif", to: &html)
                 html.markup(">")
                 html.text(accountReason)
                 html.markup("</textarea>\n")
@@ -163,13 +147,7 @@ extension RequestsToDecidePage: HTMLPage {
                 }
                 html.markup("\">\n")
                 html.markup("<legend>Demandes en attente</legend>\n")
-                if let error = errors["selection"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"selection-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                    )
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "selection", to: &html)
                 html.markup(
                     "<div class=\"table-wrapper\" tabindex=\"0\" role=\"region\" aria-label=\"Tableau (défilement horizontal possible)\">\n"
                 )
@@ -235,23 +213,13 @@ extension RequestsToDecidePage: HTMLPage {
                 html.markup("</div>\n")
                 html.markup("</fieldset>\n")
                 html.markup("<div class=\"field")
-                if errors["motif"] != nil {
-                    html.markup(" field-error")
-                }
+                errors.writeErrorClass(of: "motif", to: &html)
                 html.markup("\">\n")
                 html.markup("<label for=\"motif\">Motif du refus (obligatoire pour refuser)</label>\n")
-                if let error = errors["motif"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"motif-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                    )
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "motif", to: &html)
                 html.markup("\n")
                 html.markup("<textarea id=\"motif\" name=\"motif\" rows=\"3\"")
-                if errors["motif"] != nil {
-                    html.markup(" aria-invalid=\"true\" aria-describedby=\"motif-error\"")
-                }
+                errors.writeInvalidState(of: "motif", to: &html)
                 html.markup(">")
                 html.text(reason)
                 html.markup("</textarea>\n")

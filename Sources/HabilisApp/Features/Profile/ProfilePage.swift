@@ -52,23 +52,13 @@ extension ProfilePage: HTMLPage {
             } else {
                 html.markup("\n")
                 html.markup("<div class=\"field")
-                if errors["civilite"] != nil {
-                    html.markup(" field-error")
-                }
+                errors.writeErrorClass(of: "civilite", to: &html)
                 html.markup("\">\n")
                 html.markup("<label for=\"civilite\">Identité</label>\n")
-                if let error = errors["civilite"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"civilite-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                    )
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "civilite", to: &html)
                 html.markup("\n")
                 html.markup("<select id=\"civilite\" name=\"civilite\" autocomplete=\"honorific-prefix\"")
-                if errors["civilite"] != nil {
-                    html.markup(" aria-invalid=\"true\" aria-describedby=\"civilite-error\"")
-                }
+                errors.writeInvalidState(of: "civilite", to: &html)
                 html.markup(">\n")
                 for civility in civilities {
                     html.markup("<option value=\"")
@@ -85,92 +75,53 @@ extension ProfilePage: HTMLPage {
                 html.markup("</select>\n")
                 html.markup("</div>\n")
                 html.markup("<div class=\"field")
-                if errors["prenom"] != nil {
-                    html.markup(" field-error")
-                }
+                errors.writeErrorClass(of: "prenom", to: &html)
                 html.markup("\">\n")
                 html.markup("<label for=\"prenom\">Prénom</label>\n")
-                if let error = errors["prenom"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"prenom-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                    )
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "prenom", to: &html)
                 html.markup("\n")
                 html.markup("<input type=\"text\" id=\"prenom\" name=\"prenom\" value=\"")
                 html.attribute(form.prenom)
                 html.markup("\" autocomplete=\"given-name\"")
-                if errors["prenom"] != nil {
-                    html.markup(" aria-invalid=\"true\" aria-describedby=\"prenom-error\"")
-                }
+                errors.writeInvalidState(of: "prenom", to: &html)
                 html.markup(">\n")
                 html.markup("</div>\n")
                 html.markup("<div class=\"field")
-                if errors["nom"] != nil {
-                    html.markup(" field-error")
-                }
+                errors.writeErrorClass(of: "nom", to: &html)
                 html.markup("\">\n")
                 html.markup("<label for=\"nom\">Nom</label>\n")
-                if let error = errors["nom"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"nom-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "nom", to: &html)
                 html.markup("\n")
                 html.markup("<input type=\"text\" id=\"nom\" name=\"nom\" value=\"")
                 html.attribute(form.nom)
                 html.markup("\" autocomplete=\"family-name\"")
-                if errors["nom"] != nil {
-                    html.markup(" aria-invalid=\"true\" aria-describedby=\"nom-error\"")
-                }
+                errors.writeInvalidState(of: "nom", to: &html)
                 html.markup(">\n")
                 html.markup("</div>\n")
                 html.markup("<div class=\"field")
-                if errors["nomNaissance"] != nil {
-                    html.markup(" field-error")
-                }
+                errors.writeErrorClass(of: "nomNaissance", to: &html)
                 html.markup("\">\n")
                 html.markup("<label for=\"nomNaissance\">Nom de naissance</label>\n")
-                if let error = errors["nomNaissance"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"nomNaissance-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                    )
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "nomNaissance", to: &html)
                 html.markup("\n")
                 html.markup("<input type=\"text\" id=\"nomNaissance\" name=\"nomNaissance\" value=\"")
                 html.attribute(form.nomNaissance)
                 html.markup("\" autocomplete=\"off\"")
-                if errors["nomNaissance"] != nil {
-                    html.markup(" aria-invalid=\"true\" aria-describedby=\"nomNaissance-error\"")
-                }
+                errors.writeInvalidState(of: "nomNaissance", to: &html)
                 html.markup(">\n")
                 html.markup("</div>\n")
             }
             html.markup("\n")
             html.markup("<div class=\"field")
-            if errors["secondOrganisme"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "secondOrganisme", to: &html)
             html.markup("\">\n")
             html.markup(
                 "<label for=\"secondOrganisme\">Vous occupez des fonctions dans un second organisme, merci de le renseigner</label>\n"
             )
-            if let error = errors["secondOrganisme"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"secondOrganisme-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "secondOrganisme", to: &html)
             html.markup("\n")
             html.markup("<select id=\"secondOrganisme\" name=\"secondOrganisme\"")
-            if errors["secondOrganisme"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"secondOrganisme-error\"")
-            }
+            errors.writeInvalidState(of: "secondOrganisme", to: &html)
             html.markup(">\n")
             html.markup("<option value=\"\">Aucun</option>\n")
             for group in groups {
@@ -197,20 +148,13 @@ extension ProfilePage: HTMLPage {
             html.markup("<fieldset>\n")
             html.markup("<legend>Coordonnées</legend>\n")
             html.markup("<div class=\"field")
-            if errors["email"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "email", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"email\">Email</label>\n")
             html.markup(
                 "<p class=\"hint\" id=\"email-hint\">C’est votre identifiant de connexion. Une nouvelle adresse ne sera utilisée qu’après confirmation par le lien que nous y enverrons.</p>\n"
             )
-            if let error = errors["email"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"email-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "email", to: &html)
             html.markup("\n")
             html.markup("<input type=\"email\" id=\"email\" name=\"email\" value=\"")
             html.attribute(form.email)
@@ -225,71 +169,41 @@ extension ProfilePage: HTMLPage {
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["motDePasseActuel"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "motDePasseActuel", to: &html)
             html.markup("\">\n")
             html.markup(
                 "<label for=\"motDePasseActuel\">Mot de passe actuel (seulement pour changer d’adresse e-mail)</label>\n"
             )
-            if let error = errors["motDePasseActuel"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"motDePasseActuel-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "motDePasseActuel", to: &html)
             html.markup("\n")
             html.markup(
                 "<input type=\"password\" id=\"motDePasseActuel\" name=\"motDePasseActuel\" autocomplete=\"current-password\""
             )
-            if errors["motDePasseActuel"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"motDePasseActuel-error\"")
-            }
+            errors.writeInvalidState(of: "motDePasseActuel", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["emailContact"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "emailContact", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"emailContact\">Email de contact</label>\n")
-            if let error = errors["emailContact"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"emailContact-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "emailContact", to: &html)
             html.markup("\n")
             html.markup("<input type=\"email\" id=\"emailContact\" name=\"emailContact\" value=\"")
             html.attribute(form.emailContact)
             html.markup("\" autocomplete=\"email\" spellcheck=\"false\"")
-            if errors["emailContact"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"emailContact-error\"")
-            }
+            errors.writeInvalidState(of: "emailContact", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["telephone"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "telephone", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"telephone\">Téléphone</label>\n")
-            if let error = errors["telephone"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"telephone-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "telephone", to: &html)
             html.markup("\n")
             html.markup("<input type=\"tel\" id=\"telephone\" name=\"telephone\" value=\"")
             html.attribute(form.telephone)
             html.markup("\" autocomplete=\"tel\"")
-            if errors["telephone"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"telephone-error\"")
-            }
+            errors.writeInvalidState(of: "telephone", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field\">\n")

@@ -12,20 +12,13 @@ extension SecondFactorCodePage: HTMLPage {
             html.attribute(frame.csrfToken)
             html.markup("\">\n")
             html.markup("<div class=\"field")
-            if errors["code"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "code", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"code\">Code de vérification à 6 chiffres</label>\n")
             html.markup(
                 "<p class=\"hint\" id=\"code-hint\">Ouvrez votre application d’authentification et saisissez le code affiché pour l’espace Organismes.</p>\n"
             )
-            if let error = errors["code"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"code-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "code", to: &html)
             html.markup("\n")
             html.markup(
                 "<input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"12\" class=\"short\" aria-describedby=\"code-hint"

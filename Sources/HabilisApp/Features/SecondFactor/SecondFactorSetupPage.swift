@@ -28,25 +28,15 @@ extension SecondFactorSetupPage: HTMLPage {
                     html.attribute(frame.csrfToken)
                     html.markup("\">\n")
                     html.markup("<div class=\"field")
-                    if errors["code"] != nil {
-                        html.markup(" field-error")
-                    }
+                    errors.writeErrorClass(of: "code", to: &html)
                     html.markup("\">\n")
                     html.markup("<label for=\"code\">Code affiché par votre application</label>\n")
-                    if let error = errors["code"] {
-                        html.markup(
-                            "<p class=\"error-message\" id=\"code-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                        )
-                        html.text(error)
-                        html.markup("</p>")
-                    }
+                    errors.writeMessage(of: "code", to: &html)
                     html.markup("\n")
                     html.markup(
                         "<input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"12\" class=\"short\""
                     )
-                    if errors["code"] != nil {
-                        html.markup(" aria-invalid=\"true\" aria-describedby=\"code-error\"")
-                    }
+                    errors.writeInvalidState(of: "code", to: &html)
                     html.markup(">\n")
                     html.markup("</div>\n")
                     html.markup(
@@ -84,24 +74,15 @@ extension SecondFactorSetupPage: HTMLPage {
                 html.attribute(frame.csrfToken)
                 html.markup("\">\n")
                 html.markup("<div class=\"field")
-                if errors["code"] != nil {
-                    html.markup(" field-error")
-                }
+                errors.writeErrorClass(of: "code", to: &html)
                 html.markup("\">\n")
                 html.markup("<label for=\"code\">Code affiché par votre application</label>\n")
-                if let error = errors["code"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"code-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "code", to: &html)
                 html.markup("\n")
                 html.markup(
                     "<input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"12\" class=\"short\""
                 )
-                if errors["code"] != nil {
-                    html.markup(" aria-invalid=\"true\" aria-describedby=\"code-error\"")
-                }
+                errors.writeInvalidState(of: "code", to: &html)
                 html.markup(">\n")
                 html.markup("</div>\n")
                 html.markup(

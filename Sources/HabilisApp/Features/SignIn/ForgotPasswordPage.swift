@@ -27,25 +27,15 @@ extension ForgotPasswordPage: HTMLPage {
                 html.attribute(frame.csrfToken)
                 html.markup("\">\n")
                 html.markup("<div class=\"field")
-                if errors["email"] != nil {
-                    html.markup(" field-error")
-                }
+                errors.writeErrorClass(of: "email", to: &html)
                 html.markup("\">\n")
                 html.markup("<label for=\"email\">Adresse e-mail professionnelle</label>\n")
-                if let error = errors["email"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"email-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                    )
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "email", to: &html)
                 html.markup("\n")
                 html.markup("<input type=\"email\" id=\"email\" name=\"email\" value=\"")
                 html.attribute(email)
                 html.markup("\" autocomplete=\"email\" spellcheck=\"false\" ")
-                if errors["email"] != nil {
-                    html.markup(" aria-invalid=\"true\" aria-describedby=\"email-error\"")
-                }
+                errors.writeInvalidState(of: "email", to: &html)
                 html.markup(">\n")
                 html.markup("</div>\n")
                 html.markup("<div class=\"actions\"><button type=\"submit\">Recevoir le lien</button></div>\n")

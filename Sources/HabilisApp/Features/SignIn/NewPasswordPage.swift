@@ -21,18 +21,10 @@ extension NewPasswordPage: HTMLPage {
                 html.attribute(token)
                 html.markup("\">\n")
                 html.markup("<div class=\"field")
-                if errors["password"] != nil {
-                    html.markup(" field-error")
-                }
+                errors.writeErrorClass(of: "password", to: &html)
                 html.markup("\">\n")
                 html.markup("<label for=\"password\">Nouveau mot de passe</label>\n")
-                if let error = errors["password"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"password-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                    )
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "password", to: &html)
                 html.markup("\n")
                 html.markup(
                     "<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"new-password\" aria-describedby=\""
@@ -47,24 +39,14 @@ extension NewPasswordPage: HTMLPage {
                 html.markup(">\n")
                 html.markup("</div>\n")
                 html.markup("<div class=\"field")
-                if errors["confirmation"] != nil {
-                    html.markup(" field-error")
-                }
+                errors.writeErrorClass(of: "confirmation", to: &html)
                 html.markup("\">\n")
                 html.markup("<label for=\"confirmation\">Confirmez le nouveau mot de passe</label>\n")
-                if let error = errors["confirmation"] {
-                    html.markup(
-                        "<p class=\"error-message\" id=\"confirmation-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                    )
-                    html.text(error)
-                    html.markup("</p>")
-                }
+                errors.writeMessage(of: "confirmation", to: &html)
                 html.markup("\n")
                 html.markup(
                     "<input type=\"password\" id=\"confirmation\" name=\"confirmation\" autocomplete=\"new-password\"")
-                if errors["confirmation"] != nil {
-                    html.markup(" aria-invalid=\"true\" aria-describedby=\"confirmation-error\"")
-                }
+                errors.writeInvalidState(of: "confirmation", to: &html)
                 html.markup(">\n")
                 html.markup("</div>\n")
                 html.markup(

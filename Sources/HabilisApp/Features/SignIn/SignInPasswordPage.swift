@@ -16,22 +16,13 @@ extension SignInPasswordPage: HTMLPage {
             html.attribute(email)
             html.markup("\">\n")
             html.markup("<div class=\"field")
-            if errors["password"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "password", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"password\">Entrez votre mot de passe</label>\n")
-            if let error = errors["password"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"password-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "password", to: &html)
             html.markup("\n")
             html.markup("<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\"")
-            if errors["password"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"password-error\"")
-            }
+            errors.writeInvalidState(of: "password", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"actions\"><button type=\"submit\">Se connecter</button></div>\n")

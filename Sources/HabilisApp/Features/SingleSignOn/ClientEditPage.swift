@@ -24,42 +24,25 @@ extension ClientEditPage: HTMLPage {
             html.attribute(frame.csrfToken)
             html.markup("\">\n")
             html.markup("<div class=\"field")
-            if errors["name"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "name", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"name\">Nom du client</label>\n")
-            if let error = errors["name"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"name-error\"><span class=\"visually-hidden\">Erreur : </span>")
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "name", to: &html)
             html.markup("\n")
             html.markup("<input type=\"text\" id=\"name\" name=\"name\" value=\"")
             html.attribute(form.name)
             html.markup("\"")
-            if errors["name"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"name-error\"")
-            }
+            errors.writeInvalidState(of: "name", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["redirectURIs"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "redirectURIs", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"redirectURIs\">Adresses de retour (redirect URI), une par ligne</label>\n")
             html.markup(
                 "<p class=\"hint\" id=\"redirectURIs-hint\">Comparées à l’identique ; https obligatoire en production.</p>\n"
             )
-            if let error = errors["redirectURIs"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"redirectURIs-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "redirectURIs", to: &html)
             html.markup("\n")
             html.markup("<textarea id=\"redirectURIs\" name=\"redirectURIs\" rows=\"3\"")
             if errors["redirectURIs"] != nil {
@@ -72,57 +55,35 @@ extension ClientEditPage: HTMLPage {
             html.markup("</textarea>\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["postLogoutRedirectURIs"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "postLogoutRedirectURIs", to: &html)
             html.markup("\">\n")
             html.markup(
                 "<label for=\"postLogoutRedirectURIs\">Adresses de retour après déconnexion, une par ligne (facultatif)</label>\n"
             )
-            if let error = errors["postLogoutRedirectURIs"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"postLogoutRedirectURIs-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "postLogoutRedirectURIs", to: &html)
             html.markup("\n")
             html.markup("<textarea id=\"postLogoutRedirectURIs\" name=\"postLogoutRedirectURIs\" rows=\"3\"")
-            if errors["postLogoutRedirectURIs"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"postLogoutRedirectURIs-error\"")
-            }
+            errors.writeInvalidState(of: "postLogoutRedirectURIs", to: &html)
             html.markup(">")
             html.text(form.postLogoutRedirectURIs)
             html.markup("</textarea>\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["backchannelLogoutURI"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "backchannelLogoutURI", to: &html)
             html.markup("\">\n")
             html.markup(
                 "<label for=\"backchannelLogoutURI\">Adresse de déconnexion par canal direct (back-channel logout, facultatif)</label>\n"
             )
-            if let error = errors["backchannelLogoutURI"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"backchannelLogoutURI-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "backchannelLogoutURI", to: &html)
             html.markup("\n")
             html.markup("<input type=\"url\" id=\"backchannelLogoutURI\" name=\"backchannelLogoutURI\" value=\"")
             html.attribute(form.backchannelLogoutURI)
             html.markup("\"")
-            if errors["backchannelLogoutURI"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"backchannelLogoutURI-error\"")
-            }
+            errors.writeInvalidState(of: "backchannelLogoutURI", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["initiateLoginURI"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "initiateLoginURI", to: &html)
             html.markup("\">\n")
             html.markup(
                 "<label for=\"initiateLoginURI\">Adresse d’ouverture de session par l’application (initiate login URI, facultatif)</label>\n"
@@ -130,13 +91,7 @@ extension ClientEditPage: HTMLPage {
             html.markup(
                 "<p class=\"hint\" id=\"initiateLoginURI-hint\">« Accéder à l’application » dans le catalogue y envoie l’agent, qui arrive connecté.</p>\n"
             )
-            if let error = errors["initiateLoginURI"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"initiateLoginURI-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "initiateLoginURI", to: &html)
             html.markup("\n")
             html.markup("<input type=\"url\" id=\"initiateLoginURI\" name=\"initiateLoginURI\" value=\"")
             html.attribute(form.initiateLoginURI)
@@ -188,76 +143,46 @@ extension ClientEditPage: HTMLPage {
             html.markup(">ES256</option></select>\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["accessTokenSeconds"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "accessTokenSeconds", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"accessTokenSeconds\">Durée du jeton d’accès, en secondes (60 à 3 600)</label>\n")
-            if let error = errors["accessTokenSeconds"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"accessTokenSeconds-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "accessTokenSeconds", to: &html)
             html.markup("\n")
             html.markup(
                 "<input type=\"text\" inputmode=\"numeric\" id=\"accessTokenSeconds\" name=\"accessTokenSeconds\" value=\""
             )
             html.attribute(form.accessTokenSeconds)
             html.markup("\"")
-            if errors["accessTokenSeconds"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"accessTokenSeconds-error\"")
-            }
+            errors.writeInvalidState(of: "accessTokenSeconds", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["idTokenSeconds"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "idTokenSeconds", to: &html)
             html.markup("\">\n")
             html.markup("<label for=\"idTokenSeconds\">Durée du jeton d’identité, en secondes (60 à 3 600)</label>\n")
-            if let error = errors["idTokenSeconds"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"idTokenSeconds-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "idTokenSeconds", to: &html)
             html.markup("\n")
             html.markup(
                 "<input type=\"text\" inputmode=\"numeric\" id=\"idTokenSeconds\" name=\"idTokenSeconds\" value=\"")
             html.attribute(form.idTokenSeconds)
             html.markup("\"")
-            if errors["idTokenSeconds"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"idTokenSeconds-error\"")
-            }
+            errors.writeInvalidState(of: "idTokenSeconds", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup("<div class=\"field")
-            if errors["refreshTokenSeconds"] != nil {
-                html.markup(" field-error")
-            }
+            errors.writeErrorClass(of: "refreshTokenSeconds", to: &html)
             html.markup("\">\n")
             html.markup(
                 "<label for=\"refreshTokenSeconds\">Durée du jeton de rafraîchissement, en secondes (300 à 2 592 000)</label>\n"
             )
-            if let error = errors["refreshTokenSeconds"] {
-                html.markup(
-                    "<p class=\"error-message\" id=\"refreshTokenSeconds-error\"><span class=\"visually-hidden\">Erreur : </span>"
-                )
-                html.text(error)
-                html.markup("</p>")
-            }
+            errors.writeMessage(of: "refreshTokenSeconds", to: &html)
             html.markup("\n")
             html.markup(
                 "<input type=\"text\" inputmode=\"numeric\" id=\"refreshTokenSeconds\" name=\"refreshTokenSeconds\" value=\""
             )
             html.attribute(form.refreshTokenSeconds)
             html.markup("\"")
-            if errors["refreshTokenSeconds"] != nil {
-                html.markup(" aria-invalid=\"true\" aria-describedby=\"refreshTokenSeconds-error\"")
-            }
+            errors.writeInvalidState(of: "refreshTokenSeconds", to: &html)
             html.markup(">\n")
             html.markup("</div>\n")
             html.markup(
