@@ -31,17 +31,7 @@ extension AgentAdminPage: HTMLPage {
             errors.writeInvalidState(of: "civilite", to: &html)
             html.markup(">\n")
             html.markup("<option value=\"\">Choisir</option>\n")
-            for civility in civilities {
-                html.markup("<option value=\"")
-                html.attribute(civility)
-                html.markup("\"")
-                if civility == form.civilite {
-                    html.markup(" selected")
-                }
-                html.markup(">")
-                html.text(civility)
-                html.markup("</option>\n")
-            }
+            html.options(civilities, selected: form.civilite)
             html.markup("\n")
             html.markup("</select>\n")
             html.markup("</div>\n")
@@ -90,23 +80,7 @@ extension AgentAdminPage: HTMLPage {
             html.markup("<select id=\"organisme\" name=\"organisme\"")
             errors.writeInvalidState(of: "organisme", to: &html)
             html.markup(">\n")
-            for group in groups {
-                html.markup("<optgroup label=\"")
-                html.attribute(group.label)
-                html.markup("\">\n")
-                for option in group.options {
-                    html.markup("<option value=\"")
-                    html.attribute(option.id)
-                    html.markup("\"")
-                    if option.id == form.organisme {
-                        html.markup(" selected")
-                    }
-                    html.markup(">")
-                    html.text(option.name)
-                    html.markup("</option>\n")
-                }
-                html.markup("</optgroup>\n")
-            }
+            OrganisationGroup.writeOptions(groups, selected: form.organisme, to: &html)
             html.markup("\n")
             html.markup("</select>\n")
             html.markup("</div>\n")
@@ -120,23 +94,7 @@ extension AgentAdminPage: HTMLPage {
             errors.writeInvalidState(of: "secondOrganisme", to: &html)
             html.markup(">\n")
             html.markup("<option value=\"\">Aucun</option>\n")
-            for group in groups {
-                html.markup("<optgroup label=\"")
-                html.attribute(group.label)
-                html.markup("\">\n")
-                for option in group.options {
-                    html.markup("<option value=\"")
-                    html.attribute(option.id)
-                    html.markup("\"")
-                    if option.id == form.secondOrganisme {
-                        html.markup(" selected")
-                    }
-                    html.markup(">")
-                    html.text(option.name)
-                    html.markup("</option>\n")
-                }
-                html.markup("</optgroup>\n")
-            }
+            OrganisationGroup.writeOptions(groups, selected: form.secondOrganisme, to: &html)
             html.markup("\n")
             html.markup("</select>\n")
             html.markup("</div>\n")

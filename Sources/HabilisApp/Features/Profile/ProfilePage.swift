@@ -60,17 +60,7 @@ extension ProfilePage: HTMLPage {
                 html.markup("<select id=\"civilite\" name=\"civilite\" autocomplete=\"honorific-prefix\"")
                 errors.writeInvalidState(of: "civilite", to: &html)
                 html.markup(">\n")
-                for civility in civilities {
-                    html.markup("<option value=\"")
-                    html.attribute(civility)
-                    html.markup("\"")
-                    if civility == form.civilite {
-                        html.markup(" selected")
-                    }
-                    html.markup(">")
-                    html.text(civility)
-                    html.markup("</option>\n")
-                }
+                html.options(civilities, selected: form.civilite)
                 html.markup("\n")
                 html.markup("</select>\n")
                 html.markup("</div>\n")
@@ -124,23 +114,7 @@ extension ProfilePage: HTMLPage {
             errors.writeInvalidState(of: "secondOrganisme", to: &html)
             html.markup(">\n")
             html.markup("<option value=\"\">Aucun</option>\n")
-            for group in groups {
-                html.markup("<optgroup label=\"")
-                html.attribute(group.label)
-                html.markup("\">\n")
-                for option in group.options {
-                    html.markup("<option value=\"")
-                    html.attribute(option.id)
-                    html.markup("\"")
-                    if option.id == form.secondOrganisme {
-                        html.markup(" selected")
-                    }
-                    html.markup(">")
-                    html.text(option.name)
-                    html.markup("</option>\n")
-                }
-                html.markup("</optgroup>\n")
-            }
+            OrganisationGroup.writeOptions(groups, selected: form.secondOrganisme, to: &html)
             html.markup("\n")
             html.markup("</select>\n")
             html.markup("</div>\n")

@@ -199,3 +199,39 @@ extension Pagination {
         html.markup("</ul>\n</nav>\n")
     }
 }
+
+extension OrganisationGroup {
+    /// The organismes of a `<select>`, grouped by branch, the one chosen selected.
+    static func writeOptions(_ groups: [OrganisationGroup], selected: String?, to html: inout HTMLWriter) {
+        for group in groups {
+            html.markup("<optgroup label=\"")
+            html.attribute(group.label)
+            html.markup("\">\n")
+            for option in group.options {
+                html.markup("<option value=\"")
+                html.attribute(option.id)
+                html.markup("\"")
+                if option.id == selected { html.markup(" selected") }
+                html.markup(">")
+                html.text(option.name)
+                html.markup("</option>\n")
+            }
+            html.markup("</optgroup>\n")
+        }
+    }
+}
+
+extension HTMLWriter {
+    /// The `<option>`s of a list whose values are their labels (the civilities), the one chosen selected.
+    mutating func options(_ values: [String], selected: String?) {
+        for value in values {
+            markup("<option value=\"")
+            attribute(value)
+            markup("\"")
+            if value == selected { markup(" selected") }
+            markup(">")
+            text(value)
+            markup("</option>\n")
+        }
+    }
+}
