@@ -23,16 +23,13 @@ enum Fixture {
             case .visitor: nil
             case .agent:
                 UserBadge(
-                    name: "Aristide Charenne", roleLabel: nil, unreadLabel: unread,
-                    notificationsURL: Paths.notifications)
+                    name: "Aristide Charenne", roleLabel: nil, unreadLabel: unread)
             case .correspondent:
                 UserBadge(
-                    name: "Marie Durand", roleLabel: "Correspondant local", unreadLabel: unread,
-                    notificationsURL: Paths.notifications)
+                    name: "Marie Durand", roleLabel: "Correspondant local", unreadLabel: unread)
             case .administrator:
                 UserBadge(
-                    name: "Claire Morel", roleLabel: "Administrateur UCANSS", unreadLabel: unread,
-                    notificationsURL: Paths.notifications)
+                    name: "Claire Morel", roleLabel: "Administrateur UCANSS", unreadLabel: unread)
             }
         let menu =
             user == nil
@@ -42,8 +39,7 @@ enum Fixture {
                 isAdministrator: role == .administrator, currentPath: path)
         return PageFrame(
             title: "\(title) — Espace Organismes UCANSS", csrfToken: csrf, user: user, menu: menu,
-            webmasterEmail: "webmaster@ucanss.fr", faqURL: Paths.faq, privacyURL: Paths.privacy,
-            accessibilityURL: Paths.accessibility, homeURL: Paths.home, signOutURL: Paths.signOut, notice: notice,
+            webmasterEmail: "webmaster@ucanss.fr", notice: notice,
             sessionWarning: user == nil ? nil : SessionWarning(secondsLeft: 1800, canBeExtended: canExtend),
             refreshURL: nil)
     }

@@ -103,7 +103,7 @@ struct AccessRequestController: RouteCollection {
 }
 
 /// The confirmation step of a request.
-struct AccessRequestConfirmPage: Encodable {
+struct AccessRequestConfirmPage {
     let frame: PageFrame
     let applicationName: String
     let summary: String
@@ -117,7 +117,7 @@ struct AccessRequestConfirmPage: Encodable {
 }
 
 /// One request followed by its requester.
-struct AccessRequestPage: Encodable {
+struct AccessRequestPage {
     let frame: PageFrame
     let justSent: Bool
     let applicationName: String

@@ -98,7 +98,7 @@ struct RegistrationController: RouteCollection {
 }
 
 /// The registration form with what was typed (never the password) and the organisations to choose from.
-struct RegistrationFormPage: Encodable {
+struct RegistrationFormPage {
     let frame: PageFrame
     let action: String
     let form: RegistrationForm
@@ -110,9 +110,9 @@ struct RegistrationFormPage: Encodable {
 }
 
 /// Organisations of one branch, as an `<optgroup>`.
-struct OrganisationGroup: Encodable {
+struct OrganisationGroup {
     /// One organisation as an `<option>`.
-    struct Option: Encodable {
+    struct Option {
         let id: String
         let name: String
     }
@@ -143,7 +143,7 @@ extension Organisation.Branch {
 }
 
 /// "Un e-mail vient de vous être envoyé".
-struct RegistrationSentPage: Encodable {
+struct RegistrationSentPage {
     let frame: PageFrame
     let email: String
     let decidersDescription: String
@@ -151,7 +151,7 @@ struct RegistrationSentPage: Encodable {
 }
 
 /// The proof of the address: the button, the outcome, or the expired link.
-struct RegistrationProofPage: Encodable {
+struct RegistrationProofPage {
     let frame: PageFrame
     let token: String
     let isValid: Bool
@@ -163,7 +163,7 @@ struct RegistrationProofPage: Encodable {
 }
 
 /// Step 1 of the account request: the professional e-mail address that will be the identifier.
-struct RegistrationEmailPage: Encodable {
+struct RegistrationEmailPage {
     let frame: PageFrame
     let action: String
     let forgotPasswordURL: String

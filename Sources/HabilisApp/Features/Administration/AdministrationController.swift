@@ -366,7 +366,7 @@ struct FAQForm: Content {
     var active: String?
 }
 
-struct AdministrationPage: Encodable {
+struct AdministrationPage {
     let frame: PageFrame
     let faqURL: String
     let newslettersURL: String
@@ -383,8 +383,8 @@ struct AdministrationPage: Encodable {
     let agentsImportURL: String
 }
 
-struct FAQListPage: Encodable {
-    struct Row: Encodable {
+struct FAQListPage {
+    struct Row {
         let question: String
         let position: Int
         let isActive: Bool
@@ -396,7 +396,7 @@ struct FAQListPage: Encodable {
     let entries: [Row]
 }
 
-struct FAQEditPage: Encodable {
+struct FAQEditPage {
     let frame: PageFrame
     let action: String
     let form: FAQForm
@@ -404,8 +404,8 @@ struct FAQEditPage: Encodable {
     let errors: FormErrors
 }
 
-struct NewslettersPage: Encodable {
-    struct Row: Encodable {
+struct NewslettersPage {
+    struct Row {
         let title: String
         let subscribers: Int
         let isActive: Bool
@@ -425,7 +425,7 @@ struct NewsletterForm: Content {
     var active: String?
 }
 
-struct NewsletterEditPage: Encodable {
+struct NewsletterEditPage {
     let frame: PageFrame
     let action: String
     let form: NewsletterForm
@@ -433,7 +433,7 @@ struct NewsletterEditPage: Encodable {
     let errors: FormErrors
 }
 
-struct DirectorsImportPage: Encodable {
+struct DirectorsImportPage {
     let frame: PageFrame
     let kind: AdministrationController.ImportKind
     let heading: String

@@ -294,8 +294,8 @@ struct AgentAdminForm: Content {
 }
 
 /// A list of accounts with a search field.
-struct AgentListPage: Encodable {
-    struct Row: Encodable {
+struct AgentListPage {
+    struct Row {
         let name: String
         let email: String
         let organisationName: String
@@ -322,8 +322,8 @@ extension AgentListPage.Row {
     }
 }
 
-struct AgentAdminPage: Encodable {
-    struct Choice: Encodable {
+struct AgentAdminPage {
+    struct Choice {
         let id: String
         let name: String
     }

@@ -193,8 +193,8 @@ struct ApplicationForm: Content {
     }
 }
 
-struct ApplicationsPage: Encodable {
-    struct Row: Encodable {
+struct ApplicationsPage {
+    struct Row {
         let name: String
         let code: String
         let position: Int
@@ -208,7 +208,7 @@ struct ApplicationsPage: Encodable {
     let rows: [Row]
 }
 
-struct ApplicationEditPage: Encodable {
+struct ApplicationEditPage {
     let frame: PageFrame
     let action: String
     let form: ApplicationForm

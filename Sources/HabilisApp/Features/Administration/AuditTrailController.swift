@@ -208,7 +208,7 @@ func csvResponse(_ csv: String, filename: String) -> Response {
 }
 
 /// One event of the trail as shown and exported.
-struct AuditRow: Encodable {
+struct AuditRow {
     let occurredAt: String
     let actor: String
     let action: String
@@ -232,8 +232,8 @@ struct AuditRow: Encodable {
     }
 }
 
-struct AuditPage: Encodable {
-    struct Choice: Encodable {
+struct AuditPage {
+    struct Choice {
         let id: String
         let name: String
     }
@@ -248,7 +248,7 @@ struct AuditPage: Encodable {
     let exportURL: String
 }
 
-struct SettingsPage: Encodable {
+struct SettingsPage {
     let frame: PageFrame
     let action: String
     let form: AuditTrailController.SettingsForm

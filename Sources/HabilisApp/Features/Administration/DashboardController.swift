@@ -123,9 +123,9 @@ struct DashboardFigures {
 }
 
 /// A bar chart laid out on the server: the template draws the bars with escaped values, no script, no library.
-struct BarChart: Encodable {
+struct BarChart {
     /// One bar with its geometry in the SVG's coordinates.
-    struct Bar: Encodable {
+    struct Bar {
         let label: String
         let value: Int
         let x: Int
@@ -185,7 +185,7 @@ extension BarChart {
     }
 }
 
-struct DashboardPage: Encodable {
+struct DashboardPage {
     let frame: PageFrame
     let periodLabel: String
     let total: Int

@@ -73,9 +73,9 @@ struct FailedMailsController: RouteCollection {
 }
 
 /// "Courriels en échec".
-struct FailedMailsPage: Encodable {
+struct FailedMailsPage {
     /// One failed mail.
-    struct Row: Encodable {
+    struct Row {
         let recipient: String
         let subject: String
         let createdAt: String
@@ -85,7 +85,7 @@ struct FailedMailsPage: Encodable {
     }
 
     /// One back-channel logout no application accepted.
-    struct LogoutRow: Encodable {
+    struct LogoutRow {
         let application: String
         let client: String
         let uri: String

@@ -297,8 +297,8 @@ extension EmailAddress {
     }
 }
 
-struct OrganisationsPage: Encodable {
-    struct Row: Encodable {
+struct OrganisationsPage {
+    struct Row {
         let name: String
         let code: String
         let branch: String
@@ -314,20 +314,20 @@ struct OrganisationsPage: Encodable {
     let rows: [Row]
 }
 
-struct OrganisationEditPage: Encodable {
-    struct Choice: Encodable {
+struct OrganisationEditPage {
+    struct Choice {
         let value: String
         let label: String
     }
 
-    struct Correspondent: Encodable {
+    struct Correspondent {
         let name: String
         let email: String
         let scope: String
         let removeURL: String
     }
 
-    struct ApplicationChoice: Encodable {
+    struct ApplicationChoice {
         let id: String
         let name: String
     }

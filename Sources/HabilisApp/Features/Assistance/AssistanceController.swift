@@ -41,7 +41,7 @@ struct AssistanceController: RouteCollection {
 }
 
 /// "Données personnelles".
-struct PrivacyPage: Encodable {
+struct PrivacyPage {
     let frame: PageFrame
     let auditRetentionDays: Int
     let proofValidityHours: Int
@@ -51,14 +51,14 @@ struct PrivacyPage: Encodable {
 }
 
 /// "Accessibilité".
-struct AccessibilityPage: Encodable {
+struct AccessibilityPage {
     let frame: PageFrame
 }
 
 /// The FAQ page.
-struct FAQPage: Encodable {
+struct FAQPage {
     /// One question and its answer.
-    struct Entry: Encodable {
+    struct Entry {
         let question: String
         let answer: String
     }

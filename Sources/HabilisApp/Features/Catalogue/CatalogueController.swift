@@ -21,9 +21,9 @@ struct CatalogueController: RouteCollection {
 }
 
 /// The catalogue as the template shows it.
-struct CataloguePage: Encodable {
+struct CataloguePage {
     /// One application: held (open it), pending (since when, accepted when), or locked (ask for it).
-    struct Row: Encodable {
+    struct Row {
         let id: String
         let name: String
         let summary: String

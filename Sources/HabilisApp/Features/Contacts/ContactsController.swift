@@ -32,16 +32,16 @@ struct ContactsController: RouteCollection {
 }
 
 /// "Mes contacts".
-struct ContactsPage: Encodable {
+struct ContactsPage {
     /// A correspondent.
-    struct Contact: Encodable {
+    struct Contact {
         let firstName: String
         let lastName: String
         let email: String
     }
 
     /// The correspondents of one organisme.
-    struct Block: Encodable {
+    struct Block {
         let organisationName: String
         let contacts: [Contact]
     }

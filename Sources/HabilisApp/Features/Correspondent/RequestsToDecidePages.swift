@@ -1,9 +1,9 @@
 import Foundation
 
 /// "Demandes à traiter".
-struct RequestsToDecidePage: Encodable {
+struct RequestsToDecidePage {
     /// One pending request.
-    struct Row: Encodable {
+    struct Row {
         let id: String
         let agentName: String
         let organisationName: String
@@ -53,7 +53,7 @@ extension RequestsToDecidePage.Row {
 }
 
 /// One account request awaiting a decision, with every submitted value.
-struct AccountRequestRow: Encodable {
+struct AccountRequestRow {
     let id: String
     let name: String
     let email: String
@@ -90,7 +90,7 @@ extension AccountRequestRow {
 }
 
 /// One account request to decide.
-struct AccountRequestToDecidePage: Encodable {
+struct AccountRequestToDecidePage {
     let frame: PageFrame
     let row: AccountRequestRow
     let action: String
@@ -101,7 +101,7 @@ struct AccountRequestToDecidePage: Encodable {
 }
 
 /// One request to decide.
-struct RequestToDecidePage: Encodable {
+struct RequestToDecidePage {
     let frame: PageFrame
     let row: RequestsToDecidePage.Row
     let action: String
@@ -113,9 +113,9 @@ struct RequestToDecidePage: Encodable {
 }
 
 /// An agent's rights and requests, for those who manage them.
-struct AgentRightsPage: Encodable {
+struct AgentRightsPage {
     /// One right, current or withdrawn.
-    struct GrantRow: Encodable {
+    struct GrantRow {
         let id: String
         let applicationName: String
         let grantedOn: String

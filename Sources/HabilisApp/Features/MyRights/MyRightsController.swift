@@ -31,9 +31,9 @@ struct MyRightsController: RouteCollection {
 }
 
 /// "Mes habilitations".
-struct MyRightsPage: Encodable {
+struct MyRightsPage {
     /// One request of the history.
-    struct HistoryRow: Encodable {
+    struct HistoryRow {
         let applicationName: String
         let createdOn: String
         let statusLabel: String
@@ -45,7 +45,7 @@ struct MyRightsPage: Encodable {
     }
 
     /// One current right, with where it came from.
-    struct GrantRow: Encodable {
+    struct GrantRow {
         let applicationName: String
         let grantedOn: String
         let origin: String

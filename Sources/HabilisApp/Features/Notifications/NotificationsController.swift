@@ -43,9 +43,9 @@ struct NotificationsController: RouteCollection {
 }
 
 /// "Mes notifications".
-struct NotificationsPage: Encodable {
+struct NotificationsPage {
     /// One notification.
-    struct Row: Encodable {
+    struct Row {
         let message: String
         let link: String?
         let createdOn: String

@@ -86,9 +86,9 @@ struct MySessionsController: RouteCollection {
 }
 
 /// "Mes sessions".
-struct MySessionsPage: Encodable {
+struct MySessionsPage {
     /// One open session.
-    struct Row: Encodable {
+    struct Row {
         let openedAt: String
         let lastSeenAt: String
         let ip: String

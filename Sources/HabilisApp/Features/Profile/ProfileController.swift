@@ -124,7 +124,7 @@ extension ProfileForm {
 }
 
 /// "Mes coordonnées".
-struct ProfilePage: Encodable {
+struct ProfilePage {
     let frame: PageFrame
     let action: String
     let form: ProfileForm
@@ -140,7 +140,7 @@ struct ProfilePage: Encodable {
 }
 
 /// The proof of a new login e-mail.
-struct EmailChangePage: Encodable {
+struct EmailChangePage {
     let frame: PageFrame
     let token: String
     let newEmail: String

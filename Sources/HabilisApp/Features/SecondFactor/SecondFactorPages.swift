@@ -1,7 +1,7 @@
 import Foundation
 
 /// Step 3 of the sign-in: the code of the authenticator application.
-struct SecondFactorCodePage: Encodable {
+struct SecondFactorCodePage {
     let frame: PageFrame
     let action: String
     let restartURL: String
@@ -9,7 +9,7 @@ struct SecondFactorCodePage: Encodable {
 }
 
 /// "Double authentification" in "Mes informations": on since a date, being set up (key and first code), or off.
-struct SecondFactorSetupPage: Encodable {
+struct SecondFactorSetupPage {
     let frame: PageFrame
     let enabledSince: String?
     /// The key to type into the application, in groups of four; nil unless a setup is in progress.

@@ -1,7 +1,7 @@
 import Vapor
 
 /// Step 1: "Entrez votre adresse e-mail professionnelle".
-struct SignInEmailPage: Encodable {
+struct SignInEmailPage {
     let frame: PageFrame
     let action: String
     let forgotPasswordURL: String
@@ -11,7 +11,7 @@ struct SignInEmailPage: Encodable {
 }
 
 /// Step 2: the identifier recalled, the password, "Retour" and "Se connecter".
-struct SignInPasswordPage: Encodable {
+struct SignInPasswordPage {
     let frame: PageFrame
     let action: String
     let backAction: String
@@ -21,7 +21,7 @@ struct SignInPasswordPage: Encodable {
 }
 
 /// "Mot de passe oublié": the e-mail to send the link to, or the confirmation that it was sent.
-struct ForgotPasswordPage: Encodable {
+struct ForgotPasswordPage {
     let frame: PageFrame
     let action: String
     let email: String
@@ -31,7 +31,7 @@ struct ForgotPasswordPage: Encodable {
 }
 
 /// The new password, twice; or the explanation that the link is no longer valid.
-struct NewPasswordPage: Encodable {
+struct NewPasswordPage {
     let frame: PageFrame
     let action: String
     let token: String

@@ -207,8 +207,8 @@ struct ClientForm: Content {
     }
 }
 
-struct ClientsPage: Encodable {
-    struct Row: Encodable {
+struct ClientsPage {
+    struct Row {
         let name: String
         let clientID: String
         let kind: String
@@ -226,7 +226,7 @@ struct ClientsPage: Encodable {
     let rows: [Row]
 }
 
-struct ClientEditPage: Encodable {
+struct ClientEditPage {
     let frame: PageFrame
     let heading: String
     let applicationName: String
@@ -241,7 +241,7 @@ struct ClientEditPage: Encodable {
     let listURL: String
 }
 
-struct ClientSecretPage: Encodable {
+struct ClientSecretPage {
     let frame: PageFrame
     let heading: String
     let clientID: String

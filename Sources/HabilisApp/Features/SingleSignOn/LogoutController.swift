@@ -82,8 +82,8 @@ struct LogoutController: RouteCollection {
 }
 
 /// The question asked before an application signs the agent out without naming it.
-struct LogoutConfirmationPage: Encodable {
-    struct Field: Encodable {
+struct LogoutConfirmationPage {
+    struct Field {
         let name: String
         let value: String
     }

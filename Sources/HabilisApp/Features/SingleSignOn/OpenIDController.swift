@@ -270,7 +270,7 @@ struct OpenIDController: RouteCollection {
 }
 
 /// The door page's context.
-struct DoorPage: Encodable {
+struct DoorPage {
     let frame: PageFrame
     let applicationName: String
     /// The catalogue's request flow, when no request is pending.

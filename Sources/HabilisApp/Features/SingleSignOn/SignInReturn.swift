@@ -55,7 +55,7 @@ enum SignInReturn {
 }
 
 /// The context of the page that moves on to an application.
-struct ContinuePage: Encodable {
+struct ContinuePage {
     let frame: PageFrame
     let heading: String
     let message: String

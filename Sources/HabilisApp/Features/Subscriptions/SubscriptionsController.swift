@@ -59,9 +59,9 @@ struct SubscriptionsController: RouteCollection {
 }
 
 /// "Mes abonnements".
-struct SubscriptionsPage: Encodable {
+struct SubscriptionsPage {
     /// One newsletter.
-    struct Row: Encodable {
+    struct Row {
         let id: String
         let title: String
         let isSubscribed: Bool

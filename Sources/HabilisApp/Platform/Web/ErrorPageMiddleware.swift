@@ -60,7 +60,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
 }
 
 /// The context of the error page.
-struct ErrorPage: Encodable {
+struct ErrorPage {
     let frame: PageFrame
     let heading: String
     let message: String

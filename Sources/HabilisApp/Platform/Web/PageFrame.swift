@@ -1,17 +1,13 @@
 import Vapor
 
 /// What the page layout needs on every page: title, form token, the signed-in person, menu and footer.
-struct PageFrame: Encodable {
+/// Fixed links (home, FAQ, sign-out…) are not data: the layout writes them from `Paths`.
+struct PageFrame {
     let title: String
     let csrfToken: String
     let user: UserBadge?
     let menu: [MenuLink]
     let webmasterEmail: String
-    let faqURL: String
-    let privacyURL: String
-    let accessibilityURL: String
-    let homeURL: String
-    let signOutURL: String
     let notice: String?
     /// For a signed-in person, the warning the page shows before the session ends.
     let sessionWarning: SessionWarning?
@@ -28,11 +24,6 @@ extension PageFrame {
         user = request.currentUser.map(UserBadge.init)
         menu = request.currentUser.map { MenuLink.menu(for: $0, currentPath: request.url.path) } ?? []
         webmasterEmail = request.runtimeSettings.webmasterEmail
-        faqURL = Paths.faq
-        privacyURL = Paths.privacy
-        accessibilityURL = Paths.accessibility
-        homeURL = Paths.home
-        signOutURL = Paths.signOut
         self.notice = notice
         sessionWarning = request.currentUser.map {
             SessionWarning(deadline: request.portal.sessions.deadline(of: $0.session))
@@ -41,14 +32,11 @@ extension PageFrame {
 }
 
 /// What `Public/static/session.js` needs to warn two minutes before the session ends and to extend it.
-struct SessionWarning: Encodable {
+struct SessionWarning {
     static let secondsBefore = 120
 
     let secondsLeft: Int
     let canBeExtended: Bool
-    let secondsBefore = Self.secondsBefore
-    let extendURL = Paths.extendMySession
-    let signInURL = Paths.signIn
 }
 
 extension SessionWarning {
@@ -59,12 +47,11 @@ extension SessionWarning {
 }
 
 /// The signed-in person as the header shows them.
-struct UserBadge: Encodable {
+struct UserBadge {
     let name: String
     let roleLabel: String?
     /// "3 non lue(s)", "plus de 99 non lues", or nil when everything is read.
     let unreadLabel: String?
-    let notificationsURL: String
 }
 
 extension UserBadge {
@@ -76,7 +63,6 @@ extension UserBadge {
             ? nil
             : unread >= CurrentUser.unreadCountBound
                 ? "plus de \(CurrentUser.unreadCountBound - 1) non lues" : "\(unread) non lue(s)"
-        notificationsURL = Paths.notifications
         roleLabel =
             user.isAdministrator
             ? "Administrateur UCANSS" : user.isCorrespondent ? "Correspondant local" : nil
@@ -84,7 +70,7 @@ extension UserBadge {
 }
 
 /// One entry of the left side menu, with its sections.
-struct MenuLink: Encodable {
+struct MenuLink {
     let label: String
     let url: String
     let isCurrent: Bool
@@ -133,14 +119,14 @@ struct MenuLink: Encodable {
 }
 
 /// The French messages of one form, by field name, in the order they are shown in the summary.
-public struct FormErrors: Encodable, Sendable, Error {
+public struct FormErrors: Sendable, Error {
     public init() {}
 
     private(set) var byField: [String: String] = [:]
     private(set) var list: [FieldError] = []
 
     /// One message beside a field, linked from the summary at the top of the form.
-    public struct FieldError: Encodable, Sendable {
+    public struct FieldError: Sendable {
         let field: String
         let message: String
     }
@@ -152,15 +138,6 @@ public struct FormErrors: Encodable, Sendable, Error {
         byField[field] = message
         list.append(FieldError(field: field, message: message))
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(byField, forKey: .field)
-        try container.encode(list, forKey: .list)
-        try container.encode(!list.isEmpty, forKey: .any)
-    }
-
-    private enum CodingKeys: String, CodingKey { case field, list, any }
 }
 
 /// Bounds of free text fields: beyond them the field is refused with a message, never cut silently.
@@ -170,7 +147,7 @@ enum FieldLimits {
 }
 
 /// Page numbers of a long list, with ready-made links; pages are 1-based.
-struct Pagination: Encodable {
+struct Pagination {
     let page: Int
     let pageCount: Int
     let total: Int

@@ -16,7 +16,7 @@ extension PageFrame {
         html.markup("<link rel=\"stylesheet\" href=\"/static/habilis.css\">\n</head>\n<body>\n")
         html.markup("<a class=\"skip-link\" href=\"#contenu\">Aller au contenu</a>\n")
         html.markup("<header class=\"site-header\">\n<a href=\"")
-        html.url(homeURL)
+        html.url(Paths.home)
         html.markup("\" class=\"brand\"><span class=\"brand-name\">UCANSS</span> ")
         html.markup("<span class=\"brand-space\">Espace Organismes</span></a>\n")
         if let user { writeAccount(of: user, to: &html) }
@@ -44,7 +44,7 @@ extension PageFrame {
             html.markup("</span>")
         }
         html.markup("</p>\n<p class=\"account-notifications\"><a href=\"")
-        html.url(user.notificationsURL)
+        html.url(Paths.notifications)
         html.markup("\">Notifications")
         if let unreadLabel = user.unreadLabel {
             html.markup(" (<strong>")
@@ -52,7 +52,7 @@ extension PageFrame {
             html.markup("</strong>)")
         }
         html.markup("</a></p>\n<form method=\"post\" action=\"")
-        html.url(signOutURL)
+        html.url(Paths.signOut)
         html.markup("\"><input type=\"hidden\" name=\"_csrf\" value=\"")
         html.attribute(csrfToken)
         html.markup("\"><button type=\"submit\" class=\"link-button\">Se déconnecter</button></form>\n</div>\n")
@@ -79,15 +79,15 @@ extension PageFrame {
 
     private func writeFooter(to html: inout HTMLWriter) {
         html.markup("<footer class=\"site-footer\">\n<p>Vous avez des questions ?</p>\n<ul>\n<li><a href=\"")
-        html.url(faqURL)
+        html.url(Paths.faq)
         html.markup("\">Consultez notre foire aux questions</a></li>\n<li>Écrivez à <a href=\"mailto:")
         html.attribute(webmasterEmail)
         html.markup("\">")
         html.text(webmasterEmail)
         html.markup("</a></li>\n</ul>\n<ul class=\"legal\">\n<li><a href=\"")
-        html.url(accessibilityURL)
+        html.url(Paths.accessibility)
         html.markup("\">Accessibilité : non conforme</a></li>\n<li><a href=\"")
-        html.url(privacyURL)
+        html.url(Paths.privacy)
         html.markup("\">Données personnelles</a></li>\n</ul>\n</footer>\n")
     }
 
@@ -97,12 +97,12 @@ extension PageFrame {
         html.markup(" data-seconds-left=\"")
         html.attribute(warning.secondsLeft)
         html.markup("\" data-seconds-before=\"")
-        html.attribute(warning.secondsBefore)
+        html.attribute(SessionWarning.secondsBefore)
         html.markup("\">\n<div data-session-active>\n<h2 id=\"session-warning-title\">Votre session va expirer</h2>\n")
         if warning.canBeExtended {
             html.markup("<p>Par sécurité, sans action de votre part, vous serez déconnecté dans moins de deux minutes.")
             html.markup(" Ce que vous avez saisi sans l’enregistrer serait perdu.</p>\n<form method=\"post\" action=\"")
-            html.url(warning.extendURL)
+            html.url(Paths.extendMySession)
             html.markup("\"><input type=\"hidden\" name=\"_csrf\" value=\"")
             html.attribute(csrfToken)
             html.markup("\"><button type=\"submit\">Rester connecté</button></form>\n")
@@ -115,7 +115,7 @@ extension PageFrame {
         html.markup(
             "</div>\n<div data-session-ended hidden>\n<h2 id=\"session-ended-title\">Votre session a expiré</h2>\n")
         html.markup("<p>Par sécurité, vous avez été déconnecté. <a href=\"")
-        html.url(warning.signInURL)
+        html.url(Paths.signIn)
         html.markup("\">Se reconnecter</a></p>\n</div>\n</dialog>\n")
         html.markup("<script src=\"/static/session.js\" defer></script>\n")
     }
