@@ -202,3 +202,41 @@ struct DecisionTests {
         }
     }
 }
+
+@Suite("Deciding: a long queue is paged, its size counted with the page")
+struct LongQueueTests {
+    @Test("55 requests make two pages of 50 and 5; a page past the end shows the last one")
+    func paged() async throws {
+        try await withTestApp { context in
+            let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            let application = try await Given.application("GREVE", on: context.db)
+            let organisation = try await charenne.$organisation.get(on: context.db)
+            for number in 1...55 {
+                let agent = try await Given.newAgent(
+                    "file-\(number)@test.fr", last: "File\(String(format: "%02d", number))",
+                    organisation: organisation.code, context: context)
+                try await AccessRequest(
+                    agentID: agent.id!, applicationID: application.id!, organisationID: organisation.id!,
+                    justification: nil, routedTo: .correspondents, createdAt: context.clock.now,
+                    dueAt: context.clock.now.addingTimeInterval(Double(number) * 3_600)
+                ).create(on: context.db)
+            }
+            let marie = context.browser()
+            try await marie.signIn(DemoWorld.correspondentEmail)
+            let first = try await marie.get(Paths.requestsToDecide)
+            #expect(first.contains("55 demande(s) en attente"))
+            #expect(first.contains("Page 1 sur 2"))
+            #expect(first.contains("Camille File01") && first.contains("Camille File50"))
+            #expect(!first.contains("Camille File51"))
+            let second = try await marie.get(Paths.requestsToDecide + "?page=2")
+            #expect(second.contains("55 demande(s) en attente"))
+            #expect(second.contains("Page 2 sur 2"))
+            #expect(second.contains("Camille File51") && second.contains("Camille File55"))
+            #expect(!second.contains("Camille File50"))
+            let beyond = try await marie.get(Paths.requestsToDecide + "?page=9")
+            #expect(beyond.status == .ok)
+            #expect(beyond.contains("Page 2 sur 2"))
+            #expect(beyond.contains("Camille File51") && beyond.contains("Camille File55"))
+        }
+    }
+}

@@ -31,7 +31,10 @@ public final class Organisation: Model, @unchecked Sendable {
         self.createdAt = createdAt
     }
 
-    public var mailDomains: [String] {
-        mailDomainsText.split(separator: ",").map { String($0) }
+    public var mailDomains: [String] { Self.mailDomains(fromText: mailDomainsText) }
+
+    /// The domains of the stored column, comma-separated.
+    static func mailDomains(fromText text: String) -> [String] {
+        text.split(separator: ",").map { String($0) }
     }
 }

@@ -146,7 +146,7 @@ public struct AccessRequestService: Sendable {
         on database: any Database
     ) async throws -> DecisionOutcome {
         guard let request = try await AccessRequest.find(requestID, on: database) else { return .notFound }
-        guard try await authorization.canDecide(user, request, on: database) else {
+        guard authorization.canDecide(user, request) else {
             try await audit.record(
                 .accessDenied, outcome: "refused", by: AuditContext(actorID: user.id, ip: ip),
                 target: ("access_request", requestID.uuidString), details: ["action": "decide"], on: database)
@@ -202,8 +202,7 @@ public struct AccessRequestService: Sendable {
             let grant = try await Grant.query(on: database).filter(\.$id == grantID).with(\.$agent)
                 .with(\.$application).with(\.$grantedBy).with(\.$accessRequest).first()
         else { return .notFound }
-        let designations = try await authorization.designations(of: user.id, on: database)
-        guard authorization.canWithdraw(user, grant, of: grant.agent, designations: designations) else {
+        guard authorization.canWithdraw(user, grant, of: grant.agent) else {
             try await audit.record(
                 .accessDenied, outcome: "refused", by: AuditContext(actorID: user.id, ip: ip),
                 target: ("grant", grantID.uuidString), details: ["action": "revoke"], on: database)

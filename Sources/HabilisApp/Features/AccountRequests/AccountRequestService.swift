@@ -157,7 +157,7 @@ public struct AccountRequestService: Sendable {
     ) async throws -> AccessRequestService.DecisionOutcome {
         guard let request = try await AccountRequest.find(requestID, on: database), request.status != .awaitingProof
         else { return .notFound }
-        guard try await authorization.canDecide(user, request, on: database) else {
+        guard authorization.canDecide(user, request) else {
             try await audit.record(
                 .accessDenied, outcome: "refused", by: AuditContext(actorID: user.id, ip: ip),
                 target: ("account_request", requestID.uuidString), details: ["action": "decide"], on: database)

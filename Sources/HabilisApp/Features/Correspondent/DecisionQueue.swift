@@ -2,9 +2,9 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// The pending requests of "Demandes à traiter", soonest automatic acceptance first. Counted and read from the
-/// queue index (status, routed_to, organisme, due date), each page in one joined statement: a large organisme has
-/// thousands of pending requests and its correspondents open this page all day.
+/// What "Demandes à traiter" reads: the pending access requests, soonest automatic acceptance first, and the
+/// account requests. A large organisme has thousands of pending requests and its correspondents open this page all
+/// day, so each list is one statement written as SQL text, read from the queue indexes.
 enum DecisionQueue {
     /// One pending request with the names the queue shows.
     struct Entry: Sendable {
@@ -18,50 +18,49 @@ enum DecisionQueue {
         let dueAt: Date
     }
 
-    /// How many requests satisfy `condition` (from `Authorization.queueCondition`).
-    static func count(_ condition: any SQLExpression, on database: any Database) async throws -> Int {
-        try await (database as! any SQLDatabase).select()
-            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "total")
-            .from(SQLAlias(SQLIdentifier(AccessRequest.schema), as: SQLIdentifier("r")))
-            .where(condition)
-            .first()?
-            .decode(column: "total", as: Int.self) ?? 0
+    /// One page of the queue and the size of the whole queue.
+    struct Page: Sendable {
+        let entries: [Entry]
+        let total: Int
     }
 
-    /// One page of the requests that satisfy `condition`.
+    /// Page `number` (from 1) of the requests `user` may decide, with the queue's size counted in the same
+    /// statement (a scalar subquery, evaluated once). Past the last page, the size is counted on its own and the last
+    /// page is read, as `Pagination` shows it.
     static func page(
-        _ condition: any SQLExpression, offset: Int, limit: Int, on database: any Database
-    ) async throws -> [Entry] {
-        try await (database as! any SQLDatabase).select()
-            .column(SQLColumn("id", table: "r"))
-            .column(SQLColumn("agent_id", table: "r"))
-            .column(SQLColumn("justification", table: "r"))
-            .column(SQLColumn("created_at", table: "r"))
-            .column(SQLColumn("due_at", table: "r"))
-            .column(SQLColumn("first_name", table: "a"), as: "agent_first_name")
-            .column(SQLColumn("last_name", table: "a"), as: "agent_last_name")
-            .column(SQLColumn("name", table: "o"), as: "organisation_name")
-            .column(SQLColumn("name", table: "ap"), as: "application_name")
-            .from(SQLAlias(SQLIdentifier(AccessRequest.schema), as: SQLIdentifier("r")))
-            .join(
-                SQLAlias(SQLIdentifier(Agent.schema), as: SQLIdentifier("a")),
-                on: SQLColumn("id", table: "a"), .equal, SQLColumn("agent_id", table: "r")
-            )
-            .join(
-                SQLAlias(SQLIdentifier(Organisation.schema), as: SQLIdentifier("o")),
-                on: SQLColumn("id", table: "o"), .equal, SQLColumn("organisation_id", table: "r")
-            )
-            .join(
-                SQLAlias(SQLIdentifier(BusinessApplication.schema), as: SQLIdentifier("ap")),
-                on: SQLColumn("id", table: "ap"), .equal, SQLColumn("application_id", table: "r")
-            )
-            .where(condition)
-            .orderBy(SQLColumn("due_at", table: "r"))
-            .orderBy(SQLColumn("created_at", table: "r"))
-            .offset(offset)
-            .limit(limit)
-            .all()
-            .map { row in
+        _ number: Int, perPage: Int, for user: CurrentUser, authorization: Authorization, on database: any Database
+    ) async throws -> Page {
+        let sql = database as! any SQLDatabase
+        let rows = try await sql.raw(
+            """
+            SELECT r.id, r.agent_id, r.justification, r.created_at, r.due_at,
+                a.first_name AS agent_first_name, a.last_name AS agent_last_name,
+                o.name AS organisation_name, ap.name AS application_name,
+                (SELECT COUNT(*) FROM access_requests q WHERE \(authorization.queueCondition(for: user, table: "q")))
+                    AS total
+            FROM access_requests r
+            JOIN agents a ON a.id = r.agent_id
+            JOIN organisations o ON o.id = r.organisation_id
+            JOIN applications ap ON ap.id = r.application_id
+            WHERE \(authorization.queueCondition(for: user, table: "r"))
+            ORDER BY r.due_at, r.created_at
+            LIMIT \(literal: perPage) OFFSET \(literal: (number - 1) * perPage)
+            """
+        ).all()
+        guard let first = rows.first else {
+            let total =
+                try await sql.raw(
+                    """
+                    SELECT COUNT(*) AS total FROM access_requests q
+                    WHERE \(authorization.queueCondition(for: user, table: "q"))
+                    """
+                ).first()?.decode(column: "total", as: Int.self) ?? 0
+            let last = Pagination(page: number, perPage: perPage, total: total, baseURL: "").page
+            guard last < number else { return Page(entries: [], total: total) }
+            return try await page(last, perPage: perPage, for: user, authorization: authorization, on: database)
+        }
+        return Page(
+            entries: try rows.map { row in
                 Entry(
                     id: try row.decode(column: "id", as: UUID.self),
                     agentID: try row.decode(column: "agent_id", as: UUID.self),
@@ -71,7 +70,77 @@ enum DecisionQueue {
                     justification: try row.decode(column: "justification", as: String?.self),
                     createdAt: try row.decode(column: "created_at", as: Date.self),
                     dueAt: try row.decode(column: "due_at", as: Date.self))
-            }
+            },
+            total: try first.decode(column: "total", as: Int.self))
+    }
+
+    /// One account request awaiting a decision, with its organismes.
+    struct AccountEntry: Sendable {
+        let id: UUID
+        let civility: String
+        let firstName: String
+        let lastName: String
+        let email: String
+        let birthName: String?
+        let phone: String?
+        let contactEmail: String?
+        let organisationName: String
+        let organisationMailDomains: [String]
+        let secondOrganisationName: String?
+        let isOutsideMailDomains: Bool
+        let submittedAt: Date
+        let isEscalated: Bool
+    }
+
+    /// The oldest pending account requests `user` may decide: the correspondents' of their organismes, and for
+    /// administrators those routed to them or escalated.
+    static func accountRequests(
+        for user: CurrentUser, limit: Int, on database: any Database
+    ) async throws -> [AccountEntry] {
+        var either: [SQLQueryString] = []
+        if user.isAdministrator {
+            either.append("r.routed_to = \(bind: Deciders.administrators.rawValue) OR r.escalated_at IS NOT NULL")
+        }
+        if !user.designations.isEmpty {
+            either.append(
+                """
+                (r.routed_to = \(bind: Deciders.correspondents.rawValue) \
+                AND r.organisation_id IN (\(binds: user.correspondentOrganisationIDs)))
+                """)
+        }
+        guard !either.isEmpty else { return [] }
+        return try await (database as! any SQLDatabase).raw(
+            """
+            SELECT r.id, r.civility, r.first_name, r.last_name, r.email, r.birth_name, r.phone, r.contact_email,
+                r.outside_mail_domains, r.created_at, r.proven_at, r.escalated_at,
+                o.name AS organisation_name, o.mail_domains AS organisation_mail_domains,
+                o2.name AS second_organisation_name
+            FROM account_requests r
+            JOIN organisations o ON o.id = r.organisation_id
+            LEFT JOIN organisations o2 ON o2.id = r.second_organisation_id
+            WHERE r.status = \(bind: AccountRequest.Status.pending.rawValue) AND (\(either.joined(separator: " OR ")))
+            ORDER BY r.proven_at, r.created_at
+            LIMIT \(literal: limit)
+            """
+        ).all().map { row in
+            AccountEntry(
+                id: try row.decode(column: "id", as: UUID.self),
+                civility: try row.decode(column: "civility", as: String.self),
+                firstName: try row.decode(column: "first_name", as: String.self),
+                lastName: try row.decode(column: "last_name", as: String.self),
+                email: try row.decode(column: "email", as: String.self),
+                birthName: try row.decode(column: "birth_name", as: String?.self),
+                phone: try row.decode(column: "phone", as: String?.self),
+                contactEmail: try row.decode(column: "contact_email", as: String?.self),
+                organisationName: try row.decode(column: "organisation_name", as: String.self),
+                organisationMailDomains: Organisation.mailDomains(
+                    fromText: try row.decode(column: "organisation_mail_domains", as: String.self)),
+                secondOrganisationName: try row.decode(column: "second_organisation_name", as: String?.self),
+                isOutsideMailDomains: try row.decode(column: "outside_mail_domains", as: Bool.self),
+                submittedAt: try row.decode(column: "proven_at", as: Date?.self)
+                    ?? row.decode(column: "created_at", as: Date.self),
+                isEscalated: try row.decode(column: "escalated_at", as: Date?.self) != nil)
+        }
     }
 }
 
@@ -82,5 +151,19 @@ extension DecisionQueue.Entry {
             id: request.id!, agentID: request.$agent.id, agentName: request.agent.fullName,
             organisationName: request.organisation.name, applicationName: request.application.name,
             justification: request.justification, createdAt: request.createdAt, dueAt: request.dueAt)
+    }
+}
+
+extension DecisionQueue.AccountEntry {
+    /// The entry of one account request loaded with its organismes.
+    init(_ request: AccountRequest) {
+        self.init(
+            id: request.id!, civility: request.civility, firstName: request.firstName, lastName: request.lastName,
+            email: request.email, birthName: request.birthName, phone: request.phone,
+            contactEmail: request.contactEmail, organisationName: request.organisation.name,
+            organisationMailDomains: request.organisation.mailDomains,
+            secondOrganisationName: request.secondOrganisation?.name,
+            isOutsideMailDomains: request.isOutsideMailDomains, submittedAt: request.provenAt ?? request.createdAt,
+            isEscalated: request.escalatedAt != nil)
     }
 }

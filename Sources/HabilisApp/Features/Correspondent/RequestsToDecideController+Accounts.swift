@@ -46,7 +46,7 @@ extension RequestsToDecideController {
     )
         async throws -> Response
     {
-        let row = AccountRequestRow(request, selected: [])
+        let row = AccountRequestRow(DecisionQueue.AccountEntry(request), selected: [])
         let page = AccountRequestToDecidePage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Demande de compte de \(row.name)"), row: row,
             action: Paths.decideAccountRequest(request.id!), queueURL: Paths.requestsToDecide,
@@ -60,7 +60,7 @@ extension RequestsToDecideController {
             let request = try await AccountRequest.query(on: req.db).filter(\.$id == id)
                 .filter(\.$status == .pending)
                 .with(\.$organisation).with(\.$secondOrganisation).first(),
-            try await req.portal.authorization.canDecide(user, request, on: req.db)
+            req.portal.authorization.canDecide(user, request)
         else { throw Abort(.notFound) }
         return request
     }

@@ -109,24 +109,19 @@ struct RequestsToDecideController: RouteCollection {
         _ req: Request, user: CurrentUser, form: DecisionForm, errors: FormErrors,
         accountForm: DecisionForm = DecisionForm()
     ) async throws -> Response {
-        let authorization = req.portal.authorization
-        let designations = try await authorization.designations(of: user.id, on: req.db)
-        let condition = authorization.queueCondition(for: user, designations: designations, table: "r")
+        let queue = try await DecisionQueue.page(
+            Pagination.page(from: req), perPage: Self.perPage, for: user, authorization: req.portal.authorization,
+            on: req.db)
         let pagination = Pagination(
-            page: Pagination.page(from: req), perPage: Self.perPage,
-            total: try await DecisionQueue.count(condition, on: req.db), baseURL: Paths.requestsToDecide)
-        let requests = try await DecisionQueue.page(
-            condition, offset: pagination.offset, limit: Self.perPage, on: req.db)
+            page: Pagination.page(from: req), perPage: Self.perPage, total: queue.total,
+            baseURL: Paths.requestsToDecide)
         let now = req.portal.clock.now
         let selected = Set(form.ids ?? [])
-        let accountQueue = authorization.scopeAccountQueue(
-            AccountRequest.query(on: req.db).filter(\.$status == .pending), for: user, designations: designations)
-        let accountRequests = try await accountQueue.sort(\.$provenAt).limit(Self.perPage)
-            .with(\.$organisation).with(\.$secondOrganisation).all()
+        let accountRequests = try await DecisionQueue.accountRequests(for: user, limit: Self.perPage, on: req.db)
         let selectedAccounts = Set(accountForm.ids ?? [])
         let page = RequestsToDecidePage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Demandes à traiter", notice: DecisionTally.notice(req)),
-            rows: requests.map { RequestsToDecidePage.Row($0, now: now, selected: selected) },
+            rows: queue.entries.map { RequestsToDecidePage.Row($0, now: now, selected: selected) },
             pagination: pagination, action: Paths.decideRequests, reason: form.motif ?? "",
             reasonLimit: Self.reasonLimit, errors: errors,
             accountRows: accountRequests.map { AccountRequestRow($0, selected: selectedAccounts) },
@@ -166,7 +161,6 @@ struct RequestsToDecideController: RouteCollection {
             default: nil
             }
         let user = try req.requireUser()
-        let designations = try await req.portal.authorization.designations(of: user.id, on: req.db)
         let page = AgentRightsPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Habilitations de \(agent.fullName)", notice: notice),
             agentName: agent.fullName, email: agent.email, organisationName: organisation.name,
@@ -174,7 +168,7 @@ struct RequestsToDecideController: RouteCollection {
                 AgentRightsPage.GrantRow(
                     grant,
                     canWithdraw: req.portal.authorization.canWithdraw(
-                        user, grant, of: agent, designations: designations),
+                        user, grant, of: agent),
                     failed: grant.id == failedGrant, reason: grant.id == failedGrant ? reason : "",
                     errors: errors)
             },
@@ -195,14 +189,14 @@ struct RequestsToDecideController: RouteCollection {
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
             let request = try await AccessRequest.query(on: req.db).filter(\.$id == id)
                 .with(\.$agent).with(\.$application).with(\.$organisation).first(),
-            try await req.portal.authorization.canDecide(user, request, on: req.db)
+            req.portal.authorization.canDecide(user, request)
         else { throw Abort(.notFound) }
         return request
     }
 
     private func manageableAgent(_ req: Request, user: CurrentUser, id: String?) async throws -> Agent {
         guard let id = id.flatMap(UUID.init(uuidString:)), let agent = try await Agent.find(id, on: req.db),
-            try await req.portal.authorization.canManageRights(user, of: agent, applicationID: nil, on: req.db)
+            req.portal.authorization.canManageRights(user, of: agent, applicationID: nil)
         else { throw Abort(.notFound) }
         return agent
     }

@@ -71,20 +71,20 @@ struct AccountRequestRow {
 }
 
 extension AccountRequestRow {
-    init(_ request: AccountRequest, selected: Set<String>) {
-        id = request.id!.uuidString.lowercased()
+    init(_ request: DecisionQueue.AccountEntry, selected: Set<String>) {
+        id = request.id.uuidString.lowercased()
         name = "\(request.civility) \(request.firstName) \(request.lastName)"
         email = request.email
-        organisationName = request.organisation.name
-        secondOrganisationName = request.secondOrganisation?.name
+        organisationName = request.organisationName
+        secondOrganisationName = request.secondOrganisationName
         phone = PhoneNumber.display(request.phone ?? "")
         contactEmail = request.contactEmail
         birthName = request.birthName
-        submittedOn = ParisCalendar.shortDate(request.provenAt ?? request.createdAt)
+        submittedOn = ParisCalendar.shortDate(request.submittedAt)
         isOutsideMailDomains = request.isOutsideMailDomains
-        mailDomains = request.organisation.mailDomains.joined(separator: ", ")
-        isOverdue = request.escalatedAt != nil
-        url = Paths.accountRequestToDecide(request.id!)
+        mailDomains = request.organisationMailDomains.joined(separator: ", ")
+        isOverdue = request.isEscalated
+        url = Paths.accountRequestToDecide(request.id)
         isSelected = selected.contains(id)
     }
 }

@@ -16,53 +16,60 @@ public struct Authorization: Sendable {
         }
     }
 
-    /// The designations of a person as correspondent.
-    public func designations(of agentID: UUID, on database: any Database) async throws -> [Designation] {
-        try await Correspondent.query(on: database)
-            .filter(\.$agent.$id == agentID)
-            .with(\.$scopes)
-            .all()
-            .map { Designation(organisationID: $0.$organisation.id, applicationIDs: $0.scopes.map(\.$application.id)) }
+    /// The designations of a person as correspondent, each with its applications, in one statement: every page of
+    /// a correspondent reads them with the session.
+    public static func designations(of agentID: UUID, on database: any Database) async throws -> [Designation] {
+        let rows = try await (database as! any SQLDatabase).raw(
+            """
+            SELECT c.id, c.organisation_id, s.application_id
+            FROM correspondents c
+            LEFT JOIN correspondent_scopes s ON s.correspondent_id = c.id
+            WHERE c.agent_id = \(bind: agentID)
+            ORDER BY c.created_at, c.id
+            """
+        ).all()
+        var designations: [(id: UUID, organisationID: UUID, applicationIDs: [UUID])] = []
+        for row in rows {
+            let id = try row.decode(column: "id", as: UUID.self)
+            let applicationID = try row.decode(column: "application_id", as: UUID?.self)
+            if designations.last?.id != id {
+                designations.append((id, try row.decode(column: "organisation_id", as: UUID.self), []))
+            }
+            if let applicationID { designations[designations.count - 1].applicationIDs.append(applicationID) }
+        }
+        return designations.map { Designation(organisationID: $0.organisationID, applicationIDs: $0.applicationIDs) }
     }
 
     /// Whether `user` may decide `request`: administrators for what is routed to them (and may step in anywhere),
     /// correspondents for their organisme and applications; nobody on their own request.
-    public func canDecide(
-        _ user: CurrentUser, _ request: AccessRequest, on database: any Database
-    ) async throws
-        -> Bool
-    {
+    public func canDecide(_ user: CurrentUser, _ request: AccessRequest) -> Bool {
         guard request.$agent.id != user.id else { return false }
         if user.isAdministrator { return true }
         guard request.routedTo == .correspondents else { return false }
-        return try await designations(of: user.id, on: database).contains {
+        return user.designations.contains {
             $0.covers(organisationID: request.$organisation.id, applicationID: request.$application.id)
         }
     }
 
     /// Whether `user` may decide an account request: any correspondent of its organisme, or an administrator.
-    public func canDecide(
-        _ user: CurrentUser, _ request: AccountRequest, on database: any Database
-    ) async throws
-        -> Bool
-    {
+    public func canDecide(_ user: CurrentUser, _ request: AccountRequest) -> Bool {
         if user.isAdministrator { return true }
         guard request.routedTo == .correspondents else { return false }
-        return try await designations(of: user.id, on: database).contains {
+        return user.designations.contains {
             $0.organisationID == request.$organisation.id
         }
     }
 
     /// Limits an account-request query to what `user` may decide; escalated requests reach the administrators.
     public func scopeAccountQueue(
-        _ query: QueryBuilder<AccountRequest>, for user: CurrentUser, designations: [Designation]
+        _ query: QueryBuilder<AccountRequest>, for user: CurrentUser
     ) -> QueryBuilder<AccountRequest> {
         query.group(.or) { either in
             if user.isAdministrator {
                 either.filter(\.$routedTo == .administrators)
                 either.filter(\.$escalatedAt != nil)
             }
-            let organisations = designations.map(\.organisationID)
+            let organisations = user.correspondentOrganisationIDs
             if !organisations.isEmpty {
                 either.group(.and) {
                     $0.filter(\.$routedTo == .correspondents).filter(\.$organisation.$id ~~ organisations)
@@ -75,12 +82,9 @@ public struct Authorization: Sendable {
     }
 
     /// Whether `user` may see and revoke the rights of `agent` on `applicationID`.
-    public func canManageRights(
-        _ user: CurrentUser, of agent: Agent, applicationID: UUID?, on database: any Database
-    ) async throws -> Bool {
+    public func canManageRights(_ user: CurrentUser, of agent: Agent, applicationID: UUID?) -> Bool {
         if user.isAdministrator { return true }
-        let designations = try await designations(of: user.id, on: database)
-        return designations.contains { designation in
+        return user.designations.contains { designation in
             guard designation.organisationID == agent.$organisation.id else { return false }
             guard let applicationID else { return true }
             return designation.applicationIDs.isEmpty || designation.applicationIDs.contains(applicationID)
@@ -91,48 +95,40 @@ public struct Authorization: Sendable {
     /// Withdrawal follows the routing of decisions (issue 20, finding 4): administrators withdraw any right;
     /// correspondents only those of locally managed applications they cover that no administrator decided;
     /// nobody withdraws a right of their own.
-    public func canWithdraw(_ user: CurrentUser, _ grant: Grant, of agent: Agent, designations: [Designation]) -> Bool {
+    public func canWithdraw(_ user: CurrentUser, _ grant: Grant, of agent: Agent) -> Bool {
         guard grant.$agent.id != user.id else { return false }
         if user.isAdministrator { return true }
         guard grant.application.accessMode == .local else { return false }
         let decidedByAdministrators =
             grant.grantedBy?.isAdministrator == true || grant.accessRequest?.routedTo == .administrators
         guard !decidedByAdministrators else { return false }
-        return designations.contains {
+        return user.designations.contains {
             $0.covers(organisationID: agent.$organisation.id, applicationID: grant.$application.id)
         }
     }
 
     /// The condition on `access_requests` (under the alias `table`) that keeps the pending requests `user` may
-    /// decide; `designations` come from `designations(of:)`. The same rule as `canDecide`, as SQL for the queue.
-    public func queueCondition(
-        for user: CurrentUser, designations: [Designation], table: String
-    ) -> any SQLExpression {
-        let column = { (name: String) in SQLColumn(name, table: table) }
-        var either: [any SQLExpression] = []
+    /// decide. The same rule as `canDecide`, as SQL for the queue. `status = 'pending'` is written literally: SQLite
+    /// uses the partial queue index only then.
+    public func queueCondition(for user: CurrentUser, table: String) -> SQLQueryString {
+        var either: [SQLQueryString] = []
         if user.isAdministrator {
-            either.append(SQLBinaryExpression(column("routed_to"), .equal, SQLBind(Deciders.administrators.rawValue)))
+            either.append("\(ident: table).routed_to = \(bind: Deciders.administrators.rawValue)")
         }
-        for designation in designations {
-            var mine: [any SQLExpression] = [
-                SQLBinaryExpression(column("routed_to"), .equal, SQLBind(Deciders.correspondents.rawValue)),
-                SQLBinaryExpression(column("organisation_id"), .equal, SQLBind(designation.organisationID)),
-            ]
+        for designation in user.designations {
+            var mine: SQLQueryString = """
+                \(ident: table).routed_to = \(bind: Deciders.correspondents.rawValue) \
+                AND \(ident: table).organisation_id = \(bind: designation.organisationID)
+                """
             if !designation.applicationIDs.isEmpty {
-                mine.append(
-                    SQLBinaryExpression(column("application_id"), .in, SQLBind.group(designation.applicationIDs)))
+                mine += " AND \(ident: table).application_id IN (\(binds: designation.applicationIDs))"
             }
-            either.append(SQLGroupExpression(SQLList(mine, separator: SQLRaw(" AND "))))
+            either.append("(\(mine))")
         }
         // Nobody: an always-false condition keeps the query valid.
-        if either.isEmpty {
-            either.append(SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")))
-        }
-        return SQLList(
-            [
-                AccessRequest.isPending(table: table),
-                SQLBinaryExpression(column("agent_id"), .notEqual, SQLBind(user.id)),
-                SQLGroupExpression(SQLList(either, separator: SQLRaw(" OR "))),
-            ], separator: SQLRaw(" AND "))
+        let deciders = either.isEmpty ? "1 = 0" : either.joined(separator: " OR ")
+        return """
+            \(ident: table).status = 'pending' AND \(ident: table).agent_id <> \(bind: user.id) AND (\(deciders))
+            """
     }
 }

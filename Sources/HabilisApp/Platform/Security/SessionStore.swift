@@ -113,7 +113,7 @@ public struct SessionStore: Sendable {
         let designations =
             try row.decode(column: "designation_count", as: Int.self) == 0
             ? []
-            : try await Correspondent.query(on: database).filter(\.$agent.$id == agent.id!).all(\.$organisation.$id)
+            : try await Authorization.designations(of: agent.id!, on: database)
         return ResumedSession(
             session: session, expired: false,
             unreadNotifications: try row.decode(column: "unread_count", as: Int.self), designations: designations,
@@ -200,8 +200,8 @@ public struct ResumedSession: Sendable {
     public let expired: Bool
     /// Unread notifications, counted up to `CurrentUser.unreadCountBound`.
     public let unreadNotifications: Int
-    /// Organisations the agent is a correspondent of.
-    public let designations: [UUID]
+    /// The organismes the agent is a correspondent of, with their applications.
+    public let designations: [Authorization.Designation]
     /// Whether the agent has confirmed a second factor (checked where it is required).
     public let hasSecondFactor: Bool
 }
@@ -228,7 +228,7 @@ struct SessionMiddleware: AsyncMiddleware {
                         on: request.db)
                 } else {
                     request.currentUser = CurrentUser(
-                        agent: session.agent, session: session, correspondentOrganisationIDs: resumed.designations,
+                        agent: session.agent, session: session, designations: resumed.designations,
                         unreadNotifications: resumed.unreadNotifications, hasSecondFactor: resumed.hasSecondFactor)
                 }
             } else {

@@ -5,8 +5,8 @@ import Vapor
 public struct CurrentUser: Sendable {
     public let agent: Agent
     public let session: UserSession
-    /// Organisations this person is a correspondent of.
-    public let correspondentOrganisationIDs: [UUID]
+    /// The organismes this person is a correspondent of, with the applications each is limited to.
+    public let designations: [Authorization.Designation]
     /// In-portal notifications not read yet, shown in the header, counted up to `unreadCountBound`.
     public let unreadNotifications: Int
     /// A confirmed second factor, read with the session.
@@ -16,7 +16,9 @@ public struct CurrentUser: Sendable {
 
     public var id: UUID { agent.id! }
     public var isAdministrator: Bool { agent.isAdministrator }
-    public var isCorrespondent: Bool { !correspondentOrganisationIDs.isEmpty }
+    public var isCorrespondent: Bool { !designations.isEmpty }
+    /// Organisations this person is a correspondent of.
+    public var correspondentOrganisationIDs: [UUID] { designations.map(\.organisationID) }
     /// Correspondents and administrators decide requests.
     public var decidesRequests: Bool { isAdministrator || isCorrespondent }
     /// Decides on other people's access: longer passwords, and a second factor where it is required.
