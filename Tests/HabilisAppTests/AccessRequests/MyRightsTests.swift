@@ -31,6 +31,12 @@ struct MyRightsTests {
             let second = try await browser.get(Paths.myRights + "?page=2")
             #expect(second.contains("Page 2 sur 2"))
             #expect(second.html.contains("<details class=\"block\" id=\"historique\" open>"))
+            let beyond = try await browser.get(Paths.myRights + "?page=9")
+            #expect(beyond.contains("Page 2 sur 2"))
+            #expect(beyond.contains("Historique de vos demandes (25)"))
+            #expect(
+                beyond.text.components(separatedBy: "annulée").count
+                    == second.text.components(separatedBy: "annulée").count)
             #expect(try await browser.get(Paths.myRights + "?page=99999999999999999999").status.code < 500)
         }
     }

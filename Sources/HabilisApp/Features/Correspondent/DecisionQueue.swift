@@ -24,43 +24,41 @@ enum DecisionQueue {
         let total: Int
     }
 
-    /// Page `number` (from 1) of the requests `user` may decide, with the queue's size counted in the same
-    /// statement (a scalar subquery, evaluated once). Past the last page, the size is counted on its own and the last
-    /// page is read, as `Pagination` shows it.
+    /// Page `number` (from 1) of the requests `user` may decide, with the queue's size (`CountedPage`).
     static func page(
         _ number: Int, perPage: Int, for user: CurrentUser, authorization: Authorization, on database: any Database
     ) async throws -> Page {
         let sql = database as! any SQLDatabase
-        let rows = try await sql.raw(
-            """
-            SELECT r.id, r.agent_id, r.justification, r.created_at, r.due_at,
-                a.first_name AS agent_first_name, a.last_name AS agent_last_name,
-                o.name AS organisation_name, ap.name AS application_name,
-                (SELECT COUNT(*) FROM access_requests q WHERE \(authorization.queueCondition(for: user, table: "q")))
-                    AS total
-            FROM access_requests r
-            JOIN agents a ON a.id = r.agent_id
-            JOIN organisations o ON o.id = r.organisation_id
-            JOIN applications ap ON ap.id = r.application_id
-            WHERE \(authorization.queueCondition(for: user, table: "r"))
-            ORDER BY r.due_at, r.created_at
-            LIMIT \(literal: perPage) OFFSET \(literal: (number - 1) * perPage)
-            """
-        ).all()
-        guard let first = rows.first else {
-            let total =
+        let page = try await CountedPage.read(
+            page: number, perPage: perPage,
+            rows: { offset in
+                try await sql.raw(
+                    """
+                    SELECT r.id, r.agent_id, r.justification, r.created_at, r.due_at,
+                        a.first_name AS agent_first_name, a.last_name AS agent_last_name,
+                        o.name AS organisation_name, ap.name AS application_name,
+                        (SELECT COUNT(*) FROM access_requests q
+                            WHERE \(authorization.queueCondition(for: user, table: "q"))) AS total
+                    FROM access_requests r
+                    JOIN agents a ON a.id = r.agent_id
+                    JOIN organisations o ON o.id = r.organisation_id
+                    JOIN applications ap ON ap.id = r.application_id
+                    WHERE \(authorization.queueCondition(for: user, table: "r"))
+                    ORDER BY r.due_at, r.created_at
+                    LIMIT \(literal: perPage) OFFSET \(literal: offset)
+                    """
+                ).all()
+            },
+            count: {
                 try await sql.raw(
                     """
                     SELECT COUNT(*) AS total FROM access_requests q
                     WHERE \(authorization.queueCondition(for: user, table: "q"))
                     """
                 ).first()?.decode(column: "total", as: Int.self) ?? 0
-            let last = Pagination(page: number, perPage: perPage, total: total, baseURL: "").page
-            guard last < number else { return Page(entries: [], total: total) }
-            return try await page(last, perPage: perPage, for: user, authorization: authorization, on: database)
-        }
+            })
         return Page(
-            entries: try rows.map { row in
+            entries: try page.rows.map { row in
                 Entry(
                     id: try row.decode(column: "id", as: UUID.self),
                     agentID: try row.decode(column: "agent_id", as: UUID.self),
@@ -71,7 +69,7 @@ enum DecisionQueue {
                     createdAt: try row.decode(column: "created_at", as: Date.self),
                     dueAt: try row.decode(column: "due_at", as: Date.self))
             },
-            total: try first.decode(column: "total", as: Int.self))
+            total: page.total)
     }
 
     /// One account request awaiting a decision, with its organismes.

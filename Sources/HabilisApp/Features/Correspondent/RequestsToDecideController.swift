@@ -152,7 +152,7 @@ struct RequestsToDecideController: RouteCollection {
             .with(\.$application).with(\.$grantedBy).with(\.$accessRequest).with(\.$revokedBy)
             .sort(\.$grantedAt, .descending)
             .all()
-        let requests = try await MyRightsRecords.history(of: agent.id!, offset: 0, limit: 50, on: req.db)
+        let requests = try await MyRightsRecords.history(of: agent.id!, page: 1, perPage: 50, on: req.db).entries
         let organisation = try await agent.$organisation.get(on: req.db)
         let notice: String? =
             switch req.query[String.self, at: "retrait"] {

@@ -13,16 +13,15 @@ struct MyRightsController: RouteCollection {
     /// Both expandable blocks of the guide; the history is paginated, newest first.
     func index(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let total = try await AccessRequest.query(on: req.db).filter(\.$agent.$id == user.id).countRows()
+        let history = try await MyRightsRecords.history(
+            of: user.id, page: Pagination.page(from: req), perPage: Self.perPage, on: req.db)
         let pagination = Pagination(
-            page: Pagination.page(from: req), perPage: Self.perPage, total: total, baseURL: Paths.myRights,
+            page: Pagination.page(from: req), perPage: Self.perPage, total: history.total, baseURL: Paths.myRights,
             anchor: "#historique")
-        let requests = try await MyRightsRecords.history(
-            of: user.id, offset: pagination.offset, limit: Self.perPage, on: req.db)
         let grants = try await MyRightsRecords.grants(of: user.id, on: req.db)
         let page = MyRightsPage(
             frame: PageFrame(req, title: "Mes habilitations"),
-            history: requests.map(MyRightsPage.HistoryRow.init),
+            history: history.entries.map(MyRightsPage.HistoryRow.init),
             historyOpen: req.query[Int.self, at: "page"] != nil,
             pagination: pagination,
             grants: grants.map(MyRightsPage.GrantRow.init))

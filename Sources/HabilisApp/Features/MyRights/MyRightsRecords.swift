@@ -2,8 +2,9 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// What "Mes habilitations" reads, each list in one joined statement: the page is visited often and the history of
-/// an agent can be long, so neither list pays per-row queries or model decoding.
+/// What "Mes habilitations" reads, each list in one statement written as SQL text, the history with its size: the
+/// page is visited often and the history of an agent can be long, so neither list pays per-row queries or model
+/// decoding.
 enum MyRightsRecords {
     /// One request of the history with its application and decider.
     struct HistoryEntry: Sendable {
@@ -25,36 +26,41 @@ enum MyRightsRecords {
         let requestStatus: AccessRequest.Status?
     }
 
-    /// A page of the agent's requests, newest first.
+    /// One page of the history and the number of the agent's requests.
+    struct HistoryPage: Sendable {
+        let entries: [HistoryEntry]
+        let total: Int
+    }
+
+    /// Page `number` (from 1) of the agent's requests, newest first, with their number (`CountedPage`).
     static func history(
-        of agentID: UUID, offset: Int, limit: Int, on database: any Database
-    ) async throws
-        -> [HistoryEntry]
-    {
-        try await (database as! any SQLDatabase).select()
-            .column(SQLColumn("id", table: "r"))
-            .column(SQLColumn("status", table: "r"))
-            .column(SQLColumn("created_at", table: "r"))
-            .column(SQLColumn("decided_at", table: "r"))
-            .column(SQLColumn("refusal_reason", table: "r"))
-            .column(SQLColumn("name", table: "ap"), as: "application_name")
-            .column(SQLColumn("first_name", table: "d"), as: "decider_first_name")
-            .column(SQLColumn("last_name", table: "d"), as: "decider_last_name")
-            .from(SQLAlias(SQLIdentifier(AccessRequest.schema), as: SQLIdentifier("r")))
-            .join(
-                SQLAlias(SQLIdentifier(BusinessApplication.schema), as: SQLIdentifier("ap")),
-                on: SQLColumn("id", table: "ap"), .equal, SQLColumn("application_id", table: "r")
-            )
-            .join(
-                SQLAlias(SQLIdentifier(Agent.schema), as: SQLIdentifier("d")), method: SQLJoinMethod.left,
-                on: SQLColumn("id", table: "d"), .equal, SQLColumn("decided_by_id", table: "r")
-            )
-            .where(SQLColumn("agent_id", table: "r"), .equal, SQLBind(agentID))
-            .orderBy(SQLColumn("created_at", table: "r"), SQLDirection.descending)
-            .offset(offset)
-            .limit(limit)
-            .all()
-            .map { row in
+        of agentID: UUID, page number: Int, perPage: Int, on database: any Database
+    ) async throws -> HistoryPage {
+        let sql = database as! any SQLDatabase
+        let page = try await CountedPage.read(
+            page: number, perPage: perPage,
+            rows: { offset in
+                try await sql.raw(
+                    """
+                    SELECT r.id, r.status, r.created_at, r.decided_at, r.refusal_reason,
+                        ap.name AS application_name, d.first_name AS decider_first_name,
+                        d.last_name AS decider_last_name,
+                        (SELECT COUNT(*) FROM access_requests q WHERE q.agent_id = \(bind: agentID)) AS total
+                    FROM access_requests r
+                    JOIN applications ap ON ap.id = r.application_id
+                    LEFT JOIN agents d ON d.id = r.decided_by_id
+                    WHERE r.agent_id = \(bind: agentID)
+                    ORDER BY r.created_at DESC
+                    LIMIT \(literal: perPage) OFFSET \(literal: offset)
+                    """
+                ).all()
+            },
+            count: {
+                try await sql.raw("SELECT COUNT(*) AS total FROM access_requests WHERE agent_id = \(bind: agentID)")
+                    .first()?.decode(column: "total", as: Int.self) ?? 0
+            })
+        return HistoryPage(
+            entries: try page.rows.map { row in
                 HistoryEntry(
                     id: try row.decode(column: "id", as: UUID.self),
                     applicationName: try row.decode(column: "application_name", as: String.self),
@@ -63,43 +69,30 @@ enum MyRightsRecords {
                     decidedAt: try row.decode(column: "decided_at", as: Date?.self),
                     deciderName: try row.personName(prefix: "decider"),
                     refusalReason: try row.decode(column: "refusal_reason", as: String?.self))
-            }
+            },
+            total: page.total)
     }
 
     /// The agent's rights not revoked, newest first.
     static func grants(of agentID: UUID, on database: any Database) async throws -> [GrantEntry] {
-        try await (database as! any SQLDatabase).select()
-            .column(SQLColumn("granted_at", table: "g"))
-            .column(SQLColumn("name", table: "ap"), as: "application_name")
-            .column(SQLColumn("launch_url", table: "ap"))
-            .column(SQLColumn("first_name", table: "b"), as: "granter_first_name")
-            .column(SQLColumn("last_name", table: "b"), as: "granter_last_name")
-            .column(SQLColumn("status", table: "r"), as: "request_status")
-            .from(SQLAlias(SQLIdentifier(Grant.schema), as: SQLIdentifier("g")))
-            .join(
-                SQLAlias(SQLIdentifier(BusinessApplication.schema), as: SQLIdentifier("ap")),
-                on: SQLColumn("id", table: "ap"), .equal, SQLColumn("application_id", table: "g")
-            )
-            .join(
-                SQLAlias(SQLIdentifier(Agent.schema), as: SQLIdentifier("b")), method: SQLJoinMethod.left,
-                on: SQLColumn("id", table: "b"), .equal, SQLColumn("granted_by_id", table: "g")
-            )
-            .join(
-                SQLAlias(SQLIdentifier(AccessRequest.schema), as: SQLIdentifier("r")), method: SQLJoinMethod.left,
-                on: SQLColumn("id", table: "r"), .equal, SQLColumn("access_request_id", table: "g")
-            )
-            .where(SQLColumn("agent_id", table: "g"), .equal, SQLBind(agentID))
-            .where(SQLColumn("revoked_at", table: "g"), .is, SQLLiteral.null)
-            .orderBy(SQLColumn("granted_at", table: "g"), SQLDirection.descending)
-            .all()
-            .map { row in
-                GrantEntry(
-                    applicationName: try row.decode(column: "application_name", as: String.self),
-                    launchURL: try row.decode(column: "launch_url", as: String.self),
-                    grantedAt: try row.decode(column: "granted_at", as: Date.self),
-                    granterName: try row.personName(prefix: "granter"),
-                    requestStatus: try row.decode(column: "request_status", as: AccessRequest.Status?.self))
-            }
+        try await (database as! any SQLDatabase).raw(
+            """
+            SELECT g.granted_at, ap.name AS application_name, ap.launch_url,
+                b.first_name AS granter_first_name, b.last_name AS granter_last_name, r.status AS request_status
+            FROM grants g
+            JOIN applications ap ON ap.id = g.application_id
+            LEFT JOIN agents b ON b.id = g.granted_by_id
+            LEFT JOIN access_requests r ON r.id = g.access_request_id
+            WHERE g.agent_id = \(bind: agentID) AND g.revoked_at IS NULL
+            ORDER BY g.granted_at DESC
+            """
+        ).all().map { row in
+            GrantEntry(
+                applicationName: try row.decode(column: "application_name", as: String.self),
+                launchURL: try row.decode(column: "launch_url", as: String.self),
+                grantedAt: try row.decode(column: "granted_at", as: Date.self),
+                granterName: try row.personName(prefix: "granter"),
+                requestStatus: try row.decode(column: "request_status", as: AccessRequest.Status?.self))
+        }
     }
-
 }

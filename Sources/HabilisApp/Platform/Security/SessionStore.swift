@@ -34,56 +34,23 @@ public struct SessionStore: Sendable {
     /// factor is on, or nil; an expired session is deleted. One statement on the hot path (a second one only for
     /// correspondents): every page pays it.
     public func resume(token: String, on database: any Database) async throws -> ResumedSession? {
-        let sql = database as! any SQLDatabase
-        let agentID = SQLColumn("agent_id", table: "s")
         guard
-            let row = try await sql.select()
-                .column(SQLColumn("*", table: "a"))
-                .column(SQLColumn("id", table: "s"), as: "session_id")
-                .column(SQLColumn("csrf_token", table: "s"), as: "session_csrf_token")
-                .column(SQLColumn("created_at", table: "s"), as: "session_created_at")
-                .column(SQLColumn("last_seen_at", table: "s"), as: "session_last_seen_at")
-                .column(SQLColumn("ip", table: "s"), as: "session_ip")
-                .column(SQLColumn("amr", table: "s"), as: "session_amr")
-                .column(
-                    SQLSubquery.select {
-                        $0
-                            .column(SQLFunction("COUNT", args: SQLLiteral.all))
-                            .from(
-                                SQLSubquery.select {
-                                    $0
-                                        .column(SQLLiteral.numeric("1"))
-                                        .from(Notification.schema)
-                                        .where(SQLColumn("agent_id"), .equal, agentID)
-                                        .where(SQLColumn("read_at"), .is, SQLLiteral.null)
-                                        .limit(CurrentUser.unreadCountBound)
-                                }, as: SQLIdentifier("unread"))
-                    }, as: "unread_count"
-                )
-                .column(
-                    SQLSubquery.select {
-                        $0
-                            .column(SQLFunction("COUNT", args: SQLLiteral.all))
-                            .from(Correspondent.schema)
-                            .where(SQLColumn("agent_id"), .equal, agentID)
-                    }, as: "designation_count"
-                )
-                .column(
-                    SQLSubquery.select {
-                        $0
-                            .column(SQLFunction("COUNT", args: SQLLiteral.all))
-                            .from(SecondFactor.schema)
-                            .where(SQLColumn("agent_id"), .equal, agentID)
-                            .where(SQLColumn("confirmed_at"), .isNot, SQLLiteral.null)
-                    }, as: "second_factor_count"
-                )
-                .from(SQLAlias(SQLIdentifier(UserSession.schema), as: SQLIdentifier("s")))
-                .join(
-                    SQLAlias(SQLIdentifier(Agent.schema), as: SQLIdentifier("a")),
-                    on: SQLColumn("id", table: "a"), .equal, agentID
-                )
-                .where(SQLColumn("token_hash", table: "s"), .equal, SQLBind(SecureToken.hash(token)))
-                .first()
+            let row = try await (database as! any SQLDatabase).raw(
+                """
+                SELECT a.*, s.id AS session_id, s.csrf_token AS session_csrf_token,
+                    s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at,
+                    s.ip AS session_ip, s.amr AS session_amr,
+                    (SELECT COUNT(*) FROM (
+                        SELECT 1 FROM notifications n WHERE n.agent_id = s.agent_id AND n.read_at IS NULL
+                        LIMIT \(literal: CurrentUser.unreadCountBound)) unread) AS unread_count,
+                    (SELECT COUNT(*) FROM correspondents c WHERE c.agent_id = s.agent_id) AS designation_count,
+                    (SELECT COUNT(*) FROM second_factors f WHERE f.agent_id = s.agent_id AND f.confirmed_at IS NOT NULL)
+                        AS second_factor_count
+                FROM user_sessions s
+                JOIN agents a ON a.id = s.agent_id
+                WHERE s.token_hash = \(bind: SecureToken.hash(token))
+                """
+            ).first()
         else { return nil }
         let agent = try row.decode(fluentModel: Agent.self)
         let session = UserSession(
