@@ -46,9 +46,12 @@ public func configure(
 
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware(servesHTTPS: settings.usesSecureCookies))
-    app.middleware.use(RouteLoggingMiddleware(logLevel: settings.isProduction ? .notice : .info))
+    // One line per request at info, below production's default level (notice): the reverse proxy keeps the access
+    // log there, and `LOG_LEVEL=info` brings these back when needed.
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(ErrorPageMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(
+        StaticFilesMiddleware(files: FileMiddleware(publicDirectory: app.directory.publicDirectory)))
     app.middleware.use(RuntimeSettingsMiddleware())
     app.middleware.use(SessionMiddleware())
     app.middleware.use(CSRFMiddleware(secureCookies: settings.usesSecureCookies))

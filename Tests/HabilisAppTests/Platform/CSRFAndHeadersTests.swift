@@ -103,4 +103,24 @@ struct CSRFAndHeadersTests {
             #expect(readiness.status == .ok)
         }
     }
+
+    @Test("a visitor's CSRF cookie is set by pages with forms, not by probes, files or redirects")
+    func csrfCookieOnlyWithForms() async throws {
+        try await withTestApp { context in
+            for path in [Paths.health, Paths.readiness, "/static/habilis.css", Paths.myRights] {
+                let answer = try await context.browser().get(path)
+                #expect(answer.status.code < 500)
+                #expect(!answer.headers[.setCookie].contains { $0.hasPrefix("habilis_csrf=") }, "\(path)")
+            }
+            let visitor = context.browser()
+            let signIn = try await visitor.get(Paths.signIn)
+            let cookie = try #require(signIn.headers[.setCookie].first { $0.hasPrefix("habilis_csrf=") })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+            #expect(cookie.hasPrefix("habilis_csrf=\(try #require(signIn.csrfToken));"))
+            // Once set, the cookie's token is kept: the next page carries it and sets nothing.
+            let again = try await visitor.get(Paths.signIn)
+            #expect(again.csrfToken == signIn.csrfToken)
+            #expect(!again.headers[.setCookie].contains { $0.hasPrefix("habilis_csrf=") })
+        }
+    }
 }

@@ -20,17 +20,9 @@ struct CSRFMiddleware: AsyncMiddleware {
         if request.url.path.hasPrefix(Self.exemptPrefix) { return try await next.respond(to: request) }
         let cookieToken = request.cookies[cookieName]?.string.nilIfEmpty
         if request.method == .GET || request.method == .HEAD {
-            var issued: String?
-            if request.currentUser == nil {
-                request.anonymousCSRFToken =
-                    cookieToken
-                    ?? {
-                        issued = SecureToken.generate()
-                        return issued
-                    }()
-            }
+            request.anonymousCSRFToken = cookieToken
             let response = try await next.respond(to: request)
-            if let issued {
+            if let issued = request.issuedCSRFToken {
                 response.cookies[cookieName] = HTTPCookies.Value(
                     string: issued, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
             }

@@ -33,6 +33,10 @@ private struct AnonymousCSRFKey: StorageKey {
     typealias Value = String
 }
 
+private struct IssuedCSRFKey: StorageKey {
+    typealias Value = String
+}
+
 extension Request {
     /// The signed-in person, or nil for a visitor.
     public var currentUser: CurrentUser? {
@@ -46,15 +50,26 @@ extension Request {
         return user
     }
 
-    /// The CSRF token forms of this page must carry.
+    /// The CSRF token forms of this page must carry: the session's, or a visitor's cookie token. A visitor without
+    /// one gets it minted here, the first time a page asks, and `CSRFMiddleware` sets its cookie: answers without a
+    /// form (`/healthz`, files, redirects, JSON) pay nothing.
     public var csrfToken: String {
-        currentUser?.session.csrfToken ?? storage[AnonymousCSRFKey.self] ?? ""
+        if let user = currentUser { return user.session.csrfToken }
+        if let token = storage[AnonymousCSRFKey.self] { return token }
+        let issued = SecureToken.generate()
+        storage[AnonymousCSRFKey.self] = issued
+        storage[IssuedCSRFKey.self] = issued
+        return issued
     }
 
+    /// The visitor's token from the CSRF cookie.
     var anonymousCSRFToken: String? {
         get { storage[AnonymousCSRFKey.self] }
         set { storage[AnonymousCSRFKey.self] = newValue }
     }
+
+    /// The token minted by `csrfToken` during this request, whose cookie the response must set.
+    var issuedCSRFToken: String? { storage[IssuedCSRFKey.self] }
 
     /// The address of the client, from the socket unless it came through a trusted proxy.
     public var clientIP: String? {
