@@ -1,4 +1,5 @@
 import Foundation
+import Vapor
 
 /// Every URL of the portal, written once. URLs are French, as the portal is.
 public enum Paths {
@@ -56,100 +57,79 @@ public enum Paths {
     public static let decideRequests = "/demandes-a-traiter/decision"
 
     /// One request as its deciders see it.
-    public static func requestToDecide(_ id: UUID) -> String { "/demandes-a-traiter/\(id.uuidString.lowercased())" }
+    public static let requestToDecide = PathTemplate("/demandes-a-traiter/:id")
 
     /// The decision on one request.
-    public static func decideRequest(_ id: UUID) -> String { requestToDecide(id) + "/decision" }
+    public static let decideRequest = PathTemplate("/demandes-a-traiter/:id/decision")
 
     /// Editing one FAQ entry.
-    public static func adminFAQEntry(_ id: UUID) -> String { "/administration/faq/\(id.uuidString.lowercased())" }
+    public static let adminFAQEntry = PathTemplate("/administration/faq/:id")
 
     /// The subscribers of one newsletter as CSV.
-    public static func adminNewsletterSubscribers(_ id: UUID) -> String {
-        "/administration/lettres/\(id.uuidString.lowercased())/abonnes.csv"
-    }
+    public static let adminNewsletterSubscribers = PathTemplate("/administration/lettres/:id/abonnes.csv")
 
     /// Editing one organisme, with its correspondents.
-    public static func adminOrganisation(_ id: UUID) -> String {
-        "/administration/organismes/\(id.uuidString.lowercased())"
-    }
+    public static let adminOrganisation = PathTemplate("/administration/organismes/:id")
 
     /// Designating a correspondent of an organisme.
-    public static func adminDesignate(_ id: UUID) -> String { adminOrganisation(id) + "/correspondants" }
+    public static let adminDesignate = PathTemplate("/administration/organismes/:id/correspondants")
 
     /// Removing one designation.
-    public static func adminRemoveCorrespondent(_ id: UUID) -> String {
-        "/administration/correspondants/\(id.uuidString.lowercased())/retrait"
-    }
+    public static let adminRemoveCorrespondent = PathTemplate("/administration/correspondants/:id/retrait")
 
     /// Editing one application.
-    public static func adminApplication(_ id: UUID) -> String {
-        "/administration/applications/\(id.uuidString.lowercased())"
-    }
+    public static let adminApplication = PathTemplate("/administration/applications/:id")
 
     /// « Connexion des applications (OpenID Connect) »: the clients of one application.
-    public static func adminApplicationClients(_ id: UUID) -> String { adminApplication(id) + "/clients" }
-    public static func adminNewApplicationClient(_ id: UUID) -> String { adminApplicationClients(id) + "/nouveau" }
-    public static func adminApplicationClient(_ id: UUID, _ clientID: String) -> String {
-        adminApplicationClients(id) + "/" + clientID
-    }
-    public static func adminRotateClientSecret(_ id: UUID, _ clientID: String) -> String {
-        adminApplicationClient(id, clientID) + "/secret"
-    }
-    public static func adminRemoveClient(_ id: UUID, _ clientID: String) -> String {
-        adminApplicationClient(id, clientID) + "/suppression"
-    }
+    public static let adminApplicationClients = PathTemplate("/administration/applications/:id/clients")
+    public static let adminNewApplicationClient = PathTemplate("/administration/applications/:id/clients/nouveau")
+    public static let adminApplicationClient = PathTemplate("/administration/applications/:id/clients/:client")
+    public static let adminRotateClientSecret = PathTemplate("/administration/applications/:id/clients/:client/secret")
+    public static let adminRemoveClient = PathTemplate("/administration/applications/:id/clients/:client/suppression")
 
     /// One account as an administrator manages it.
-    public static func adminAgent(_ id: UUID) -> String { "/administration/agents/\(id.uuidString.lowercased())" }
+    public static let adminAgent = PathTemplate("/administration/agents/:id")
 
     /// Disabling or re-enabling an account.
-    public static func adminAgentStatus(_ id: UUID) -> String { adminAgent(id) + "/statut" }
+    public static let adminAgentStatus = PathTemplate("/administration/agents/:id/statut")
 
     /// Sending a failed mail again.
-    public static func adminRetryMail(_ id: UUID) -> String {
-        adminFailedMails + "/\(id.uuidString.lowercased())/renvoyer"
-    }
+    public static let adminRetryMail = PathTemplate("/administration/courriels-en-echec/:id/renvoyer")
 
     /// Ending every session of one account.
-    public static func adminEndAgentSessions(_ id: UUID) -> String { adminAgent(id) + "/sessions/fermer" }
-    public static func adminResetSecondFactor(_ id: UUID) -> String {
-        adminAgent(id) + "/double-authentification/reinitialiser"
-    }
+    public static let adminEndAgentSessions = PathTemplate("/administration/agents/:id/sessions/fermer")
+    public static let adminResetSecondFactor = PathTemplate(
+        "/administration/agents/:id/double-authentification/reinitialiser")
 
     /// Ending one of my sessions.
-    public static func endMySession(_ id: UUID) -> String { mySessions + "/\(id.uuidString.lowercased())/fermer" }
+    public static let endMySession = PathTemplate("/mes-informations/sessions/:id/fermer")
 
     /// Granting a right directly.
-    public static func adminGrant(_ id: UUID) -> String { adminAgent(id) + "/habilitations" }
+    public static let adminGrant = PathTemplate("/administration/agents/:id/habilitations")
 
     /// Editing one newsletter.
-    public static func adminNewsletter(_ id: UUID) -> String { "/administration/lettres/\(id.uuidString.lowercased())" }
+    public static let adminNewsletter = PathTemplate("/administration/lettres/:id")
 
     /// One account request as its deciders see it.
-    public static func accountRequestToDecide(_ id: UUID) -> String {
-        "/demandes-a-traiter/comptes/\(id.uuidString.lowercased())"
-    }
+    public static let accountRequestToDecide = PathTemplate("/demandes-a-traiter/comptes/:id")
 
     /// The decision on one account request.
-    public static func decideAccountRequest(_ id: UUID) -> String { accountRequestToDecide(id) + "/decision" }
+    public static let decideAccountRequest = PathTemplate("/demandes-a-traiter/comptes/:id/decision")
 
     /// The confirmation step of a request for one application.
-    public static func requestAccess(_ applicationCode: String) -> String {
-        "/applications/\(applicationCode.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")/demande"
-    }
+    public static let requestAccess = PathTemplate("/applications/:code/demande")
 
     /// One access request as its requester follows it.
-    public static func accessRequest(_ id: UUID) -> String { "/demandes/\(id.uuidString.lowercased())" }
+    public static let accessRequest = PathTemplate("/demandes/:id")
 
     /// Cancelling one's pending request.
-    public static func cancelAccessRequest(_ id: UUID) -> String { accessRequest(id) + "/annulation" }
+    public static let cancelAccessRequest = PathTemplate("/demandes/:id/annulation")
 
     /// An agent's rights and requests as a correspondent or administrator sees them.
-    public static func agentRights(_ id: UUID) -> String { "/agents/\(id.uuidString.lowercased())" }
+    public static let agentRights = PathTemplate("/agents/:id")
 
     /// Revoking one right.
-    public static func revokeGrant(_ id: UUID) -> String { "/habilitations/\(id.uuidString.lowercased())/retrait" }
+    public static let revokeGrant = PathTemplate("/habilitations/:id/retrait")
     public static let faq = "/faq"
     public static let health = "/healthz"
     /// The OpenID Connect provider: protocol endpoints keep the names the specifications use.
@@ -163,4 +143,53 @@ public enum Paths {
     public static let oidcLogout = "/oidc/logout"
     public static let readiness = "/readyz"
     public static let staticFiles = "/static"
+}
+
+/// A URL with parameters, written once: links fill it in (`Paths.agentRights(id)`) and routes register its pattern
+/// (`Paths.agentRights.pathComponents`), so that a URL cannot change in one place and not the other.
+public struct PathTemplate: Sendable {
+    /// The route pattern, each parameter a segment starting with `:` (`/agents/:id`).
+    public let pattern: String
+    /// The fixed text around the parameters: one more piece than there are parameters.
+    private let pieces: [String]
+
+    init(_ pattern: String) {
+        self.pattern = pattern
+        var pieces = [""]
+        for (index, segment) in pattern.split(separator: "/", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { pieces[pieces.count - 1] += "/" }
+            if segment.hasPrefix(":") { pieces.append("") } else { pieces[pieces.count - 1] += segment }
+        }
+        self.pieces = pieces
+    }
+
+    /// The route of this URL.
+    var pathComponents: [PathComponent] { pattern.pathComponents }
+
+    /// The route of this URL inside a route group registered at `prefix`.
+    func pathComponents(under prefix: String) -> [PathComponent] { pattern.pathComponents(under: prefix) }
+
+    /// The URL of one record.
+    public func callAsFunction(_ id: UUID) -> String { filled([id.uuidString.lowercased()]) }
+
+    /// The URL of a record named by a code (an application's).
+    public func callAsFunction(_ code: String) -> String { filled([Self.segment(code)]) }
+
+    /// The URL of a record inside another one (a client of an application).
+    public func callAsFunction(_ id: UUID, _ code: String) -> String {
+        filled([id.uuidString.lowercased(), Self.segment(code)])
+    }
+
+    private func filled(_ values: [String]) -> String {
+        precondition(values.count == pieces.count - 1, "\(pattern) takes \(pieces.count - 1) parameter(s)")
+        var url = pieces[0]
+        for (value, piece) in zip(values, pieces.dropFirst()) { url += value + piece }
+        return url
+    }
+
+    private static let segmentCharacters = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
+
+    private static func segment(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? ""
+    }
 }

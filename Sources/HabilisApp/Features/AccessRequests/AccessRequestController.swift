@@ -7,10 +7,10 @@ struct AccessRequestController: RouteCollection {
     static let justificationLimit = 2000
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("applications", ":code", "demande", use: confirm)
-        routes.post("applications", ":code", "demande", use: create)
-        routes.get("demandes", ":id", use: show)
-        routes.post("demandes", ":id", "annulation", use: cancel)
+        routes.get(Paths.requestAccess.pathComponents, use: confirm)
+        routes.post(Paths.requestAccess.pathComponents, use: create)
+        routes.get(Paths.accessRequest.pathComponents, use: show)
+        routes.post(Paths.cancelAccessRequest.pathComponents, use: cancel)
     }
 
     /// The confirmation step: who will decide, and the date of automatic acceptance, before submitting.

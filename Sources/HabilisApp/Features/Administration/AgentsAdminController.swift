@@ -10,12 +10,12 @@ struct AgentsAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.grouped(Paths.administration.pathComponents).grouped(AdministratorGuard())
         admin.get(Paths.adminAgents.pathComponents(under: Paths.administration), use: index)
-        admin.get("agents", ":id", use: edit)
-        admin.post("agents", ":id", use: update)
-        admin.post("agents", ":id", "statut", use: changeStatus)
-        admin.post("agents", ":id", "sessions", "fermer", use: endSessions)
-        admin.post("agents", ":id", "double-authentification", "reinitialiser", use: resetSecondFactor)
-        admin.post("agents", ":id", "habilitations", use: grant)
+        admin.get(Paths.adminAgent.pathComponents(under: Paths.administration), use: edit)
+        admin.post(Paths.adminAgent.pathComponents(under: Paths.administration), use: update)
+        admin.post(Paths.adminAgentStatus.pathComponents(under: Paths.administration), use: changeStatus)
+        admin.post(Paths.adminEndAgentSessions.pathComponents(under: Paths.administration), use: endSessions)
+        admin.post(Paths.adminResetSecondFactor.pathComponents(under: Paths.administration), use: resetSecondFactor)
+        admin.post(Paths.adminGrant.pathComponents(under: Paths.administration), use: grant)
     }
 
     /// Search by name or e-mail, 50 a page.

@@ -9,8 +9,8 @@ struct ApplicationsAdminController: RouteCollection {
         admin.get(Paths.adminApplications.pathComponents(under: Paths.administration), use: index)
         admin.get(Paths.adminNewApplication.pathComponents(under: Paths.administration), use: new)
         admin.post(Paths.adminNewApplication.pathComponents(under: Paths.administration), use: create)
-        admin.get("applications", ":id", use: edit)
-        admin.post("applications", ":id", use: update)
+        admin.get(Paths.adminApplication.pathComponents(under: Paths.administration), use: edit)
+        admin.post(Paths.adminApplication.pathComponents(under: Paths.administration), use: update)
     }
 
     func index(req: Request) async throws -> Response {

@@ -10,7 +10,7 @@ struct FailedMailsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.grouped(Paths.administration.pathComponents).grouped(AdministratorGuard())
         admin.get(Paths.adminFailedMails.pathComponents(under: Paths.administration), use: index)
-        admin.post("courriels-en-echec", ":id", "renvoyer", use: retry)
+        admin.post(Paths.adminRetryMail.pathComponents(under: Paths.administration), use: retry)
     }
 
     /// The failed mails, 50 a page, without their bodies.

@@ -10,10 +10,10 @@ struct OrganisationsAdminController: RouteCollection {
         admin.get(Paths.adminOrganisations.pathComponents(under: Paths.administration), use: index)
         admin.get(Paths.adminNewOrganisation.pathComponents(under: Paths.administration), use: new)
         admin.post(Paths.adminNewOrganisation.pathComponents(under: Paths.administration), use: create)
-        admin.get("organismes", ":id", use: edit)
-        admin.post("organismes", ":id", use: update)
-        admin.post("organismes", ":id", "correspondants", use: designate)
-        admin.post("correspondants", ":id", "retrait", use: removeCorrespondent)
+        admin.get(Paths.adminOrganisation.pathComponents(under: Paths.administration), use: edit)
+        admin.post(Paths.adminOrganisation.pathComponents(under: Paths.administration), use: update)
+        admin.post(Paths.adminDesignate.pathComponents(under: Paths.administration), use: designate)
+        admin.post(Paths.adminRemoveCorrespondent.pathComponents(under: Paths.administration), use: removeCorrespondent)
     }
 
     /// Every organisme with its numbers.

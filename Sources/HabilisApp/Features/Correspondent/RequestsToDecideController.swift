@@ -10,13 +10,13 @@ struct RequestsToDecideController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(Paths.requestsToDecide.pathComponents, use: index)
         routes.post(Paths.decideRequests.pathComponents, use: decideSelection)
-        routes.get("demandes-a-traiter", ":id", use: show)
-        routes.post("demandes-a-traiter", ":id", "decision", use: decideOne)
-        routes.get("agents", ":id", use: agentRights)
-        routes.post("habilitations", ":id", "retrait", use: revoke)
+        routes.get(Paths.requestToDecide.pathComponents, use: show)
+        routes.post(Paths.decideRequest.pathComponents, use: decideOne)
+        routes.get(Paths.agentRights.pathComponents, use: agentRights)
+        routes.post(Paths.revokeGrant.pathComponents, use: revoke)
         routes.post(Paths.decideAccountRequests.pathComponents, use: decideAccountSelection)
-        routes.get("demandes-a-traiter", "comptes", ":id", use: showAccount)
-        routes.post("demandes-a-traiter", "comptes", ":id", "decision", use: decideAccount)
+        routes.get(Paths.accountRequestToDecide.pathComponents, use: showAccount)
+        routes.post(Paths.decideAccountRequest.pathComponents, use: decideAccount)
     }
 
     /// The queue.

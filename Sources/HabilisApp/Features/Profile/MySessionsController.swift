@@ -7,7 +7,7 @@ struct MySessionsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(Paths.mySessions.pathComponents, use: index)
         routes.post(Paths.endMyOtherSessions.pathComponents, use: endOthers)
-        routes.post("mes-informations", "sessions", ":id", "fermer", use: end)
+        routes.post(Paths.endMySession.pathComponents, use: end)
         routes.post(Paths.extendMySession.pathComponents, use: extend)
     }
 

@@ -6,14 +6,15 @@ import Vapor
 /// its creation, never stored in clear. Every change is audited by `ClientRegistry`.
 struct ClientsAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("administration", "applications", ":id", "clients").grouped(AdministratorGuard())
+        let clients = Paths.adminApplicationClients.pattern
+        let admin = routes.grouped(Paths.adminApplicationClients.pathComponents).grouped(AdministratorGuard())
         admin.get(use: index)
-        admin.get("nouveau", use: new)
-        admin.post("nouveau", use: create)
-        admin.get(":client", use: edit)
-        admin.post(":client", use: update)
-        admin.post(":client", "secret", use: rotateSecret)
-        admin.post(":client", "suppression", use: remove)
+        admin.get(Paths.adminNewApplicationClient.pathComponents(under: clients), use: new)
+        admin.post(Paths.adminNewApplicationClient.pathComponents(under: clients), use: create)
+        admin.get(Paths.adminApplicationClient.pathComponents(under: clients), use: edit)
+        admin.post(Paths.adminApplicationClient.pathComponents(under: clients), use: update)
+        admin.post(Paths.adminRotateClientSecret.pathComponents(under: clients), use: rotateSecret)
+        admin.post(Paths.adminRemoveClient.pathComponents(under: clients), use: remove)
     }
 
     /// The application's clients.
