@@ -1,6 +1,7 @@
 """Single sign-on with a real relying party: Apache with Debian's mod_auth_openidc in front of a page that prints
 what the module passes on. Catalogue → « Accéder » → the application knows the agent; an agent without the right
-meets the door, asks, is accepted and gets in; signing out of Habilis reaches the application by back-channel."""
+meets the door, asks, is accepted and gets in from the acceptance mail; signing out of Habilis reaches the
+application by back-channel."""
 import os
 import pathlib
 import secrets
@@ -14,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BASE, check, sign_in, sign_out, visit
+from conftest import BASE, check, link_in, sign_in, sign_out, visit, wait_for_mail
 
 MODULES = pathlib.Path("/usr/lib/apache2/modules")
 CLAIMS_PAGE = """#!/usr/bin/env python3
@@ -146,13 +147,16 @@ def test_door_request_acceptance_then_in_and_back_channel_out(page, application)
     assert page.get_by_text("1 demande acceptée.").is_visible()
     sign_out(page)
 
-    page.goto(f"{application}/claims")
+    # The acceptance mail leads back into the application: sign-in, then straight in.
+    _, text = wait_for_mail("d.leroy@lassuranceretraite.fr", "Votre demande d’accès à Accords locaux est acceptée")
+    page.goto(link_in(text))
     page.get_by_label("Entrez votre adresse e-mail professionnelle :").fill("d.leroy@lassuranceretraite.fr")
     page.get_by_role("button", name="Suivant").click()
     page.get_by_label("Entrez votre mot de passe").fill("demo-habilis-2026")
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{application}/claims")
     assert claims_shown(page)["email"] == "d.leroy@lassuranceretraite.fr"
+    assert claims_shown(page)["roles"] == "ACCORDS-LOCAUX"
     visit(page, "/mes-informations/sessions", "mes-sessions-applications")
     assert page.get_by_role("cell", name="Accords locaux").is_visible()
 

@@ -119,6 +119,10 @@ public enum Paths {
     /// The confirmation step of a request for one application.
     public static let requestAccess = PathTemplate("/applications/:code/demande")
 
+    /// « Accéder à l'application »: into the application signed in, or its door when no right is held. The link of
+    /// the catalogue and of the acceptance mail and notification.
+    public static let openApplication = PathTemplate("/applications/:code/acces")
+
     /// One access request as its requester follows it.
     public static let accessRequest = PathTemplate("/demandes/:id")
 
@@ -178,6 +182,16 @@ public struct PathTemplate: Sendable {
     /// The URL of a record inside another one (a client of an application).
     public func callAsFunction(_ id: UUID, _ code: String) -> String {
         filled([id.uuidString.lowercased(), Self.segment(code)])
+    }
+
+    /// Whether `path` is this URL filled with non-empty segments (no query, no fragment).
+    func matches(_ path: String) -> Bool {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        let expected = pattern.split(separator: "/", omittingEmptySubsequences: false)
+        guard segments.count == expected.count, !path.contains("?"), !path.contains("#") else { return false }
+        return zip(segments, expected).allSatisfy { segment, fixed in
+            fixed.hasPrefix(":") ? !segment.isEmpty : segment == fixed
+        }
     }
 
     private func filled(_ values: [String]) -> String {

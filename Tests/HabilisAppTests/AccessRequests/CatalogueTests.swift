@@ -24,7 +24,7 @@ struct CatalogueTests {
             let page = try await browser.get(Paths.home)
             #expect(page.contains("Toutes les applications de l’offre de services de l’UCANSS sont accessibles"))
             #expect(page.contains("Accords locaux (accès ouvert)"))
-            #expect(page.html.contains("href=\"https://accords-locaux.ucanss.fr/\">Accéder à l’application</a>"))
+            #expect(page.html.contains("href=\"/applications/ACCORDS-LOCAUX/acces\">Accéder à l’application</a>"))
             #expect(page.contains("Droit syndical 🔒 (accès non attribué)"))
             #expect(page.contains("Demander l’accès à l’application Droit syndical"))
             #expect(page.html.contains("<details id=\"application-greve\">"))

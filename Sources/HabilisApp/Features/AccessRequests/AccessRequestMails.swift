@@ -58,8 +58,10 @@ extension MailTemplates {
             closing: "Vous recevez ce message parce que vous validez les demandes d’habilitation de cet organisme.")
     }
 
+    /// The decision told to the requester; an accepted request links straight into the application.
     func accessRequestOutcome(
-        to agent: Agent, application: String, status: AccessRequest.Status, decidedBy: String?, reason: String?
+        to agent: Agent, application: String, code: String, status: AccessRequest.Status, decidedBy: String?,
+        reason: String?
     ) -> MailMessage {
         let (subject, sentence): (String, String) =
             switch status {
@@ -87,10 +89,10 @@ extension MailTemplates {
         paragraphs.append(
             status == .refused
                 ? "Pour toute question, contactez votre correspondant local (rubrique « Mes contacts »)."
-                : "Vous pouvez accéder à l’application depuis l’espace Organismes :")
+                : "Vous pouvez dès maintenant accéder à l’application \(application) :")
         return compose(
             to: agent.email, subject: subject, greeting: "Bonjour \(agent.fullName),", paragraphs: paragraphs,
-            link: baseURL + (status == .refused ? Paths.myRights : Paths.home),
+            link: baseURL + (status == .refused ? Paths.myRights : Paths.openApplication(code)),
             closing: "Retrouvez l’historique de vos demandes dans « Mes informations ».")
     }
 

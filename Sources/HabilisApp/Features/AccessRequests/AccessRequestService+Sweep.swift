@@ -161,13 +161,15 @@ extension AccessRequestService {
         for request in claimed {
             guard let requester = requesterByID[request.agentID] else { continue }
             let application = context.applicationName(request.applicationID)
+            let code = context.applications[request.applicationID]?.code ?? ""
             notices.append(
                 Notifier.Notice(
                     agentID: request.agentID,
                     message: "Votre demande d’accès à \(application) a été acceptée automatiquement.",
-                    link: Paths.home,
+                    link: Paths.openApplication(code),
                     mail: mails.accessRequestOutcome(
-                        to: requester, application: application, status: .autoAccepted, decidedBy: nil, reason: nil),
+                        to: requester, application: application, code: code, status: .autoAccepted, decidedBy: nil,
+                        reason: nil),
                     key: "access-request:\(request.id):auto-accepted"))
         }
         // Each decider is told once per batch, with the list, rather than once per request.

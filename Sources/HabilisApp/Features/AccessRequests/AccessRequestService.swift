@@ -169,9 +169,10 @@ public struct AccessRequestService: Sendable {
                 message: accept
                     ? "Votre demande d’accès à \(application.name) a été acceptée."
                     : "Votre demande d’accès à \(application.name) a été refusée. Motif : \(reason ?? "")",
-                link: accept ? Paths.home : Paths.myRights,
+                link: accept ? Paths.openApplication(application.code) : Paths.myRights,
                 mail: mails.accessRequestOutcome(
-                    to: agent, application: application.name, status: status, decidedBy: user.agent.fullName,
+                    to: agent, application: application.name, code: application.code, status: status,
+                    decidedBy: user.agent.fullName,
                     reason: accept ? nil : reason),
                 key: "access-request:\(requestID):decision", on: transaction)
             try await audit.record(

@@ -196,10 +196,11 @@ struct AgentsAdminController: RouteCollection {
                 accessRequestID: nil)
             try await grant.create(on: database)
             try await notifier.notify(
-                agent, message: "Vous avez désormais accès à l’application \(application.name).", link: Paths.home,
+                agent, message: "Vous avez désormais accès à l’application \(application.name).",
+                link: Paths.openApplication(application.code),
                 mail: mails.accessRequestOutcome(
-                    to: agent, application: application.name, status: .accepted, decidedBy: user.agent.fullName,
-                    reason: nil),
+                    to: agent, application: application.name, code: application.code, status: .accepted,
+                    decidedBy: user.agent.fullName, reason: nil),
                 key: "grant:\(grant.id!):created", on: database)
             try await audit.record(
                 .grantCreated, by: context, target: ("grant", grant.id!.uuidString),

@@ -1,10 +1,13 @@
 import Fluent
+import SQLKit
 import Vapor
 
-/// The catalogue, home page of a signed-in agent: every active application with what the agent can do with it.
+/// The catalogue, home page of a signed-in agent: every active application with what the agent can do with it, and
+/// « Accéder à l'application », the way into one.
 struct CatalogueController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: index)
+        routes.get(Paths.openApplication.pathComponents, use: open)
     }
 
     /// Visitors go to the sign-in page; agents see "Toutes les applications de l'offre de services".
@@ -13,10 +16,41 @@ struct CatalogueController: RouteCollection {
         let entries = try await CatalogueEntry.all(for: user.id, on: req.db)
         let page = CataloguePage(
             frame: PageFrame(req, title: "Applications"), firstName: user.agent.firstName,
-            applications: entries.map {
-                CataloguePage.Row($0, issuer: req.portal.provider.issuer, loginHint: user.agent.email)
-            })
+            applications: entries.map(CataloguePage.Row.init))
         return req.page(page)
+    }
+
+    /// « Accéder à l'application » (catalogue, Mes habilitations, the acceptance mail): a third-party-initiated
+    /// login (OIDC Core §4) when the application's client has an initiate-login URI, so that the agent lands signed
+    /// in; otherwise its launch URL. A visitor signs in first and comes back here; without a right, the door.
+    func open(req: Request) async throws -> Response {
+        let code = req.parameters.get("code") ?? ""
+        guard let user = req.currentUser else {
+            return SignInReturn.signIn(returningTo: Paths.openApplication(code), req)
+        }
+        guard
+            let application = try await BusinessApplication.query(on: req.db).filter(\.$code == code)
+                .filter(\.$isActive == true).first()
+        else { throw Abort(.notFound) }
+        let provider = req.portal.provider
+        switch try await provider.door(agentID: user.id, application: application, on: req.db) {
+        case .closed(let application, let pending):
+            return DoorPage.response(application: application, pending: pending, req)
+        case .open:
+            let initiateLoginURI = try await (req.db as! any SQLDatabase).raw(
+                """
+                SELECT initiate_login_uri FROM oidc_clients
+                WHERE application_id = \(bind: application.id!) AND initiate_login_uri IS NOT NULL
+                ORDER BY created_at LIMIT 1
+                """
+            ).first(decodingColumn: "initiate_login_uri", as: String.self)
+            let location =
+                initiateLoginURI?.adding([
+                    ("iss", provider.issuer), ("login_hint", user.agent.email),
+                    ("target_link_uri", application.launchURL),
+                ]) ?? application.launchURL
+            return req.redirect(to: location)
+        }
     }
 }
 
@@ -46,16 +80,11 @@ struct CataloguePage {
 }
 
 extension CataloguePage.Row {
-    /// « Accéder à l'application » starts a third-party-initiated login (OIDC Core §4) when the application's
-    /// client has an initiate-login URI, so that the agent lands signed in; otherwise it opens the launch URL.
-    init(_ entry: CatalogueEntry, issuer: String, loginHint: String) {
+    init(_ entry: CatalogueEntry) {
         id = entry.code.lowercased()
         name = entry.name
         summary = entry.description
-        launchURL =
-            entry.initiateLoginURI?.adding([
-                ("iss", issuer), ("login_hint", loginHint), ("target_link_uri", entry.launchURL),
-            ]) ?? entry.launchURL
+        launchURL = Paths.openApplication(entry.code)
         isHeld = entry.isHeld
         let pending = isHeld ? nil : entry.pendingRequest
         isPending = pending != nil

@@ -8,9 +8,6 @@ struct CatalogueEntry: Sendable {
     let code: String
     let name: String
     let description: String
-    let launchURL: String
-    /// The initiate-login URI of the application's OpenID Connect client, when it has one (OIDC Core §4).
-    let initiateLoginURI: String?
     let isHeld: Bool
     let pendingRequest: PendingRequest?
 
@@ -26,8 +23,6 @@ struct CatalogueEntry: Sendable {
         code = try row.decode(column: "code", as: String.self)
         name = try row.decode(column: "name", as: String.self)
         description = try row.decode(column: "description", as: String.self)
-        launchURL = try row.decode(column: "launch_url", as: String.self)
-        initiateLoginURI = try row.decode(column: "initiate_login_uri", as: String?.self)
         isHeld = try row.decode(column: "is_held", as: Bool.self)
         pendingRequest = try row.decode(column: "request_id", as: UUID?.self).map { id in
             PendingRequest(
@@ -40,10 +35,7 @@ struct CatalogueEntry: Sendable {
     /// `status = 'pending'` written literally, so that SQLite uses the partial index of pending requests.
     static func all(for agentID: UUID, on database: any Database) async throws -> [CatalogueEntry] {
         let query: SQLQueryString = """
-            SELECT ap.code, ap.name, ap.description, ap.launch_url, g.id IS NOT NULL AS is_held,
-                (SELECT c.initiate_login_uri FROM oidc_clients c
-                    WHERE c.application_id = ap.id AND c.initiate_login_uri IS NOT NULL
-                    ORDER BY c.created_at LIMIT 1) AS initiate_login_uri,
+            SELECT ap.code, ap.name, ap.description, g.id IS NOT NULL AS is_held,
                 r.id AS request_id, r.created_at AS request_created_at, r.due_at AS request_due_at
             FROM applications ap
             LEFT JOIN grants g ON g.application_id = ap.id AND g.agent_id = \(bind: agentID) AND g.revoked_at IS NULL

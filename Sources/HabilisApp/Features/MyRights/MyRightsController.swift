@@ -83,7 +83,7 @@ extension MyRightsPage.GrantRow {
     init(_ grant: MyRightsRecords.GrantEntry) {
         applicationName = grant.applicationName
         grantedOn = ParisCalendar.shortDate(grant.grantedAt)
-        launchURL = grant.launchURL
+        launchURL = Paths.openApplication(grant.applicationCode)
         origin = Self.origin(requestStatus: grant.requestStatus, granterName: grant.granterName)
     }
 }

@@ -20,7 +20,7 @@ enum MyRightsRecords {
     /// One current right with its application, who granted it and the request it came from.
     struct GrantEntry: Sendable {
         let applicationName: String
-        let launchURL: String
+        let applicationCode: String
         let grantedAt: Date
         let granterName: String?
         let requestStatus: AccessRequest.Status?
@@ -77,7 +77,7 @@ enum MyRightsRecords {
     static func grants(of agentID: UUID, on database: any Database) async throws -> [GrantEntry] {
         try await (database as! any SQLDatabase).raw(
             """
-            SELECT g.granted_at, ap.name AS application_name, ap.launch_url,
+            SELECT g.granted_at, ap.name AS application_name, ap.code AS application_code,
                 b.first_name AS granter_first_name, b.last_name AS granter_last_name, r.status AS request_status
             FROM grants g
             JOIN applications ap ON ap.id = g.application_id
@@ -89,7 +89,7 @@ enum MyRightsRecords {
         ).all().map { row in
             GrantEntry(
                 applicationName: try row.decode(column: "application_name", as: String.self),
-                launchURL: try row.decode(column: "launch_url", as: String.self),
+                applicationCode: try row.decode(column: "application_code", as: String.self),
                 grantedAt: try row.decode(column: "granted_at", as: Date.self),
                 granterName: try row.personName(prefix: "granter"),
                 requestStatus: try row.decode(column: "request_status", as: AccessRequest.Status?.self))

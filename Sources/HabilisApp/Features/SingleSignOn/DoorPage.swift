@@ -1,3 +1,5 @@
+import Vapor
+
 extension DoorPage: HTMLPage {
     func write(to html: inout HTMLWriter) {
         frame.write(to: &html) { html in
@@ -33,5 +35,19 @@ extension DoorPage: HTMLPage {
             html.url(catalogueURL)
             html.markup("\">Retour aux applications</a></p>\n")
         }
+    }
+}
+
+extension DoorPage {
+    /// « Vous n'avez pas d'habilitation pour l'application X », with the request in one click or the pending one:
+    /// what an agent meets at the authorization endpoint and at « Accéder à l'application » without a right.
+    static func response(application: BusinessApplication, pending: AccessRequest?, _ req: Request) -> Response {
+        let page = DoorPage(
+            frame: PageFrame(req, title: "Pas d’habilitation pour \(application.name)"),
+            applicationName: application.name,
+            requestURL: pending == nil ? Paths.requestAccess(application.code) : nil,
+            pendingRequestURL: pending.map { Paths.accessRequest($0.id!) },
+            automaticAcceptance: pending.map { ParisCalendar.longDate($0.dueAt) }, catalogueURL: Paths.home)
+        return req.page(page, status: .forbidden)
     }
 }

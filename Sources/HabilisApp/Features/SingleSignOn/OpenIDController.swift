@@ -72,7 +72,7 @@ struct OpenIDController: RouteCollection {
             if request.prompts.contains("none") {
                 return refuse("access_denied", "the agent has no right on this application")
             }
-            return try await doorPage(application: application, pending: pending, req)
+            return DoorPage.response(application: application, pending: pending, req)
         case .open:
             return Response.found(
                 try await provider.issueCode(for: request, session: user.session, by: req.auditContext, on: req.db))
@@ -115,28 +115,8 @@ struct OpenIDController: RouteCollection {
                     to: request.redirectURI, error: "invalid_request", description: "the request is too long",
                     state: request.state))
         }
-        var signInPage = Paths.signIn.adding([
-            ("login_hint", request.loginHint), ("reauthentification", signedIn ? "1" : nil),
-        ])
-        if signInPage.hasSuffix("?") { signInPage.removeLast() }
-        let response = Response.found(signInPage)
-        response.cookies[SignInReturn.cookieName(req)] = SignInReturn.cookie(path, req)
-        return response
-    }
-
-    /// « Vous n'avez pas d'habilitation pour l'application X », with the request in one click or the pending one.
-    private func doorPage(
-        application: BusinessApplication, pending: AccessRequest?, _ req: Request
-    ) async throws
-        -> Response
-    {
-        let page = DoorPage(
-            frame: PageFrame(req, title: "Pas d’habilitation pour \(application.name)"),
-            applicationName: application.name,
-            requestURL: pending == nil ? Paths.requestAccess(application.code) : nil,
-            pendingRequestURL: pending.map { Paths.accessRequest($0.id!) },
-            automaticAcceptance: pending.map { ParisCalendar.longDate($0.dueAt) }, catalogueURL: Paths.home)
-        return req.page(page, status: .forbidden)
+        return SignInReturn.signIn(
+            returningTo: path, loginHint: request.loginHint, reauthenticate: signedIn, status: .found, req)
     }
 
     private func errorPage(_ problem: AuthorizationRequest.Problem, _ req: Request) async throws -> Response {

@@ -1,14 +1,36 @@
 import Vapor
 
-/// Where a sign-in goes back to when an application sent the agent: the authorization request, kept in a cookie
-/// of its own while the agent goes through the e-mail, password and code steps. Only an authorization request of
-/// this portal is accepted, so the cookie can never be turned into an open redirect.
+/// Where a sign-in goes back to when an application sent the agent: the authorization request, or « Accéder à
+/// l'application » (the link of the acceptance mail), kept in a cookie of its own while the agent goes through the
+/// e-mail, password and code steps. Only these paths of this portal are accepted, so the cookie can never be turned
+/// into an open redirect.
 enum SignInReturn {
     /// Cookies beyond 4 KB are dropped by browsers; longer requests are refused before the sign-in.
     static let longestPath = 3_500
 
     static func cookieName(_ request: Request) -> String {
         request.application.settings.usesSecureCookies ? "__Host-habilis_return" : "habilis_return"
+    }
+
+    /// Off to the sign-in pages (the e-mail step filled with `loginHint`), and back to `path` after.
+    static func signIn(
+        returningTo path: String, loginHint: String? = nil, reauthenticate: Bool = false,
+        status: HTTPResponseStatus = .seeOther, _ request: Request
+    ) -> Response {
+        var signInPage = Paths.signIn.adding([
+            ("login_hint", loginHint), ("reauthentification", reauthenticate ? "1" : nil),
+        ])
+        if signInPage.hasSuffix("?") { signInPage.removeLast() }
+        let response = Response(status: status)
+        response.headers.replaceOrAdd(name: .location, value: signInPage)
+        response.cookies[cookieName(request)] = cookie(path, request)
+        return response
+    }
+
+    /// Whether a kept path is one a sign-in may go back to.
+    static func isReturnPath(_ path: String) -> Bool {
+        guard path.utf8.count <= longestPath else { return false }
+        return path.hasPrefix(Paths.oidcAuthorize + "?") || Paths.openApplication.matches(path)
     }
 
     /// The cookie that brings the agent back to `path` after signing in, for at most the time of a sign-in.
@@ -24,9 +46,8 @@ enum SignInReturn {
     static func redirect(after request: Request) async throws -> Response {
         let name = cookieName(request)
         let kept = request.cookies[name]?.string ?? ""
-        let isAuthorization = kept.hasPrefix(Paths.oidcAuthorize + "?") && kept.utf8.count <= longestPath
         let response =
-            isAuthorization
+            isReturnPath(kept)
             ? try await continuePage(
                 to: kept, heading: "Connexion réussie", message: "Vous êtes connecté. Retour à l’application…",
                 linkText: "Continuer vers l’application", request)
