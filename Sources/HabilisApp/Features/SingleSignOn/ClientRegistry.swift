@@ -73,9 +73,14 @@ public struct ClientRegistry: Sendable {
         try await OIDCClient.query(on: database).filter(\.$application.$id == applicationID).sort(\.$createdAt).all()
     }
 
+    /// A client with its application, in one statement: every authorization and token call starts here.
     public func find(_ clientID: String, on database: any Database) async throws -> OIDCClient? {
-        guard clientID.utf8.count <= 200 else { return nil }
-        return try await OIDCClient.query(on: database).filter(\.$clientID == clientID).with(\.$application).first()
+        guard clientID.utf8.count <= 200,
+            let client = try await OIDCClient.query(on: database).filter(\.$clientID == clientID)
+                .join(BusinessApplication.self, on: \OIDCClient.$application.$id == \BusinessApplication.$id).first()
+        else { return nil }
+        client.$application.value = try client.joined(BusinessApplication.self)
+        return client
     }
 
     /// Removes a client and everything it issued; tells whether it existed.

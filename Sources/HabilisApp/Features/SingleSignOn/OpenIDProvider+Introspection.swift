@@ -51,13 +51,10 @@ extension OpenIDProvider {
                 .filter(\.$tokenHash == SecureToken.hash(token)).with(\.$signIn).first(),
             refresh.usedAt == nil, refresh.expiresAt > now, refresh.signIn.revokedAt == nil,
             refresh.signIn.$client.id == client.id,
-            case .open(let roles) = try await door(
-                agentID: refresh.signIn.$agent.id, application: client.application, on: database),
-            let agent = try await Agent.query(on: database).filter(\.$id == refresh.signIn.$agent.id)
-                .with(\.$organisation).first()
+            case .open(let roles, let agent) = try await door(
+                agentID: refresh.signIn.$agent.id, application: client.application, on: database)
         else { return inactive }
-        let identity = IdentityClaims(
-            agent: agent, organisation: agent.organisation, roles: roles, scopes: refresh.signIn.scope.spaceSeparated)
+        let identity = IdentityClaims(agent: agent, roles: roles, scopes: refresh.signIn.scope.spaceSeparated)
         return Introspection(
             active: true, scope: refresh.signIn.scope, clientID: client.clientID, tokenType: "refresh_token",
             exp: Int(refresh.expiresAt.timeIntervalSince1970), iat: Int(refresh.createdAt.timeIntervalSince1970),

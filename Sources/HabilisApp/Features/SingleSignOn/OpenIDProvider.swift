@@ -23,25 +23,31 @@ public struct OpenIDProvider: Sendable {
 
     /// Whether an agent may enter a client's application now.
     enum Door: Sendable {
-        case open(roles: [String])
+        /// The agent's roles on the application, and who the agent is, for the tokens.
+        case open(roles: [String], agent: AgentIdentity)
         /// No active right (or a disabled account, an inactive application); the pending request, if any.
         case closed(application: BusinessApplication, pendingRequest: AccessRequest?)
     }
 
-    /// The right decided in Habilis, read at every authorization, code exchange, refresh and userinfo call.
+    /// The right decided in Habilis, read at every authorization, code exchange, refresh and userinfo call, in one
+    /// statement with what the tokens say of the agent.
     func door(agentID: UUID, application: BusinessApplication, on database: any Database) async throws -> Door {
-        let rows = try await (database as! any SQLDatabase).raw(
+        let row = try await (database as! any SQLDatabase).raw(
             """
-            SELECT a.status AS agent_status,
-                   (SELECT COUNT(*) FROM grants g
+            SELECT a.status AS agent_status, a.email, a.first_name, a.last_name,
+                o.code AS organisation_code, o.name AS organisation_name,
+                EXISTS (SELECT 1 FROM grants g
                     WHERE g.agent_id = a.id AND g.application_id = \(bind: application.id!) AND g.revoked_at IS NULL
-                   ) AS active_grants
-            FROM agents a WHERE a.id = \(bind: agentID)
+                ) AS has_right
+            FROM agents a JOIN organisations o ON o.id = a.organisation_id
+            WHERE a.id = \(bind: agentID)
             """
-        ).all()
-        let isActive = try rows.first?.decode(column: "agent_status", as: String.self) == Agent.Status.active.rawValue
-        let grants = try rows.first?.decode(column: "active_grants", as: Int.self) ?? 0
-        if isActive, application.isActive, grants > 0 { return .open(roles: [application.code]) }
+        ).first()
+        if let row, try row.decode(column: "agent_status", as: String.self) == Agent.Status.active.rawValue,
+            try row.decode(column: "has_right", as: Bool.self), application.isActive
+        {
+            return .open(roles: [application.code], agent: try AgentIdentity(id: agentID, row: row))
+        }
         let pending = try await AccessRequest.query(on: database)
             .filter(\.$agent.$id == agentID).filter(\.$application.$id == application.id!)
             .filter(\.$status == .pending).first()
@@ -159,7 +165,7 @@ public struct OpenIDProvider: Sendable {
         default: return .failure(.invalidGrant("code_verifier does not match the code challenge"))
         }
         guard
-            case .open(let roles) = try await door(
+            case .open(let roles, let agent) = try await door(
                 agentID: row.$agent.id, application: client.application, on: database)
         else { return .failure(.invalidGrant("the agent has no right on this application")) }
         let signIn = ApplicationSignIn()
@@ -184,7 +190,7 @@ public struct OpenIDProvider: Sendable {
         }
         return .success(
             try await tokens(
-                for: signIn, client: client, roles: roles, nonce: row.nonce, refreshToken: refreshToken,
+                for: signIn, agent: agent, client: client, roles: roles, nonce: row.nonce, refreshToken: refreshToken,
                 on: database))
     }
 
@@ -217,7 +223,7 @@ public struct OpenIDProvider: Sendable {
                 signIn.$client.id == client.id
             else { return .refused(.invalidGrant("the refresh token was revoked or belongs to another client")) }
             guard
-                case .open(let roles) = try await door(
+                case .open(let roles, let agent) = try await door(
                     agentID: signIn.$agent.id, application: client.application, on: transaction)
             else {
                 try await audit.record(
@@ -231,13 +237,15 @@ public struct OpenIDProvider: Sendable {
                 target: ("oidc_client", client.clientID), on: transaction)
             // The sign-in keeps its first deadline: rotation never lengthens it.
             let next = try await issueRefreshToken(for: signIn, expiresAt: expiresAt, on: transaction)
-            return .issued(signIn, roles: roles, refreshToken: next)
+            return .issued(signIn, agent: agent, roles: roles, refreshToken: next)
         }
         let signIn: ApplicationSignIn
+        let agent: AgentIdentity
         let roles: [String]
         let refreshToken: String
         switch outcome {
-        case .issued(let issued, let issuedRoles, let next): (signIn, roles, refreshToken) = (issued, issuedRoles, next)
+        case .issued(let issued, let holder, let issuedRoles, let next):
+            (signIn, agent, roles, refreshToken) = (issued, holder, issuedRoles, next)
         case .refused(let error): return .failure(error)
         case .notClaimed:
             // Not claimed: unknown, expired, or used already, which revokes the whole sign-in.
@@ -251,13 +259,13 @@ public struct OpenIDProvider: Sendable {
         }
         return .success(
             try await tokens(
-                for: signIn, client: client, roles: roles, nonce: nil, refreshToken: refreshToken,
+                for: signIn, agent: agent, client: client, roles: roles, nonce: nil, refreshToken: refreshToken,
                 on: database))
     }
 
     /// What the transaction of a refresh ended with.
     private enum RefreshClaim {
-        case issued(ApplicationSignIn, roles: [String], refreshToken: String)
+        case issued(ApplicationSignIn, agent: AgentIdentity, roles: [String], refreshToken: String)
         case refused(TokenError)
         /// Unknown, expired or used already: told apart after the transaction.
         case notClaimed
@@ -275,13 +283,10 @@ public struct OpenIDProvider: Sendable {
             let signIn = try await ApplicationSignIn.query(on: database).filter(\.$id == signInID)
                 .with(\.$client) { $0.with(\.$application) }.first(),
             signIn.revokedAt == nil, signIn.client.clientID == access.clientID,
-            case .open(let roles) = try await door(
-                agentID: signIn.$agent.id, application: signIn.client.application, on: database),
-            let agent = try await Agent.query(on: database).filter(\.$id == signIn.$agent.id).with(\.$organisation)
-                .first()
+            case .open(let roles, let agent) = try await door(
+                agentID: signIn.$agent.id, application: signIn.client.application, on: database)
         else { return nil }
-        let claims = IdentityClaims(
-            agent: agent, organisation: agent.organisation, roles: roles, scopes: access.scope.spaceSeparated)
+        let claims = IdentityClaims(agent: agent, roles: roles, scopes: access.scope.spaceSeparated)
         return (claims, access)
     }
 
@@ -304,16 +309,11 @@ public struct OpenIDProvider: Sendable {
 
     /// The signed ID and access tokens of a sign-in.
     private func tokens(
-        for signIn: ApplicationSignIn, client: OIDCClient, roles: [String], nonce: String?, refreshToken: String,
-        on database: any Database
+        for signIn: ApplicationSignIn, agent: AgentIdentity, client: OIDCClient, roles: [String], nonce: String?,
+        refreshToken: String, on database: any Database
     ) async throws -> TokenResponse {
-        guard
-            let agent = try await Agent.query(on: database).filter(\.$id == signIn.$agent.id).with(\.$organisation)
-                .first()
-        else { throw Abort(.internalServerError) }
         let now = Int(clock.now.timeIntervalSince1970)
-        let scopes = signIn.scope.spaceSeparated
-        let identity = IdentityClaims(agent: agent, organisation: agent.organisation, roles: roles, scopes: scopes)
+        let identity = IdentityClaims(agent: agent, roles: roles, scopes: signIn.scope.spaceSeparated)
         let algorithm = SigningKeys.Algorithm(rawValue: client.signingAlgorithm) ?? .rs256
         let idToken = IDTokenClaims(
             iss: issuer, aud: client.clientID, exp: now + client.idTokenSeconds, iat: now,

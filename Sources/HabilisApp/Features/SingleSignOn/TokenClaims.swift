@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import SQLKit
 
 /// What a token says about the agent, by scope; the same in the ID token, userinfo and introspection. `roles` are
 /// the agent's rights on this client's application only (never another application's).
@@ -28,8 +29,9 @@ struct IdentityClaims: Codable, Sendable, Equatable {
         let name: String
     }
 
-    init(agent: Agent, organisation: Organisation, roles: [String], scopes: [String]) {
-        sub = agent.id!.uuidString.lowercased()
+    /// The claims the scopes grant.
+    init(agent: AgentIdentity, roles: [String], scopes: [String]) {
+        sub = agent.id.uuidString.lowercased()
         if scopes.contains("email") {
             email = agent.email
             // The login address was proven by a mailed link before the account was opened.
@@ -38,12 +40,31 @@ struct IdentityClaims: Codable, Sendable, Equatable {
         if scopes.contains("profile") {
             givenName = agent.firstName
             familyName = agent.lastName
-            name = agent.fullName
+            name = "\(agent.firstName) \(agent.lastName)"
         }
         if scopes.contains("organisation") {
-            self.organisation = OrganisationClaim(code: organisation.code, name: organisation.name)
+            self.organisation = OrganisationClaim(code: agent.organisationCode, name: agent.organisationName)
         }
         self.roles = roles
+    }
+}
+
+/// What the tokens say of an agent, read with the door (`OpenIDProvider.door`).
+struct AgentIdentity: Sendable, Equatable {
+    let id: UUID
+    let email: String
+    let firstName: String
+    let lastName: String
+    let organisationCode: String
+    let organisationName: String
+
+    init(id: UUID, row: any SQLRow) throws {
+        self.id = id
+        email = try row.decode(column: "email", as: String.self)
+        firstName = try row.decode(column: "first_name", as: String.self)
+        lastName = try row.decode(column: "last_name", as: String.self)
+        organisationCode = try row.decode(column: "organisation_code", as: String.self)
+        organisationName = try row.decode(column: "organisation_name", as: String.self)
     }
 }
 
