@@ -13,20 +13,9 @@ extension RegistrationEmailPage: HTMLPage {
             html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
             html.attribute(frame.csrfToken)
             html.markup("\">\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "email", to: &html)
-            html.markup("\">\n")
-            html.markup(
-                "<label for=\"email\">Entrez votre e-mail professionnel qui vous servira d’identifiant de connexion</label>\n"
-            )
-            errors.writeMessage(of: "email", to: &html)
-            html.markup("\n")
-            html.markup("<input type=\"email\" id=\"email\" name=\"email\" value=\"")
-            html.attribute(email)
-            html.markup("\" autocomplete=\"email\" spellcheck=\"false\"")
-            errors.writeInvalidState(of: "email", to: &html)
-            html.markup(">\n")
-            html.markup("</div>\n")
+            errors.writeInputField(
+                "email", label: "Entrez votre e-mail professionnel qui vous servira d’identifiant de connexion",
+                type: "email", value: email, attributes: " autocomplete=\"email\" spellcheck=\"false\"", to: &html)
             html.markup("<div class=\"actions\"><button type=\"submit\">Suivant</button></div>\n")
             html.markup("</form>\n")
             html.markup("<p>Vous avez déjà un compte ? <a href=\"/connexion\">Se connecter</a> — <a href=\"")

@@ -25,16 +25,11 @@ extension DirectorsImportPage: HTMLPage {
             html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
             html.attribute(frame.csrfToken)
             html.markup("\">\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "fichier", to: &html)
-            html.markup("\">\n")
-            html.markup("<label for=\"fichier\">Fichier CSV (5 Mo au plus)</label>\n")
-            errors.writeMessage(of: "fichier", to: &html)
-            html.markup("\n")
-            html.markup("<input type=\"file\" id=\"fichier\" name=\"fichier\" accept=\".csv,text/csv\"")
-            errors.writeInvalidState(of: "fichier", to: &html)
-            html.markup(">\n")
-            html.markup("</div>\n")
+            errors.writeField("fichier", label: "Fichier CSV (5 Mo au plus)", to: &html) { html in
+                html.markup("<input type=\"file\" id=\"fichier\" name=\"fichier\" accept=\".csv,text/csv\"")
+                errors.writeInvalidState(of: "fichier", to: &html)
+                html.markup(">\n")
+            }
             html.markup(
                 "<div class=\"field\"><input type=\"checkbox\" id=\"simulation\" name=\"simulation\" value=\"1\"> <label for=\"simulation\" class=\"inline\">Simulation : vérifier le fichier sans rien enregistrer</label></div>\n"
             )

@@ -51,73 +51,36 @@ extension ProfilePage: HTMLPage {
                 html.markup("</dl>\n")
             } else {
                 html.markup("\n")
-                html.markup("<div class=\"field")
-                errors.writeErrorClass(of: "civilite", to: &html)
-                html.markup("\">\n")
-                html.markup("<label for=\"civilite\">Identité</label>\n")
-                errors.writeMessage(of: "civilite", to: &html)
-                html.markup("\n")
-                html.markup("<select id=\"civilite\" name=\"civilite\" autocomplete=\"honorific-prefix\"")
-                errors.writeInvalidState(of: "civilite", to: &html)
-                html.markup(">\n")
-                html.options(civilities, selected: form.civilite)
-                html.markup("\n")
-                html.markup("</select>\n")
-                html.markup("</div>\n")
-                html.markup("<div class=\"field")
-                errors.writeErrorClass(of: "prenom", to: &html)
-                html.markup("\">\n")
-                html.markup("<label for=\"prenom\">Prénom</label>\n")
-                errors.writeMessage(of: "prenom", to: &html)
-                html.markup("\n")
-                html.markup("<input type=\"text\" id=\"prenom\" name=\"prenom\" value=\"")
-                html.attribute(form.prenom)
-                html.markup("\" autocomplete=\"given-name\"")
-                errors.writeInvalidState(of: "prenom", to: &html)
-                html.markup(">\n")
-                html.markup("</div>\n")
-                html.markup("<div class=\"field")
-                errors.writeErrorClass(of: "nom", to: &html)
-                html.markup("\">\n")
-                html.markup("<label for=\"nom\">Nom</label>\n")
-                errors.writeMessage(of: "nom", to: &html)
-                html.markup("\n")
-                html.markup("<input type=\"text\" id=\"nom\" name=\"nom\" value=\"")
-                html.attribute(form.nom)
-                html.markup("\" autocomplete=\"family-name\"")
-                errors.writeInvalidState(of: "nom", to: &html)
-                html.markup(">\n")
-                html.markup("</div>\n")
-                html.markup("<div class=\"field")
-                errors.writeErrorClass(of: "nomNaissance", to: &html)
-                html.markup("\">\n")
-                html.markup("<label for=\"nomNaissance\">Nom de naissance</label>\n")
-                errors.writeMessage(of: "nomNaissance", to: &html)
-                html.markup("\n")
-                html.markup("<input type=\"text\" id=\"nomNaissance\" name=\"nomNaissance\" value=\"")
-                html.attribute(form.nomNaissance)
-                html.markup("\" autocomplete=\"off\"")
-                errors.writeInvalidState(of: "nomNaissance", to: &html)
-                html.markup(">\n")
-                html.markup("</div>\n")
+                errors.writeField("civilite", label: "Identité", to: &html) { html in
+                    html.markup("<select id=\"civilite\" name=\"civilite\" autocomplete=\"honorific-prefix\"")
+                    errors.writeInvalidState(of: "civilite", to: &html)
+                    html.markup(">\n")
+                    html.options(civilities, selected: form.civilite)
+                    html.markup("\n")
+                    html.markup("</select>\n")
+                }
+                errors.writeInputField(
+                    "prenom", label: "Prénom", value: form.prenom, attributes: " autocomplete=\"given-name\"", to: &html
+                )
+                errors.writeInputField(
+                    "nom", label: "Nom", value: form.nom, attributes: " autocomplete=\"family-name\"", to: &html)
+                errors.writeInputField(
+                    "nomNaissance", label: "Nom de naissance", value: form.nomNaissance,
+                    attributes: " autocomplete=\"off\"", to: &html)
             }
             html.markup("\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "secondOrganisme", to: &html)
-            html.markup("\">\n")
-            html.markup(
-                "<label for=\"secondOrganisme\">Vous occupez des fonctions dans un second organisme, merci de le renseigner</label>\n"
-            )
-            errors.writeMessage(of: "secondOrganisme", to: &html)
-            html.markup("\n")
-            html.markup("<select id=\"secondOrganisme\" name=\"secondOrganisme\"")
-            errors.writeInvalidState(of: "secondOrganisme", to: &html)
-            html.markup(">\n")
-            html.markup("<option value=\"\">Aucun</option>\n")
-            OrganisationGroup.writeOptions(groups, selected: form.secondOrganisme, to: &html)
-            html.markup("\n")
-            html.markup("</select>\n")
-            html.markup("</div>\n")
+            errors.writeField(
+                "secondOrganisme", label: "Vous occupez des fonctions dans un second organisme, merci de le renseigner",
+                to: &html
+            ) { html in
+                html.markup("<select id=\"secondOrganisme\" name=\"secondOrganisme\"")
+                errors.writeInvalidState(of: "secondOrganisme", to: &html)
+                html.markup(">\n")
+                html.markup("<option value=\"\">Aucun</option>\n")
+                OrganisationGroup.writeOptions(groups, selected: form.secondOrganisme, to: &html)
+                html.markup("\n")
+                html.markup("</select>\n")
+            }
             html.markup("</fieldset>\n")
             html.markup("<fieldset>\n")
             html.markup("<legend>Coordonnées</legend>\n")
@@ -142,44 +105,21 @@ extension ProfilePage: HTMLPage {
             }
             html.markup(">\n")
             html.markup("</div>\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "motDePasseActuel", to: &html)
-            html.markup("\">\n")
-            html.markup(
-                "<label for=\"motDePasseActuel\">Mot de passe actuel (seulement pour changer d’adresse e-mail)</label>\n"
-            )
-            errors.writeMessage(of: "motDePasseActuel", to: &html)
-            html.markup("\n")
-            html.markup(
-                "<input type=\"password\" id=\"motDePasseActuel\" name=\"motDePasseActuel\" autocomplete=\"current-password\""
-            )
-            errors.writeInvalidState(of: "motDePasseActuel", to: &html)
-            html.markup(">\n")
-            html.markup("</div>\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "emailContact", to: &html)
-            html.markup("\">\n")
-            html.markup("<label for=\"emailContact\">Email de contact</label>\n")
-            errors.writeMessage(of: "emailContact", to: &html)
-            html.markup("\n")
-            html.markup("<input type=\"email\" id=\"emailContact\" name=\"emailContact\" value=\"")
-            html.attribute(form.emailContact)
-            html.markup("\" autocomplete=\"email\" spellcheck=\"false\"")
-            errors.writeInvalidState(of: "emailContact", to: &html)
-            html.markup(">\n")
-            html.markup("</div>\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "telephone", to: &html)
-            html.markup("\">\n")
-            html.markup("<label for=\"telephone\">Téléphone</label>\n")
-            errors.writeMessage(of: "telephone", to: &html)
-            html.markup("\n")
-            html.markup("<input type=\"tel\" id=\"telephone\" name=\"telephone\" value=\"")
-            html.attribute(form.telephone)
-            html.markup("\" autocomplete=\"tel\"")
-            errors.writeInvalidState(of: "telephone", to: &html)
-            html.markup(">\n")
-            html.markup("</div>\n")
+            errors.writeField(
+                "motDePasseActuel", label: "Mot de passe actuel (seulement pour changer d’adresse e-mail)", to: &html
+            ) { html in
+                html.markup(
+                    "<input type=\"password\" id=\"motDePasseActuel\" name=\"motDePasseActuel\" autocomplete=\"current-password\""
+                )
+                errors.writeInvalidState(of: "motDePasseActuel", to: &html)
+                html.markup(">\n")
+            }
+            errors.writeInputField(
+                "emailContact", label: "Email de contact", type: "email", value: form.emailContact,
+                attributes: " autocomplete=\"email\" spellcheck=\"false\"", to: &html)
+            errors.writeInputField(
+                "telephone", label: "Téléphone", type: "tel", value: form.telephone,
+                attributes: " autocomplete=\"tel\"", to: &html)
             html.markup("<div class=\"field\">\n")
             html.markup("<p class=\"label\">Organisme</p>\n")
             html.markup("<p class=\"readonly\">")

@@ -27,18 +27,13 @@ extension SecondFactorSetupPage: HTMLPage {
                     html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
                     html.attribute(frame.csrfToken)
                     html.markup("\">\n")
-                    html.markup("<div class=\"field")
-                    errors.writeErrorClass(of: "code", to: &html)
-                    html.markup("\">\n")
-                    html.markup("<label for=\"code\">Code affiché par votre application</label>\n")
-                    errors.writeMessage(of: "code", to: &html)
-                    html.markup("\n")
-                    html.markup(
-                        "<input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"12\" class=\"short\""
-                    )
-                    errors.writeInvalidState(of: "code", to: &html)
-                    html.markup(">\n")
-                    html.markup("</div>\n")
+                    errors.writeField("code", label: "Code affiché par votre application", to: &html) { html in
+                        html.markup(
+                            "<input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"12\" class=\"short\""
+                        )
+                        errors.writeInvalidState(of: "code", to: &html)
+                        html.markup(">\n")
+                    }
                     html.markup(
                         "<div class=\"actions\"><button type=\"submit\" class=\"danger\">Désactiver</button></div>\n")
                     html.markup("</form>\n")
@@ -73,18 +68,13 @@ extension SecondFactorSetupPage: HTMLPage {
                 html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
                 html.attribute(frame.csrfToken)
                 html.markup("\">\n")
-                html.markup("<div class=\"field")
-                errors.writeErrorClass(of: "code", to: &html)
-                html.markup("\">\n")
-                html.markup("<label for=\"code\">Code affiché par votre application</label>\n")
-                errors.writeMessage(of: "code", to: &html)
-                html.markup("\n")
-                html.markup(
-                    "<input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"12\" class=\"short\""
-                )
-                errors.writeInvalidState(of: "code", to: &html)
-                html.markup(">\n")
-                html.markup("</div>\n")
+                errors.writeField("code", label: "Code affiché par votre application", to: &html) { html in
+                    html.markup(
+                        "<input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"12\" class=\"short\""
+                    )
+                    errors.writeInvalidState(of: "code", to: &html)
+                    html.markup(">\n")
+                }
                 html.markup(
                     "<div class=\"actions\"><button type=\"submit\">Activer la double authentification</button></div>\n"
                 )

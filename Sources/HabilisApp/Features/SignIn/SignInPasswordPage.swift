@@ -15,16 +15,12 @@ extension SignInPasswordPage: HTMLPage {
             html.markup("<input type=\"hidden\" name=\"email\" value=\"")
             html.attribute(email)
             html.markup("\">\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "password", to: &html)
-            html.markup("\">\n")
-            html.markup("<label for=\"password\">Entrez votre mot de passe</label>\n")
-            errors.writeMessage(of: "password", to: &html)
-            html.markup("\n")
-            html.markup("<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\"")
-            errors.writeInvalidState(of: "password", to: &html)
-            html.markup(">\n")
-            html.markup("</div>\n")
+            errors.writeField("password", label: "Entrez votre mot de passe", to: &html) { html in
+                html.markup(
+                    "<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\"")
+                errors.writeInvalidState(of: "password", to: &html)
+                html.markup(">\n")
+            }
             html.markup("<div class=\"actions\"><button type=\"submit\">Se connecter</button></div>\n")
             html.markup(
                 "<p class=\"hint\">Par sécurité, votre session se ferme après 30 minutes sans activité, et au plus tard 12 heures après la connexion. Deux minutes avant, si JavaScript est activé, un message vous propose de la prolonger.</p>\n"

@@ -23,18 +23,7 @@ extension ClientEditPage: HTMLPage {
             html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
             html.attribute(frame.csrfToken)
             html.markup("\">\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "name", to: &html)
-            html.markup("\">\n")
-            html.markup("<label for=\"name\">Nom du client</label>\n")
-            errors.writeMessage(of: "name", to: &html)
-            html.markup("\n")
-            html.markup("<input type=\"text\" id=\"name\" name=\"name\" value=\"")
-            html.attribute(form.name)
-            html.markup("\"")
-            errors.writeInvalidState(of: "name", to: &html)
-            html.markup(">\n")
-            html.markup("</div>\n")
+            errors.writeInputField("name", label: "Nom du client", value: form.name, to: &html)
             html.markup("<div class=\"field")
             errors.writeErrorClass(of: "redirectURIs", to: &html)
             html.markup("\">\n")
@@ -54,34 +43,20 @@ extension ClientEditPage: HTMLPage {
             html.text(form.redirectURIs)
             html.markup("</textarea>\n")
             html.markup("</div>\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "postLogoutRedirectURIs", to: &html)
-            html.markup("\">\n")
-            html.markup(
-                "<label for=\"postLogoutRedirectURIs\">Adresses de retour après déconnexion, une par ligne (facultatif)</label>\n"
-            )
-            errors.writeMessage(of: "postLogoutRedirectURIs", to: &html)
-            html.markup("\n")
-            html.markup("<textarea id=\"postLogoutRedirectURIs\" name=\"postLogoutRedirectURIs\" rows=\"3\"")
-            errors.writeInvalidState(of: "postLogoutRedirectURIs", to: &html)
-            html.markup(">")
-            html.text(form.postLogoutRedirectURIs)
-            html.markup("</textarea>\n")
-            html.markup("</div>\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "backchannelLogoutURI", to: &html)
-            html.markup("\">\n")
-            html.markup(
-                "<label for=\"backchannelLogoutURI\">Adresse de déconnexion par canal direct (back-channel logout, facultatif)</label>\n"
-            )
-            errors.writeMessage(of: "backchannelLogoutURI", to: &html)
-            html.markup("\n")
-            html.markup("<input type=\"url\" id=\"backchannelLogoutURI\" name=\"backchannelLogoutURI\" value=\"")
-            html.attribute(form.backchannelLogoutURI)
-            html.markup("\"")
-            errors.writeInvalidState(of: "backchannelLogoutURI", to: &html)
-            html.markup(">\n")
-            html.markup("</div>\n")
+            errors.writeField(
+                "postLogoutRedirectURIs", label: "Adresses de retour après déconnexion, une par ligne (facultatif)",
+                to: &html
+            ) { html in
+                html.markup("<textarea id=\"postLogoutRedirectURIs\" name=\"postLogoutRedirectURIs\" rows=\"3\"")
+                errors.writeInvalidState(of: "postLogoutRedirectURIs", to: &html)
+                html.markup(">")
+                html.text(form.postLogoutRedirectURIs)
+                html.markup("</textarea>\n")
+            }
+            errors.writeInputField(
+                "backchannelLogoutURI",
+                label: "Adresse de déconnexion par canal direct (back-channel logout, facultatif)", type: "url",
+                value: form.backchannelLogoutURI, to: &html)
             html.markup("<div class=\"field")
             errors.writeErrorClass(of: "initiateLoginURI", to: &html)
             html.markup("\">\n")
@@ -142,49 +117,38 @@ extension ClientEditPage: HTMLPage {
             }
             html.markup(">ES256</option></select>\n")
             html.markup("</div>\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "accessTokenSeconds", to: &html)
-            html.markup("\">\n")
-            html.markup("<label for=\"accessTokenSeconds\">Durée du jeton d’accès, en secondes (60 à 3 600)</label>\n")
-            errors.writeMessage(of: "accessTokenSeconds", to: &html)
-            html.markup("\n")
-            html.markup(
-                "<input type=\"text\" inputmode=\"numeric\" id=\"accessTokenSeconds\" name=\"accessTokenSeconds\" value=\""
-            )
-            html.attribute(form.accessTokenSeconds)
-            html.markup("\"")
-            errors.writeInvalidState(of: "accessTokenSeconds", to: &html)
-            html.markup(">\n")
-            html.markup("</div>\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "idTokenSeconds", to: &html)
-            html.markup("\">\n")
-            html.markup("<label for=\"idTokenSeconds\">Durée du jeton d’identité, en secondes (60 à 3 600)</label>\n")
-            errors.writeMessage(of: "idTokenSeconds", to: &html)
-            html.markup("\n")
-            html.markup(
-                "<input type=\"text\" inputmode=\"numeric\" id=\"idTokenSeconds\" name=\"idTokenSeconds\" value=\"")
-            html.attribute(form.idTokenSeconds)
-            html.markup("\"")
-            errors.writeInvalidState(of: "idTokenSeconds", to: &html)
-            html.markup(">\n")
-            html.markup("</div>\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "refreshTokenSeconds", to: &html)
-            html.markup("\">\n")
-            html.markup(
-                "<label for=\"refreshTokenSeconds\">Durée du jeton de rafraîchissement, en secondes (300 à 2 592 000)</label>\n"
-            )
-            errors.writeMessage(of: "refreshTokenSeconds", to: &html)
-            html.markup("\n")
-            html.markup(
-                "<input type=\"text\" inputmode=\"numeric\" id=\"refreshTokenSeconds\" name=\"refreshTokenSeconds\" value=\""
-            )
-            html.attribute(form.refreshTokenSeconds)
-            html.markup("\"")
-            errors.writeInvalidState(of: "refreshTokenSeconds", to: &html)
-            html.markup(">\n")
-            html.markup("</div>\n")
+            errors.writeField(
+                "accessTokenSeconds", label: "Durée du jeton d’accès, en secondes (60 à 3 600)", to: &html
+            ) { html in
+                html.markup(
+                    "<input type=\"text\" inputmode=\"numeric\" id=\"accessTokenSeconds\" name=\"accessTokenSeconds\" value=\""
+                )
+                html.attribute(form.accessTokenSeconds)
+                html.markup("\"")
+                errors.writeInvalidState(of: "accessTokenSeconds", to: &html)
+                html.markup(">\n")
+            }
+            errors.writeField("idTokenSeconds", label: "Durée du jeton d’identité, en secondes (60 à 3 600)", to: &html)
+            { html in
+                html.markup(
+                    "<input type=\"text\" inputmode=\"numeric\" id=\"idTokenSeconds\" name=\"idTokenSeconds\" value=\"")
+                html.attribute(form.idTokenSeconds)
+                html.markup("\"")
+                errors.writeInvalidState(of: "idTokenSeconds", to: &html)
+                html.markup(">\n")
+            }
+            errors.writeField(
+                "refreshTokenSeconds", label: "Durée du jeton de rafraîchissement, en secondes (300 à 2 592 000)",
+                to: &html
+            ) { html in
+                html.markup(
+                    "<input type=\"text\" inputmode=\"numeric\" id=\"refreshTokenSeconds\" name=\"refreshTokenSeconds\" value=\""
+                )
+                html.attribute(form.refreshTokenSeconds)
+                html.markup("\"")
+                errors.writeInvalidState(of: "refreshTokenSeconds", to: &html)
+                html.markup(">\n")
+            }
             html.markup(
                 "<div class=\"actions\"><button type=\"submit\">Enregistrer</button> <a class=\"button secondary\" href=\""
             )

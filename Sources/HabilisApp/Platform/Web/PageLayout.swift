@@ -133,50 +133,6 @@ extension MenuLink {
     }
 }
 
-extension FormErrors {
-    /// The message of one field, or nil when it is valid.
-    subscript(field: String) -> String? { byField[field] }
-
-    /// ` field-error`, added to the class of a field's block when the field was refused.
-    func writeErrorClass(of field: StaticString, to html: inout HTMLWriter) {
-        if self[field.description] != nil { html.markup(" field-error") }
-    }
-
-    /// The message of a refused field, above its input, which names it in `aria-describedby`.
-    func writeMessage(of field: StaticString, to html: inout HTMLWriter) {
-        guard let message = self[field.description] else { return }
-        html.markup("<p class=\"error-message\" id=\"")
-        html.markup(field)
-        html.markup("-error\"><span class=\"visually-hidden\">Erreur : </span>")
-        html.text(message)
-        html.markup("</p>")
-    }
-
-    /// `aria-invalid` and `aria-describedby` on the input of a refused field.
-    func writeInvalidState(of field: StaticString, to html: inout HTMLWriter) {
-        guard self[field.description] != nil else { return }
-        html.markup(" aria-invalid=\"true\" aria-describedby=\"")
-        html.markup(field)
-        html.markup("-error\"")
-    }
-
-    /// The summary at the top of a form that was refused: each message links to its field.
-    func write(to html: inout HTMLWriter) {
-        guard !isEmpty else { return }
-        html.markup(
-            "<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\" tabindex=\"-1\"")
-        html.markup(" autofocus>\n<h2 id=\"error-summary-title\">Le formulaire contient une erreur</h2>\n<ul>\n")
-        for error in list {
-            html.markup("<li><a href=\"#")
-            html.attribute(error.field)
-            html.markup("\">")
-            html.text(error.message)
-            html.markup("</a></li>\n")
-        }
-        html.markup("</ul>\n</div>\n")
-    }
-}
-
 extension Pagination {
     /// "Page 2 sur 7" with the previous and next links, shown only for a list longer than a page.
     func write(to html: inout HTMLWriter) {
