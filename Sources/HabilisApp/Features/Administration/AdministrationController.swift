@@ -94,10 +94,7 @@ struct AdministrationController: RouteCollection {
         {
             errors.add("reponse", problem)
         }
-        let position = Int((form.ordre ?? "").trimmingCharacters(in: .whitespaces))
-        if position == nil || !(0...10_000).contains(position!) {
-            errors.add("ordre", "Indiquez un numéro d’ordre entre 0 et 10 000.")
-        }
+        let position = errors.position(form.ordre, field: "ordre")
         guard errors.isEmpty, let position else {
             return try await renderFAQ(req, form: form, action: action, errors: errors)
         }
@@ -116,19 +113,9 @@ struct AdministrationController: RouteCollection {
             "question": entry.question, "answer": entry.answer, "position": String(entry.position),
             "active": String(entry.isActive),
         ]
-        let audit = req.portal.audit
-        let context = req.auditContext
-        try await req.db.atomically { database in
-            try await entry.save(on: database)
-            var details: [String: String] = [:]
-            for key in after.keys where before[key] != after[key] {
-                details["\(key).before"] = before[key] ?? ""
-                details["\(key).after"] = after[key]
-            }
-            try await audit.record(
-                .faqEntrySaved, by: context, target: ("faq_entry", entry.id!.uuidString),
-                details: details, on: database)
-        }
+        try await req.portal.audit.save(
+            entry, as: .faqEntrySaved, target: "faq_entry", before: before, after: after, by: req.auditContext,
+            on: req.db)
         return req.redirect(to: Paths.adminFAQ + "?enregistre=1")
     }
 
@@ -211,10 +198,7 @@ struct AdministrationController: RouteCollection {
         if let problem = TextInput.problem(form.titre ?? "", label: "le titre", maximum: 150, required: true) {
             errors.add("titre", problem)
         }
-        let position = Int((form.ordre ?? "").trimmingCharacters(in: .whitespaces))
-        if position.map({ (0...10_000).contains($0) }) != true {
-            errors.add("ordre", "Indiquez un numéro d’ordre entre 0 et 10 000.")
-        }
+        let position = errors.position(form.ordre, field: "ordre")
         guard errors.isEmpty, let position else {
             return try await renderNewsletter(req, form: form, action: action, errors: errors)
         }
@@ -229,14 +213,9 @@ struct AdministrationController: RouteCollection {
         newsletter.position = position
         newsletter.isActive = form.active == "1"
         let after = ["title": newsletter.title, "position": String(position), "active": String(newsletter.isActive)]
-        let audit = req.portal.audit
-        let context = req.auditContext
-        try await req.db.atomically { database in
-            try await newsletter.save(on: database)
-            try await audit.record(
-                .newsletterSaved, by: context, target: ("newsletter", newsletter.id!.uuidString),
-                details: AuditLog.changes(before: before, after: after), on: database)
-        }
+        try await req.portal.audit.save(
+            newsletter, as: .newsletterSaved, target: "newsletter", before: before, after: after,
+            by: req.auditContext, on: req.db)
         return req.redirect(to: Paths.adminNewsletters + "?enregistre=1")
     }
 

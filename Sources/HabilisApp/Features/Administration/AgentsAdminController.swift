@@ -86,14 +86,9 @@ struct AgentsAdminController: RouteCollection {
         agent.isDirector = form.add == "1"
         agent.isAdministrator = form.administrateur == "1"
         let after = AgentAdminForm(agent).snapshot
-        let audit = req.portal.audit
-        let context = req.auditContext
-        try await req.db.atomically { database in
-            try await agent.update(on: database)
-            try await audit.record(
-                .agentUpdated, by: context, target: ("agent", agent.id!.uuidString), organisationID: organisation.id,
-                details: AuditLog.changes(before: before, after: after), on: database)
-        }
+        try await req.portal.audit.save(
+            agent, as: .agentUpdated, target: "agent", organisationID: organisation.id, before: before, after: after,
+            by: req.auditContext, on: req.db)
         return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
     }
 

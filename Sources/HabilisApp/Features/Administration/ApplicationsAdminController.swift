@@ -89,11 +89,10 @@ struct ApplicationsAdminController: RouteCollection {
         let audit = req.portal.audit
         let routing = req.portal.routing
         let context = req.auditContext
-        try await req.db.atomically { database in
-            try await application.save(on: database)
-            try await audit.record(
-                .applicationSaved, by: context, target: ("application", application.id!.uuidString),
-                details: AuditLog.changes(before: before, after: after), on: database)
+        try await audit.save(
+            application, as: .applicationSaved, target: "application", before: before, after: after, by: context,
+            on: req.db
+        ) { database in
             guard reroutes else { return }
             let rerouted = try await routing.reroutePending(ofApplication: application.id!, on: database)
             try await audit.record(
@@ -186,9 +185,7 @@ struct ApplicationForm: Content {
         if BusinessApplication.AccessMode(rawValue: mode ?? "") == nil {
             errors.add("mode", "Choisissez qui décide des demandes.")
         }
-        if Int(position ?? "").map({ (0...10_000).contains($0) }) != true {
-            errors.add("position", "Indiquez un numéro d’ordre entre 0 et 10 000.")
-        }
+        _ = errors.position(position, field: "position")
         return errors
     }
 }

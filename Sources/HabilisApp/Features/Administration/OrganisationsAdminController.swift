@@ -154,16 +154,15 @@ struct OrganisationsAdminController: RouteCollection {
         organisation.branch = Organisation.Branch(rawValue: form.branch ?? "") ?? .autre
         organisation.mailDomainsText = form.domains.joined(separator: ",")
         organisation.isActive = form.active == "1"
-        if organisation.id == nil { organisation.createdAt = req.portal.clock.now }
-        let after = OrganisationForm(organisation).snapshot
-        let audit = req.portal.audit
-        let context = req.auditContext
-        try await req.db.atomically { database in
-            try await organisation.save(on: database)
-            try await audit.record(
-                .organisationSaved, by: context, target: ("organisation", organisation.id!.uuidString),
-                organisationID: organisation.id, details: AuditLog.changes(before: before, after: after), on: database)
+        if organisation.id == nil {
+            organisation.createdAt = req.portal.clock.now
+            // Known before the save: the audit event names the organisme it concerns.
+            organisation.id = UUID()
         }
+        let after = OrganisationForm(organisation).snapshot
+        try await req.portal.audit.save(
+            organisation, as: .organisationSaved, target: "organisation", organisationID: organisation.id,
+            before: before, after: after, by: req.auditContext, on: req.db)
         return req.redirect(to: Paths.adminOrganisations + "?enregistre=1")
     }
 

@@ -179,6 +179,22 @@ public struct AuditLog: Sendable {
     }
 
     /// The "field.before" / "field.after" pairs of what changed between two snapshots, for administrative changes.
+    /// An administrator's edit of a record: saved, and what changed audited as `action`, in one transaction; `then`
+    /// runs in the same transaction (what the change sets off).
+    func save<Record: Model>(
+        _ record: Record, as action: AuditAction, target type: String, organisationID: UUID? = nil,
+        before: [String: String], after: [String: String], by context: AuditContext, on database: any Database,
+        then: @escaping @Sendable (any Database) async throws -> Void = { _ in }
+    ) async throws {
+        try await database.atomically { transaction in
+            try await record.save(on: transaction)
+            try await self.record(
+                action, by: context, target: (type, "\(try record.requireID())"), organisationID: organisationID,
+                details: Self.changes(before: before, after: after), on: transaction)
+            try await then(transaction)
+        }
+    }
+
     public static func changes(before: [String: String], after: [String: String]) -> [String: String] {
         var details: [String: String] = [:]
         for key in Set(before.keys).union(after.keys) where before[key] != after[key] {

@@ -81,4 +81,14 @@ extension FormErrors {
         }
         html.markup("</ul>\n</div>\n")
     }
+
+    /// A position in a list (the catalogue, the FAQ, the newsletters) from 0 to 10,000, or the field's message.
+    mutating func position(_ text: String?, field: String) -> Int? {
+        guard let position = Int((text ?? "").trimmingCharacters(in: .whitespaces)), (0...10_000).contains(position)
+        else {
+            add(field, "Indiquez un numéro d’ordre entre 0 et 10 000.")
+            return nil
+        }
+        return position
+    }
 }
