@@ -219,7 +219,7 @@ public struct OpenIDProvider: Sendable {
             guard let claimed else { return .notClaimed }
             let signInID = try claimed.decode(column: "sign_in_id", as: UUID.self)
             let expiresAt = try claimed.decode(column: "expires_at", as: Date.self)
-            guard let signIn = try await ApplicationSignIn.find(signInID, on: transaction), signIn.revokedAt == nil,
+            guard let signIn = try await ApplicationSignIn.standing(signInID, on: transaction),
                 signIn.$client.id == client.id
             else { return .refused(.invalidGrant("the refresh token was revoked or belongs to another client")) }
             guard
@@ -298,12 +298,13 @@ public struct OpenIDProvider: Sendable {
         async throws -> String
     {
         let token = SecureToken.generate()
-        let row = OIDCRefreshToken()
-        row.tokenHash = SecureToken.hash(token)
-        row.$signIn.id = signIn.id!
-        row.createdAt = clock.now
-        row.expiresAt = expiresAt
-        try await row.create(on: database)
+        try await (database as! any SQLDatabase).raw(
+            """
+            INSERT INTO oidc_refresh_tokens (id, token_hash, sign_in_id, created_at, expires_at)
+            VALUES (\(bind: UUID.timeOrdered()), \(bind: SecureToken.hash(token)), \(bind: signIn.id!),
+                \(bind: clock.now), \(bind: expiresAt))
+            """
+        ).run()
         return token
     }
 
@@ -342,5 +343,29 @@ public struct OpenIDProvider: Sendable {
         try await audit.record(
             action, outcome: "refused", by: AuditContext(actorID: nil, ip: ip),
             target: ("oidc_client", client.clientID), details: ["sign_in": id?.uuidString ?? ""], on: database)
+    }
+}
+
+extension ApplicationSignIn {
+    /// A sign-in that still stands (not revoked), read as SQL text: every refresh reads one.
+    static func standing(_ id: UUID, on database: any Database) async throws -> ApplicationSignIn? {
+        guard
+            let row = try await (database as! any SQLDatabase).raw(
+                """
+                SELECT client_id, agent_id, session_id, scope, auth_time, amr, created_at FROM application_sign_ins
+                WHERE id = \(bind: id) AND revoked_at IS NULL
+                """
+            ).first()
+        else { return nil }
+        let signIn = ApplicationSignIn()
+        signIn.id = id
+        signIn.$client.id = try row.decode(column: "client_id", as: UUID.self)
+        signIn.$agent.id = try row.decode(column: "agent_id", as: UUID.self)
+        signIn.sessionID = try row.decode(column: "session_id", as: UUID?.self)
+        signIn.scope = try row.decode(column: "scope", as: String.self)
+        signIn.authTime = try row.decode(column: "auth_time", as: Date.self)
+        signIn.amr = try row.decode(column: "amr", as: String.self)
+        signIn.createdAt = try row.decode(column: "created_at", as: Date.self)
+        return signIn
     }
 }
