@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// An application's OpenID Connect client: how one relying party of a catalogue application signs agents in.
 /// A confidential client keeps the SHA-256 of its secret (random, 256 bits: a slow hash would add nothing but a
@@ -26,6 +27,40 @@ public final class OIDCClient: Model, @unchecked Sendable {
     @Field(key: "updated_at") public var updatedAt: Date
 
     public init() {}
+
+    /// A client and its application as `ClientRegistry.find` reads them (the application's columns prefixed).
+    convenience init(row: any SQLRow) throws {
+        self.init()
+        id = try row.decode(column: "id", as: UUID.self)
+        $id.exists = true
+        clientID = try row.decode(column: "client_id", as: String.self)
+        name = try row.decode(column: "name", as: String.self)
+        secretHash = try row.decode(column: "secret_hash", as: String?.self)
+        requiresPKCE = try row.decode(column: "requires_pkce", as: Bool.self)
+        redirectURIList = try row.decode(column: "redirect_uris", as: String.self)
+        postLogoutRedirectURIList = try row.decode(column: "post_logout_redirect_uris", as: String.self)
+        backchannelLogoutURI = try row.decode(column: "backchannel_logout_uri", as: String?.self)
+        initiateLoginURI = try row.decode(column: "initiate_login_uri", as: String?.self)
+        signingAlgorithm = try row.decode(column: "signing_algorithm", as: String.self)
+        accessTokenSeconds = try row.decode(column: "access_token_seconds", as: Int.self)
+        idTokenSeconds = try row.decode(column: "id_token_seconds", as: Int.self)
+        refreshTokenSeconds = try row.decode(column: "refresh_token_seconds", as: Int.self)
+        createdAt = try row.decode(column: "created_at", as: Date.self)
+        updatedAt = try row.decode(column: "updated_at", as: Date.self)
+        let application = BusinessApplication(
+            id: try row.decode(column: "application_id", as: UUID.self),
+            code: try row.decode(column: "application_code", as: String.self),
+            name: try row.decode(column: "application_name", as: String.self),
+            summary: try row.decode(column: "application_description", as: String.self),
+            launchURL: try row.decode(column: "application_launch_url", as: String.self),
+            accessMode: try row.decode(column: "application_access_mode", as: BusinessApplication.AccessMode.self),
+            position: try row.decode(column: "application_position", as: Int.self),
+            createdAt: try row.decode(column: "application_created_at", as: Date.self))
+        application.isActive = try row.decode(column: "application_is_active", as: Bool.self)
+        application.$id.exists = true
+        $application.id = application.id!
+        $application.value = application
+    }
 
     public var isPublic: Bool { secretHash == nil }
     public var redirectURIs: [String] { redirectURIList.split(separator: "\n").map(String.init) }
