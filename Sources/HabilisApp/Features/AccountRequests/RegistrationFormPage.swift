@@ -58,19 +58,10 @@ extension RegistrationFormPage: HTMLPage {
             html.markup("\n")
             html.markup("</select>\n")
             html.markup("</div>\n")
-            errors.writeField(
-                "secondOrganisme",
+            OrganisationGroup.writeSecondOrganisationField(
+                groups, selected: form.secondOrganisme,
                 label: "Vous occupez des fonctions dans un second organisme, merci de le renseigner (facultatif)",
-                to: &html
-            ) { html in
-                html.markup("<select id=\"secondOrganisme\" name=\"secondOrganisme\"")
-                errors.writeInvalidState(of: "secondOrganisme", to: &html)
-                html.markup(">\n")
-                html.markup("<option value=\"\">Aucun</option>\n")
-                OrganisationGroup.writeOptions(groups, selected: form.secondOrganisme, to: &html)
-                html.markup("\n")
-                html.markup("</select>\n")
-            }
+                errors: errors, to: &html)
             html.markup("</fieldset>\n")
             html.markup("<fieldset>\n")
             html.markup("<legend>Coordonnées</legend>\n")
@@ -90,25 +81,8 @@ extension RegistrationFormPage: HTMLPage {
             html.markup(
                 " caractères, de tout type ; une phrase de plusieurs mots est une bonne idée. Il ne doit pas être trop courant ni contenir votre nom, votre adresse e-mail ou le nom de votre organisme.</p>\n"
             )
-            errors.writeField("password", label: "Mot de passe", to: &html) { html in
-                html.markup(
-                    "<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"new-password\" aria-describedby=\""
-                )
-                if errors["password"] != nil {
-                    html.markup("password-error ")
-                }
-                html.markup(" password-rule\"")
-                if errors["password"] != nil {
-                    html.markup(" aria-invalid=\"true\"")
-                }
-                html.markup(">\n")
-            }
-            errors.writeField("confirmation", label: "Confirmez le mot de passe", to: &html) { html in
-                html.markup(
-                    "<input type=\"password\" id=\"confirmation\" name=\"confirmation\" autocomplete=\"new-password\"")
-                errors.writeInvalidState(of: "confirmation", to: &html)
-                html.markup(">\n")
-            }
+            errors.writeNewPasswordFields(
+                password: "Mot de passe", confirmation: "Confirmez le mot de passe", to: &html)
             html.markup("</fieldset>\n")
             html.markup("<div class=\"actions\"><button type=\"submit\">Envoyer ma demande</button></div>\n")
             html.markup("</form>\n")

@@ -69,18 +69,10 @@ extension ProfilePage: HTMLPage {
                     attributes: " autocomplete=\"off\"", to: &html)
             }
             html.markup("\n")
-            errors.writeField(
-                "secondOrganisme", label: "Vous occupez des fonctions dans un second organisme, merci de le renseigner",
-                to: &html
-            ) { html in
-                html.markup("<select id=\"secondOrganisme\" name=\"secondOrganisme\"")
-                errors.writeInvalidState(of: "secondOrganisme", to: &html)
-                html.markup(">\n")
-                html.markup("<option value=\"\">Aucun</option>\n")
-                OrganisationGroup.writeOptions(groups, selected: form.secondOrganisme, to: &html)
-                html.markup("\n")
-                html.markup("</select>\n")
-            }
+            OrganisationGroup.writeSecondOrganisationField(
+                groups, selected: form.secondOrganisme,
+                label: "Vous occupez des fonctions dans un second organisme, merci de le renseigner", errors: errors,
+                to: &html)
             html.markup("</fieldset>\n")
             html.markup("<fieldset>\n")
             html.markup("<legend>Coordonnées</legend>\n")

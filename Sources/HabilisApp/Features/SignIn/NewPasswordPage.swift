@@ -20,26 +20,8 @@ extension NewPasswordPage: HTMLPage {
                 html.markup("<input type=\"hidden\" name=\"jeton\" value=\"")
                 html.attribute(token)
                 html.markup("\">\n")
-                errors.writeField("password", label: "Nouveau mot de passe", to: &html) { html in
-                    html.markup(
-                        "<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"new-password\" aria-describedby=\""
-                    )
-                    if errors["password"] != nil {
-                        html.markup("password-error ")
-                    }
-                    html.markup(" password-rule\"")
-                    if errors["password"] != nil {
-                        html.markup(" aria-invalid=\"true\"")
-                    }
-                    html.markup(">\n")
-                }
-                errors.writeField("confirmation", label: "Confirmez le nouveau mot de passe", to: &html) { html in
-                    html.markup(
-                        "<input type=\"password\" id=\"confirmation\" name=\"confirmation\" autocomplete=\"new-password\""
-                    )
-                    errors.writeInvalidState(of: "confirmation", to: &html)
-                    html.markup(">\n")
-                }
+                errors.writeNewPasswordFields(
+                    password: "Nouveau mot de passe", confirmation: "Confirmez le nouveau mot de passe", to: &html)
                 html.markup(
                     "<div class=\"actions\"><button type=\"submit\">Enregistrer le mot de passe</button></div>\n")
                 html.markup("</form>\n")

@@ -91,4 +91,24 @@ extension FormErrors {
         }
         return position
     }
+
+    /// A new password and its confirmation; the password names the rule written above it (`#password-rule`).
+    func writeNewPasswordFields(
+        password label: StaticString, confirmation confirmationLabel: StaticString, to html: inout HTMLWriter
+    ) {
+        writeField("password", label: label, to: &html) { html in
+            html.markup("<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"new-password\"")
+            html.markup(" aria-describedby=\"")
+            if self["password"] != nil { html.markup("password-error ") }
+            html.markup(" password-rule\"")
+            if self["password"] != nil { html.markup(" aria-invalid=\"true\"") }
+            html.markup(">\n")
+        }
+        writeField("confirmation", label: confirmationLabel, to: &html) { html in
+            html.markup(
+                "<input type=\"password\" id=\"confirmation\" name=\"confirmation\" autocomplete=\"new-password\"")
+            writeInvalidState(of: "confirmation", to: &html)
+            html.markup(">\n")
+        }
+    }
 }

@@ -157,6 +157,20 @@ extension Pagination {
 }
 
 extension OrganisationGroup {
+    /// « Vous occupez des fonctions dans un second organisme »: the optional second organisme of the identity forms.
+    static func writeSecondOrganisationField(
+        _ groups: [OrganisationGroup], selected: String?, label: StaticString, errors: FormErrors,
+        to html: inout HTMLWriter
+    ) {
+        errors.writeField("secondOrganisme", label: label, to: &html) { html in
+            html.markup("<select id=\"secondOrganisme\" name=\"secondOrganisme\"")
+            errors.writeInvalidState(of: "secondOrganisme", to: &html)
+            html.markup(">\n<option value=\"\">Aucun</option>\n")
+            writeOptions(groups, selected: selected, to: &html)
+            html.markup("\n</select>\n")
+        }
+    }
+
     /// The organismes of a `<select>`, grouped by branch, the one chosen selected.
     static func writeOptions(_ groups: [OrganisationGroup], selected: String?, to html: inout HTMLWriter) {
         for group in groups {
