@@ -7,12 +7,7 @@ extension RegistrationEmailPage: HTMLPage {
             )
             errors.write(to: &html)
             html.markup("\n")
-            html.markup("<form method=\"post\" action=\"")
-            html.url(action)
-            html.markup("\" class=\"form\" novalidate>\n")
-            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-            html.attribute(frame.csrfToken)
-            html.markup("\">\n")
+            frame.writeFormStart(action: action, to: &html)
             errors.writeInputField(
                 "email", label: "Entrez votre e-mail professionnel qui vous servira d’identifiant de connexion",
                 type: "email", value: email, attributes: " autocomplete=\"email\" spellcheck=\"false\"", to: &html)

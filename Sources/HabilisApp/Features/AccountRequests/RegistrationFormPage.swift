@@ -5,12 +5,7 @@ extension RegistrationFormPage: HTMLPage {
             html.markup("<p>Tous les champs sont obligatoires sauf mention « facultatif ».</p>\n")
             errors.write(to: &html)
             html.markup("\n")
-            html.markup("<form method=\"post\" action=\"")
-            html.url(action)
-            html.markup("\" class=\"form\" novalidate>\n")
-            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-            html.attribute(frame.csrfToken)
-            html.markup("\">\n")
+            frame.writeFormStart(action: action, to: &html)
             errors.writeInputField(
                 "email", label: "E-mail professionnel (identifiant de connexion)", type: "email", value: form.email,
                 attributes: " autocomplete=\"email\" spellcheck=\"false\"", to: &html)

@@ -15,12 +15,7 @@ extension AgentAdminPage: HTMLPage {
             html.markup("<p><a href=\"")
             html.url(rightsURL)
             html.markup("\">Voir ses habilitations et ses demandes, retirer une habilitation</a></p>\n")
-            html.markup("<form method=\"post\" action=\"")
-            html.url(action)
-            html.markup("\" class=\"form\" novalidate>\n")
-            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-            html.attribute(frame.csrfToken)
-            html.markup("\">\n")
+            frame.writeFormStart(action: action, to: &html)
             errors.writeField("civilite", label: "Civilité", to: &html) { html in
                 html.markup("<select id=\"civilite\" name=\"civilite\"")
                 errors.writeInvalidState(of: "civilite", to: &html)
@@ -134,12 +129,7 @@ extension AgentAdminPage: HTMLPage {
                 html.markup("<p>Ce compte dispose déjà de toutes les applications actives.</p>")
             } else {
                 html.markup("\n")
-                html.markup("<form method=\"post\" action=\"")
-                html.url(grantURL)
-                html.markup("\" class=\"form\" novalidate>\n")
-                html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-                html.attribute(frame.csrfToken)
-                html.markup("\">\n")
+                frame.writeFormStart(action: grantURL, to: &html)
                 errors.writeField("application", label: "Application", to: &html) { html in
                     html.markup("<select id=\"application\" name=\"application\"")
                     errors.writeInvalidState(of: "application", to: &html)

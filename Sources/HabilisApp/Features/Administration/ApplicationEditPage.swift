@@ -15,12 +15,7 @@ extension ApplicationEditPage: HTMLPage {
                 html.markup("</p></div>")
             }
             html.markup("\n")
-            html.markup("<form method=\"post\" action=\"")
-            html.url(action)
-            html.markup("\" class=\"form\" novalidate>\n")
-            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-            html.attribute(frame.csrfToken)
-            html.markup("\">\n")
+            frame.writeFormStart(action: action, to: &html)
             if confirmation != nil {
                 html.markup("<input type=\"hidden\" name=\"confirm\" value=\"1\">")
             }

@@ -4,12 +4,7 @@ extension FAQEditPage: HTMLPage {
             html.markup("<h1>Question de la FAQ</h1>\n")
             errors.write(to: &html)
             html.markup("\n")
-            html.markup("<form method=\"post\" action=\"")
-            html.url(action)
-            html.markup("\" class=\"form\" novalidate>\n")
-            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-            html.attribute(frame.csrfToken)
-            html.markup("\">\n")
+            frame.writeFormStart(action: action, to: &html)
             errors.writeInputField("question", label: "Question", value: form.question, to: &html)
             errors.writeField("reponse", label: "Réponse", to: &html) { html in
                 html.markup("<textarea id=\"reponse\" name=\"reponse\" rows=\"6\"")

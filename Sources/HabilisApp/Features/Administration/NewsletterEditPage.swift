@@ -4,12 +4,7 @@ extension NewsletterEditPage: HTMLPage {
             html.markup("<h1>Lettre d’information</h1>\n")
             errors.write(to: &html)
             html.markup("\n")
-            html.markup("<form method=\"post\" action=\"")
-            html.url(action)
-            html.markup("\" class=\"form\" novalidate>\n")
-            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-            html.attribute(frame.csrfToken)
-            html.markup("\">\n")
+            frame.writeFormStart(action: action, to: &html)
             errors.writeInputField("titre", label: "Titre", value: form.titre, to: &html)
             errors.writeField("ordre", label: "Ordre d’affichage", to: &html) { html in
                 html.markup("<input type=\"text\" inputmode=\"numeric\" id=\"ordre\" name=\"ordre\" value=\"")

@@ -10,12 +10,7 @@ extension OrganisationEditPage: HTMLPage {
             html.markup("</h1>\n")
             errors.write(to: &html)
             html.markup("\n")
-            html.markup("<form method=\"post\" action=\"")
-            html.url(action)
-            html.markup("\" class=\"form\" novalidate>\n")
-            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-            html.attribute(frame.csrfToken)
-            html.markup("\">\n")
+            frame.writeFormStart(action: action, to: &html)
             errors.writeInputField("code", label: "Code", value: form.code, to: &html)
             errors.writeInputField("name", label: "Nom", value: form.name, to: &html)
             errors.writeField("branch", label: "Branche", to: &html) { html in
@@ -79,12 +74,7 @@ extension OrganisationEditPage: HTMLPage {
                     html.markup("</ul>\n")
                 }
                 html.markup("\n")
-                html.markup("<form method=\"post\" action=\"")
-                html.url(designateURL)
-                html.markup("\" class=\"form\" novalidate>\n")
-                html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-                html.attribute(frame.csrfToken)
-                html.markup("\">\n")
+                frame.writeFormStart(action: designateURL, to: &html)
                 errors.writeField(
                     "correspondant", label: "Désigner un correspondant (adresse e-mail de son compte)", to: &html
                 ) { html in

@@ -7,12 +7,7 @@ extension SettingsPage: HTMLPage {
             )
             errors.write(to: &html)
             html.markup("\n")
-            html.markup("<form method=\"post\" action=\"")
-            html.url(action)
-            html.markup("\" class=\"form\" novalidate>\n")
-            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-            html.attribute(frame.csrfToken)
-            html.markup("\">\n")
+            frame.writeFormStart(action: action, to: &html)
             errors.writeField(
                 "delai", label: "Délai d’acceptation automatique des demandes d’habilitation (jours)", to: &html
             ) { html in

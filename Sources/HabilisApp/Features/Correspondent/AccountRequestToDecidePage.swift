@@ -55,12 +55,7 @@ extension AccountRequestToDecidePage: HTMLPage {
             }
             html.markup("</dd>\n")
             html.markup("</dl>\n")
-            html.markup("<form method=\"post\" action=\"")
-            html.url(action)
-            html.markup("\" class=\"form\" novalidate>\n")
-            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-            html.attribute(frame.csrfToken)
-            html.markup("\">\n")
+            frame.writeFormStart(action: action, to: &html)
             errors.writeField("motif", label: "Motif du refus (obligatoire pour refuser)", to: &html) { html in
                 html.markup("<textarea id=\"motif\" name=\"motif\" rows=\"3\"")
                 errors.writeInvalidState(of: "motif", to: &html)

@@ -41,12 +41,7 @@ extension AgentRightsPage: HTMLPage {
                     html.markup("</p>\n")
                     if grant.isActive && grant.canWithdraw {
                         html.markup("\n")
-                        html.markup("<form method=\"post\" action=\"")
-                        html.url(grant.revokeURL)
-                        html.markup("\" class=\"form\" novalidate>\n")
-                        html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-                        html.attribute(frame.csrfToken)
-                        html.markup("\">\n")
+                        frame.writeFormStart(action: grant.revokeURL, to: &html)
                         html.markup("<div class=\"field")
                         if grant.error != nil {
                             html.markup(" field-error")

@@ -21,12 +21,7 @@ extension SecondFactorSetupPage: HTMLPage {
                 } else {
                     html.markup("\n")
                     html.markup("<h2>Désactiver la double authentification</h2>\n")
-                    html.markup("<form method=\"post\" action=\"")
-                    html.url(disableAction)
-                    html.markup("\" class=\"form\" novalidate>\n")
-                    html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-                    html.attribute(frame.csrfToken)
-                    html.markup("\">\n")
+                    frame.writeFormStart(action: disableAction, to: &html)
                     errors.writeField("code", label: "Code affiché par votre application", to: &html) { html in
                         html.markup(
                             "<input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"12\" class=\"short\""
@@ -62,12 +57,7 @@ extension SecondFactorSetupPage: HTMLPage {
                 html.markup(
                     "<li>Saisissez le code que l’application affiche pour vérifier qu’elle est bien configurée.</li>\n")
                 html.markup("</ol>\n")
-                html.markup("<form method=\"post\" action=\"")
-                html.url(confirmAction)
-                html.markup("\" class=\"form\" novalidate>\n")
-                html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-                html.attribute(frame.csrfToken)
-                html.markup("\">\n")
+                frame.writeFormStart(action: confirmAction, to: &html)
                 errors.writeField("code", label: "Code affiché par votre application", to: &html) { html in
                     html.markup(
                         "<input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"12\" class=\"short\""

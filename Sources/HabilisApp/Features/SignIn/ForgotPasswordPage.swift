@@ -20,12 +20,7 @@ extension ForgotPasswordPage: HTMLPage {
                 html.markup(
                     "<p>Entrez d’abord votre adresse e-mail qui vous sert d’identifiant de connexion : nous vous enverrons un lien pour créer un nouveau mot de passe.</p>\n"
                 )
-                html.markup("<form method=\"post\" action=\"")
-                html.url(action)
-                html.markup("\" class=\"form\" novalidate>\n")
-                html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-                html.attribute(frame.csrfToken)
-                html.markup("\">\n")
+                frame.writeFormStart(action: action, to: &html)
                 errors.writeInputField(
                     "email", label: "Adresse e-mail professionnelle", type: "email", value: email,
                     attributes: " autocomplete=\"email\" spellcheck=\"false\" ", to: &html)

@@ -11,12 +11,7 @@ extension NewPasswordPage: HTMLPage {
                 html.markup(
                     " caractères, de tout type. Une phrase de plusieurs mots est une bonne idée. Il ne doit pas être trop courant ni contenir votre nom, votre adresse e-mail ou le nom de votre organisme.</p>\n"
                 )
-                html.markup("<form method=\"post\" action=\"")
-                html.url(action)
-                html.markup("\" class=\"form\" novalidate>\n")
-                html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-                html.attribute(frame.csrfToken)
-                html.markup("\">\n")
+                frame.writeFormStart(action: action, to: &html)
                 html.markup("<input type=\"hidden\" name=\"jeton\" value=\"")
                 html.attribute(token)
                 html.markup("\">\n")

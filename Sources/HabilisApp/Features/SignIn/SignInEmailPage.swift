@@ -4,12 +4,7 @@ extension SignInEmailPage: HTMLPage {
             html.markup("<h1>Accéder à l’espace Organismes</h1>\n")
             errors.write(to: &html)
             html.markup("\n")
-            html.markup("<form method=\"post\" action=\"")
-            html.url(action)
-            html.markup("\" class=\"form\" novalidate>\n")
-            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-            html.attribute(frame.csrfToken)
-            html.markup("\">\n")
+            frame.writeFormStart(action: action, to: &html)
             errors.writeInputField(
                 "email", label: "Entrez votre adresse <strong>e-mail professionnelle</strong> :", type: "email",
                 value: email, attributes: " autocomplete=\"email\" spellcheck=\"false\" ", to: &html)

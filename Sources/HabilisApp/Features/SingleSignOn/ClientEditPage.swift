@@ -17,12 +17,7 @@ extension ClientEditPage: HTMLPage {
                 html.markup(".</p>")
             }
             html.markup("\n")
-            html.markup("<form method=\"post\" action=\"")
-            html.url(action)
-            html.markup("\" class=\"form\" novalidate>\n")
-            html.markup("<input type=\"hidden\" name=\"_csrf\" value=\"")
-            html.attribute(frame.csrfToken)
-            html.markup("\">\n")
+            frame.writeFormStart(action: action, to: &html)
             errors.writeInputField("name", label: "Nom du client", value: form.name, to: &html)
             html.markup("<div class=\"field")
             errors.writeErrorClass(of: "redirectURIs", to: &html)

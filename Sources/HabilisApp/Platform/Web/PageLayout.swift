@@ -35,6 +35,16 @@ extension PageFrame {
         html.markup("</body>\n</html>\n")
     }
 
+    /// The opening of a page's form: posted to `action`, checked by the server (`novalidate`: the French messages
+    /// come from the server, next to each field), with the form token.
+    func writeFormStart(action: String, to html: inout HTMLWriter) {
+        html.markup("<form method=\"post\" action=\"")
+        html.url(action)
+        html.markup("\" class=\"form\" novalidate>\n<input type=\"hidden\" name=\"_csrf\" value=\"")
+        html.attribute(csrfToken)
+        html.markup("\">\n")
+    }
+
     private func writeAccount(of user: UserBadge, to html: inout HTMLWriter) {
         html.markup("<div class=\"account\">\n<p class=\"account-name\">")
         html.text(user.name)
