@@ -41,6 +41,10 @@ struct SingleSignOnPagesTests {
             #expect(door.contains("Vous n’avez pas d’habilitation pour l’application Grève"))
             #expect(door.html.contains("href=\"/applications/GREVE/demande\""))
             #expect(try await agent.get(Paths.openApplication("INCONNUE")).status == .notFound)
+            let visitor = context.browser()
+            let hostile = try await visitor.get(Paths.openApplication(String(repeating: "A", count: 5_000)))
+            #expect(hostile.status == .notFound)
+            #expect(visitor.cookies.keys.allSatisfy { !$0.contains("return") })
         }
     }
 

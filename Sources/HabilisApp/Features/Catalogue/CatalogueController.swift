@@ -24,7 +24,10 @@ struct CatalogueController: RouteCollection {
     /// login (OIDC Core §4) when the application's client has an initiate-login URI, so that the agent lands signed
     /// in; otherwise its launch URL. A visitor signs in first and comes back here; without a right, the door.
     func open(req: Request) async throws -> Response {
-        let code = req.parameters.get("code") ?? ""
+        // Application codes are short: anything longer is no application, and never goes into a cookie.
+        guard let code = req.parameters.get("code"), !code.isEmpty, code.utf8.count <= 100 else {
+            throw Abort(.notFound)
+        }
         guard let user = req.currentUser else {
             return SignInReturn.signIn(returningTo: Paths.openApplication(code), req)
         }
