@@ -30,7 +30,8 @@ public struct Settings: Sendable {
     public var accountEscalationDays: Int
     /// Proxies whose X-Forwarded-For is believed (throttling and audit then use the real client address).
     public var trustedProxies: [String]
-    /// Bcrypt cost; lowered only by the tests to keep them fast.
+    /// Bcrypt cost (`HABILIS_BCRYPT_COST`, 12 by default; 10 to 14 in production, OWASP's floor being 10): each
+    /// step up doubles the time of a sign-in. Stored hashes below it are raised at their next sign-in.
     public var bcryptCost: Int
     /// Whether the outbox dispatcher and the sweeps run on timers inside the server.
     public var runsBackgroundJobs: Bool
@@ -122,6 +123,17 @@ public struct Settings: Sendable {
                 ])
             }
             settings.auditRetentionDays = days
+        }
+        if let text = value("HABILIS_BCRYPT_COST") {
+            // Development may go lower, for quick local runs; production never under OWASP's floor.
+            let allowed = isProduction ? 10...14 : 4...14
+            guard let cost = Int(text), allowed.contains(cost) else {
+                throw SettingsError(problems: [
+                    "HABILIS_BCRYPT_COST must be a number from \(allowed.lowerBound) to \(allowed.upperBound)"
+                        + (isProduction ? " in production (OWASP's floor is 10)" : "")
+                ])
+            }
+            settings.bcryptCost = cost
         }
         if let text = value("HABILIS_DATABASE_CONNECTIONS") {
             guard let connections = Int(text), (1...64).contains(connections) else {

@@ -83,9 +83,12 @@ public struct SignInService: Sendable {
                 on: database)
             return .refused
         }
+        let upgradedHash = await passwords.upgrade(password, stored: agent.passwordHash)
+        if let upgradedHash { agent.passwordHash = upgradedHash }
         if try await secondFactors.isEnabled(for: agentID, on: database) {
             return try await database.atomically { transaction in
                 try await budgets.succeeded(email: email, source: ip, on: transaction)
+                if upgradedHash != nil { try await agent.update(on: transaction) }
                 return .secondFactorRequired(
                     challengeToken: try await secondFactors.openChallenge(for: agentID, on: transaction))
             }

@@ -65,6 +65,21 @@ public struct PasswordHasher: Sendable {
         return try await bounded { try Bcrypt.hash(Self.prehash(password), cost: cost) }
     }
 
+    /// The cost a Bcrypt hash was made with (`$2b$12$…` → 12), or nil for anything else.
+    static func cost(of hash: String) -> Int? {
+        let parts = hash.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0].isEmpty, parts[2].count == 2 else { return nil }
+        return Int(parts[2])
+    }
+
+    /// A new hash of a password just proven right, when the stored one is below the configured cost (never lower):
+    /// raising the cost reaches every account at its next sign-in. Nil when nothing is to change, or when no
+    /// hashing slot is free (the upgrade waits for another sign-in rather than failing this one).
+    func upgrade(_ password: String, stored: String) async -> String? {
+        guard let storedCost = Self.cost(of: stored), storedCost < cost else { return nil }
+        return try? await hash(password)
+    }
+
     /// `source` is the client's address where a person is signing in: it gets its share of the queue only.
     public func verify(_ password: String, against hash: String, source: String? = nil) async throws -> Bool {
         try await bounded(source: source) { try Bcrypt.verify(Self.prehash(password), created: hash) }
