@@ -72,6 +72,8 @@ public func configure(
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(AdminCommand(), as: "admin")
     app.asyncCommands.use(SweepCommand(), as: "sweep")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(BcryptRateCommand(), as: "bcrypt-rate")
     app.asyncCommands.use(OIDCClientCommand(), as: "oidc-client")
     app.asyncCommands.use(OIDCKeysCommand(), as: "oidc-keys")
