@@ -13,7 +13,16 @@ public enum HabilisMain {
         #endif
         do {
             var environment = try Environment.detect()
-            try LoggingSystem.bootstrap(from: &environment)
+            switch LogFormat.from(ProcessInfo.processInfo.environment) {
+            case .text?: try LoggingSystem.bootstrap(from: &environment)
+            case .json?:
+                try LoggingSystem.bootstrap(from: &environment) { level in
+                    { label in JSONLogHandler(label: label, level: level) }
+                }
+            case nil:
+                FileHandle.standardError.write(Data("HABILIS_LOG_FORMAT must be text or json\n".utf8))
+                exit(1)
+            }
             let command = environment.arguments.dropFirst().first ?? "serve"
             let serves = command == "serve" || command.hasPrefix("-")
             var settings: Settings
