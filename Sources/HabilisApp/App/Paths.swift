@@ -146,6 +146,8 @@ public enum Paths {
     public static let oidcIntrospect = "/oidc/introspect"
     public static let oidcLogout = "/oidc/logout"
     public static let readiness = "/readyz"
+    /// Prometheus metrics, behind a bearer token (`HABILIS_METRICS_TOKEN`).
+    public static let metrics = "/metrics"
     public static let staticFiles = "/static"
 }
 

@@ -43,6 +43,9 @@ public struct Settings: Sendable {
     /// Audit events are kept this many days, then deleted by the sweep (`HABILIS_AUDIT_RETENTION_DAYS`, 365 by
     /// default): the CNIL recommends six months to a year for access logs, three years only with a documented reason.
     public var auditRetentionDays = 365
+    /// `HABILIS_METRICS_TOKEN`: the bearer token `/metrics` answers to (32 characters at least); without it,
+    /// `/metrics` is not found.
+    public var metricsToken: String?
     /// SQLite page cache of each connection (`HABILIS_SQLITE_CACHE_KB`, 16 MB by default; one connection per core).
     public var sqliteCacheKilobytes = 16_384
     /// How long an SQLite writer waits for another connection's transaction (a sweep batch, an operator's shell)
@@ -123,6 +126,14 @@ public struct Settings: Sendable {
                 ])
             }
             settings.auditRetentionDays = days
+        }
+        if let token = value("HABILIS_METRICS_TOKEN") {
+            guard token.utf8.count >= 32 else {
+                throw SettingsError(problems: [
+                    "HABILIS_METRICS_TOKEN must be 32 characters at least (e.g. openssl rand -base64 32)"
+                ])
+            }
+            settings.metricsToken = token
         }
         if let text = value("HABILIS_BCRYPT_COST") {
             // Development may go lower, for quick local runs; production never under OWASP's floor.

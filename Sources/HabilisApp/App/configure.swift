@@ -45,6 +45,7 @@ public func configure(
     app.routes.defaultMaxBodySize = "256kb"
 
     app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware(metrics: app.metrics))
     app.middleware.use(SecurityHeadersMiddleware(servesHTTPS: settings.usesSecureCookies))
     // One line per request at info, below production's default level (notice): the reverse proxy keeps the access
     // log there, and `LOG_LEVEL=info` brings these back when needed.

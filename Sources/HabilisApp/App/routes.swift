@@ -3,6 +3,7 @@ import Vapor
 /// The table of contents of the portal: one controller per feature of the guide.
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
+    try app.register(collection: MetricsController())
     try app.register(collection: SignInController())
     try app.register(collection: SecondFactorController())
     try app.register(collection: RegistrationController())
