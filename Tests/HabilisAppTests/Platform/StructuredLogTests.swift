@@ -5,10 +5,6 @@ import Testing
 
 @testable import HabilisApp
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// `HABILIS_LOG_FORMAT=json`: one JSON object per line with the request's correlation id and no other metadata.
 @Suite("Structured logs: one JSON object per line, correlation id, no personal data from metadata")
 struct StructuredLogTests {
@@ -51,9 +47,12 @@ struct StructuredLogTests {
             ["serve", "--hostname", "127.0.0.1", "--port", String(port)], environment: environment)
         #expect(try await server.waitFor("Server started"), "\(server.text)")
         let id = UUID().uuidString
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/healthz")!)
-        request.setValue(id, forHTTPHeaderField: "X-Request-Id")
-        _ = try await URLSession.shared.data(for: request)
+        // curl, not URLSession: the other tests' URLSession calls run at the same time in this process.
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "-o", "/dev/null", "-H", "X-Request-Id: \(id)", "http://127.0.0.1:\(port)/healthz"]
+        try curl.run()
+        curl.waitUntilExit()
         #expect(try await server.waitFor(id))
         #expect(try await server.stop() == 0)
         let objects = server.text.split(separator: "\n").compactMap {
