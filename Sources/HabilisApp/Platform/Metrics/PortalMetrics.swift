@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import Prometheus
 import SQLKit
 import Vapor
@@ -16,14 +17,39 @@ final class PortalMetrics: Sendable {
         .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2_500), .seconds(5), .seconds(10),
     ]
 
+    /// The series of one route and status, made once: a request then costs one lock and one small hash, not the
+    /// label strings the registry is asked with.
+    private let series = NIOLockedValueBox<[SeriesKey: (Counter, DurationHistogram)]>([:])
+
+    private struct SeriesKey: Hashable {
+        let route: ObjectIdentifier?
+        let method: String
+        let status: UInt
+    }
+
     /// One answered request: its route pattern (`/demandes/:id`, never the id itself), method and status.
-    func recordRequest(route: String, method: String, status: UInt, duration: Duration) {
-        let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(name: "habilis_http_requests_total", labels: labels).increment()
-        registry.makeDurationHistogram(
-            name: "habilis_http_request_duration_seconds", labels: [("route", route), ("method", method)],
-            buckets: Self.latencyBuckets
-        ).record(duration)
+    func recordRequest(_ request: Request, status: UInt, duration: Duration) {
+        let key = SeriesKey(
+            route: request.route.map(ObjectIdentifier.init), method: request.method.rawValue, status: status)
+        let (counter, histogram) =
+            series.withLockedValue { $0[key] }
+            ?? {
+                // Unmatched paths share one label: a scanner must not create a series per URL it tries.
+                let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
+                let made = (
+                    registry.makeCounter(
+                        name: "habilis_http_requests_total",
+                        labels: [("route", route), ("method", key.method), ("status", String(status))]),
+                    registry.makeDurationHistogram(
+                        name: "habilis_http_request_duration_seconds",
+                        labels: [("route", route), ("method", key.method)],
+                        buckets: Self.latencyBuckets)
+                )
+                series.withLockedValue { $0[key] = made }
+                return made
+            }()
+        counter.increment()
+        histogram.record(duration)
     }
 
     /// The portal's state, read now, then the whole registry as text.
@@ -123,10 +149,7 @@ struct MetricsMiddleware: AsyncMiddleware {
     }
 
     private func record(_ request: Request, status: UInt, since started: ContinuousClock.Instant) {
-        // Unmatched paths share one label: a scanner must not create a series per URL it tries.
-        let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
-        metrics.recordRequest(
-            route: route, method: request.method.rawValue, status: status, duration: ContinuousClock.now - started)
+        metrics.recordRequest(request, status: status, duration: ContinuousClock.now - started)
     }
 }
 
