@@ -17,10 +17,7 @@ struct BackupCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        guard app.settings.databaseURL == nil else {
-            context.console.error(DatabaseCopy.postgresHint)
-            throw CommandFailure()
-        }
+        try DatabaseCopy.requireSQLite(context)
         guard let target = signature.to, !target.isEmpty else {
             context.console.error("--to FICHIER : indiquez le fichier de sauvegarde à écrire.")
             throw CommandFailure()
@@ -49,10 +46,7 @@ struct RestoreCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        guard app.settings.databaseURL == nil else {
-            context.console.error(DatabaseCopy.postgresHint)
-            throw CommandFailure()
-        }
+        try DatabaseCopy.requireSQLite(context)
         guard let source = signature.from, FileManager.default.isReadableFile(atPath: source) else {
             context.console.error("--from FICHIER : indiquez une sauvegarde lisible.")
             throw CommandFailure()
@@ -117,6 +111,13 @@ enum DatabaseCopy {
         Sur PostgreSQL, sauvegardez avec pg_dump (pg_dump -Fc -f habilis.dump "$DATABASE_URL") et restaurez dans une \
         base vide avec pg_restore (pg_restore --no-owner -d "$DATABASE_URL" habilis.dump).
         """
+
+    /// Backups are the SQLite deployment's; PostgreSQL has pg_dump and pg_restore, which the refusal names.
+    static func requireSQLite(_ context: CommandContext) throws {
+        guard context.application.settings.databaseURL != nil else { return }
+        context.console.error(postgresHint)
+        throw CommandFailure()
+    }
 
     /// One database bound to one event loop, hence to one SQLite connection (an ATTACH holds on that connection).
     static func connection(of app: Application) -> any Database {

@@ -52,13 +52,8 @@ extension ApplicationEditPage: HTMLPage {
             }
             html.markup("> <label for=\"mode-central\" class=\"inline\">Les administrateurs de l’UCANSS</label></p>\n")
             html.markup("</fieldset>\n")
-            errors.writeField("position", label: "Ordre dans le catalogue", to: &html) { html in
-                html.markup("<input type=\"text\" inputmode=\"numeric\" id=\"position\" name=\"position\" value=\"")
-                html.attribute(form.position)
-                html.markup("\"")
-                errors.writeInvalidState(of: "position", to: &html)
-                html.markup(">\n")
-            }
+            errors.writeInputField(
+                "position", label: "Ordre dans le catalogue", numeric: true, value: form.position, to: &html)
             html.markup("<div class=\"field\"><input type=\"checkbox\" id=\"active\" name=\"active\" value=\"1\"")
             if form.active == "1" {
                 html.markup(" checked")

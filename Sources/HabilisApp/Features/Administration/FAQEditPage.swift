@@ -13,13 +13,7 @@ extension FAQEditPage: HTMLPage {
                 html.text(form.reponse)
                 html.markup("</textarea>\n")
             }
-            errors.writeField("ordre", label: "Ordre d’affichage", to: &html) { html in
-                html.markup("<input type=\"text\" inputmode=\"numeric\" id=\"ordre\" name=\"ordre\" value=\"")
-                html.attribute(form.ordre)
-                html.markup("\"")
-                errors.writeInvalidState(of: "ordre", to: &html)
-                html.markup(">\n")
-            }
+            errors.writeInputField("ordre", label: "Ordre d’affichage", numeric: true, value: form.ordre, to: &html)
             html.markup("<div class=\"field\"><input type=\"checkbox\" id=\"active\" name=\"active\" value=\"1\"")
             if form.active == "1" {
                 html.markup(" checked")

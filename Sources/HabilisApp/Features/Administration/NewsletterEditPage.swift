@@ -6,13 +6,7 @@ extension NewsletterEditPage: HTMLPage {
             html.markup("\n")
             frame.writeFormStart(action: action, to: &html)
             errors.writeInputField("titre", label: "Titre", value: form.titre, to: &html)
-            errors.writeField("ordre", label: "Ordre d’affichage", to: &html) { html in
-                html.markup("<input type=\"text\" inputmode=\"numeric\" id=\"ordre\" name=\"ordre\" value=\"")
-                html.attribute(form.ordre)
-                html.markup("\"")
-                errors.writeInvalidState(of: "ordre", to: &html)
-                html.markup(">\n")
-            }
+            errors.writeInputField("ordre", label: "Ordre d’affichage", numeric: true, value: form.ordre, to: &html)
             html.markup("<div class=\"field\"><input type=\"checkbox\" id=\"active\" name=\"active\" value=\"1\"")
             if form.active == "1" {
                 html.markup(" checked")

@@ -8,24 +8,12 @@ extension SettingsPage: HTMLPage {
             errors.write(to: &html)
             html.markup("\n")
             frame.writeFormStart(action: action, to: &html)
-            errors.writeField(
-                "delai", label: "Délai d’acceptation automatique des demandes d’habilitation (jours)", to: &html
-            ) { html in
-                html.markup("<input type=\"text\" inputmode=\"numeric\" id=\"delai\" name=\"delai\" value=\"")
-                html.attribute(form.delai)
-                html.markup("\"")
-                errors.writeInvalidState(of: "delai", to: &html)
-                html.markup(">\n")
-            }
-            errors.writeField(
-                "rappel", label: "Rappel aux valideurs (jours avant l’acceptation automatique)", to: &html
-            ) { html in
-                html.markup("<input type=\"text\" inputmode=\"numeric\" id=\"rappel\" name=\"rappel\" value=\"")
-                html.attribute(form.rappel)
-                html.markup("\"")
-                errors.writeInvalidState(of: "rappel", to: &html)
-                html.markup(">\n")
-            }
+            errors.writeInputField(
+                "delai", label: "Délai d’acceptation automatique des demandes d’habilitation (jours)", numeric: true,
+                value: form.delai, to: &html)
+            errors.writeInputField(
+                "rappel", label: "Rappel aux valideurs (jours avant l’acceptation automatique)", numeric: true,
+                value: form.rappel, to: &html)
             errors.writeInputField(
                 "webmaster", label: "Adresse du webmestre (pied de page)", type: "email", value: form.webmaster,
                 to: &html)

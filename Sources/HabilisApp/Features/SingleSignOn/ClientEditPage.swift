@@ -112,38 +112,15 @@ extension ClientEditPage: HTMLPage {
             }
             html.markup(">ES256</option></select>\n")
             html.markup("</div>\n")
-            errors.writeField(
-                "accessTokenSeconds", label: "Durée du jeton d’accès, en secondes (60 à 3 600)", to: &html
-            ) { html in
-                html.markup(
-                    "<input type=\"text\" inputmode=\"numeric\" id=\"accessTokenSeconds\" name=\"accessTokenSeconds\" value=\""
-                )
-                html.attribute(form.accessTokenSeconds)
-                html.markup("\"")
-                errors.writeInvalidState(of: "accessTokenSeconds", to: &html)
-                html.markup(">\n")
-            }
-            errors.writeField("idTokenSeconds", label: "Durée du jeton d’identité, en secondes (60 à 3 600)", to: &html)
-            { html in
-                html.markup(
-                    "<input type=\"text\" inputmode=\"numeric\" id=\"idTokenSeconds\" name=\"idTokenSeconds\" value=\"")
-                html.attribute(form.idTokenSeconds)
-                html.markup("\"")
-                errors.writeInvalidState(of: "idTokenSeconds", to: &html)
-                html.markup(">\n")
-            }
-            errors.writeField(
+            errors.writeInputField(
+                "accessTokenSeconds", label: "Durée du jeton d’accès, en secondes (60 à 3 600)", numeric: true,
+                value: form.accessTokenSeconds, to: &html)
+            errors.writeInputField(
+                "idTokenSeconds", label: "Durée du jeton d’identité, en secondes (60 à 3 600)", numeric: true,
+                value: form.idTokenSeconds, to: &html)
+            errors.writeInputField(
                 "refreshTokenSeconds", label: "Durée du jeton de rafraîchissement, en secondes (300 à 2 592 000)",
-                to: &html
-            ) { html in
-                html.markup(
-                    "<input type=\"text\" inputmode=\"numeric\" id=\"refreshTokenSeconds\" name=\"refreshTokenSeconds\" value=\""
-                )
-                html.attribute(form.refreshTokenSeconds)
-                html.markup("\"")
-                errors.writeInvalidState(of: "refreshTokenSeconds", to: &html)
-                html.markup(">\n")
-            }
+                numeric: true, value: form.refreshTokenSeconds, to: &html)
             html.markup(
                 "<div class=\"actions\"><button type=\"submit\">Enregistrer</button> <a class=\"button secondary\" href=\""
             )

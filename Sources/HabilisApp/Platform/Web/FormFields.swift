@@ -45,15 +45,16 @@ extension FormErrors {
         html.markup("</div>\n")
     }
 
-    /// A one-line field: `<input type="…">` holding `value`, with `attributes` (` autocomplete="email"`…) after it.
+    /// A one-line field: `<input type="…">` holding `value`, with `attributes` (` autocomplete="email"`…) after it;
+    /// `numeric` asks phones for their number keyboard (a text input: the server checks the number and says why).
     func writeInputField(
-        _ field: StaticString, label: StaticString, type: StaticString = "text", value: String?,
-        attributes: StaticString = "", to html: inout HTMLWriter
+        _ field: StaticString, label: StaticString, type: StaticString = "text", numeric: Bool = false,
+        value: String?, attributes: StaticString = "", to html: inout HTMLWriter
     ) {
         writeField(field, label: label, to: &html) { html in
             html.markup("<input type=\"")
             html.markup(type)
-            html.markup("\" id=\"")
+            html.markup(numeric ? "\" inputmode=\"numeric\" id=\"" : "\" id=\"")
             html.markup(field)
             html.markup("\" name=\"")
             html.markup(field)
