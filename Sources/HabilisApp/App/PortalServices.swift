@@ -25,6 +25,8 @@ public struct PortalServices: Sendable {
     public var signingKeys: SigningKeys
     public var clients: ClientRegistry
     public var provider: OpenIDProvider
+    public var machineClients: MachineClientRegistry
+    var machineTokens: MachineTokens
     public var profile: ProfileService
 
     init(
@@ -70,6 +72,9 @@ public struct PortalServices: Sendable {
         clients = ClientRegistry(clock: clock, audit: audit, requiresHTTPS: settings.isProduction)
         provider = OpenIDProvider(
             clock: clock, audit: audit, keys: signingKeys, clients: clients, issuer: settings.baseURL)
+        machineClients = MachineClientRegistry(clock: clock, audit: audit)
+        machineTokens = MachineTokens(
+            clock: clock, audit: audit, keys: signingKeys, registry: machineClients, issuer: settings.baseURL)
     }
 }
 

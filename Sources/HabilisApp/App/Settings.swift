@@ -46,6 +46,9 @@ public struct Settings: Sendable {
     /// `HABILIS_METRICS_TOKEN`: the bearer token `/metrics` answers to (32 characters at least); without it,
     /// `/metrics` is not found.
     public var metricsToken: String?
+    /// Calls of one machine client to the API per minute (`HABILIS_API_CALLS_PER_MINUTE`, 1,200 by default), then
+    /// 429 with `Retry-After` until the minute ends.
+    public var apiCallsPerMinute = 1_200
     /// SQLite page cache of each connection (`HABILIS_SQLITE_CACHE_KB`, 16 MB by default; one connection per core).
     public var sqliteCacheKilobytes = 16_384
     /// How long an SQLite writer waits for another connection's transaction (a sweep batch, an operator's shell)
@@ -145,6 +148,12 @@ public struct Settings: Sendable {
                 ])
             }
             settings.bcryptCost = cost
+        }
+        if let text = value("HABILIS_API_CALLS_PER_MINUTE") {
+            guard let calls = Int(text), (1...100_000).contains(calls) else {
+                throw SettingsError(problems: ["HABILIS_API_CALLS_PER_MINUTE must be a number between 1 and 100000"])
+            }
+            settings.apiCallsPerMinute = calls
         }
         if let text = value("HABILIS_DATABASE_CONNECTIONS") {
             guard let connections = Int(text), (1...64).contains(connections) else {

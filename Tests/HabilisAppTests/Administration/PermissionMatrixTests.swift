@@ -15,6 +15,8 @@ struct PermissionMatrixTests {
         "/.well-known/",
         // Operators' scraper: not found, or its bearer token (MetricsTests).
         "/metrics",
+        // Machine clients: a bearer token or 401 (APITests).
+        "/api/",
     ]
 
     /// The path of a route with its parameters filled with a random id.

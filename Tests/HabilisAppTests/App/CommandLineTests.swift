@@ -150,8 +150,34 @@ struct CommandLineTests {
             try await run(["oidc-client", "add", "--application", "GREVE", "--bizarre", "x"]).1.contains(
                 "Option inconnue"))
 
+        let (machineAdded, machineOutput) = try await run([
+            "oidc-client", "add", "--machine", "--application", "GREVE", "--scope", "rights:read", "--scope",
+            "rights:write",
+        ])
+        #expect(machineAdded == 0, "\(machineOutput)")
+        let machineID = try #require(
+            machineOutput.split(separator: "\n").first { $0.hasPrefix("client_id=") }?.dropFirst(10)
+        ).description
+        #expect(machineOutput.contains("client_secret="))
+        let (federationAdded, federationOutput) = try await run([
+            "oidc-client", "add", "--machine", "--federation", "--scope", "directory:read",
+        ])
+        #expect(federationAdded == 0, "\(federationOutput)")
+        let (neither, neitherText) = try await run(["oidc-client", "add", "--machine", "--scope", "scim"])
+        #expect(neither != 0)
+        #expect(neitherText.contains("Donnez --application CODE ou --federation"))
+        let (badScope, badScopeText) = try await run([
+            "oidc-client", "add", "--machine", "--federation", "--scope", "tout",
+        ])
+        #expect(badScope != 0)
+        #expect(badScopeText.contains("Portée inconnue"))
+
         let (_, listed) = try await run(["oidc-client", "list"])
         #expect(listed.contains("\(clientID)\tGREVE\tconfidential\tES256"))
+        #expect(listed.contains("\(machineID)\tGREVE\tmachine\trights:read rights:write"))
+        #expect(listed.contains("(fédération)\tmachine\tdirectory:read"))
+        #expect(try await run(["oidc-client", "rotate-secret", machineID]).1.contains("client_secret="))
+        #expect(try await run(["oidc-client", "remove", machineID]).0 == 0)
         let (_, rotated) = try await run(["oidc-client", "rotate-secret", clientID])
         #expect(rotated.contains("client_secret="))
         #expect(!rotated.contains(secret))
@@ -170,6 +196,7 @@ struct CommandLineTests {
             let actions = try await context.auditActions()
             for action in [
                 "oidc_client.registered", "oidc_client.secret_rotated", "oidc_client.removed", "oidc_key.rotated",
+                "machine_client.registered", "machine_client.secret_rotated", "machine_client.removed",
             ] {
                 #expect(actions.contains(action), "\(action)")
             }

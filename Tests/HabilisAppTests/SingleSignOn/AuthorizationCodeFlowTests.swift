@@ -31,7 +31,10 @@ struct AuthorizationCodeFlowTests {
             #expect(metadata["userinfo_endpoint"] as? String == issuer + "/oidc/userinfo")
             #expect(metadata["jwks_uri"] as? String == issuer + "/oidc/jwks")
             #expect(metadata["response_types_supported"] as? [String] == ["code"])
-            #expect(metadata["grant_types_supported"] as? [String] == ["authorization_code", "refresh_token"])
+            #expect(
+                metadata["grant_types_supported"] as? [String] == [
+                    "authorization_code", "refresh_token", "client_credentials",
+                ])
             #expect(metadata["code_challenge_methods_supported"] as? [String] == ["S256"])
             #expect(
                 metadata["token_endpoint_auth_methods_supported"] as? [String]

@@ -171,7 +171,7 @@ struct TokenEndpointTests {
                     == "unsupported_grant_type")
             #expect(
                 try await application.token([("grant_type", "client_credentials")]).1["error"] as? String
-                    == "unsupported_grant_type")
+                    == "unauthorized_client")
             #expect(try await application.token([]).1["error"] as? String == "invalid_request")
             let (repeated, body) = try await application.token([
                 ("grant_type", "refresh_token"), ("refresh_token", "a"), ("refresh_token", "b"),

@@ -60,6 +60,17 @@ final class TestBrowser: @unchecked Sendable {
 
     func setCookie(_ name: String, _ value: String) { cookies[name] = value }
 
+    /// Any method, with a JSON body if given (the REST API).
+    @discardableResult
+    func request(
+        _ method: HTTPMethod, _ path: String, json: String? = nil, headers: [(String, String)] = []
+    ) async throws
+        -> Page
+    {
+        try await send(
+            method, path, body: json, headers: headers + (json == nil ? [] : [("Content-Type", "application/json")]))
+    }
+
     private func send(
         _ method: HTTPMethod, _ path: String, body: String?, headers: [(String, String)]
     ) async throws

@@ -2,14 +2,17 @@ import Foundation
 import Vapor
 
 /// `habilis oidc-client add|list|remove|rotate-secret`: registers the OpenID Connect clients of an application
-/// from scripts and tests, as administrators do on the application's page. `add` prints `client_id=…` and, for a
+/// from scripts and tests, as administrators do on the application's page; with `--machine`, a machine client of
+/// the API and SCIM (client-credentials grant), bound to an application or federation-wide. `add` prints `client_id=…` and, for a
 /// confidential client, `client_secret=…` on lines of their own; the secret is never shown again.
 /// Options may repeat (`--redirect-uri` several times), which ConsoleKit's signatures cannot say: they are read here.
 struct OIDCClientCommand: AnyAsyncCommand {
     var help: String {
         "Manages OpenID Connect clients: oidc-client add --application CODE --redirect-uri URI [--redirect-uri URI…] "
             + "[--post-logout-redirect-uri URI] [--backchannel-logout-uri URI] [--initiate-login-uri URI] [--public] "
-            + "[--no-pkce] [--algorithm RS256|ES256] [--name NAME]; oidc-client list; oidc-client remove CLIENT_ID; "
+            + "[--no-pkce] [--algorithm RS256|ES256] [--name NAME]; "
+            + "oidc-client add --machine (--application CODE | --federation) --scope SCOPE [--scope SCOPE…] [--name NAME]; "
+            + "oidc-client list; oidc-client remove CLIENT_ID; "
             + "oidc-client rotate-secret CLIENT_ID"
     }
 
@@ -21,6 +24,8 @@ struct OIDCClientCommand: AnyAsyncCommand {
         let clients = app.portal.clients
         let via = AuditContext.system
         switch action {
+        case "add" where arguments.contains("--machine"):
+            try await addMachineClient(arguments, app: app, console: console)
         case "add":
             let options = try CommandOptions(
                 arguments,
@@ -61,19 +66,29 @@ struct OIDCClientCommand: AnyAsyncCommand {
                         client.signingAlgorithm, client.redirectURIs.joined(separator: " "),
                     ].joined(separator: "\t"))
             }
+            for client in try await app.portal.machineClients.list(on: app.db) {
+                console.print(
+                    [client.clientID, client.application?.code ?? "(fédération)", "machine", client.scopeList]
+                        .joined(separator: "\t"))
+            }
         case "remove", "rotate-secret":
             guard let clientID = arguments.first, !clientID.hasPrefix("-") else {
                 console.error("Donnez l’identifiant du client : habilis oidc-client \(action) CLIENT_ID")
                 throw CommandFailure()
             }
+            let machines = app.portal.machineClients
             if action == "remove" {
-                guard try await clients.remove(clientID, by: via, on: app.db) else {
+                var removed = try await clients.remove(clientID, by: via, on: app.db)
+                if !removed { removed = try await machines.remove(clientID, by: via, on: app.db) }
+                guard removed else {
                     console.error("Aucun client n’a l’identifiant « \(clientID) ».")
                     throw CommandFailure()
                 }
                 console.print("Client supprimé : \(clientID)")
             } else {
-                guard let secret = try await clients.rotateSecret(of: clientID, by: via, on: app.db) else {
+                var secret = try await clients.rotateSecret(of: clientID, by: via, on: app.db)
+                if secret == nil { secret = try await machines.rotateSecret(of: clientID, by: via, on: app.db) }
+                guard let secret else {
                     console.error("Aucun client confidentiel n’a l’identifiant « \(clientID) ».")
                     throw CommandFailure()
                 }
@@ -81,6 +96,28 @@ struct OIDCClientCommand: AnyAsyncCommand {
             }
         default:
             console.error("Action inconnue « \(action) » : add, list, remove ou rotate-secret.")
+            throw CommandFailure()
+        }
+    }
+
+    private func addMachineClient(_ arguments: [String], app: Application, console: any Console) async throws {
+        let options = try CommandOptions(
+            arguments, single: ["application", "name"], repeated: ["scope"], flags: ["machine", "federation"],
+            console: console)
+        let application = options.single["application"]
+        guard (application == nil) == options.flags.contains("federation") else {
+            console.error("Donnez --application CODE ou --federation (l’un des deux).")
+            throw CommandFailure()
+        }
+        let registration = MachineClientRegistry.Registration(
+            applicationCode: application, name: options.single["name"], scopes: options.repeated["scope"] ?? [])
+        do {
+            let (client, secret) = try await app.portal.machineClients.register(
+                registration, by: .system, on: app.db)
+            console.print("client_id=\(client.clientID)")
+            console.print("client_secret=\(secret)")
+        } catch let refusal as ClientRegistry.Refusal {
+            for line in refusal.message.split(separator: "\n") { console.error(String(line)) }
             throw CommandFailure()
         }
     }

@@ -15,5 +15,6 @@ enum Migrations {
         CreateSecondFactors(),
         AddSlowdownToThrottleBuckets(),
         CreateSingleSignOn(),
+        CreateMachineClients(),
     ]
 }

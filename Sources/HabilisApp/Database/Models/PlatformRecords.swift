@@ -110,6 +110,8 @@ public final class AuditEvent: Model, @unchecked Sendable {
     @OptionalField(key: "target_type") public var targetType: String?
     @OptionalField(key: "target_id") public var targetID: String?
     @OptionalField(key: "organisation_id") public var organisationID: UUID?
+    /// The application the event concerns, for the events of rights and requests.
+    @OptionalField(key: "application_id") public var applicationID: UUID?
     @OptionalField(key: "ip") public var ip: String?
     @Field(key: "details") public var details: String
 

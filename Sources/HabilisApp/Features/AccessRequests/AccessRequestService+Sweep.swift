@@ -201,7 +201,7 @@ extension AccessRequestService {
             claimed.map { request in
                 AuditLog.Entry(
                     action: .accessRequestAutoAccepted, target: ("access_request", request.id.uuidString),
-                    organisationID: request.organisationID,
+                    organisationID: request.organisationID, applicationID: request.applicationID,
                     details: ["application": context.applications[request.applicationID]?.code ?? ""])
             }, by: .system, on: transaction)
         return claimed.count

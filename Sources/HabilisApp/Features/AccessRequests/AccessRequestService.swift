@@ -88,6 +88,7 @@ public struct AccessRequestService: Sendable {
                 try await audit.record(
                     .accessRequested, by: AuditContext(actorID: user.id, ip: ip),
                     target: ("access_request", request.id!.uuidString), organisationID: organisationID,
+                    applicationID: application.id,
                     details: ["application": application.code, "routed_to": decision.deciders.rawValue],
                     on: transaction)
                 return .success(request)
@@ -125,7 +126,7 @@ public struct AccessRequestService: Sendable {
             try await audit.record(
                 .accessRequestCancelled, by: AuditContext(actorID: user.id, ip: ip),
                 target: ("access_request", requestID.uuidString), organisationID: request.$organisation.id,
-                on: transaction)
+                applicationID: request.$application.id, on: transaction)
             return true
         }
     }
@@ -178,6 +179,7 @@ public struct AccessRequestService: Sendable {
             try await audit.record(
                 accept ? .accessRequestAccepted : .accessRequestRefused, by: AuditContext(actorID: user.id, ip: ip),
                 target: ("access_request", requestID.uuidString), organisationID: request.$organisation.id,
+                applicationID: application.id,
                 details: accept
                     ? ["application": application.code] : ["application": application.code, "reason": reason ?? ""],
                 on: transaction)
@@ -231,7 +233,7 @@ public struct AccessRequestService: Sendable {
                 key: "grant:\(grantID):revoked", on: transaction)
             try await audit.record(
                 .grantRevoked, by: AuditContext(actorID: user.id, ip: ip), target: ("grant", grantID.uuidString),
-                organisationID: grant.agent.$organisation.id,
+                organisationID: grant.agent.$organisation.id, applicationID: grant.$application.id,
                 details: ["application": grant.application.code, "agent": grant.agent.email, "reason": reason],
                 on: transaction)
             return .revoked

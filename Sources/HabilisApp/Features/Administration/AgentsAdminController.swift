@@ -199,7 +199,7 @@ struct AgentsAdminController: RouteCollection {
                 key: "grant:\(grant.id!):created", on: database)
             try await audit.record(
                 .grantCreated, by: context, target: ("grant", grant.id!.uuidString),
-                organisationID: agent.$organisation.id,
+                organisationID: agent.$organisation.id, applicationID: application.id,
                 details: ["agent": agent.email, "application": application.code], on: database)
         }
         return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")

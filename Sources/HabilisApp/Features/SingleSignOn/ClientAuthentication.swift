@@ -15,6 +15,34 @@ enum ClientAuthentication {
     ) async throws
         -> Result<OIDCClient, OpenIDProvider.TokenError>
     {
+        let clients = req.portal.clients
+        return try await authenticate(req, parameters: parameters) { clientID, secret in
+            if let secret { return try await clients.authenticate(clientID: clientID, secret: secret, on: req.db) }
+            guard let found = try await clients.find(clientID, on: req.db), found.isPublic else { return nil }
+            return found
+        }
+    }
+
+    /// A machine client (client-credentials grant): always confidential.
+    static func authenticateMachine(
+        _ req: Request, parameters: ProtocolParameters
+    ) async throws
+        -> Result<MachineClient, OpenIDProvider.TokenError>
+    {
+        let clients = req.portal.machineClients
+        return try await authenticate(req, parameters: parameters) { clientID, secret in
+            guard let secret else { return nil }
+            return try await clients.authenticate(clientID: clientID, secret: secret, on: req.db)
+        }
+    }
+
+    /// The method, the throttle and the audit, whatever kind of client `find` looks up (nil secret: `none`).
+    private static func authenticate<Client>(
+        _ req: Request, parameters: ProtocolParameters,
+        find: (_ clientID: String, _ secret: String?) async throws -> Client?
+    ) async throws
+        -> Result<Client, OpenIDProvider.TokenError>
+    {
         let invalidClient = OpenIDProvider.TokenError(
             error: "invalid_client", description: "client authentication failed", status: .unauthorized)
         let basic = basicCredentials(req)
@@ -41,15 +69,7 @@ enum ClientAuthentication {
             }
             return .failure(invalidClient)
         }
-        let client: OIDCClient?
-        if let secret {
-            client = try await services.clients.authenticate(clientID: clientID, secret: secret, on: req.db)
-        } else if let found = try await services.clients.find(clientID, on: req.db), found.isPublic {
-            client = found
-        } else {
-            client = nil
-        }
-        guard let client else {
+        guard let client = try await find(clientID, secret) else {
             // Each failure within the budget is audited; past it, parallel failures were checked already.
             if try await services.throttle.reserve(key, failures, on: req.db) == .allowed {
                 try await services.audit.record(
@@ -61,6 +81,11 @@ enum ClientAuthentication {
             return .failure(invalidClient)
         }
         return .success(client)
+    }
+
+    /// The client id a request names, by either method, without checking anything.
+    static func claimedClientID(_ req: Request, _ parameters: ProtocolParameters) -> String? {
+        basicCredentials(req)?.id ?? parameters["client_id"]
     }
 
     /// `Authorization: Basic` with the form-encoded id and secret (RFC 6749 §2.3.1), or nil.

@@ -3,7 +3,7 @@ import Vapor
 
 /// The OpenID Connect endpoints (OIDC Core 1.0, Discovery 1.0, RFC 6749, 6750, 7636): discovery and keys, the
 /// authorization endpoint where the door is checked, the token endpoint and userinfo. Open to applications and
-/// visitors; the protocol endpoints take no form token (CSRFMiddleware.exemptPrefix).
+/// visitors; the protocol endpoints take no form token (CSRFMiddleware.exemptPrefixes).
 struct OpenIDController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(Paths.openIDConfiguration.pathComponents, use: configuration)
@@ -129,6 +129,7 @@ struct OpenIDController: RouteCollection {
     /// The token endpoint: `authorization_code` and `refresh_token` grants for an authenticated client.
     func token(req: Request) async throws -> Response {
         let parameters = ProtocolParameters(req)
+        if parameters["grant_type"] == "client_credentials" { return try await machineToken(parameters, req) }
         let authentication = try await ClientAuthentication.authenticate(req, parameters: parameters)
         let client: OIDCClient
         switch authentication {
@@ -152,9 +153,38 @@ struct OpenIDController: RouteCollection {
         case nil: result = .failure(.init(error: "invalid_request", description: "grant_type is missing"))
         default:
             result = .failure(
-                .init(error: "unsupported_grant_type", description: "only authorization_code and refresh_token"))
+                .init(
+                    error: "unsupported_grant_type",
+                    description: "only authorization_code, refresh_token and client_credentials"))
         }
         switch result {
+        case .success(let tokens): return try json(tokens, cache: "no-store")
+        case .failure(let error): return try tokenError(error)
+        }
+    }
+
+    /// The client-credentials grant (RFC 6749 §4.4) of the machine clients of the API and SCIM.
+    private func machineToken(_ parameters: ProtocolParameters, _ req: Request) async throws -> Response {
+        let client: MachineClient
+        switch try await ClientAuthentication.authenticateMachine(req, parameters: parameters) {
+        case .failure(let error):
+            // A single sign-on client that proves itself is told that this grant is not for it (RFC 6749 §5.2).
+            if error.error == "invalid_client", let claimed = ClientAuthentication.claimedClientID(req, parameters),
+                try await req.portal.clients.find(claimed, on: req.db) != nil,
+                case .success = try await ClientAuthentication.authenticate(req, parameters: parameters)
+            {
+                return try tokenError(
+                    .init(error: "unauthorized_client", description: "client_credentials is for machine clients"))
+            }
+            return try tokenError(error)
+        case .success(let authenticated): client = authenticated
+        }
+        if parameters.isMalformed || !parameters.repeated.isEmpty {
+            return try tokenError(.init(error: "invalid_request", description: "malformed or repeated parameters"))
+        }
+        switch try await req.portal.machineTokens.issue(
+            to: client, scope: parameters["scope"], ip: req.clientIP, on: req.db)
+        {
         case .success(let tokens): return try json(tokens, cache: "no-store")
         case .failure(let error): return try tokenError(error)
         }

@@ -9,10 +9,11 @@ struct ProviderMetadata: Encodable {
     let revocationEndpoint: String
     let introspectionEndpoint: String
     let endSessionEndpoint: String
-    let scopesSupported = AuthorizationRequest.supportedScopes
+    /// The agents' scopes (authorization code) and the machine clients' (client credentials).
+    let scopesSupported = AuthorizationRequest.supportedScopes + MachineScope.allCases.map(\.rawValue)
     let responseTypesSupported = ["code"]
     let responseModesSupported = ["query"]
-    let grantTypesSupported = ["authorization_code", "refresh_token"]
+    let grantTypesSupported = ["authorization_code", "refresh_token", "client_credentials"]
     let subjectTypesSupported = ["public"]
     let idTokenSigningAlgValuesSupported = SigningKeys.Algorithm.allCases.map(\.rawValue)
     let tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]

@@ -82,6 +82,12 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case oidcTokenRevoked = "oidc.token_revoked"
     case oidcSignInRevoked = "oidc.sign_in_revoked"
     case oidcLoggedOut = "oidc.logged_out"
+    case machineClientRegistered = "machine_client.registered"
+    case machineClientRemoved = "machine_client.removed"
+    case machineClientSecretRotated = "machine_client.secret_rotated"
+    case machineTokenIssued = "machine_client.token_issued"
+    case apiCalled = "api.called"
+    case apiThrottled = "api.throttled"
 }
 
 /// Who did something and from where, as the audit trail records it.
@@ -109,16 +115,17 @@ public struct AuditLog: Sendable {
         by context: AuditContext,
         target: (type: String, id: String)? = nil,
         organisationID: UUID? = nil,
+        applicationID: UUID? = nil,
         details: [String: String] = [:],
         on database: any Database
     ) async throws {
         try await (database as! any SQLDatabase).raw(
             """
             INSERT INTO audit_events (id, occurred_at, actor_id, action, outcome, target_type, target_id,
-                organisation_id, ip, details)
+                organisation_id, application_id, ip, details)
             VALUES (\(bind: UUID.timeOrdered()), \(bind: clock.now), \(bind: context.actorID), \(bind: action.rawValue),
-                \(bind: outcome), \(bind: target?.type), \(bind: target?.id), \(bind: organisationID), \(bind: context.ip),
-                \(bind: Self.encode(details)))
+                \(bind: outcome), \(bind: target?.type), \(bind: target?.id), \(bind: organisationID),
+                \(bind: applicationID), \(bind: context.ip), \(bind: Self.encode(details)))
             """
         ).run()
     }
@@ -128,6 +135,7 @@ public struct AuditLog: Sendable {
         let action: AuditAction
         let target: (type: String, id: String)
         let organisationID: UUID?
+        var applicationID: UUID? = nil
         let details: [String: String]
     }
 
@@ -138,13 +146,13 @@ public struct AuditLog: Sendable {
             into: AuditEvent.schema,
             columns: [
                 "id", "occurred_at", "actor_id", "action", "outcome", "target_type", "target_id", "organisation_id",
-                "ip", "details",
+                "application_id", "ip", "details",
             ],
             rows: entries.map { entry in
                 [
                     UUID.timeOrdered(), now, context.actorID, entry.action.rawValue, "success", entry.target.type,
                     entry.target.id,
-                    entry.organisationID, context.ip, Self.encode(entry.details),
+                    entry.organisationID, entry.applicationID, context.ip, Self.encode(entry.details),
                 ]
             })
     }

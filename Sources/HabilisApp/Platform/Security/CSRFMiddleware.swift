@@ -14,10 +14,13 @@ struct CSRFMiddleware: AsyncMiddleware {
     /// The OpenID Connect protocol endpoints: clients authenticate with their credentials or a bearer token, never
     /// with the session cookie, and the authorization endpoint may be posted to from the application's site by
     /// design; it only answers with a redirect to a registered URI.
-    static let exemptPrefix = "/oidc/"
+    /// The REST API's machine clients send a bearer token, never a cookie.
+    static let exemptPrefixes = ["/oidc/", "/api/"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if request.url.path.hasPrefix(Self.exemptPrefix) { return try await next.respond(to: request) }
+        if Self.exemptPrefixes.contains(where: request.url.path.hasPrefix) {
+            return try await next.respond(to: request)
+        }
         let cookieToken = request.cookies[cookieName]?.string.nilIfEmpty
         if request.method == .GET || request.method == .HEAD {
             request.anonymousCSRFToken = cookieToken

@@ -1,0 +1,67 @@
+import Fluent
+import Foundation
+import OpenAPIRuntime
+import Vapor
+
+/// In front of every `/api/v1` operation: the bearer token of a machine client (401 otherwise), its rate limit
+/// (429 with `Retry-After`), the caller handed to the handler, refusals rendered as problem details, and one audit
+/// event per call with the client as actor.
+struct APIGate: AsyncMiddleware {
+    /// Calls of one client a minute (`HABILIS_API_CALLS_PER_MINUTE`), then refused until the window ends.
+    let rate: Throttle.Limit
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let services = request.portal
+        guard let token = request.headers.bearerAuthorization?.token,
+            let (client, scopes) = try await services.machineTokens.verify(token, on: request.db)
+        else {
+            var problem = APIProblem(
+                .unauthorized, "Authentification requise.",
+                detail: "Jeton d’accès absent, invalide ou expiré : demandez-en un au point de jeton.")
+            let error = request.headers.bearerAuthorization == nil ? "" : ", error=\"invalid_token\""
+            problem.headers = [("WWW-Authenticate", "Bearer realm=\"habilis\"\(error)")]
+            return problem.response
+        }
+        let caller = APICaller(
+            client: client, scopes: scopes, ip: request.clientIP, database: request.db, services: services)
+        if case .refused(let retryAfter, let isFirst) = try await services.throttle.reserve(
+            "api:\(client.clientID)", rate, on: request.db)
+        {
+            if isFirst {
+                try await services.audit.record(
+                    .apiThrottled, outcome: "refused", by: caller.audit, target: ("machine_client", client.clientID),
+                    applicationID: client.$application.id, on: request.db)
+            }
+            var problem = APIProblem(.tooManyRequests, "Trop d’appels.", detail: "Réessayez dans quelques secondes.")
+            problem.headers = [("Retry-After", String(max(1, Int(retryAfter.rounded(.up)))))]
+            return problem.response
+        }
+        let response: Response
+        do {
+            response = try await APICaller.$current.withValue(caller) { try await next.respond(to: request) }
+        } catch {
+            let problem = Self.problem(for: error)
+            if problem.status == .internalServerError { request.logger.report(error: error) }
+            response = problem.response
+        }
+        try await services.audit.record(
+            .apiCalled, outcome: response.status.code < 400 ? "success" : "refused", by: caller.audit,
+            target: ("machine_client", client.clientID), applicationID: client.$application.id,
+            details: [
+                "method": request.method.rawValue, "path": request.url.path, "status": String(response.status.code),
+            ], on: request.db)
+        return response
+    }
+
+    /// A handler's refusal, or a request the generated code could not decode (400).
+    static func problem(for error: any Error) -> APIProblem {
+        if let problem = error as? APIProblem { return problem }
+        if let error = error as? ServerError {
+            if let problem = error.underlyingError as? APIProblem { return problem }
+            return APIProblem(
+                .badRequest, "Requête invalide.",
+                detail: "Un paramètre ou le corps de la requête ne respecte pas le contrat de l’API.")
+        }
+        return APIProblem(.internalServerError, "Erreur du service.")
+    }
+}
