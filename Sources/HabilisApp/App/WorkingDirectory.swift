@@ -1,10 +1,12 @@
 import Foundation
 
-/// What the binary still reads from disk: the stylesheet and script under `Public/`, and the common-passwords list.
+/// What the binary still reads from disk: the stylesheet and script under `Public/`, the API's contract, and the
+/// common-passwords list.
 /// Started away from them, it refuses to start instead of serving pages without style or accepting any password.
 enum WorkingDirectory {
     static let requiredFiles = [
-        "Public/static/habilis.css", "Public/static/session.js", "Resources/Security/common-passwords.txt",
+        "Public/static/habilis.css", "Public/static/session.js", APIController.contractFile,
+        "Resources/Security/common-passwords.txt",
     ]
 
     static func check(_ directory: String) throws {

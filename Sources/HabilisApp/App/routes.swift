@@ -28,7 +28,10 @@ func routes(_ app: Application) throws {
     try app.register(collection: OpenIDController())
     try app.register(collection: LogoutController())
     try app.register(collection: ClientsAdminController())
-    try app.register(collection: APIController(callsPerMinute: app.settings.apiCallsPerMinute))
+    try app.register(
+        collection:
+            APIController(
+                callsPerMinute: app.settings.apiCallsPerMinute, workingDirectory: app.settings.workingDirectory))
 }
 
 extension String {

@@ -98,7 +98,8 @@ struct RightsAPITests {
             let (tooMany, limitProblem) = try await caller.call(.GET, "/organisations?limit=501")
             #expect(tooMany.status == .badRequest)
             #expect((limitProblem["errors"] as? [[String: String]])?.first?["field"] == "limit")
-            let (garbled, cursorProblem) = try await caller.call(.GET, "/organisations?after=%2A%2A%2A")
+            let (garbled, cursorProblem) = try await caller.call(
+                .GET, "/organisations/CARSAT-RA/agents?after=%2A%2A%2A")
             #expect(garbled.status == .badRequest)
             #expect((cursorProblem["errors"] as? [[String: String]])?.first?["field"] == "after")
             let (notNumber, _) = try await caller.call(.GET, "/organisations?limit=beaucoup")
@@ -298,6 +299,25 @@ struct RightsAPITests {
                 #expect(actions.filter { $0 == "api.called" }.count == 4)
                 #expect(actions.filter { $0 == "api.throttled" }.count == 1)
             })
+    }
+
+    @Test("the contract is served as JSON; a method it does not declare is a 405 naming the allowed ones")
+    func contractAndMethods() async throws {
+        try await withTestApp { context in
+            let browser = context.browser()
+            let contract = try await browser.get("/api/openapi.json")
+            #expect(contract.status == .ok && contract.headers.contentType == .json)
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(contract.html.utf8)) as? [String: Any])
+            #expect(document["openapi"] as? String == "3.1.0")
+            #expect((document["paths"] as? [String: Any])?.keys.contains("/applications/{code}/right-holders") == true)
+            let put = try await browser.request(.PUT, "/api/v1/organisations")
+            #expect(put.status == .methodNotAllowed)
+            #expect(put.headers.first(name: "Allow") == "GET, HEAD")
+            #expect(put.headers.first(name: .contentType) == "application/problem+json")
+            let trace = try await browser.request(.TRACE, "/api/v1/applications/GREVE/rights")
+            #expect(trace.status == .methodNotAllowed && trace.headers.first(name: "Allow") == "POST")
+        }
     }
 
     @Test("a removed client's token stops working at its next call")

@@ -25,33 +25,42 @@ struct RightChanges {
             self.change = change
         }
 
+        /// `<instant>~<grant>~<change>`.
         init(_ cursor: String) throws {
-            let parts = try Cursor.decode(cursor, parts: 3, field: "changed_since")
-            guard let seconds = Double(parts[0]), seconds.isFinite, parts[2].utf8.count <= 10 else {
-                throw APIProblem.invalid(
-                    "changed_since", "Ce curseur n’est pas valide : reprenez le dernier changes_cursor reçu.")
+            let parts = cursor.split(separator: "~", omittingEmptySubsequences: false)
+            guard parts.count == 3, ["", "granted", "revoked"].contains(parts[2]) else {
+                throw Cursor.invalid("changed_since")
             }
-            instant = Date(timeIntervalSince1970: seconds)
-            grant = try Cursor.uuid(parts[1], field: "changed_since")
-            change = parts[2]
+            instant = try Cursor.instant(parts[0], field: "changed_since")
+            grant = try Cursor.id(String(parts[1]), field: "changed_since")
+            change = String(parts[2])
         }
 
-        var cursor: String { Cursor.encode([String(instant.timeIntervalSince1970), grant.uuidString, change]) }
+        var cursor: String { "\(Cursor.instant(instant))~\(grant.uuidString.lowercased())~\(change)" }
+    }
+
+    /// Where a page of holders starts: `<agent>~<instant of the first page>`, so that every page hands over the
+    /// same position.
+    struct HolderPosition {
+        let agent: UUID
+        let snapshot: Date
+
+        init(_ cursor: String) throws {
+            let parts = cursor.split(separator: "~")
+            guard parts.count == 2 else { throw Cursor.invalid("after") }
+            agent = try Cursor.id(String(parts[0]))
+            snapshot = try Cursor.instant(parts[1], field: "after")
+        }
     }
 
     /// The holders now, by agent; the last page gives the position to follow the changes from.
-    func holders(after cursor: String?, limit: PageLimit) async throws -> Components.Schemas.RightChangePage {
-        // The snapshot's instant travels in the cursor, so that every page hands over the same position.
-        let (after, snapshot): (UUID?, Date) =
-            if let cursor {
-                try {
-                    let parts = try Cursor.decode(cursor, parts: 2)
-                    guard let seconds = Double(parts[1]), seconds.isFinite else {
-                        throw APIProblem.invalid("after", "Ce curseur n’est pas valide.")
-                    }
-                    return (try Cursor.uuid(parts[0]), Date(timeIntervalSince1970: seconds))
-                }()
-            } else { (nil, now) }
+    func holders(
+        after position: HolderPosition?, limit: PageLimit
+    ) async throws
+        -> Components.Schemas.RightChangePage
+    {
+        let after = position?.agent
+        let snapshot = position?.snapshot ?? now
         let rows = try await caller.sql.raw(
             """
             SELECT g.agent_id, a.email, g.granted_at FROM grants g JOIN agents a ON a.id = g.agent_id
@@ -66,7 +75,7 @@ struct RightChanges {
                 email: try row.decode(column: "email", as: String.self), application: application.code, change: .held,
                 at: try row.decode(column: "granted_at", as: Date.self))
         }
-        let page = try limit.page(items) { Cursor.encode([$0.agentId, String(snapshot.timeIntervalSince1970)]) }
+        let page = try limit.page(items) { "\($0.agentId)~\(Cursor.instant(snapshot))" }
         let start = Position(
             instant: snapshot.addingTimeInterval(-Self.settling),
             grant: UUID(uuidString: "00000000-0000-0000-0000-000000000000")!, change: "")

@@ -16,7 +16,8 @@ struct RightsAPI: APIProtocol {
     {
         let caller = try APICaller.require(.directoryRead)
         let limit = try PageLimit(input.query.limit)
-        let after = try input.query.after.map { try Cursor.decode($0, parts: 1)[0] }
+        let after = input.query.after
+        if let after, after.count > 40 { throw Cursor.invalid("after") }
         let rows = try await caller.sql.raw(
             """
             SELECT code, name, branch, is_active FROM organisations
@@ -24,7 +25,7 @@ struct RightsAPI: APIProtocol {
             ORDER BY code LIMIT \(bind: limit.fetched)
             """
         ).all()
-        let page = try limit.page(rows.map(Self.organisation)) { Cursor.encode([$0.code]) }
+        let page = try limit.page(rows.map(Self.organisation)) { $0.code }
         return .ok(.init(body: .json(.init(items: page.items, next: page.next))))
     }
 
@@ -51,7 +52,7 @@ struct RightsAPI: APIProtocol {
     {
         let caller = try APICaller.require(.directoryRead)
         let limit = try PageLimit(input.query.limit)
-        let after = try input.query.after.map { try Cursor.uuid(Cursor.decode($0, parts: 1)[0]) }
+        let after = try input.query.after.map { try Cursor.id($0) }
         guard
             let organisation = try await caller.sql.raw(
                 "SELECT id FROM organisations WHERE code = \(bind: input.path.code)"
@@ -65,7 +66,7 @@ struct RightsAPI: APIProtocol {
             ORDER BY a.id LIMIT \(bind: limit.fetched)
             """
         ).all()
-        let page = try limit.page(rows.map(Self.agent)) { Cursor.encode([$0.id]) }
+        let page = try limit.page(rows.map(Self.agent)) { $0.id }
         return .ok(.init(body: .json(.init(items: page.items, next: page.next))))
     }
 
@@ -125,13 +126,12 @@ struct RightsAPI: APIProtocol {
         let limit = try PageLimit(input.query.limit)
         let feed = RightChanges(caller: caller, application: application, now: caller.services.clock.now)
         let page: Components.Schemas.RightChangePage
+        let after = try input.query.after.map(RightChanges.HolderPosition.init)
+        // With changed_since, the position is in it: `after` pages the holders only.
         if let changedSince = input.query.changedSince {
-            if input.query.after != nil {
-                throw APIProblem.invalid("after", "Avec changed_since, suivez changes_cursor, pas after.")
-            }
             page = try await feed.changes(since: try RightChanges.Position(changedSince), limit: limit)
         } else {
-            page = try await feed.holders(after: input.query.after, limit: limit)
+            page = try await feed.holders(after: after, limit: limit)
         }
         return .ok(.init(body: .json(page)))
     }
@@ -170,7 +170,7 @@ struct RightsAPI: APIProtocol {
         let caller = try APICaller.require(.rightsRead)
         let application = try await caller.application(input.path.code)
         let limit = try PageLimit(input.query.limit)
-        let after = try input.query.after.map { try Cursor.uuid(Cursor.decode($0, parts: 1)[0]) }
+        let after = try input.query.after.map { try Cursor.id($0) }
         let status = input.query.status?.rawValue
         let rows = try await caller.sql.raw(
             """
@@ -192,7 +192,7 @@ struct RightsAPI: APIProtocol {
                 dueAt: try row.decode(column: "due_at", as: Date.self),
                 decidedAt: try row.decode(column: "decided_at", as: Date?.self))
         }
-        let page = try limit.page(items) { Cursor.encode([$0.id]) }
+        let page = try limit.page(items) { $0.id }
         return .ok(.init(body: .json(.init(items: page.items, next: page.next))))
     }
 
@@ -200,7 +200,7 @@ struct RightsAPI: APIProtocol {
         let caller = try APICaller.require(.rightsRead)
         let application = try await caller.application(input.path.code)
         let limit = try PageLimit(input.query.limit)
-        let after = try input.query.after.map { try Cursor.uuid(Cursor.decode($0, parts: 1)[0]) }
+        let after = try input.query.after.map { try Cursor.id($0) }
         // Event ids are time-ordered (UUIDv7): their order is the order of the trail.
         let rows = try await caller.sql.raw(
             """
@@ -223,7 +223,7 @@ struct RightsAPI: APIProtocol {
                 targetType: try row.decode(column: "target_type", as: String?.self),
                 targetId: try row.decode(column: "target_id", as: String?.self))
         }
-        let page = try limit.page(items) { Cursor.encode([$0.id]) }
+        let page = try limit.page(items) { $0.id }
         return .ok(.init(body: .json(.init(items: page.items, next: page.next))))
     }
 
@@ -325,32 +325,25 @@ struct PageLimit {
     }
 }
 
-/// Opaque page cursors: the keyset position, base64url-encoded. A cursor that does not decode is a 400 naming
-/// `after` (or `changed_since`), never a 500.
+/// Page cursors, as the contract writes them: an organisme's code, an id, or the positions of `RightChanges`. A
+/// cursor that does not parse is a 400 naming its parameter, never a 500.
 enum Cursor {
-    static func encode(_ parts: [String]) -> String {
-        Data(parts.joined(separator: "\u{1F}").utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+    static func invalid(_ field: String) -> APIProblem {
+        APIProblem.invalid(field, "Ce curseur n’est pas valide : reprenez celui que l’API a donné.")
     }
 
-    static func decode(_ cursor: String, parts count: Int, field: String = "after") throws -> [String] {
-        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard cursor.utf8.count <= 200, let data = Data(base64Encoded: base64),
-            let text = String(data: data, encoding: .utf8)
-        else { throw APIProblem.invalid(field, "Ce curseur n’est pas valide : reprenez celui de la page précédente.") }
-        let parts = text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == count else {
-            throw APIProblem.invalid(field, "Ce curseur n’est pas valide : reprenez celui de la page précédente.")
-        }
-        return parts
-    }
-
-    static func uuid(_ text: String, field: String = "after") throws -> UUID {
-        guard let id = UUID(uuidString: text) else {
-            throw APIProblem.invalid(field, "Ce curseur n’est pas valide : reprenez celui de la page précédente.")
-        }
+    static func id(_ text: String, field: String = "after") throws -> UUID {
+        guard let id = UUID(uuidString: text) else { throw invalid(field) }
         return id
+    }
+
+    /// An instant to the microsecond, as cursors write it.
+    static func instant(_ date: Date) -> String { String(format: "%.6f", date.timeIntervalSince1970) }
+
+    static func instant(_ text: some StringProtocol, field: String) throws -> Date {
+        guard text.utf8.count <= 20, let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
+            throw invalid(field)
+        }
+        return Date(timeIntervalSince1970: seconds)
     }
 }
