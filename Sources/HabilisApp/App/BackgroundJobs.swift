@@ -1,6 +1,6 @@
 import Vapor
 
-/// Runs the timed work inside the server: the outbox dispatcher and the back-channel logouts every 5 seconds, the
+/// Runs the timed work inside the server: the outbox dispatcher, the back-channel logouts and the webhooks every 5 seconds, the
 /// sweep every minute. Safe with several instances because every job claims its rows with a conditional update.
 final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
@@ -25,6 +25,7 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
                     try await portal.provider.signOut.deliverDue(
                         with: application.client, keys: portal.signingKeys, issuer: portal.provider.issuer,
                         on: application.db)
+                    try await portal.webhookDispatcher.deliverDue(with: application.client, on: application.db)
                     outage.succeeded()
                 } catch {
                     outage.failed("outbox dispatch", error)
@@ -75,6 +76,7 @@ struct SweepOutcome {
     var accountRequests: AccountRequestService.SweepReport
     var auditEventsPurged: Int
     var throttleBucketsPurged: Int
+    var webhookDeliveriesPurged: Int
 }
 
 extension Application {
@@ -88,6 +90,7 @@ extension Application {
             accountRequests: try await portal.accountRequests.sweep(asOf: instant, on: db),
             auditEventsPurged: try await portal.audit.purge(
                 olderThan: settings.auditRetentionDays, at: instant, on: db),
-            throttleBucketsPurged: try await portal.throttle.purge(at: instant, on: db))
+            throttleBucketsPurged: try await portal.throttle.purge(at: instant, on: db),
+            webhookDeliveriesPurged: try await portal.webhooks.purge(at: instant, on: db))
     }
 }

@@ -27,6 +27,9 @@ public struct PortalServices: Sendable {
     public var provider: OpenIDProvider
     public var machineClients: MachineClientRegistry
     var machineTokens: MachineTokens
+    public var webhookEvents: WebhookEvents
+    public var webhooks: WebhookRegistry
+    var webhookDispatcher: WebhookDispatcher
     public var profile: ProfileService
 
     init(
@@ -58,21 +61,24 @@ public struct PortalServices: Sendable {
         routing = Routing()
         authorization = Authorization()
         notifier = Notifier(clock: clock, outbox: outbox)
+        webhookEvents = WebhookEvents(clock: clock)
         accessRequests = AccessRequestService(
             clock: clock, audit: audit, routing: routing, authorization: authorization, notifier: notifier,
-            mails: mails, runtimeSettings: runtimeSettings)
+            mails: mails, runtimeSettings: runtimeSettings, events: webhookEvents)
         accountRequests = AccountRequestService(
             clock: clock, audit: audit, routing: routing, authorization: authorization, notifier: notifier,
             outbox: outbox, throttle: throttle, passwords: passwords, mails: mails,
             proofValidityHours: settings.proofValidityHours, escalationDays: settings.accountEscalationDays)
         profile = ProfileService(
             clock: clock, audit: audit, outbox: outbox, mails: mails, passwords: passwords,
-            signInBudgets: signInBudgets)
+            signInBudgets: signInBudgets, events: webhookEvents)
         signingKeys = SigningKeys(clock: clock)
         clients = ClientRegistry(clock: clock, audit: audit, requiresHTTPS: settings.isProduction)
         provider = OpenIDProvider(
             clock: clock, audit: audit, keys: signingKeys, clients: clients, issuer: settings.baseURL)
         machineClients = MachineClientRegistry(clock: clock, audit: audit)
+        webhooks = WebhookRegistry(clock: clock, audit: audit, clients: clients)
+        webhookDispatcher = WebhookDispatcher(clock: clock)
         machineTokens = MachineTokens(
             clock: clock, audit: audit, keys: signingKeys, registry: machineClients, issuer: settings.baseURL)
     }

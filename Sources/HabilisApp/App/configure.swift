@@ -78,6 +78,7 @@ public func configure(
     app.asyncCommands.use(BcryptRateCommand(), as: "bcrypt-rate")
     app.asyncCommands.use(OIDCClientCommand(), as: "oidc-client")
     app.asyncCommands.use(OIDCKeysCommand(), as: "oidc-keys")
+    app.asyncCommands.use(WebhookCommand(), as: "webhook")
     if settings.runsBackgroundJobs {
         app.lifecycle.use(BackgroundJobs())
     }

@@ -16,5 +16,6 @@ enum Migrations {
         AddSlowdownToThrottleBuckets(),
         CreateSingleSignOn(),
         CreateMachineClients(),
+        CreateWebhooks(),
     ]
 }

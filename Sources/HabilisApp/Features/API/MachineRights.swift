@@ -66,6 +66,21 @@ struct MachineRights {
                     organisationID: agent.$organisation.id, applicationID: application.id,
                     details: ["agent": agent.email, "application": application.code, "client": caller.client.clientID],
                     on: transaction)
+                let requestData = requestID.map { ["request_id": $0.uuidString.lowercased()] } ?? [:]
+                if requestID != nil {
+                    try await services.webhookEvents.publish(
+                        .init(
+                            .accessRequestDecided, agent: agentID, application: application.id,
+                            data: requestData.merging(["email": agent.email, "status": "accepted"]) { $1 }),
+                        on: transaction)
+                }
+                try await services.webhookEvents.publish(
+                    .init(
+                        .rightGranted, agent: agentID, application: application.id,
+                        data: requestData.merging([
+                            "grant_id": grant.id!.uuidString.lowercased(), "email": agent.email,
+                            "origin": requestID == nil ? "direct_grant" : "request",
+                        ]) { $1 }), on: transaction)
                 return grant.id!
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -107,6 +122,11 @@ struct MachineRights {
                     "application": application.code, "agent": agent.email, "reason": reason,
                     "client": caller.client.clientID,
                 ], on: transaction)
+            try await services.webhookEvents.publish(
+                .init(
+                    .rightRevoked, agent: agentID, application: application.id,
+                    data: ["grant_id": grantID.uuidString.lowercased(), "email": agent.email, "reason": reason]),
+                on: transaction)
             return true
         }
         guard revoked else { throw APIProblem(.notFound, "Cet agent ne détient pas cette habilitation.") }

@@ -152,10 +152,28 @@ extension AccessRequestService {
         guard !claimed.isEmpty else { return 0 }
         let requesterByID = try await mailingIdentities(of: Set(claimed.map(\.agentID)), on: sql)
         let now = clock.now
+        let grantIDs = claimed.map { _ in UUID.timeOrdered() }
         try await sql.insertRows(
             into: Grant.schema, columns: ["id", "agent_id", "application_id", "granted_at", "access_request_id"],
-            rows: claimed.map { [UUID.timeOrdered(), $0.agentID, $0.applicationID, now, $0.id] },
+            rows: zip(claimed, grantIDs).map { [$1, $0.agentID, $0.applicationID, now, $0.id] },
             ignoringConflicts: true)
+        try await events.publish(
+            zip(claimed, grantIDs).flatMap { request, grantID in
+                let base = [
+                    "request_id": request.id.uuidString.lowercased(),
+                    "email": requesterByID[request.agentID]?.email ?? "",
+                ]
+                return [
+                    WebhookEvents.Event(
+                        .accessRequestDecided, agent: request.agentID, application: request.applicationID,
+                        data: base.merging(["status": AccessRequest.Status.autoAccepted.rawValue]) { $1 }),
+                    WebhookEvents.Event(
+                        .rightGranted, agent: request.agentID, application: request.applicationID,
+                        data: base.merging([
+                            "grant_id": grantID.uuidString.lowercased(), "origin": "automatic_acceptance",
+                        ]) { $1 }),
+                ]
+            }, on: transaction)
 
         var notices: [Notifier.Notice] = []
         for request in claimed {

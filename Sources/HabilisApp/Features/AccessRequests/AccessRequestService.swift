@@ -14,6 +14,8 @@ public struct AccessRequestService: Sendable {
     let mails: MailTemplates
     /// The delays, changed by administrators without restart; each request keeps the due date computed when made.
     let runtimeSettings: RuntimeSettings
+    /// The change events to the applications, written with each change.
+    let events: WebhookEvents
 
     /// Why a request cannot be made.
     public enum Refusal: Error, Equatable {
@@ -91,6 +93,13 @@ public struct AccessRequestService: Sendable {
                     applicationID: application.id,
                     details: ["application": application.code, "routed_to": decision.deciders.rawValue],
                     on: transaction)
+                try await events.publish(
+                    .init(
+                        .accessRequestCreated, agent: user.id, application: application.id,
+                        data: [
+                            "request_id": request.id!.uuidString.lowercased(), "email": user.agent.email,
+                            "due_at": ISO8601DateFormatter().string(from: request.dueAt),
+                        ]), on: transaction)
                 return .success(request)
             }
         } catch {
@@ -127,6 +136,13 @@ public struct AccessRequestService: Sendable {
                 .accessRequestCancelled, by: AuditContext(actorID: user.id, ip: ip),
                 target: ("access_request", requestID.uuidString), organisationID: request.$organisation.id,
                 applicationID: request.$application.id, on: transaction)
+            try await events.publish(
+                .init(
+                    .accessRequestDecided, agent: user.id, application: request.$application.id,
+                    data: [
+                        "request_id": requestID.uuidString.lowercased(), "email": user.agent.email,
+                        "status": AccessRequest.Status.cancelled.rawValue,
+                    ]), on: transaction)
             return true
         }
     }
@@ -162,8 +178,15 @@ public struct AccessRequestService: Sendable {
             else { return .alreadyDecided }
             let agent = try await request.$agent.get(on: transaction)
             let application = try await request.$application.get(on: transaction)
+            var decided: [String: String] = [
+                "request_id": requestID.uuidString.lowercased(), "email": agent.email, "status": status.rawValue,
+            ]
+            if !accept { decided["reason"] = reason ?? "" }
+            try await events.publish(
+                .init(.accessRequestDecided, agent: agent.id!, application: application.id, data: decided),
+                on: transaction)
             if accept {
-                try await grant(request, by: user.id, on: transaction)
+                try await grant(request, by: user.id, email: agent.email, on: transaction)
             }
             try await notifier.notify(
                 agent,
@@ -236,6 +259,11 @@ public struct AccessRequestService: Sendable {
                 organisationID: grant.agent.$organisation.id, applicationID: grant.$application.id,
                 details: ["application": grant.application.code, "agent": grant.agent.email, "reason": reason],
                 on: transaction)
+            try await events.publish(
+                .init(
+                    .rightRevoked, agent: grant.$agent.id, application: grant.$application.id,
+                    data: ["grant_id": grantID.uuidString.lowercased(), "email": grant.agent.email, "reason": reason]),
+                on: transaction)
             return .revoked
         }
     }
@@ -261,17 +289,24 @@ public struct AccessRequestService: Sendable {
     }
 
     /// Creates the right of an accepted request, unless the agent already holds it (granted directly meanwhile).
-    func grant(_ request: AccessRequest, by deciderID: UUID?, on database: any Database) async throws {
+    func grant(_ request: AccessRequest, by deciderID: UUID?, email: String, on database: any Database) async throws {
         let held = try await Grant.query(on: database)
             .filter(\.$agent.$id == request.$agent.id)
             .filter(\.$application.$id == request.$application.id)
             .filter(\.$revokedAt == nil)
             .count()
         guard held == 0 else { return }
-        try await Grant(
+        let grant = Grant(
             agentID: request.$agent.id, applicationID: request.$application.id, grantedAt: clock.now,
-            grantedByID: deciderID, accessRequestID: request.id
-        ).create(on: database)
+            grantedByID: deciderID, accessRequestID: request.id)
+        try await grant.create(on: database)
+        try await events.publish(
+            .init(
+                .rightGranted, agent: request.$agent.id, application: request.$application.id,
+                data: [
+                    "grant_id": grant.id!.uuidString.lowercased(), "email": email, "origin": "request",
+                    "request_id": request.id!.uuidString.lowercased(),
+                ]), on: database)
     }
 
     func activeApplication(code: String, on database: any Database) async throws -> BusinessApplication? {

@@ -86,9 +86,13 @@ struct AgentsAdminController: RouteCollection {
         agent.isDirector = form.add == "1"
         agent.isAdministrator = form.administrateur == "1"
         let after = AgentAdminForm(agent).snapshot
+        let events = req.portal.webhookEvents
         try await req.portal.audit.save(
             agent, as: .agentUpdated, target: "agent", organisationID: organisation.id, before: before, after: after,
-            by: req.auditContext, on: req.db)
+            by: req.auditContext, on: req.db
+        ) { transaction in
+            try await events.publish(.agentUpdated(agent), on: transaction)
+        }
         return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
     }
 
@@ -100,6 +104,7 @@ struct AgentsAdminController: RouteCollection {
         guard agent.id != user.id else { throw Abort(.forbidden) }
         let sessions = req.portal.sessions
         let audit = req.portal.audit
+        let events = req.portal.webhookEvents
         let context = req.auditContext
         let now = req.portal.clock.now
         try await req.db.atomically { database in
@@ -127,6 +132,8 @@ struct AgentsAdminController: RouteCollection {
                 .agentDisabled, by: context, target: ("agent", agent.id!.uuidString),
                 organisationID: agent.$organisation.id, details: ["cancelled_requests": String(cancelled.count)],
                 on: database)
+            try await events.publish(
+                .init(.agentDisabled, agent: agent.id!, application: nil, data: ["email": agent.email]), on: database)
         }
         return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
     }
@@ -180,6 +187,7 @@ struct AgentsAdminController: RouteCollection {
         let audit = req.portal.audit
         let notifier = req.portal.notifier
         let mails = req.portal.mails
+        let events = req.portal.webhookEvents
         let context = req.auditContext
         let now = req.portal.clock.now
         try await req.db.atomically { database in
@@ -201,6 +209,12 @@ struct AgentsAdminController: RouteCollection {
                 .grantCreated, by: context, target: ("grant", grant.id!.uuidString),
                 organisationID: agent.$organisation.id, applicationID: application.id,
                 details: ["agent": agent.email, "application": application.code], on: database)
+            try await events.publish(
+                .init(
+                    .rightGranted, agent: agent.id!, application: applicationID,
+                    data: [
+                        "grant_id": grant.id!.uuidString.lowercased(), "email": agent.email, "origin": "direct_grant",
+                    ]), on: database)
         }
         return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
     }

@@ -13,6 +13,7 @@ public struct ProfileService: Sendable {
     let mails: MailTemplates
     let passwords: PasswordHasher
     let signInBudgets: SignInBudgets
+    let events: WebhookEvents
 
     /// What saving the form gave.
     enum UpdateOutcome: Sendable, Equatable {
@@ -78,6 +79,7 @@ public struct ProfileService: Sendable {
                 try await audit.record(
                     .profileUpdated, by: context, target: ("agent", user.id.uuidString),
                     organisationID: agent.$organisation.id, details: details, on: transaction)
+                try await events.publish(.agentUpdated(agent), on: transaction)
             }
             guard changesEmail else { return .saved(pendingEmail: nil) }
             try await EmailChange.query(on: transaction)
@@ -159,6 +161,7 @@ public struct ProfileService: Sendable {
             try await audit.record(
                 .emailChangeCompleted, by: context, target: ("agent", agent.id!.uuidString),
                 details: ["from": old, "to": change.newEmail], on: transaction)
+            try await events.publish(.agentUpdated(agent), on: transaction)
             return true
         }
     }

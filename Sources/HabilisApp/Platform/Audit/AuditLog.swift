@@ -88,6 +88,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case machineTokenIssued = "machine_client.token_issued"
     case apiCalled = "api.called"
     case apiThrottled = "api.throttled"
+    case webhookEndpointAdded = "webhook.endpoint_added"
+    case webhookEndpointRemoved = "webhook.endpoint_removed"
+    case webhookResent = "webhook.resent"
 }
 
 /// Who did something and from where, as the audit trail records it.
