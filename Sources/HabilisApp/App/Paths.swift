@@ -87,6 +87,17 @@ public enum Paths {
     public static let adminRotateClientSecret = PathTemplate("/administration/applications/:id/clients/:client/secret")
     public static let adminRemoveClient = PathTemplate("/administration/applications/:id/clients/:client/suppression")
 
+    /// « Accès machine et événements »: the machine clients of the API and SCIM, and the applications' endpoints.
+    public static let adminIntegrations = "/administration/integrations"
+    public static let adminMachineClients = "/administration/integrations/clients"
+    public static let adminMachineClientSecret = PathTemplate("/administration/integrations/clients/:client/secret")
+    public static let adminRemoveMachineClient = PathTemplate(
+        "/administration/integrations/clients/:client/suppression")
+    public static let adminWebhooks = "/administration/integrations/evenements"
+    public static let adminWebhook = PathTemplate("/administration/integrations/evenements/:id")
+    public static let adminRemoveWebhook = PathTemplate("/administration/integrations/evenements/:id/suppression")
+    public static let adminResendWebhook = PathTemplate("/administration/integrations/envois/:id/renvoyer")
+
     /// One account as an administrator manages it.
     public static let adminAgent = PathTemplate("/administration/agents/:id")
 

@@ -36,6 +36,10 @@ extension AdministrationPage: HTMLPage {
             html.markup(
                 "\">Courriels en échec</a> — courriels non envoyés après plusieurs tentatives, les renvoyer</li>\n")
             html.markup("<li><a href=\"")
+            html.url(Paths.adminIntegrations)
+            html.markup("\">Accès machine et événements</a> — clients de l’API et de SCIM, points de réception ")
+            html.markup("des événements des applications</li>\n")
+            html.markup("<li><a href=\"")
             html.url(directorsImportURL)
             html.markup("\">Agents de Direction</a> — importer l’export du Référentiel</li>\n")
             html.markup("<li><a href=\"")

@@ -74,7 +74,9 @@ extension ApplicationEditPage: HTMLPage {
             if let clientsURL = clientsURL {
                 html.markup("<p><a href=\"")
                 html.url(clientsURL)
-                html.markup("\">Connexion des applications (OpenID Connect)</a></p>")
+                html.markup("\">Connexion des applications (OpenID Connect)</a> · <a href=\"")
+                html.url(Paths.adminIntegrations)
+                html.markup("\">Accès machine et événements</a></p>")
             }
         }
     }
