@@ -25,6 +25,8 @@ struct CommandLineTests {
         #expect(first.text.contains("affiché une seule fois"))
         #expect(first.text.contains("Client OpenID Connect de démonstration"))
         #expect(first.text.contains("client_secret="))
+        #expect(first.text.contains("Client machine de démonstration (API, toute la fédération"))
+        #expect(first.text.components(separatedBy: "client_secret=").count == 3)
         let (status, body) = try await HabilisBinary.get("http://127.0.0.1:\(port)/connexion")
         #expect(status == 200)
         #expect(body.contains("Entrez votre adresse <strong>e-mail professionnelle</strong>"))

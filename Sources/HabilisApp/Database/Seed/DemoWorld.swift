@@ -152,16 +152,31 @@ enum DemoWorld {
 
     /// A confidential OpenID Connect client of « Accords locaux », to try single sign-on on a development machine;
     /// its secret is printed once with the accounts (the demo world never runs in production).
-    static func registerDemoClient(_ app: Application) async throws -> (clientID: String, secret: String) {
+    /// And a federation-wide machine client of the API with every scope, for the README's curl examples.
+    static func registerDemoClient(_ app: Application) async throws -> DemoClients {
         var registration = ClientRegistry.Registration(
             applicationCode: "ACCORDS-LOCAUX", redirectURIs: [demoRedirectURI])
         registration.name = "Accords locaux (démonstration)"
         registration.postLogoutRedirectURIs = ["http://127.0.0.1:8081/"]
         let (client, secret) = try await app.portal.clients.register(registration, by: .system, on: app.db)
-        return (client.clientID, secret ?? "")
+        let (machine, machineSecret) = try await app.portal.machineClients.register(
+            .init(
+                applicationCode: nil, name: "Démonstration de l’API", scopes: MachineScope.allCases.map(\.rawValue)),
+            by: .system, on: app.db)
+        return DemoClients(
+            clientID: client.clientID, secret: secret ?? "", machineClientID: machine.clientID,
+            machineSecret: machineSecret)
     }
 
-    static func printAccounts(password: String, generated: Bool, client: (clientID: String, secret: String)? = nil) {
+    /// The demo world's clients and their secrets, printed once.
+    struct DemoClients {
+        let clientID: String
+        let secret: String
+        let machineClientID: String
+        let machineSecret: String
+    }
+
+    static func printAccounts(password: String, generated: Bool, client: DemoClients? = nil) {
         let lines = [
             "",
             "Habilis — monde de démonstration créé.",
@@ -180,6 +195,8 @@ enum DemoWorld {
                     "Client OpenID Connect de démonstration (Accords locaux, secret affiché une seule fois) :",
                     "  client_id=\($0.clientID)", "  client_secret=\($0.secret)",
                     "  redirect_uri=\(demoRedirectURI)", "",
+                    "Client machine de démonstration (API, toute la fédération, secret affiché une seule fois) :",
+                    "  client_id=\($0.machineClientID)", "  client_secret=\($0.machineSecret)", "",
                 ]
             } ?? []
         print((lines + clientLines).joined(separator: "\n"))
