@@ -16,7 +16,7 @@ struct PermissionMatrixTests {
         // Operators' scraper: not found, or its bearer token (MetricsTests).
         "/metrics",
         // Machine clients: a bearer token or 401 (APITests).
-        "/api/",
+        "/api/", "/scim/",
     ]
 
     /// The path of a route with its parameters filled with a random id.

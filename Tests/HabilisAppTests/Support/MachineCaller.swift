@@ -40,16 +40,29 @@ final class MachineCaller: @unchecked Sendable {
         return (page, json)
     }
 
+    /// Calls the SCIM service the same way.
+    @discardableResult
+    func scim(
+        _ method: HTTPMethod = .GET, _ path: String, json: String? = nil, headers: [(String, String)] = []
+    ) async throws
+        -> (Page, [String: Any])
+    {
+        try await call(method, path, json: json, prefix: "/scim/v2", headers: headers)
+    }
+
     /// Calls the API with a token of all the client's scopes; returns the answer and its JSON.
     @discardableResult
-    func call(_ method: HTTPMethod = .GET, _ path: String, json: String? = nil) async throws -> (Page, [String: Any]) {
+    func call(
+        _ method: HTTPMethod = .GET, _ path: String, json: String? = nil, prefix: String = "/api/v1",
+        headers: [(String, String)] = []
+    ) async throws -> (Page, [String: Any]) {
         if accessToken == nil {
             let (page, answer) = try await token()
             #expect(page.status == .ok, "\(page.html)")
             accessToken = answer["access_token"] as? String
         }
         let page = try await context.browser().request(
-            method, "/api/v1" + path, json: json, headers: [("Authorization", "Bearer \(accessToken ?? "")")])
+            method, prefix + path, json: json, headers: headers + [("Authorization", "Bearer \(accessToken ?? "")")])
         let answer = (try? JSONSerialization.jsonObject(with: Data(page.html.utf8)) as? [String: Any]) ?? [:]
         return (page, answer)
     }

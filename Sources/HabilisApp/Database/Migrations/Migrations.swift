@@ -17,5 +17,6 @@ enum Migrations {
         CreateSingleSignOn(),
         CreateMachineClients(),
         CreateWebhooks(),
+        AddDirectoryFeedToAgents(),
     ]
 }

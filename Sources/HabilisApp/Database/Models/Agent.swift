@@ -32,6 +32,13 @@ public final class Agent: Model, @unchecked Sendable {
     @Field(key: "status") public var status: Status
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "last_sign_in_at") public var lastSignInAt: Date?
+    /// The identifier of the account in the directory that feeds it (SCIM `externalId`).
+    @OptionalField(key: "external_id") public var externalID: String?
+    /// The directory feed that masters the account's identity (its name, e-mail, telephone): those fields are then
+    /// read-only in « Mes coordonnées », whose notice names it.
+    @OptionalField(key: "identity_source") public var identitySource: String?
+    /// The last change of the account's details or status (SCIM `meta.lastModified`); nil: never since created.
+    @OptionalField(key: "updated_at") public var updatedAt: Date?
 
     public init() {}
 

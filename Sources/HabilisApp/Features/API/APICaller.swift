@@ -53,6 +53,16 @@ struct APIProblem: Error, Sendable {
     var detail: String?
     var errors: [FieldError] = []
     var headers: [(String, String)] = []
+    /// SCIM's error kind (RFC 7644 §3.12), for the SCIM service.
+    var scimType: String?
+
+    /// How the interface that refuses writes its errors.
+    enum Format: Sendable {
+        /// RFC 9457 problem details, for the REST API.
+        case problemDetails
+        /// RFC 7644 §3.12 errors, for the SCIM service.
+        case scim
+    }
 
     init(_ status: HTTPResponseStatus, _ title: String, detail: String? = nil) {
         self.status = status
@@ -65,6 +75,23 @@ struct APIProblem: Error, Sendable {
         var problem = APIProblem(.badRequest, "Requête invalide.", detail: message)
         problem.errors = [FieldError(field: field, message: message)]
         return problem
+    }
+
+    func response(_ format: Format) -> Response {
+        guard format == .scim else { return response }
+        struct SCIMError: Encodable {
+            let schemas = ["urn:ietf:params:scim:api:messages:2.0:Error"]
+            let status: String
+            let scimType: String?
+            let detail: String
+        }
+        let body = SCIMError(
+            status: String(status.code), scimType: scimType, detail: detail.map { "\(title) \($0)" } ?? title)
+        let response = Response(status: status, body: .init(data: (try? JSONEncoder().encode(body)) ?? Data()))
+        response.headers.replaceOrAdd(name: .contentType, value: "application/scim+json")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
+        return response
     }
 
     var response: Response {

@@ -9,6 +9,7 @@ import Vapor
 struct APIGate: AsyncMiddleware {
     /// Calls of one client a minute (`HABILIS_API_CALLS_PER_MINUTE`), then refused until the window ends.
     let rate: Throttle.Limit
+    var format: APIProblem.Format = .problemDetails
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let services = request.portal
@@ -20,7 +21,7 @@ struct APIGate: AsyncMiddleware {
                 detail: "Jeton d’accès absent, invalide ou expiré : demandez-en un au point de jeton.")
             let error = request.headers.bearerAuthorization == nil ? "" : ", error=\"invalid_token\""
             problem.headers = [("WWW-Authenticate", "Bearer realm=\"habilis\"\(error)")]
-            return problem.response
+            return problem.response(format)
         }
         let caller = APICaller(
             client: client, scopes: scopes, ip: request.clientIP, database: request.db, services: services)
@@ -34,7 +35,7 @@ struct APIGate: AsyncMiddleware {
             }
             var problem = APIProblem(.tooManyRequests, "Trop d’appels.", detail: "Réessayez dans quelques secondes.")
             problem.headers = [("Retry-After", String(max(1, Int(retryAfter.rounded(.up)))))]
-            return problem.response
+            return problem.response(format)
         }
         let response: Response
         do {
@@ -42,7 +43,7 @@ struct APIGate: AsyncMiddleware {
         } catch {
             let problem = Self.problem(for: error)
             if problem.status == .internalServerError { request.logger.report(error: error) }
-            response = problem.response
+            response = problem.response(format)
         }
         try await services.audit.record(
             .apiCalled, outcome: response.status.code < 400 ? "success" : "refused", by: caller.audit,

@@ -80,6 +80,7 @@ struct AgentsAdminController: RouteCollection {
         agent.civility = form.civilite!
         agent.firstName = form.prenom!.trimmingCharacters(in: .whitespaces)
         agent.lastName = form.nom!.trimmingCharacters(in: .whitespaces)
+        agent.updatedAt = req.portal.clock.now
         agent.phone = phone
         agent.$organisation.id = organisation.id!
         agent.$secondOrganisation.id = second?.id
@@ -102,38 +103,20 @@ struct AgentsAdminController: RouteCollection {
         let user = try req.requireUser()
         let enable = (try? req.content.get(String.self, at: "action")) == "reactiver"
         guard agent.id != user.id else { throw Abort(.forbidden) }
-        let sessions = req.portal.sessions
+        let portal = req.portal
         let audit = req.portal.audit
-        let events = req.portal.webhookEvents
         let context = req.auditContext
-        let now = req.portal.clock.now
         try await req.db.atomically { database in
             if enable {
                 guard agent.status == .disabled else { return }
                 agent.status = .active
+                agent.updatedAt = portal.clock.now
                 try await agent.update(on: database)
                 try await audit.record(
                     .agentEnabled, by: context, target: ("agent", agent.id!.uuidString), on: database)
                 return
             }
-            guard agent.status == .active else { return }
-            agent.status = .disabled
-            try await agent.update(on: database)
-            try await sessions.closeAll(of: agent.id!, on: database)
-            try await SingleSignOut(clock: req.portal.clock).end(.agent(agent.id!), on: database)
-            let cancelled = try await (database as! any SQLDatabase).update(AccessRequest.schema)
-                .set("status", to: AccessRequest.Status.cancelled.rawValue)
-                .set("decided_at", to: now)
-                .set("decided_by_id", to: user.id)
-                .where("agent_id", .equal, agent.id!)
-                .where("status", .equal, AccessRequest.Status.pending.rawValue)
-                .returning("id").all()
-            try await audit.record(
-                .agentDisabled, by: context, target: ("agent", agent.id!.uuidString),
-                organisationID: agent.$organisation.id, details: ["cancelled_requests": String(cancelled.count)],
-                on: database)
-            try await events.publish(
-                .init(.agentDisabled, agent: agent.id!, application: nil, data: ["email": agent.email]), on: database)
+            _ = try await portal.disable(agent, decidedBy: user.id, by: context, on: database)
         }
         return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
     }

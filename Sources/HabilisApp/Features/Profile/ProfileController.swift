@@ -101,6 +101,7 @@ struct ProfileController: RouteCollection {
             form: form, civilities: RegistrationForm.civilities,
             groups: OrganisationGroup.groups(organisations.filter { $0.id != organisation.id }),
             organisationName: organisation.name, isDirector: user.agent.isDirector,
+            identitySource: user.agent.identitySource,
             directorProfileURL: settings.addProfileURL, directorContactEmail: req.runtimeSettings.directorContactEmail,
             webmasterEmail: req.runtimeSettings.webmasterEmail, downloadURL: Paths.myData, errors: errors)
         return req.page(page, status: status(errors))
@@ -112,12 +113,17 @@ extension ProfileForm {
     func withoutPassword(for agent: Agent) -> ProfileForm {
         var copy = self
         copy.motDePasseActuel = nil
-        if agent.isDirector {
+        if agent.isDirector || agent.identitySource != nil {
             let stored = ProfileForm(agent: agent)
             copy.civilite = stored.civilite
             copy.prenom = stored.prenom
             copy.nom = stored.nom
             copy.nomNaissance = stored.nomNaissance
+        }
+        if agent.identitySource != nil {
+            let stored = ProfileForm(agent: agent)
+            copy.email = stored.email
+            copy.telephone = stored.telephone
         }
         return copy
     }
@@ -132,6 +138,8 @@ struct ProfilePage {
     let groups: [OrganisationGroup]
     let organisationName: String
     let isDirector: Bool
+    /// The directory feed that masters the identity, login address and telephone, if any.
+    var identitySource: String? = nil
     let directorProfileURL: String
     let directorContactEmail: String
     let webmasterEmail: String

@@ -43,17 +43,20 @@ struct ProfileForm: PostedForm {
     /// Checks every field; identity fields of an ADD are taken from the stored account, whatever was posted.
     func validate(agent: Agent, organisations: [Organisation]) -> Result<Valid, FormErrors> {
         var errors = FormErrors()
-        let identity = agent.isDirector ? ProfileForm(agent: agent) : self
-        if !RegistrationForm.civilities.contains(identity.civilite ?? "") {
+        // The Référentiel des ADD or a directory feed (SCIM) masters the identity: it is kept as stored.
+        let mastered = agent.isDirector || agent.identitySource != nil
+        let identity = mastered ? ProfileForm(agent: agent) : self
+        if !mastered, !RegistrationForm.civilities.contains(identity.civilite ?? "") {
             errors.add("civilite", "Choisissez votre civilité.")
         }
-        if let problem = PersonName.problem(identity.prenom ?? "", label: "le prénom", required: true) {
+        if !mastered, let problem = PersonName.problem(identity.prenom ?? "", label: "le prénom", required: true) {
             errors.add("prenom", problem)
         }
-        if let problem = PersonName.problem(identity.nom ?? "", label: "le nom", required: true) {
+        if !mastered, let problem = PersonName.problem(identity.nom ?? "", label: "le nom", required: true) {
             errors.add("nom", problem)
         }
-        if let problem = PersonName.problem(identity.nomNaissance ?? "", label: "le nom de naissance", required: false)
+        if !mastered,
+            let problem = PersonName.problem(identity.nomNaissance ?? "", label: "le nom de naissance", required: false)
         {
             errors.add("nomNaissance", problem)
         }
@@ -67,8 +70,10 @@ struct ProfileForm: PostedForm {
             }
             secondID = match?.id
         }
+        // A directory feed also masters the login address and the telephone.
+        let fed = agent.identitySource != nil
         var email = agent.email
-        switch EmailAddress.normalize(self.email ?? "") {
+        switch fed ? .success(agent.email) : EmailAddress.normalize(self.email ?? "") {
         case .success(let value): email = value
         case .failure(let error): errors.add("email", error.message)
         }
@@ -81,8 +86,8 @@ struct ProfileForm: PostedForm {
                     "emailContact", "Saisissez une adresse de contact valide, par exemple prenom.nom@organisme.fr.")
             }
         }
-        var phone: String?
-        if let raw = telephone, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+        var phone: String? = fed ? agent.phone : nil
+        if !fed, let raw = telephone, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
             switch PhoneNumber.normalize(raw) {
             case .success(let value): phone = value
             case .failure(let error): errors.add("telephone", error.message)

@@ -20,6 +20,13 @@ extension ProfilePage: HTMLPage {
                 html.markup("</a>.</p>\n")
                 html.markup("</div>\n")
             }
+            if let identitySource {
+                html.markup("<div class=\"warning-box\">\n<p><strong>Attention</strong></p>\n<p>Votre identité, ")
+                html.markup("votre adresse e-mail de connexion et votre téléphone sont tenus à jour par « ")
+                html.text(identitySource)
+                html.markup(
+                    " » : pour les corriger, adressez-vous à votre service des ressources humaines.</p>\n</div>\n")
+            }
             html.markup("\n")
             html.markup("<form method=\"post\" action=\"")
             html.url(action)
@@ -30,7 +37,7 @@ extension ProfilePage: HTMLPage {
             html.markup("<div class=\"columns\">\n")
             html.markup("<fieldset>\n")
             html.markup("<legend>Identité</legend>\n")
-            if isDirector {
+            if isDirector || identitySource != nil {
                 html.markup("<dl class=\"summary\">\n")
                 html.markup("<dt>Identité</dt><dd>")
                 html.text(form.civilite)
@@ -76,42 +83,53 @@ extension ProfilePage: HTMLPage {
             html.markup("</fieldset>\n")
             html.markup("<fieldset>\n")
             html.markup("<legend>Coordonnées</legend>\n")
-            html.markup("<div class=\"field")
-            errors.writeErrorClass(of: "email", to: &html)
-            html.markup("\">\n")
-            html.markup("<label for=\"email\">Email</label>\n")
-            html.markup(
-                "<p class=\"hint\" id=\"email-hint\">C’est votre identifiant de connexion. Une nouvelle adresse ne sera utilisée qu’après confirmation par le lien que nous y enverrons.</p>\n"
-            )
-            errors.writeMessage(of: "email", to: &html)
-            html.markup("\n")
-            html.markup("<input type=\"email\" id=\"email\" name=\"email\" value=\"")
-            html.attribute(form.email)
-            html.markup("\" autocomplete=\"email\" spellcheck=\"false\" aria-describedby=\"")
-            if errors["email"] != nil {
-                html.markup("email-error ")
-            }
-            html.markup(" email-hint\"")
-            if errors["email"] != nil {
-                html.markup(" aria-invalid=\"true\"")
-            }
-            html.markup(">\n")
-            html.markup("</div>\n")
-            errors.writeField(
-                "motDePasseActuel", label: "Mot de passe actuel (seulement pour changer d’adresse e-mail)", to: &html
-            ) { html in
+            if identitySource != nil {
+                html.markup("<dl class=\"summary\">\n<dt>Email de connexion</dt><dd>")
+                html.text(form.email)
+                html.markup("</dd>\n<dt>Téléphone</dt><dd>")
+                html.text(form.telephone?.isEmpty == false ? form.telephone : "—")
+                html.markup("</dd>\n</dl>\n")
+            } else {
+                html.markup("<div class=\"field")
+                errors.writeErrorClass(of: "email", to: &html)
+                html.markup("\">\n")
+                html.markup("<label for=\"email\">Email</label>\n")
                 html.markup(
-                    "<input type=\"password\" id=\"motDePasseActuel\" name=\"motDePasseActuel\" autocomplete=\"current-password\""
+                    "<p class=\"hint\" id=\"email-hint\">C’est votre identifiant de connexion. Une nouvelle adresse ne sera utilisée qu’après confirmation par le lien que nous y enverrons.</p>\n"
                 )
-                errors.writeInvalidState(of: "motDePasseActuel", to: &html)
+                errors.writeMessage(of: "email", to: &html)
+                html.markup("\n")
+                html.markup("<input type=\"email\" id=\"email\" name=\"email\" value=\"")
+                html.attribute(form.email)
+                html.markup("\" autocomplete=\"email\" spellcheck=\"false\" aria-describedby=\"")
+                if errors["email"] != nil {
+                    html.markup("email-error ")
+                }
+                html.markup(" email-hint\"")
+                if errors["email"] != nil {
+                    html.markup(" aria-invalid=\"true\"")
+                }
                 html.markup(">\n")
+                html.markup("</div>\n")
+                errors.writeField(
+                    "motDePasseActuel", label: "Mot de passe actuel (seulement pour changer d’adresse e-mail)",
+                    to: &html
+                ) { html in
+                    html.markup(
+                        "<input type=\"password\" id=\"motDePasseActuel\" name=\"motDePasseActuel\" autocomplete=\"current-password\""
+                    )
+                    errors.writeInvalidState(of: "motDePasseActuel", to: &html)
+                    html.markup(">\n")
+                }
             }
             errors.writeInputField(
                 "emailContact", label: "Email de contact", type: "email", value: form.emailContact,
                 attributes: " autocomplete=\"email\" spellcheck=\"false\"", to: &html)
-            errors.writeInputField(
-                "telephone", label: "Téléphone", type: "tel", value: form.telephone,
-                attributes: " autocomplete=\"tel\"", to: &html)
+            if identitySource == nil {
+                errors.writeInputField(
+                    "telephone", label: "Téléphone", type: "tel", value: form.telephone,
+                    attributes: " autocomplete=\"tel\"", to: &html)
+            }
             html.markup("<div class=\"field\">\n")
             html.markup("<p class=\"label\">Organisme</p>\n")
             html.markup("<p class=\"readonly\">")

@@ -30,8 +30,11 @@ public struct ProfileService: Sendable {
     ) async throws -> UpdateOutcome {
         let agent = user.agent
         let context = AuditContext(actorID: user.id, ip: ip)
-        if agent.isDirector {
-            let attempted = ProfileForm(agent: agent).identityDifferences(from: posted)
+        if agent.isDirector || agent.identitySource != nil {
+            var attempted = ProfileForm(agent: agent).identityDifferences(from: posted)
+            if agent.identitySource != nil, let email = posted.email, email.lowercased() != agent.email {
+                attempted.append("email")
+            }
             if !attempted.isEmpty {
                 try await audit.record(
                     .profileForbiddenChange, outcome: "refused", by: context, target: ("agent", user.id.uuidString),
@@ -70,6 +73,7 @@ public struct ProfileService: Sendable {
             let after = Self.snapshot(agent)
             let changed = before.keys.filter { before[$0] != after[$0] }.sorted()
             if !changed.isEmpty {
+                agent.updatedAt = clock.now
                 try await agent.update(on: transaction)
                 var details: [String: String] = [:]
                 for field in changed {
@@ -154,6 +158,7 @@ public struct ProfileService: Sendable {
             let agent = change.agent
             let old = agent.email
             agent.email = change.newEmail
+            agent.updatedAt = clock.now
             try await agent.update(on: transaction)
             try await outbox.enqueue(
                 mails.emailChanged(to: old, name: agent.fullName, newEmail: change.newEmail),

@@ -91,6 +91,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case webhookEndpointAdded = "webhook.endpoint_added"
     case webhookEndpointRemoved = "webhook.endpoint_removed"
     case webhookResent = "webhook.resent"
+    case scimUserCreated = "scim.user_created"
+    case scimUserReplaced = "scim.user_replaced"
+    case scimUserPatched = "scim.user_patched"
+    case scimGroupPatched = "scim.group_patched"
 }
 
 /// Who did something and from where, as the audit trail records it.

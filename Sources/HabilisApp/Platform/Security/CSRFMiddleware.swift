@@ -14,8 +14,8 @@ struct CSRFMiddleware: AsyncMiddleware {
     /// The OpenID Connect protocol endpoints: clients authenticate with their credentials or a bearer token, never
     /// with the session cookie, and the authorization endpoint may be posted to from the application's site by
     /// design; it only answers with a redirect to a registered URI.
-    /// The REST API's machine clients send a bearer token, never a cookie.
-    static let exemptPrefixes = ["/oidc/", "/api/"]
+    /// The REST API's and SCIM's machine clients send a bearer token, never a cookie.
+    static let exemptPrefixes = ["/oidc/", "/api/", "/scim/"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if Self.exemptPrefixes.contains(where: request.url.path.hasPrefix) {
