@@ -60,9 +60,13 @@ def check(page, name):
     page.screenshot(path=str(ARTIFACTS / "screenshots" / f"{safe}-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 320, "height": 800})
     overflow = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    # What sticks out, named in the failure.
+    culprit = page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right
+        > document.documentElement.clientWidth).map(e => e.tagName + '.' + e.className + ' ' +
+        (e.textContent || '').slice(0, 40)).slice(-5).join(' | ')""") if overflow else ""
     page.screenshot(path=str(ARTIFACTS / "screenshots" / f"{safe}-mobile.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-    assert not overflow, f"{name}: horizontal scrolling at 320 px"
+    assert not overflow, f"{name}: horizontal scrolling at 320 px: {culprit}"
 
 
 def visit(page, path, name):
