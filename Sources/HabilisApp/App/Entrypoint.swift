@@ -44,6 +44,7 @@ public enum HabilisMain {
                     try await app.portal.signingKeys.ensure(on: app.db)
                 }
                 try await app.execute()
+                if serves { await Draining.drain(app, for: settings.drainSeconds) }
             } catch {
                 app.logger.critical("\(String(reflecting: error))")
                 try? await app.asyncShutdown()

@@ -49,6 +49,10 @@ public struct Settings: Sendable {
     /// Calls of one machine client to the API per minute (`HABILIS_API_CALLS_PER_MINUTE`, 1,200 by default), then
     /// 429 with `Retry-After` until the minute ends.
     public var apiCallsPerMinute = 1_200
+    /// On SIGTERM, `/readyz` answers 503 for this many seconds while the instance still serves, so that the load
+    /// balancer stops sending it requests; then it stops accepting, finishes what is in flight and exits 0
+    /// (`HABILIS_DRAIN_SECONDS`, 0 to 60; 5 in production, 0 otherwise).
+    public var drainSeconds = 0
     /// SQLite page cache of each connection (`HABILIS_SQLITE_CACHE_KB`, 16 MB by default; one connection per core).
     public var sqliteCacheKilobytes = 16_384
     /// How long an SQLite writer waits for another connection's transaction (a sweep batch, an operator's shell)
@@ -148,6 +152,13 @@ public struct Settings: Sendable {
                 ])
             }
             settings.bcryptCost = cost
+        }
+        settings.drainSeconds = isProduction ? 5 : 0
+        if let text = value("HABILIS_DRAIN_SECONDS") {
+            guard let seconds = Int(text), (0...60).contains(seconds) else {
+                throw SettingsError(problems: ["HABILIS_DRAIN_SECONDS must be a number of seconds between 0 and 60"])
+            }
+            settings.drainSeconds = seconds
         }
         if let text = value("HABILIS_API_CALLS_PER_MINUTE") {
             guard let calls = Int(text), (1...100_000).contains(calls) else {

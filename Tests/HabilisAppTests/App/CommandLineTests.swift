@@ -112,6 +112,29 @@ struct CommandLineTests {
         try? FileManager.default.removeItem(atPath: database)
     }
 
+    @Test("on SIGTERM the server keeps answering while /readyz says 503, then exits 0")
+    func drainsOnSIGTERM() async throws {
+        let database = scratchDatabase()
+        let port = HabilisBinary.freePort()
+        let server = try HabilisBinary(
+            ["serve", "--port", String(port)],
+            environment: [
+                "HABILIS_DATABASE_PATH": database, "HABILIS_MAIL_TRANSPORT": "file:/tmp/habilis-cli-mail",
+                "HABILIS_DRAIN_SECONDS": "3",
+            ])
+        #expect(try await server.waitFor("Server started"))
+        #expect(try await HabilisBinary.get("http://127.0.0.1:\(port)/readyz").0 == 200)
+        server.process.terminate()
+        #expect(try await server.waitFor("/readyz answers 503"))
+        let (ready, body) = try await HabilisBinary.get("http://127.0.0.1:\(port)/readyz")
+        #expect(ready == 503 && body == "draining")
+        #expect(try await HabilisBinary.get("http://127.0.0.1:\(port)/connexion").0 == 200)
+        let started = Date()
+        #expect(try await server.exitCode(timeout: 20) == 0)
+        #expect(Date().timeIntervalSince(started) < 15)
+        try? FileManager.default.removeItem(atPath: database)
+    }
+
     @Test("oidc-client adds, lists, rotates and removes clients; oidc-keys rotates; mistakes are told in French")
     func oidcCommands() async throws {
         let database = scratchDatabase()

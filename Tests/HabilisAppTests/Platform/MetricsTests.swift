@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -78,6 +79,29 @@ struct MetricsTests {
             text = try await scrape()
             #expect(value("habilis_sweep_lateness_seconds", in: text) == 3_600)
             #expect(text.contains(#"habilis_security_events_15m{action="sign_in.failed"} 0"#))
+            #expect(value("habilis_reminders_sent_24h", in: text) == 0)
+            // The sweep accepts it; two days before the next one's date, its decider is reminded.
+            _ = try await context.app.sweep(asOf: context.clock.now)
+            try await requestAccess("TDB-RH", as: DemoWorld.agentEmail, context: context)
+            context.clock.advance(by: 8 * 86_400 + 3_600)
+            _ = try await context.app.sweep(asOf: context.clock.now)
+            text = try await scrape()
+            #expect(value("habilis_sweep_lateness_seconds", in: text) == 0)
+            #expect(value("habilis_reminders_sent_24h", in: text) == 1)
+
+            // Change events: one waiting for an endpoint that does not answer, then given up on.
+            _ = try await context.app.portal.webhooks.add(
+                application: "GREVE", url: WebhookTests.deadEndpoint, by: .system, on: context.db)
+            let petit = try await Given.agent(DemoWorld.cafAgentEmail, on: context.db)
+            try await requestAccess("GREVE", as: petit.email, context: context)
+            context.clock.advance(by: 60)
+            text = try await scrape()
+            #expect(value("habilis_webhook_deliveries_pending", in: text) == 1)
+            #expect(value("habilis_webhook_oldest_pending_seconds", in: text) == 60)
+            try await (context.db as! any SQLDatabase).raw("UPDATE webhook_deliveries SET status = 'failed'").run()
+            text = try await scrape()
+            #expect(value("habilis_webhook_deliveries_failed", in: text) == 1)
+            #expect(value("habilis_webhook_deliveries_pending", in: text) == 0)
         }
     }
 }

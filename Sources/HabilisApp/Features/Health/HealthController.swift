@@ -11,8 +11,11 @@ struct HealthController: RouteCollection {
     /// The process is up.
     func health(req: Request) -> String { "ok" }
 
-    /// The database answers a query.
+    /// The database answers a query, and the instance is not draining.
     func readiness(req: Request) async throws -> Response {
+        if req.application.isDraining {
+            return Response(status: .serviceUnavailable, body: .init(string: "draining"))
+        }
         do {
             _ = try await (req.db as! any SQLDatabase).raw("SELECT 1 AS one").all()
             return Response(status: .ok, body: .init(string: "ok"))

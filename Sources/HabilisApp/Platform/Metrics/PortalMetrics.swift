@@ -98,6 +98,30 @@ final class PortalMetrics: Sendable {
                 )
             ),
             (
+                "habilis_reminders_sent_24h", "Reminders of requests soon accepted automatically, last 24 hours.",
+                Double(
+                    try await scalar(
+                        """
+                        SELECT COUNT(*) AS n FROM audit_events WHERE action = 'access_request.reminded'
+                            AND occurred_at > \(bind: now.addingTimeInterval(-86_400))
+                        """))
+            ),
+            (
+                "habilis_webhook_deliveries_pending", "Change events not received by their application yet.",
+                Double(
+                    try await scalar(
+                        "SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status IN ('pending', 'sending')"))
+            ),
+            (
+                "habilis_webhook_oldest_pending_seconds", "Age of the oldest change event not received yet.",
+                try await oldest(
+                    "SELECT MIN(created_at) AS oldest FROM webhook_deliveries WHERE status IN ('pending', 'sending')")
+            ),
+            (
+                "habilis_webhook_deliveries_failed", "Change events given up on after 24 hours of retries.",
+                Double(try await scalar("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'failed'"))
+            ),
+            (
                 "habilis_sessions_active", "Sessions used in the last 30 minutes.",
                 Double(
                     try await scalar(
@@ -128,7 +152,7 @@ final class PortalMetrics: Sendable {
     /// The events an operator alerts on when they surge.
     static let securityActions: [AuditAction] = [
         .signInFailed, .signInThrottled, .signInSecondFactorFailed, .passwordResetThrottled, .csrfRejected,
-        .accessDenied, .oidcClientAuthenticationFailed,
+        .accessDenied, .oidcClientAuthenticationFailed, .apiThrottled,
     ]
 }
 
