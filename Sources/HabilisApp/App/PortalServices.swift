@@ -68,7 +68,8 @@ public struct PortalServices: Sendable {
         accountRequests = AccountRequestService(
             clock: clock, audit: audit, routing: routing, authorization: authorization, notifier: notifier,
             outbox: outbox, throttle: throttle, passwords: passwords, mails: mails,
-            proofValidityHours: settings.proofValidityHours, escalationDays: settings.accountEscalationDays)
+            proofValidityHours: settings.proofValidityHours, escalationDays: settings.accountEscalationDays,
+            runtimeSettings: runtimeSettings)
         profile = ProfileService(
             clock: clock, audit: audit, outbox: outbox, mails: mails, passwords: passwords,
             signInBudgets: signInBudgets, events: webhookEvents)

@@ -49,6 +49,9 @@ public struct Settings: Sendable {
     /// Calls of one machine client to the API per minute (`HABILIS_API_CALLS_PER_MINUTE`, 1,200 by default), then
     /// 429 with `Retry-After` until the minute ends.
     public var apiCallsPerMinute = 1_200
+    /// How delays count until an administrator chooses in « Paramètres » (`HABILIS_DAY_COUNTING`: `calendar`, the
+    /// guide's calendar days, by default; or `working`, French working days).
+    public var dayCounting = DayCounting.calendar
     /// On SIGTERM, `/readyz` answers 503 for this many seconds while the instance still serves, so that the load
     /// balancer stops sending it requests; then it stops accepting, finishes what is in flight and exits 0
     /// (`HABILIS_DRAIN_SECONDS`, 0 to 60; 5 in production, 0 otherwise).
@@ -154,6 +157,12 @@ public struct Settings: Sendable {
             settings.bcryptCost = cost
         }
         settings.drainSeconds = isProduction ? 5 : 0
+        if let text = value("HABILIS_DAY_COUNTING") {
+            guard let counting = DayCounting(rawValue: text) else {
+                throw SettingsError(problems: ["HABILIS_DAY_COUNTING must be calendar or working"])
+            }
+            settings.dayCounting = counting
+        }
         if let text = value("HABILIS_DRAIN_SECONDS") {
             guard let seconds = Int(text), (0...60).contains(seconds) else {
                 throw SettingsError(problems: ["HABILIS_DRAIN_SECONDS must be a number of seconds between 0 and 60"])

@@ -268,9 +268,14 @@ struct BackOfficeTests {
                 [("delai", "0"), ("rappel", "3"), ("webmaster", "x"), ("contactAdd", "add@ucanss.fr")])
             #expect(invalid.fieldError("delai") == "Indiquez un délai entre 1 et 90 jours.")
             #expect(invalid.fieldError("webmaster") == "Saisissez une adresse e-mail valide.")
+            #expect(invalid.fieldError("decompte") == "Choisissez comment les délais se comptent.")
             let saved = try await browser.post(
                 Paths.adminSettings,
-                [("delai", "5"), ("rappel", "1"), ("webmaster", "support@ucanss.fr"), ("contactAdd", "add@ucanss.fr")])
+                [
+                    ("delai", "5"), ("rappel", "1"), ("webmaster", "support@ucanss.fr"),
+                    ("contactAdd", "add@ucanss.fr"),
+                    ("decompte", "calendar"),
+                ])
             #expect(saved.contains("Les paramètres ont été enregistrés."))
             try await requestAccess("GREVE", as: DemoWorld.agentEmail, context: context)
             let request = try #require(try await Given.requests(of: DemoWorld.agentEmail, on: context.db).first)

@@ -18,5 +18,6 @@ enum Migrations {
         CreateMachineClients(),
         CreateWebhooks(),
         AddDirectoryFeedToAgents(),
+        AddAlsaceMoselleToOrganisations(),
     ]
 }

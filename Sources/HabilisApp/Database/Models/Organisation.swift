@@ -17,6 +17,8 @@ public final class Organisation: Model, @unchecked Sendable {
     /// Comma-separated mail domains accepted for registration; empty means any.
     @Field(key: "mail_domains") public var mailDomainsText: String
     @Field(key: "is_active") public var isActive: Bool
+    /// Alsace-Moselle keeps Good Friday and 26 December as public holidays (delays in working days).
+    @OptionalField(key: "alsace_moselle") var alsaceMoselle: Bool?
     @Field(key: "created_at") public var createdAt: Date
 
     public init() {}
@@ -32,6 +34,11 @@ public final class Organisation: Model, @unchecked Sendable {
     }
 
     public var mailDomains: [String] { Self.mailDomains(fromText: mailDomainsText) }
+
+    public var isInAlsaceMoselle: Bool {
+        get { alsaceMoselle ?? false }
+        set { alsaceMoselle = newValue }
+    }
 
     /// The domains of the stored column, comma-separated.
     static func mailDomains(fromText text: String) -> [String] {

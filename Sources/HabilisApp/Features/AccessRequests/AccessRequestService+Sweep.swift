@@ -229,8 +229,10 @@ extension AccessRequestService {
     /// conditional update claims a batch (no request is reminded twice, whatever runs at the same time), then each
     /// decider gets one reminder listing their requests of the batch.
     private func remind(asOf instant: Date, context: SweepContext, on database: any Database) async throws -> Int {
-        let reminderDays = try await runtimeSettings.current(on: database).reminderDays
-        let horizon = ParisCalendar.adding(days: reminderDays, to: instant)
+        let settings = try await runtimeSettings.current(on: database)
+        // In working days, the horizon is the general one: an organisme of Alsace-Moselle is reminded at most its
+        // two extra holidays early, never late.
+        let horizon = settings.dayCounting.adding(settings.reminderDays, to: instant)
         let condition = SQLList(
             [
                 AccessRequest.isPending(),

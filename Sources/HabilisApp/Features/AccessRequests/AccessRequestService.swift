@@ -46,10 +46,8 @@ public struct AccessRequestService: Sendable {
         let decision = try await routing.route(
             organisationID: user.agent.$organisation.id, application: application, requesterID: user.id,
             on: database)
-        let days = try await runtimeSettings.current(on: database).autoAcceptDays
-        return .success(
-            Preview(
-                application: application, routing: decision, dueAt: ParisCalendar.adding(days: days, to: clock.now)))
+        let dueAt = try await dueDate(from: clock.now, organisationID: user.agent.$organisation.id, on: database)
+        return .success(Preview(application: application, routing: decision, dueAt: dueAt))
     }
 
     /// Creates the request, routes it and notifies its deciders at once. A second submission (double click,
@@ -61,7 +59,7 @@ public struct AccessRequestService: Sendable {
         guard let application = try await activeApplication(code: applicationCode, on: database) else {
             return .failure(.unavailable)
         }
-        let autoAcceptDays = try await runtimeSettings.current(on: database).autoAcceptDays
+        let dueAt = try await dueDate(from: clock.now, organisationID: user.agent.$organisation.id, on: database)
         do {
             return try await database.atomically { transaction in
                 if let refusal = try await refusal(for: user.id, application: application, on: transaction) {
@@ -75,7 +73,7 @@ public struct AccessRequestService: Sendable {
                 let request = AccessRequest(
                     agentID: user.id, applicationID: application.id!, organisationID: organisationID,
                     justification: justification, routedTo: decision.deciders, createdAt: now,
-                    dueAt: ParisCalendar.adding(days: autoAcceptDays, to: now))
+                    dueAt: dueAt)
                 try await request.create(on: transaction)
                 for decider in decision.people where decider.id != user.id {
                     try await notifier.notify(
@@ -307,6 +305,17 @@ public struct AccessRequestService: Sendable {
                     "grant_id": grant.id!.uuidString.lowercased(), "email": email, "origin": "request",
                     "request_id": request.id!.uuidString.lowercased(),
                 ]), on: database)
+    }
+
+    /// When a request made at `instant` by an agent of `organisationID` is accepted unless refused: the delay of
+    /// « Paramètres », in calendar or working days (those of Alsace-Moselle for its organismes).
+    func dueDate(from instant: Date, organisationID: UUID, on database: any Database) async throws -> Date {
+        let settings = try await runtimeSettings.current(on: database)
+        var alsaceMoselle = false
+        if settings.dayCounting == .working {
+            alsaceMoselle = try await Organisation.find(organisationID, on: database)?.isInAlsaceMoselle ?? false
+        }
+        return settings.dayCounting.adding(settings.autoAcceptDays, to: instant, alsaceMoselle: alsaceMoselle)
     }
 
     func activeApplication(code: String, on database: any Database) async throws -> BusinessApplication? {

@@ -17,6 +17,8 @@ public struct AccountRequestService: Sendable {
     let mails: MailTemplates
     let proofValidityHours: Int
     let escalationDays: Int
+    /// Whether the escalation delay counts calendar or working days (« Paramètres »).
+    let runtimeSettings: RuntimeSettings
 
     /// Who will decide, told to the visitor without naming anybody: "au correspondant local de CARSAT Rhône-Alpes".
     public func decidersDescription(organisationID: UUID, on database: any Database) async throws -> String {
@@ -225,7 +227,8 @@ public struct AccountRequestService: Sendable {
             }
             report.purged = expired
         }
-        let threshold = ParisCalendar.adding(days: -escalationDays, to: instant)
+        let counting = try await runtimeSettings.current(on: database).dayCounting
+        let threshold = counting.adding(-escalationDays, to: instant)
         let overdue = try await AccountRequest.query(on: database)
             .filter(\.$status == .pending)
             .filter(\.$escalatedAt == nil)

@@ -121,6 +121,7 @@ struct AuditTrailController: RouteCollection {
         var rappel: String?
         var webmaster: String?
         var contactAdd: String?
+        var decompte: String?
     }
 
     func settings(req: Request) async throws -> Response {
@@ -129,7 +130,8 @@ struct AuditTrailController: RouteCollection {
             req,
             form: SettingsForm(
                 delai: String(values.autoAcceptDays), rappel: String(values.reminderDays),
-                webmaster: values.webmasterEmail, contactAdd: values.directorContactEmail),
+                webmaster: values.webmasterEmail, contactAdd: values.directorContactEmail,
+                decompte: values.dayCounting.rawValue),
             errors: FormErrors())
     }
 
@@ -151,13 +153,16 @@ struct AuditTrailController: RouteCollection {
             case .failure: errors.add(field, "Saisissez une adresse e-mail valide.")
             }
         }
-        guard errors.isEmpty, let delay, let reminder else {
+        let counting = DayCounting(rawValue: form.decompte ?? "")
+        if counting == nil { errors.add("decompte", "Choisissez comment les délais se comptent.") }
+        guard errors.isEmpty, let delay, let reminder, let counting else {
             return try await renderSettings(req, form: form, errors: errors)
         }
         let runtime = req.portal.runtimeSettings
         let before = try await runtime.current(on: req.db)
         let after = RuntimeSettings.Values(
-            autoAcceptDays: delay, reminderDays: reminder, webmasterEmail: emails[0], directorContactEmail: emails[1])
+            autoAcceptDays: delay, reminderDays: reminder, webmasterEmail: emails[0], directorContactEmail: emails[1],
+            dayCounting: counting)
         let audit = req.portal.audit
         let context = req.auditContext
         let now = req.portal.clock.now
@@ -198,6 +203,7 @@ extension RuntimeSettings.Values {
         [
             "auto_accept_days": String(autoAcceptDays), "reminder_days": String(reminderDays),
             "webmaster_email": webmasterEmail, "add_contact_email": directorContactEmail,
+            "day_counting": dayCounting.rawValue,
         ]
     }
 }

@@ -41,6 +41,11 @@ extension OrganisationEditPage: HTMLPage {
             }
             html.markup(
                 "> <label for=\"active\" class=\"inline\">Organisme actif (proposé à l’inscription)</label></div>\n")
+            html.markup("<div class=\"field\"><input type=\"checkbox\" id=\"alsaceMoselle\" name=\"alsaceMoselle\" ")
+            html.markup("value=\"1\"")
+            if form.alsaceMoselle == "1" { html.markup(" checked") }
+            html.markup("> <label for=\"alsaceMoselle\" class=\"inline\">Organisme d’Alsace-Moselle (Vendredi saint ")
+            html.markup("et 26 décembre chômés, pour les délais en jours ouvrés)</label></div>\n")
             html.markup(
                 "<div class=\"actions\"><button type=\"submit\">Enregistrer</button> <a class=\"button secondary\" href=\""
             )

@@ -154,6 +154,7 @@ struct OrganisationsAdminController: RouteCollection {
         organisation.branch = Organisation.Branch(rawValue: form.branch ?? "") ?? .autre
         organisation.mailDomainsText = form.domains.joined(separator: ",")
         organisation.isActive = form.active == "1"
+        organisation.isInAlsaceMoselle = form.alsaceMoselle == "1"
         if organisation.id == nil {
             organisation.createdAt = req.portal.clock.now
             // Known before the save: the audit event names the organisme it concerns.
@@ -236,6 +237,7 @@ struct OrganisationForm: Content {
     var branch: String?
     var mailDomains: String?
     var active: String?
+    var alsaceMoselle: String?
     var correspondent: String?
 
     init(
@@ -253,6 +255,7 @@ struct OrganisationForm: Content {
         self.init(
             code: organisation.code, name: organisation.name, branch: organisation.branch.rawValue,
             mailDomains: organisation.mailDomains.joined(separator: ", "), active: organisation.isActive ? "1" : nil)
+        alsaceMoselle = organisation.isInAlsaceMoselle ? "1" : nil
     }
 
     /// The domains typed, separated by commas, semicolons or spaces, lowercased.
@@ -266,6 +269,7 @@ struct OrganisationForm: Content {
             "code": code ?? "", "name": name ?? "", "branch": branch ?? "",
             "mail_domains": domains.joined(separator: ","),
             "active": active == "1" ? "true" : "false",
+            "alsace_moselle": alsaceMoselle == "1" ? "true" : "false",
         ]
     }
 

@@ -14,6 +14,16 @@ extension SettingsPage: HTMLPage {
             errors.writeInputField(
                 "rappel", label: "Rappel aux valideurs (jours avant l’acceptation automatique)", numeric: true,
                 value: form.rappel, to: &html)
+            html.markup("<fieldset id=\"decompte\">\n<legend>Décompte des délais</legend>\n")
+            errors.writeMessage(of: "decompte", to: &html)
+            html.markup("<p><input type=\"radio\" id=\"decompte-calendar\" name=\"decompte\" value=\"calendar\"")
+            if form.decompte == DayCounting.calendar.rawValue { html.markup(" checked") }
+            html.markup("> <label class=\"inline\" for=\"decompte-calendar\">Jours calendaires</label></p>\n")
+            html.markup("<p><input type=\"radio\" id=\"decompte-working\" name=\"decompte\" value=\"working\"")
+            if form.decompte == DayCounting.working.rawValue { html.markup(" checked") }
+            html.markup("> <label class=\"inline\" for=\"decompte-working\">Jours ouvrés (du lundi au vendredi, ")
+            html.markup("hors jours fériés ; Vendredi saint et 26 décembre en plus pour les organismes ")
+            html.markup("d’Alsace-Moselle)</label></p>\n</fieldset>\n")
             errors.writeInputField(
                 "webmaster", label: "Adresse du webmestre (pied de page)", type: "email", value: form.webmaster,
                 to: &html)

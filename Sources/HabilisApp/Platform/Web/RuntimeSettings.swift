@@ -12,6 +12,8 @@ public final class RuntimeSettings: Sendable {
         public var reminderDays: Int
         public var webmasterEmail: String
         public var directorContactEmail: String
+        /// Whether the delays count calendar days or working days (issue 19).
+        public var dayCounting: DayCounting = .calendar
     }
 
     enum Key: String, CaseIterable {
@@ -19,6 +21,7 @@ public final class RuntimeSettings: Sendable {
         case reminderDays = "reminder_days"
         case webmasterEmail = "webmaster_email"
         case directorContactEmail = "add_contact_email"
+        case dayCounting = "day_counting"
     }
 
     static let cacheLifetime: TimeInterval = 5
@@ -29,7 +32,8 @@ public final class RuntimeSettings: Sendable {
     init(settings: Settings) {
         defaults = Values(
             autoAcceptDays: settings.autoAcceptDays, reminderDays: settings.reminderDays,
-            webmasterEmail: settings.webmasterEmail, directorContactEmail: settings.addContactEmail)
+            webmasterEmail: settings.webmasterEmail, directorContactEmail: settings.addContactEmail,
+            dayCounting: settings.dayCounting)
     }
 
     /// The effective values, at most a few seconds old.
@@ -45,6 +49,7 @@ public final class RuntimeSettings: Sendable {
             case .reminderDays: values.reminderDays = Int(row.value) ?? values.reminderDays
             case .webmasterEmail: values.webmasterEmail = row.value
             case .directorContactEmail: values.directorContactEmail = row.value
+            case .dayCounting: values.dayCounting = DayCounting(rawValue: row.value) ?? values.dayCounting
             case nil: continue
             }
         }
@@ -57,6 +62,7 @@ public final class RuntimeSettings: Sendable {
         let pairs: [(Key, String)] = [
             (.autoAcceptDays, String(values.autoAcceptDays)), (.reminderDays, String(values.reminderDays)),
             (.webmasterEmail, values.webmasterEmail), (.directorContactEmail, values.directorContactEmail),
+            (.dayCounting, values.dayCounting.rawValue),
         ]
         for (key, value) in pairs {
             if let row = try await StoredSetting.query(on: database).filter(\.$key == key.rawValue).first() {
