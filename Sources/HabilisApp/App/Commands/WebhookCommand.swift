@@ -31,7 +31,7 @@ struct WebhookCommand: AnyAsyncCommand {
                 throw CommandFailure()
             }
         case "list":
-            for endpoint in try await webhooks.endpoints(of: nil, on: app.db) {
+            for endpoint in try await webhooks.endpoints(on: app.db) {
                 console.print(
                     [endpoint.id!.uuidString.lowercased(), endpoint.application.code, endpoint.url].joined(
                         separator: "\t"))

@@ -131,7 +131,7 @@ struct IntegrationsAdminController: RouteCollection {
     ) async throws -> Response {
         let applications = try await BusinessApplication.query(on: req.db).sort(\.$name).all()
         let clients = try await req.portal.machineClients.list(on: req.db)
-        let endpoints = try await req.portal.webhooks.endpoints(of: nil, on: req.db)
+        let endpoints = try await req.portal.webhooks.endpoints(on: req.db)
         let notice: String? =
             switch req.query[String.self, at: "fait"] {
             case "client-supprime": "Le client machine a été supprimé : ses jetons ne valent plus rien."

@@ -61,12 +61,6 @@ public struct MachineClientRegistry: Sendable {
         try await MachineClient.query(on: database).with(\.$application).sort(\.$createdAt).all()
     }
 
-    /// The machine clients of one application.
-    public func clients(of applicationID: UUID, on database: any Database) async throws -> [MachineClient] {
-        try await MachineClient.query(on: database).filter(\.$application.$id == applicationID).sort(\.$createdAt)
-            .all()
-    }
-
     public func find(_ clientID: String, on database: any Database) async throws -> MachineClient? {
         guard clientID.utf8.count <= 200 else { return nil }
         return try await MachineClient.query(on: database).filter(\.$clientID == clientID).with(\.$application).first()

@@ -232,37 +232,12 @@ public struct AccessRequestService: Sendable {
                 target: ("grant", grantID.uuidString), details: ["action": "revoke"], on: database)
             return .forbidden
         }
+        let actor = RightActor(
+            context: AuditContext(actorID: user.id, ip: ip), agentID: user.id, name: user.agent.fullName)
         return try await database.atomically { transaction in
-            let claimed = try await (transaction as! any SQLDatabase).update(Grant.schema)
-                .set("revoked_at", to: clock.now)
-                .set("revoked_by_id", to: user.id)
-                .set("revocation_reason", to: reason)
-                .where("id", .equal, grantID)
-                .where("revoked_at", .is, SQLLiteral.null)
-                .returning("id")
-                .all()
-            guard !claimed.isEmpty else { return .alreadyRevoked }
-            // The applications learn it now, not at the next refresh.
-            try await SingleSignOut(clock: clock).end(
-                .agentOnApplication(agentID: grant.$agent.id, applicationID: grant.$application.id), on: transaction)
-            try await notifier.notify(
-                grant.agent,
-                message: "Votre habilitation à \(grant.application.name) a été retirée. Motif : \(reason)",
-                link: Paths.myRights,
-                mail: mails.grantRevoked(
-                    to: grant.agent, application: grant.application.name, by: user.agent.fullName, reason: reason),
-                key: "grant:\(grantID):revoked", on: transaction)
-            try await audit.record(
-                .grantRevoked, by: AuditContext(actorID: user.id, ip: ip), target: ("grant", grantID.uuidString),
-                organisationID: grant.agent.$organisation.id, applicationID: grant.$application.id,
-                details: ["application": grant.application.code, "agent": grant.agent.email, "reason": reason],
-                on: transaction)
-            try await events.publish(
-                .init(
-                    .rightRevoked, agent: grant.$agent.id, application: grant.$application.id,
-                    data: ["grant_id": grantID.uuidString.lowercased(), "email": grant.agent.email, "reason": reason]),
-                on: transaction)
-            return .revoked
+            try await endRight(
+                grantID, of: grant.agent, on: grant.application, reason: reason, by: actor, on: transaction)
+                ? .revoked : .alreadyRevoked
         }
     }
 

@@ -167,37 +167,10 @@ struct AgentsAdminController: RouteCollection {
             _ = try await service.decide(pending.id!, accept: true, reason: nil, by: user, ip: req.clientIP, on: req.db)
             return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
         }
-        let audit = req.portal.audit
-        let notifier = req.portal.notifier
-        let mails = req.portal.mails
-        let events = req.portal.webhookEvents
-        let context = req.auditContext
-        let now = req.portal.clock.now
+        let actor = AccessRequestService.RightActor(
+            context: req.auditContext, agentID: user.id, name: user.agent.fullName)
         try await req.db.atomically { database in
-            let held = try await Grant.query(on: database).filter(\.$agent.$id == agent.id!)
-                .filter(\.$application.$id == applicationID).filter(\.$revokedAt == nil).count()
-            guard held == 0 else { return }
-            let grant = Grant(
-                agentID: agent.id!, applicationID: applicationID, grantedAt: now, grantedByID: user.id,
-                accessRequestID: nil)
-            try await grant.create(on: database)
-            try await notifier.notify(
-                agent, message: "Vous avez désormais accès à l’application \(application.name).",
-                link: Paths.openApplication(application.code),
-                mail: mails.accessRequestOutcome(
-                    to: agent, application: application.name, code: application.code, status: .accepted,
-                    decidedBy: user.agent.fullName, reason: nil),
-                key: "grant:\(grant.id!):created", on: database)
-            try await audit.record(
-                .grantCreated, by: context, target: ("grant", grant.id!.uuidString),
-                organisationID: agent.$organisation.id, applicationID: application.id,
-                details: ["agent": agent.email, "application": application.code], on: database)
-            try await events.publish(
-                .init(
-                    .rightGranted, agent: agent.id!, application: applicationID,
-                    data: [
-                        "grant_id": grant.id!.uuidString.lowercased(), "email": agent.email, "origin": "direct_grant",
-                    ]), on: database)
+            _ = try await service.grantDirectly(application, to: agent, by: actor, accepting: nil, on: database)
         }
         return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
     }

@@ -46,19 +46,21 @@ struct ProfileForm: PostedForm {
         // The Référentiel des ADD or a directory feed (SCIM) masters the identity: it is kept as stored.
         let mastered = agent.isDirector || agent.identitySource != nil
         let identity = mastered ? ProfileForm(agent: agent) : self
-        if !mastered, !RegistrationForm.civilities.contains(identity.civilite ?? "") {
-            errors.add("civilite", "Choisissez votre civilité.")
-        }
-        if !mastered, let problem = PersonName.problem(identity.prenom ?? "", label: "le prénom", required: true) {
-            errors.add("prenom", problem)
-        }
-        if !mastered, let problem = PersonName.problem(identity.nom ?? "", label: "le nom", required: true) {
-            errors.add("nom", problem)
-        }
-        if !mastered,
-            let problem = PersonName.problem(identity.nomNaissance ?? "", label: "le nom de naissance", required: false)
-        {
-            errors.add("nomNaissance", problem)
+        if !mastered {
+            if !RegistrationForm.civilities.contains(identity.civilite ?? "") {
+                errors.add("civilite", "Choisissez votre civilité.")
+            }
+            if let problem = PersonName.problem(identity.prenom ?? "", label: "le prénom", required: true) {
+                errors.add("prenom", problem)
+            }
+            if let problem = PersonName.problem(identity.nom ?? "", label: "le nom", required: true) {
+                errors.add("nom", problem)
+            }
+            if let problem = PersonName.problem(
+                identity.nomNaissance ?? "", label: "le nom de naissance", required: false)
+            {
+                errors.add("nomNaissance", problem)
+            }
         }
         var secondID: UUID?
         if let second = secondOrganisme, !second.isEmpty {

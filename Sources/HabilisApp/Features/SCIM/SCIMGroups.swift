@@ -12,6 +12,14 @@ struct SCIMGroups {
 
     static let columns = ["displayname": "ap.name", "externalid": "ap.code", "id": "ap.id"]
 
+    /// A group and the last grant or revocation of its right, in one statement per page.
+    static let select = """
+        SELECT ap.id, ap.code, ap.name, ap.created_at,
+            (SELECT MAX(CASE WHEN g.revoked_at IS NULL OR g.revoked_at < g.granted_at THEN g.granted_at
+                ELSE g.revoked_at END) FROM grants g WHERE g.application_id = ap.id) AS changed
+        FROM applications ap
+        """
+
     func list(filter: String?, startIndex: Int, count: Int, members: Bool) async throws -> [String: Any] {
         let condition = try filter.map { try SCIMFilter($0, allowing: Self.columns).condition(columns: Self.columns) }
         let own = caller.applicationID
@@ -25,7 +33,7 @@ struct SCIMGroups {
             ? []
             : try await caller.sql.raw(
                 """
-                SELECT ap.id, ap.code, ap.name, ap.created_at FROM applications ap WHERE \(visible)
+                \(unsafeRaw: Self.select) WHERE \(visible)
                 ORDER BY ap.id LIMIT \(bind: count) OFFSET \(bind: startIndex - 1)
                 """
             ).all()
@@ -40,7 +48,7 @@ struct SCIMGroups {
     func find(_ id: String, members: Bool = true) async throws -> [String: Any] {
         guard let id = UUID(uuidString: id), caller.applicationID == nil || caller.applicationID == id,
             let row = try await caller.sql.raw(
-                "SELECT ap.id, ap.code, ap.name, ap.created_at FROM applications ap WHERE ap.id = \(bind: id)"
+                "\(unsafeRaw: Self.select) WHERE ap.id = \(bind: id)"
             ).first()
         else { throw SCIMController.notFound("Groupe inconnu.") }
         return try await resource(row, members: members)
@@ -53,12 +61,7 @@ struct SCIMGroups {
             "displayName": try row.decode(column: "name", as: String.self),
             "externalId": try row.decode(column: "code", as: String.self),
         ]
-        let changed = try await caller.sql.raw(
-            """
-            SELECT MAX(CASE WHEN revoked_at IS NULL OR revoked_at < granted_at THEN granted_at ELSE revoked_at END)
-                AS changed FROM grants WHERE application_id = \(bind: id)
-            """
-        ).first()?.decode(column: "changed", as: Date?.self)
+        let changed = try row.decode(column: "changed", as: Date?.self)
         if members {
             group["members"] = try await caller.sql.raw(
                 """

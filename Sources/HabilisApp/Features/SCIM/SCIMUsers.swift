@@ -246,11 +246,9 @@ struct SCIMUsers {
         let version = (user["meta"] as? [String: Any])?["version"] as? String
         let wanted = ifMatch.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard let version, wanted.contains(version) || wanted.contains(String(version.dropFirst(2))) else {
-            var problem = APIProblem(
+            throw APIProblem(
                 .preconditionFailed, "Version dépassée.", detail: "La ressource a changé : relisez-la puis recommencez."
             )
-            problem.scimType = nil
-            throw problem
         }
     }
 

@@ -39,10 +39,9 @@ public struct WebhookRegistry: Sendable {
         return (endpoint, endpoint.secret)
     }
 
-    public func endpoints(of applicationID: UUID?, on database: any Database) async throws -> [WebhookEndpoint] {
-        var query = WebhookEndpoint.query(on: database).with(\.$application).sort(\.$createdAt)
-        if let applicationID { query = query.filter(\.$application.$id == applicationID) }
-        return try await query.all()
+    /// Every endpoint, with its application.
+    public func endpoints(on database: any Database) async throws -> [WebhookEndpoint] {
+        try await WebhookEndpoint.query(on: database).with(\.$application).sort(\.$createdAt).all()
     }
 
     /// Removes an endpoint and its log; tells whether it existed.
