@@ -79,4 +79,28 @@ struct SMTPTransportTests {
             #expect(row.attempts == 3)
         }
     }
+
+    @Test("a recipient refused for good (550) goes to the failed mails at once, and the others still go")
+    func permanentRefusal() async throws {
+        let sink = try SMTPSink(refusedRecipient: "parti@caf.fr")
+        defer { sink.stop() }
+        try await withTestApp(seedDemo: false) { context in
+            let dispatcher = OutboxDispatcher(
+                clock: context.clock, mailer: mailer(port: sink.port), sender: "no-reply@ucanss.fr",
+                messageIDDomain: "test")
+            let refused = MailMessage(
+                recipient: "parti@caf.fr", subject: "Objet", textBody: "Texte", htmlBody: "<p>T</p>")
+            try await context.app.portal.outbox.enqueue(refused, key: "reset:refused", on: context.db)
+            try await context.app.portal.outbox.enqueue(message, key: "reset:kept", on: context.db)
+            try await dispatcher.dispatchDue(on: context.db)
+            context.clock.advance(by: 3600)
+            try await dispatcher.dispatchDue(on: context.db)
+            let rows = try await OutboxMessage.query(on: context.db).sort(\.$recipient).all()
+            #expect(rows.map(\.recipient) == [message.recipient, "parti@caf.fr"])
+            #expect(rows.map(\.status) == [.sent, .failed])
+            #expect(rows[1].attempts == 1)
+            #expect(rows[1].lastError?.contains("550") == true)
+            #expect(sink.messages().count == 1)
+        }
+    }
 }

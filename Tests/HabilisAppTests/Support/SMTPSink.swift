@@ -7,8 +7,9 @@ final class SMTPSink: @unchecked Sendable {
     private let process: Process
     private let input = Pipe()
 
-    /// Starts the server; `failFirst` messages are refused with 451; `tls` gives (certificate, key) for STARTTLS.
-    init(failFirst: Int = 0, tls: (String, String)? = nil) throws {
+    /// Starts the server; `failFirst` messages are refused with 451, `refusedRecipient` always with 550; `tls` gives
+    /// (certificate, key) for STARTTLS.
+    init(failFirst: Int = 0, refusedRecipient: String? = nil, tls: (String, String)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(UUID())").path
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -16,6 +17,7 @@ final class SMTPSink: @unchecked Sendable {
             "python3", packageRoot + "/Tests/HabilisAppTests/Fixtures/smtp_sink.py", "--dir", directory,
             "--fail-first", String(failFirst),
         ]
+        if let refusedRecipient { arguments += ["--refuse-recipient", refusedRecipient] }
         if let (certificate, key) = tls { arguments += ["--cert", certificate, "--key", key] }
         process.arguments = arguments
         let output = Pipe()

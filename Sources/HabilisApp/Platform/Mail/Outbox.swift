@@ -92,7 +92,10 @@ public struct OutboxDispatcher: Sendable {
         } catch {
             let attempts = message.attempts + 1
             let delay = RetrySchedule.delay(afterAttempts: attempts)
-            let status: OutboxMessage.Status = RetrySchedule.givesUp(after: attempts) ? .failed : .pending
+            // A refused recipient or message (5yz) goes straight to « Courriels en échec »; the rest is retried.
+            let permanent = (error as? SMTPError)?.isPermanent ?? false
+            let status: OutboxMessage.Status =
+                permanent || RetrySchedule.givesUp(after: attempts) ? .failed : .pending
             try await sql.update(OutboxMessage.schema)
                 .set("status", to: status.rawValue)
                 .set("attempts", to: attempts)

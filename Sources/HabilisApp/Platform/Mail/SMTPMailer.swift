@@ -83,6 +83,9 @@ public struct SMTPMailer: Mailer {
 struct SMTPError: Error, CustomStringConvertible {
     let reply: String
     var description: String { "SMTP: \(reply)" }
+
+    /// RFC 5321 4.2.1: a 5yz reply is a permanent failure; sending the same message again cannot succeed.
+    var isPermanent: Bool { reply.first == "5" }
 }
 
 /// A complete (possibly multi-line) SMTP reply.
