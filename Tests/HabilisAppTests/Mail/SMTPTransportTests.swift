@@ -49,6 +49,28 @@ struct SMTPTransportTests {
         #expect(sink.messages().count == 1)
     }
 
+    @Test("STARTTLS works with a relay named by its IP address (no SNI, the address is checked)")
+    func startTLSByAddress() async throws {
+        let (certificate, key) = try SMTPSink.makeCertificate()
+        let sink = try SMTPSink(tls: (certificate, key))
+        defer { sink.stop() }
+        try await mailer(port: sink.port, host: "127.0.0.1", requiresTLS: true, trustRoots: certificate).send(
+            message, from: "no-reply@ucanss.fr", messageID: "tls-ip@test", date: testEpoch)
+        #expect(sink.messages().count == 1)
+    }
+
+    @Test("a certificate that does not name the relay's address is refused")
+    func startTLSWrongAddress() async throws {
+        let (certificate, key) = try SMTPSink.makeCertificate(namingAddress: false)
+        let sink = try SMTPSink(tls: (certificate, key))
+        defer { sink.stop() }
+        await #expect(throws: (any Error).self) {
+            try await mailer(port: sink.port, host: "127.0.0.1", requiresTLS: true, trustRoots: certificate).send(
+                message, from: "no-reply@ucanss.fr", messageID: "tls-wrong@test", date: testEpoch)
+        }
+        #expect(sink.messages().isEmpty)
+    }
+
     @Test("a server without STARTTLS is refused when TLS is required (production)")
     func clearTextRefused() async throws {
         let sink = try SMTPSink()

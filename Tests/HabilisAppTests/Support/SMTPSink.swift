@@ -48,15 +48,17 @@ final class SMTPSink: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// A self-signed certificate for `localhost`, made with openssl; returns (certificate, key) paths.
-    static func makeCertificate() throws -> (String, String) {
+    /// A self-signed certificate for `localhost` (and 127.0.0.1 with `namingAddress`), made with openssl; returns
+    /// (certificate, key) paths.
+    static func makeCertificate(namingAddress: Bool = true) throws -> (String, String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         openssl.arguments = [
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost", "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
+            "-addext", "subjectAltName=DNS:localhost" + (namingAddress ? ",IP:127.0.0.1" : ""), "-keyout",
+            folder + "/key.pem", "-out", folder + "/cert.pem",
         ]
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()

@@ -58,11 +58,18 @@ public struct SMTPMailer: Mailer {
             configuration.trustRoots = .file(trustRootsFile)
         }
         let context = try NIOSSLContext(configuration: configuration)
-        let host = self.host
+        // SNI carries names only (RFC 6066 3): a relay named by its address is checked against that address.
+        let host = Self.isIPAddress(self.host) ? nil : self.host
         try await channel.eventLoop.submit {
             let handler = try NIOSSLClientHandler(context: context, serverHostname: host)
             try channel.pipeline.syncOperations.addHandler(handler, position: .first)
         }.get()
+    }
+
+    static func isIPAddress(_ host: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     /// The bare address of `Name <address>`.

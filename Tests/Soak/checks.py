@@ -1,0 +1,245 @@
+"""The end of a soak run: the database against what Locust saw acknowledged, the relay's mails against the outbox,
+the invariants every row written during the run must keep, and the report."""
+import collections
+import csv
+import hashlib
+import json
+import os
+
+
+def _ids(values):
+    return ",".join(f"'{value}'" for value in values) or "NULL"
+
+
+def _actions(work):
+    path = os.path.join(work, "actions.jsonl")
+    if not os.path.exists(path):
+        return []
+    with open(path) as file:
+        return [json.loads(line) for line in file if line.strip()]
+
+
+def verify(postgres, database, work, run_started_db, accounts, faults, refused_recipient, early_acceptances,
+           watch_samples, clock_skew):
+    def q(sql):
+        return postgres.query(database, sql)
+
+    problems = []
+    actions = _actions(work)
+    by_kind = collections.defaultdict(list)
+    for action in actions:
+        by_kind[action["kind"]].append(action)
+    since = f"'{run_started_db}'::timestamptz"
+    acknowledged = {kind: len(items) for kind, items in sorted(by_kind.items())}
+
+    # Every acknowledged request is there, for its agent.
+    requests = {a["id"]: a for a in by_kind["request"]}
+    found = {row[0]: row[1] for row in q(f"""
+        SELECT r.id, a.email FROM access_requests r JOIN agents a ON a.id = r.agent_id
+        WHERE r.id IN ({_ids(requests)})""")}
+    for request_id, action in requests.items():
+        if found.get(request_id) != action["email"]:
+            problems.append(f"acknowledged request {request_id} of {action['email']} missing")
+
+    # An acknowledged cancellation leaves nothing pending (it cancelled, or a decision came first).
+    for row in q(f"SELECT id FROM access_requests WHERE status = 'pending' AND id IN "
+                 f"({_ids(a['id'] for a in by_kind['cancel'])})"):
+        problems.append(f"acknowledged cancellation of {row[0]} left it pending")
+
+    # Each acknowledged decision did exactly what the page then said.
+    for action in by_kind["decision"]:
+        status = "accepted" if action["accept"] else "refused"
+        done = int(q(f"""
+            SELECT count(*) FROM access_requests r JOIN agents d ON d.id = r.decided_by_id
+            WHERE r.id IN ({_ids(action['ids'])}) AND d.email = '{action['email']}' AND r.status = '{status}'""")[0][0])
+        said = action["tally"]["acceptees" if action["accept"] else "refusees"]
+        if done != said:
+            problems.append(f"decision by {action['email']} on {action['ids']}: page said {said}, database has {done}")
+
+    # Direct grants and withdrawals by the administrator.
+    for action in by_kind["grant"]:
+        if not q(f"""SELECT 1 FROM grants WHERE agent_id = '{action['agent']}'
+                     AND application_id = '{action['application']}' AND granted_at >= {since} - interval '5 minutes'"""):
+            problems.append(f"acknowledged grant of {action['application']} to {action['agent']} missing")
+    for row in q(f"SELECT id FROM grants WHERE revoked_at IS NULL AND id IN "
+                 f"({_ids(a['grant'] for a in by_kind['revoke'])})"):
+        problems.append(f"acknowledged withdrawal of right {row[0]} not recorded")
+
+    # Subscriptions: the last acknowledged choice, or a later attempt that went through unacknowledged.
+    choices = collections.defaultdict(list)
+    for action in actions:
+        if action["kind"] in ("subscriptions", "subscriptions_attempt"):
+            choices[action["email"]].append(action)
+    for email, history in choices.items():
+        last_ack = max((i for i, a in enumerate(history) if a["kind"] == "subscriptions"), default=None)
+        if last_ack is None:
+            continue
+        allowed = [sorted(a["letters"]) for a in history[last_ack:]]
+        held = sorted(row[0] for row in q(f"""
+            SELECT s.newsletter_id FROM subscriptions s JOIN agents a ON a.id = s.agent_id
+            JOIN newsletters n ON n.id = s.newsletter_id WHERE a.email = '{email}' AND n.is_active"""))
+        if held not in allowed:
+            problems.append(f"subscriptions of {email}: {held}, acknowledged {allowed[0]}")
+
+    # Invariants of everything written during the run, acknowledged or not (in-flight work is all or nothing).
+    for row in q(f"""
+        SELECT r.id, count(g.id) FROM access_requests r LEFT JOIN grants g ON g.access_request_id = r.id
+        WHERE r.status IN ('accepted', 'auto_accepted') AND r.decided_at >= {since} - interval '5 minutes'
+        GROUP BY r.id HAVING count(g.id) <> 1"""):
+        problems.append(f"accepted request {row[0]} has {row[1]} rights")
+    for row in q("""SELECT agent_id, application_id FROM grants WHERE revoked_at IS NULL
+                    GROUP BY agent_id, application_id HAVING count(*) > 1"""):
+        problems.append(f"two active rights for agent {row[0]} on {row[1]}")
+    for row in q(f"""
+        SELECT r.id FROM access_requests r WHERE r.created_at >= {since} - interval '5 minutes'
+        AND NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.action = 'access_request.created'
+                        AND lower(e.target_id) = r.id::text)"""):
+        problems.append(f"request {row[0]} has no audit event")
+    for row in q(f"""
+        SELECT r.id, r.status, (SELECT count(*) FROM audit_events e WHERE e.action = 'access_request.' || r.status
+                                AND lower(e.target_id) = r.id::text)
+        FROM access_requests r WHERE r.status <> 'pending' AND r.decided_at >= {since} - interval '5 minutes'"""):
+        if row[2] != "1":
+            problems.append(f"request {row[0]} ({row[1]}) has {row[2]} audit events of its outcome")
+    for row in q(f"""
+        SELECT r.id, (SELECT count(*) FROM outbox_messages o JOIN agents a ON a.id = r.agent_id
+                      WHERE o.recipient = a.email AND o.dedupe_key LIKE
+                          'access-request:' || upper(r.id::text) || ':' ||
+                          CASE r.status WHEN 'auto_accepted' THEN 'auto-accepted' ELSE 'decision' END || '%')
+        FROM access_requests r WHERE r.status IN ('accepted', 'refused', 'auto_accepted')
+        AND r.decided_at >= {since} - interval '5 minutes'"""):
+        if row[1] != "1":
+            problems.append(f"request {row[0]}: {row[1]} decision mails to its requester")
+    for row in q(f"""SELECT agent_id, link, count(*) FROM notifications WHERE created_at >= {since} - interval '5 minutes'
+                     GROUP BY agent_id, message, link HAVING count(*) > 1"""):
+        problems.append(f"notification {row[1]} given {row[2]} times to {row[0]}")
+    for row in q(f"""
+        SELECT g.id FROM grants g WHERE g.revoked_at >= {since} - interval '5 minutes'
+        AND (SELECT count(*) FROM audit_events e WHERE e.action = 'grant.revoked'
+             AND lower(e.target_id) = g.id::text) <> 1"""):
+        problems.append(f"withdrawn right {row[0]} has no single audit event")
+    signed_in = int(q(f"SELECT count(*) FROM audit_events WHERE action = 'sign_in.succeeded' "
+                      f"AND occurred_at >= {since} - interval '5 minutes'")[0][0])
+    if signed_in < len(by_kind["sign_in"]):
+        problems.append(f"{len(by_kind['sign_in'])} acknowledged sign-ins, {signed_in} audited")
+
+    mail = _mail(q, work, faults, refused_recipient, problems)
+
+    # The automatic acceptance: never early by more than the skewed clock, never late by more than a sweep.
+    for request_id in early_acceptances:
+        problems.append(f"request {request_id} accepted automatically before its due date beyond the clock skew")
+    if watch_samples == 0:
+        problems.append("the sweep's punctuality was never sampled")
+    late = q("SELECT count(*) FROM access_requests WHERE status = 'pending' AND due_at < now() - interval '90 seconds'")
+    if late[0][0] != "0":
+        problems.append(f"{late[0][0]} requests past their due date still pending at the end")
+    auto_accepted = int(q(f"SELECT count(*) FROM access_requests WHERE status = 'auto_accepted' "
+                          f"AND decided_at >= {since} - interval '5 minutes'")[0][0])
+
+    http = _http(work, problems)
+    if not by_kind["request"] or not by_kind["decision"] or not by_kind["sign_in"]:
+        problems.append("the load did not exercise sign-in, requests and decisions (see locust.log)")
+    return {"acknowledged": acknowledged, "auto_accepted_during_run": auto_accepted, "mail": mail, "http": http,
+            "problems": problems}
+
+
+def _mail(q, work, faults, refused_recipient, problems):
+    received = []
+    path = os.path.join(work, "smtp.jsonl")
+    if os.path.exists(path):
+        with open(path) as file:
+            received = [json.loads(line) for line in file if line.strip()]
+    counts = collections.Counter(m["message_id"].split("@")[0] for m in received)
+    rows = q("SELECT dedupe_key, status, recipient, attempts FROM outbox_messages")
+    by_id = {hashlib.sha256(row[0].encode()).hexdigest()[:32]: row for row in rows}
+    kills = [f["killed_at"] for f in faults if f["fault"] == "kill_instance"]
+    tolerated = []
+    for message_id, count in counts.items():
+        if message_id not in by_id:
+            problems.append(f"the relay received {message_id}, which is in no outbox row")
+        elif count > 1:
+            first = min(m["at"] for m in received if m["message_id"].startswith(message_id))
+            # A kill -9 between the relay's 250 and the row marked sent: the same Message-ID comes again.
+            if any(first <= killed <= first + 5 for killed in kills):
+                tolerated.append(message_id)
+            else:
+                problems.append(f"mail {message_id} ({by_id[message_id][0]}) sent {count} times")
+    statuses = collections.Counter(row[1] for row in rows)
+    for message_id, row in by_id.items():
+        if row[1] == "sent" and counts[message_id] == 0:
+            problems.append(f"outbox row {row[0]} marked sent, never received")
+        if row[1] == "failed" and row[2] != refused_recipient:
+            problems.append(f"mail {row[0]} to {row[2]} failed")
+    pending_due = q("SELECT count(*) FROM outbox_messages WHERE status IN ('pending', 'sending') "
+                    "AND next_attempt_at <= now() - interval '60 seconds'")[0][0]
+    if pending_due != "0":
+        problems.append(f"{pending_due} mails due for more than a minute and not sent")
+    refused = [row for row in rows if row[2] == refused_recipient]
+    if any(f["fault"] == "smtp_refuse_one" for f in faults):
+        attempted = [row for row in refused if int(row[3]) > 0 and row[1] != "sent"]
+        if any(row[1] != "failed" or row[3] != "1" for row in attempted):
+            problems.append(f"mails to {refused_recipient} refused with 550 were not failed at once: {attempted}")
+    return {"received": len(received), "distinct": len(counts), "outbox": dict(statuses),
+            "duplicates_after_kill": tolerated,
+            "refused_recipient": {"address": refused_recipient,
+                                  "failed": sum(1 for row in refused if row[1] == "failed")}}
+
+
+def _http(work, problems):
+    stats, failures = [], []
+    stats_path = os.path.join(work, "locust_stats.csv")
+    if os.path.exists(stats_path):
+        with open(stats_path) as file:
+            for row in csv.DictReader(file):
+                stats.append({
+                    "action": row["Name"], "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
+                    "per_second": round(float(row["Requests/s"]), 2), "p50_ms": row["50%"], "p95_ms": row["95%"],
+                    "p99_ms": row["99%"]})
+    failures_path = os.path.join(work, "locust_failures.csv")
+    if os.path.exists(failures_path):
+        with open(failures_path) as file:
+            for row in csv.DictReader(file):
+                failures.append({"action": row["Name"], "error": row["Error"], "count": int(row["Occurrences"])})
+                if "500" in row["Error"].split()[-1:]:
+                    problems.append(f"{row['Occurrences']} × HTTP 500 on {row['Name']}")
+    if not stats:
+        problems.append("Locust wrote no statistics")
+    return {"by_action": stats, "errors": failures}
+
+
+def pick_metrics(text):
+    """The operator's figures of one instance at the end."""
+    wanted = ("habilis_sweep_lateness_seconds", "habilis_outbox_pending", "habilis_outbox_oldest_pending_seconds",
+              "habilis_outbox_failed", "habilis_sessions_active", "habilis_reminders_sent_24h")
+    picked = {}
+    for line in text.splitlines():
+        name = line.split("{")[0].split(" ")[0]
+        if name in wanted:
+            picked[name] = float(line.rsplit(" ", 1)[1])
+    return picked
+
+
+def report(results, path):
+    with open(path, "w") as file:
+        json.dump(results, file, indent=2, ensure_ascii=False)
+    print(f"\nSoak report ({path})")
+    print(f"  {results['users']} users, {results['duration_seconds']} s, seed {results.get('seed_seconds')} s")
+    for row in results.get("http", {}).get("by_action", []):
+        print(f"  {row['action'][:34]:34} {row['requests']:7} req {row['failures']:5} err {row['per_second']:7}/s "
+              f"p50 {row['p50_ms']:>6} p95 {row['p95_ms']:>6} p99 {row['p99_ms']:>6} ms")
+    for error in results.get("http", {}).get("errors", []):
+        print(f"  error: {error['count']} × {error['error']} on {error['action']}")
+    print(f"  acknowledged: {results.get('acknowledged')}")
+    print(f"  mail: {results.get('mail')}")
+    print(f"  faults: {[(f['fault'], round(f['to'] - f['from'], 1)) for f in results.get('faults', [])]}")
+    if "sqlite_disk_full" in results:
+        print(f"  SQLite disk full: {results['sqlite_disk_full']}")
+    problems = list(results.get("problems", [])) + [f"fault {e}" for e in results.get("fault_errors", [])]
+    problems += results.get("sqlite_disk_full", {}).get("problems", [])
+    for name, code in results.get("instance_exit_codes", {}).items():
+        if code != 0:
+            problems.append(f"{name} exited {code} on SIGTERM")
+    for problem in problems[:50]:
+        print(f"  PROBLEM: {problem}")
+    print("  soak: " + ("FAILED" if problems else "passed") + f" ({len(problems)} problems)")
+    return bool(problems)

@@ -1,0 +1,303 @@
+"""The morning rush as Locust plays it: one user class per role, each virtual user a distinct account signing in from
+a loopback address of its own (the balancer passes it on in X-Forwarded-For, as a federation's many networks would).
+Every acknowledged action — a 2xx, or the redirect after a POST — is written to SOAK_ACTIONS with its identifiers,
+so that the end of the run can find each one in the database; an attempt is written before it is made, so that an
+unacknowledged change that did happen is recognised too."""
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import random
+import re
+import struct
+import threading
+import time
+import urllib.parse
+
+from locust import HttpUser, between, task
+from requests.adapters import HTTPAdapter
+
+ACCOUNTS = json.load(open(os.environ["SOAK_ACCOUNTS"]))
+PASSWORD = ACCOUNTS["password"]
+CA = os.environ["SOAK_CA"]
+_log = open(os.environ["SOAK_ACTIONS"], "a", buffering=1)
+_lock = threading.Lock()
+_agents = iter(ACCOUNTS["agents"])
+_correspondents = iter(ACCOUNTS["correspondents"])
+_sources = itertools.count(1)
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def record(kind, **fields):
+    with _lock:
+        _log.write(json.dumps({"kind": kind, "at": time.time(), **fields}) + "\n")
+
+
+def totp(key, steps_later=0):
+    secret = base64.b32decode(key + "=" * (-len(key) % 8))
+    mac = hmac.new(secret, struct.pack(">Q", int(time.time() // 30) + steps_later), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+class SourceAddress(HTTPAdapter):
+    """Connections from one loopback address (the whole 127.0.0.0/8 answers on Linux)."""
+
+    def __init__(self, source):
+        self.source = source
+        super().__init__(pool_maxsize=2)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+class PortalUser(HttpUser):
+    abstract = True
+    wait_time = between(1, 4)
+
+    def on_start(self):
+        number = next(_sources)
+        self.source = f"127.{10 + number // 60000}.{(number // 250) % 240}.{number % 250 + 1}"
+        self.client.mount("https://", SourceAddress(self.source))
+        self.client.verify = CA
+        self.email = self.account()
+        self.signed_in = False
+        self.sign_in()
+
+    def account(self):
+        raise NotImplementedError
+
+    def page(self, path, name=None):
+        with self.client.get(path, name=name or path, catch_response=True, allow_redirects=False) as answer:
+            if answer.status_code in (302, 303) and "/connexion" in answer.headers.get("location", ""):
+                answer.success()
+                self.signed_in = False
+                return None
+            if answer.status_code != 200:
+                answer.failure(f"HTTP {answer.status_code}")
+                return None
+            return answer.text
+
+    def csrf(self, text):
+        match = re.search(r'name="_csrf" value="([^"]*)"', text or "")
+        return match.group(1) if match else None
+
+    def post(self, path, fields, name):
+        """A form post; returns the redirect's location when it was acknowledged, else None."""
+        with self.client.post(path, data=fields, name=name, catch_response=True, allow_redirects=False) as answer:
+            if answer.status_code in (302, 303):
+                return answer.headers.get("location", "")
+            answer.failure(f"HTTP {answer.status_code}")
+            return None
+
+    def sign_in(self):
+        text = self.page("/connexion")
+        token = self.csrf(text)
+        if not token:
+            return
+        location = self.post("/connexion/mot-de-passe", {"_csrf": token, "email": self.email,
+                                                          "password": PASSWORD}, "sign-in: password")
+        if location is None:
+            return
+        if "/connexion/code" in location:
+            if not getattr(self, "totp_key", None):
+                return
+            text = self.page("/connexion/code")
+            location = self.post("/connexion/code", {"_csrf": self.csrf(text), "code": totp(self.totp_key)},
+                                 "sign-in: code")
+            if location is None:
+                return
+        if urllib.parse.urlsplit(location).path.startswith("/connexion"):
+            return  # refused: the form again
+        # Administrators and correspondents are held at "Double authentification" until they set it up.
+        with self.client.get("/", name="catalogue", allow_redirects=False, catch_response=True) as answer:
+            held = "double-authentification" in answer.headers.get("location", "")
+            answer.success()
+        if held:
+            self.set_up_second_factor()
+        self.signed_in = True
+        record("sign_in", email=self.email)
+
+    def set_up_second_factor(self):
+        page = "/mes-informations/double-authentification"
+        text = self.page(page)
+        if self.post(page + "/configurer", {"_csrf": self.csrf(text)}, "second factor: set up") is None:
+            return
+        text = self.page(page) or ""
+        match = re.search(r"<dd><code>([^<]*)", text)
+        if not match:
+            return
+        key = match.group(1).replace(" ", "")
+        location = self.post(page + "/confirmer", {"_csrf": self.csrf(text), "code": totp(key)},
+                             "second factor: confirm")
+        if location and "activee" in location:
+            self.totp_key = key
+            record("second_factor", email=self.email)
+
+    def ensure_signed_in(self):
+        if not self.signed_in:
+            self.sign_in()
+        return self.signed_in
+
+
+class Agent(PortalUser):
+    weight = 8
+
+    def account(self):
+        return next(_agents)
+
+    def on_start(self):
+        self.requests = []
+        super().on_start()
+
+    @task(4)
+    def catalogue(self):
+        if self.ensure_signed_in():
+            self.page("/", name="catalogue")
+
+    @task(3)
+    def request_access(self):
+        if not self.ensure_signed_in():
+            return
+        text = self.page("/", name="catalogue") or ""
+        codes = re.findall(r'href="/applications/([^/"]+)/demande"', text)
+        if not codes:
+            return
+        code = random.choice(codes)
+        form = self.page(f"/applications/{code}/demande", name="request: confirmation")
+        token = self.csrf(form)
+        if not token:
+            return
+        location = self.post(f"/applications/{code}/demande", {"_csrf": token, "justification": "Besoin métier"},
+                             "request: send")
+        match = re.search(r"/demandes/(%s)\?envoyee=1" % UUID, location or "")
+        if match:
+            self.requests.append(match.group(1))
+            record("request", id=match.group(1), email=self.email, application=code)
+
+    @task(1)
+    def cancel(self):
+        if not self.requests or not self.ensure_signed_in():
+            return
+        request = self.requests.pop(random.randrange(len(self.requests)))
+        text = self.page(f"/demandes/{request}", name="request: follow")
+        if not text or "/annulation" not in text:
+            return
+        record("cancel_attempt", id=request, email=self.email)
+        location = self.post(f"/demandes/{request}/annulation", {"_csrf": self.csrf(text)}, "request: cancel")
+        if location is not None:
+            record("cancel", id=request, email=self.email)
+
+    @task(2)
+    def history(self):
+        if self.ensure_signed_in():
+            self.page("/mes-informations", name="my rights and history")
+            self.page("/mes-notifications", name="notifications")
+
+    @task(1)
+    def subscriptions(self):
+        if not self.ensure_signed_in():
+            return
+        text = self.page("/mes-informations/abonnements", name="subscriptions")
+        letters = re.findall(r'name="lettres\[\]" value="(%s)"' % UUID, text or "")
+        if not letters:
+            return
+        chosen = sorted(random.sample(letters, random.randrange(len(letters) + 1)))
+        record("subscriptions_attempt", email=self.email, letters=chosen)
+        fields = [("_csrf", self.csrf(text))] + [("lettres[]", letter) for letter in chosen]
+        if self.post("/mes-informations/abonnements", fields, "subscriptions: save") is not None:
+            record("subscriptions", email=self.email, letters=chosen)
+
+
+class Decider(PortalUser):
+    abstract = True
+
+    def decide(self):
+        if not self.ensure_signed_in():
+            return
+        text = self.page("/demandes-a-traiter", name="requests to decide")
+        ids = re.findall(r'name="ids\[\]" value="(%s)"' % UUID, text or "")
+        if not ids:
+            return
+        accept = random.random() < 0.8
+        fields = [("_csrf", self.csrf(text)), ("decision", "accepter" if accept else "refuser")]
+        if not accept:
+            fields.append(("motif", "Hors du périmètre de votre poste"))
+        if random.random() < 0.3:
+            chosen = random.sample(ids, min(len(ids), random.randint(2, 10)))
+            path, name = "/demandes-a-traiter/decision", "decide: in bulk"
+            fields += [("ids[]", request) for request in chosen]
+        else:
+            chosen = [random.choice(ids)]
+            detail = self.page(f"/demandes-a-traiter/{chosen[0]}", name="decide: one request")
+            if not detail:
+                return
+            path, name = f"/demandes-a-traiter/{chosen[0]}/decision", "decide: one"
+        record("decision_attempt", ids=chosen, email=self.email, accept=accept)
+        location = self.post(path, fields, name)
+        if location is not None:
+            query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
+            record("decision", ids=chosen, email=self.email, accept=accept,
+                   tally={key: int(query.get(key, 0)) for key in ("acceptees", "refusees", "deja", "exclues")})
+
+
+class Correspondent(Decider):
+    weight = 2
+
+    def account(self):
+        return next(_correspondents)
+
+    @task(5)
+    def queue(self):
+        self.decide()
+
+    @task(1)
+    def organisation(self):
+        if self.ensure_signed_in():
+            self.page("/mon-organisme/agents", name="agents of my organisme")
+
+
+class Administrator(Decider):
+    fixed_count = 1
+
+    def account(self):
+        return ACCOUNTS["administrator"]
+
+    @task(2)
+    def queue(self):
+        self.decide()
+
+    @task(2)
+    def grant(self):
+        if not self.ensure_signed_in():
+            return
+        agent = random.choice(ACCOUNTS["agent_ids"])
+        text = self.page(f"/administration/agents/{agent}", name="admin: account")
+        choices = re.findall(r'<option value="(%s)"' % UUID, text or "")
+        if not choices:
+            return
+        application = random.choice(choices)
+        record("grant_attempt", agent=agent, application=application)
+        location = self.post(f"/administration/agents/{agent}/habilitations",
+                             {"_csrf": self.csrf(text), "application": application}, "admin: grant")
+        if location is not None and "enregistre=1" in location:
+            record("grant", agent=agent, application=application)
+
+    @task(1)
+    def revoke(self):
+        if not self.ensure_signed_in():
+            return
+        agent = random.choice(ACCOUNTS["agent_ids"])
+        text = self.page(f"/agents/{agent}", name="agent rights")
+        grants = re.findall(r'action="/habilitations/(%s)/retrait"' % UUID, text or "")
+        if not grants:
+            return
+        grant = random.choice(grants)
+        record("revoke_attempt", grant=grant)
+        location = self.post(f"/habilitations/{grant}/retrait",
+                             {"_csrf": self.csrf(text), "motif": "Changement de poste"}, "admin: revoke")
+        if location is not None and "retrait=" in location:
+            record("revoke", grant=grant, outcome=location.rsplit("retrait=", 1)[1])
