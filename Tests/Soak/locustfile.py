@@ -78,6 +78,7 @@ class PortalUser(HttpUser):
                 return None
             if answer.status_code != 200:
                 answer.failure(f"HTTP {answer.status_code}")
+                record("error", status=answer.status_code, action=name or path, email=self.email)
                 return None
             return answer.text
 
@@ -91,51 +92,72 @@ class PortalUser(HttpUser):
             if answer.status_code in (302, 303):
                 return answer.headers.get("location", "")
             answer.failure(f"HTTP {answer.status_code}")
+            record("error", status=answer.status_code, action=name, email=self.email)
             return None
 
+    def state(self):
+        """Where the portal puts this user now: "in", "factor" (held at "Double authentification") or "out"."""
+        with self.client.get("/", name="catalogue", allow_redirects=False, catch_response=True) as answer:
+            location = answer.headers.get("location", "")
+            if answer.status_code >= 500:
+                answer.failure(f"HTTP {answer.status_code}")
+                record("error", status=answer.status_code, action="catalogue", email=self.email)
+                return None
+            answer.success()
+        if answer.status_code == 200:
+            return "in"
+        return "factor" if "double-authentification" in location else "out"
+
     def sign_in(self):
-        text = self.page("/connexion")
-        token = self.csrf(text)
-        if not token:
-            return
-        location = self.post("/connexion/mot-de-passe", {"_csrf": token, "email": self.email,
-                                                          "password": PASSWORD}, "sign-in: password")
-        if location is None:
-            return
-        if "/connexion/code" in location:
-            if not getattr(self, "totp_key", None):
+        state = self.state()
+        if state == "out":
+            text = self.page("/connexion")
+            token = self.csrf(text)
+            if not token:
                 return
-            text = self.page("/connexion/code")
-            location = self.post("/connexion/code", {"_csrf": self.csrf(text), "code": totp(self.totp_key)},
-                                 "sign-in: code")
+            location = self.post("/connexion/mot-de-passe", {"_csrf": token, "email": self.email,
+                                                              "password": PASSWORD}, "sign-in: password")
             if location is None:
                 return
-        if urllib.parse.urlsplit(location).path.startswith("/connexion"):
-            return  # refused: the form again
+            if "/connexion/code" in location:
+                if not getattr(self, "totp_key", None):
+                    return
+                text = self.page("/connexion/code")
+                location = self.post("/connexion/code", {"_csrf": self.csrf(text), "code": totp(self.totp_key)},
+                                     "sign-in: code")
+                if location is None:
+                    return
+            if urllib.parse.urlsplit(location).path.startswith("/connexion"):
+                return  # refused: the form again
+            state = self.state()
         # Administrators and correspondents are held at "Double authentification" until they set it up.
-        with self.client.get("/", name="catalogue", allow_redirects=False, catch_response=True) as answer:
-            held = "double-authentification" in answer.headers.get("location", "")
-            answer.success()
-        if held:
-            self.set_up_second_factor()
-        self.signed_in = True
-        record("sign_in", email=self.email)
+        if state == "factor" and self.set_up_second_factor():
+            state = "in"
+        if state == "in":
+            self.signed_in = True
+            record("sign_in", email=self.email)
 
     def set_up_second_factor(self):
+        """Sets up the authenticator as a person would; a code refused (the instance with the skewed clock
+        answered) is typed again, with the next period's code, as a person would."""
         page = "/mes-informations/double-authentification"
         text = self.page(page)
         if self.post(page + "/configurer", {"_csrf": self.csrf(text)}, "second factor: set up") is None:
-            return
+            return False
         text = self.page(page) or ""
         match = re.search(r"<dd><code>([^<]*)", text)
         if not match:
-            return
+            return False
         key = match.group(1).replace(" ", "")
-        location = self.post(page + "/confirmer", {"_csrf": self.csrf(text), "code": totp(key)},
-                             "second factor: confirm")
-        if location and "activee" in location:
-            self.totp_key = key
-            record("second_factor", email=self.email)
+        for attempt in range(6):
+            location = self.post(page + "/confirmer", {"_csrf": self.csrf(text), "code": totp(key)},
+                                 "second factor: confirm")
+            if location and "activee" in location:
+                self.totp_key = key
+                record("second_factor", email=self.email)
+                return True
+            time.sleep(2)
+        return False
 
     def ensure_signed_in(self):
         if not self.signed_in:
@@ -276,7 +298,8 @@ class Administrator(Decider):
             return
         agent = random.choice(ACCOUNTS["agent_ids"])
         text = self.page(f"/administration/agents/{agent}", name="admin: account")
-        choices = re.findall(r'<option value="(%s)"' % UUID, text or "")
+        select = re.search(r'<select[^>]*name="application".*?</select>', text or "", re.S)
+        choices = re.findall(r'<option value="(%s)"' % UUID, select.group(0) if select else "")
         if not choices:
             return
         application = random.choice(choices)
