@@ -241,7 +241,7 @@ def _http(work, problems):
 
 def pick_metrics(text):
     """The operator's figures of one instance at the end."""
-    wanted = ("habilis_sweep_lateness_seconds", "habilis_outbox_pending", "habilis_outbox_oldest_pending_seconds",
+    wanted = ("habilis_sweep_lateness_seconds", "habilis_outbox_pending", "habilis_outbox_oldest_unsent_seconds",
               "habilis_outbox_failed", "habilis_sessions_active", "habilis_reminders_sent_24h")
     picked = {}
     for line in text.splitlines():
