@@ -138,11 +138,19 @@ def verify(postgres, database, work, run_started_db, accounts, faults, refused_r
     auto_accepted = int(q(f"SELECT count(*) FROM access_requests WHERE status = 'auto_accepted' "
                           f"AND decided_at >= {since} - interval '5 minutes'")[0][0])
 
+    # Pages never wait for mail: a request sent while the relay took 10 s per message (and mailed its deciders)
+    # must not have taken those 10 s.
+    slow = [(f["from"], f["to"]) for f in faults if f["fault"] == "smtp_slow"]
+    during = [a["seconds"] for a in by_kind["request"] if any(start <= a["at"] <= end for start, end in slow)]
+    if during and max(during) >= 10:
+        problems.append(f"a request waited {max(during)} s while the relay was slow: pages wait for mail")
+
     http = _http(work, problems)
     if not by_kind["request"] or not by_kind["decision"] or not by_kind["sign_in"]:
         problems.append("the load did not exercise sign-in, requests and decisions (see locust.log)")
     return {"acknowledged": acknowledged, "auto_accepted_during_run": auto_accepted, "mail": mail, "http": http,
             "errors_by_status": errors,
+            "request_seconds_while_relay_slow": {"count": len(during), "max": max(during, default=None)},
             "problems": problems}
 
 

@@ -193,12 +193,14 @@ class Agent(PortalUser):
         token = self.csrf(form)
         if not token:
             return
+        started = time.time()
         location = self.post(f"/applications/{code}/demande", {"_csrf": token, "justification": "Besoin métier"},
                              "request: send")
         match = re.search(r"/demandes/(%s)\?envoyee=1" % UUID, location or "")
         if match:
             self.requests.append(match.group(1))
-            record("request", id=match.group(1), email=self.email, application=code)
+            record("request", id=match.group(1), email=self.email, application=code,
+                   seconds=round(time.time() - started, 3))
 
     @task(1)
     def cancel(self):

@@ -74,6 +74,9 @@ struct MetricsTests {
             #expect(value("habilis_access_requests_pending", in: text) == 1)
             #expect((value("habilis_outbox_pending", in: text) ?? 0) >= 1)
             #expect((value("habilis_sessions_active", in: text) ?? 0) >= 1)
+            // The pool's wait, probed through it: a real round trip, not a constant.
+            let wait = try #require(value("habilis_database_wait_seconds", in: text))
+            #expect(wait > 0 && wait < 5)
             // Ten days and an hour later, nobody has swept: the request is an hour late.
             context.clock.advance(by: 10 * 86_400 + 3_600)
             text = try await scrape()

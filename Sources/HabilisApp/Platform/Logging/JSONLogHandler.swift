@@ -27,14 +27,11 @@ struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
-        let merged = metadata.merging(explicit ?? [:]) { $1 }
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         var entry: [String: String] = [
-            "time": Self.timestamp(Date()), "level": level.rawValue, "logger": label, "message": message.description,
-            "source": source,
+            "time": Self.timestamp(Date()), "level": event.level.rawValue, "logger": label,
+            "message": event.message.description, "source": event.source,
         ]
         if case .string(let id)? = merged["request-id"] { entry["request_id"] = id }
         guard let data = try? Self.encoder.encode(entry) else { return }

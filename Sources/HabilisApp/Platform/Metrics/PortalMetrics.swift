@@ -55,6 +55,14 @@ final class PortalMetrics: Sendable {
     /// The portal's state, read now, then the whole registry as text.
     func scrape(now: Date, on database: any Database) async throws -> String {
         let sql = database as! any SQLDatabase
+        // The pool does not report its queue; a probe through it does: the wait of any request at this moment.
+        let probeStarted = ContinuousClock.now
+        _ = try await sql.raw("SELECT 1 AS n").first()
+        let probe = ContinuousClock.now - probeStarted
+        registry.makeGauge(
+            name: "habilis_database_wait_seconds",
+            help: "Time to get a pooled database connection and run SELECT 1, measured at this scrape."
+        ).set(Double(probe.components.seconds) + Double(probe.components.attoseconds) / 1e18)
         func scalar(_ query: SQLQueryString) async throws -> Int {
             try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? 0
         }
