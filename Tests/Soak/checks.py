@@ -274,7 +274,7 @@ def report(results, path):
           f"sweep lateness at most {results.get('sweep_lateness_max_seconds')} s, "
           f"early beyond the skew: {len(results.get('early_acceptances', []))}")
     print(f"  errors by status: {results.get('errors_by_status')}")
-    print(f"  mail: {results.get('mail')}")
+    print(f"  mail: {results.get('mail')}; outbox drained {results.get('outbox_drain_seconds')} s after the load")
     print(f"  faults: {[(f['fault'], round(f['to'] - f['from'], 1)) for f in results.get('faults', [])]}")
     if "sqlite_disk_full" in results:
         print(f"  SQLite disk full: {results['sqlite_disk_full']}")

@@ -66,8 +66,9 @@ class Postgres:
         return [master] + [int(child) for child in children]
 
     def query(self, database, sql):
-        result = subprocess.run([f"{PG_BIN}/psql", "-qAtX", "-v", "ON_ERROR_STOP=1", f"{self.url}/{database}",
-                                 "-c", sql], capture_output=True, text=True)
+        # Through standard input: the checks name thousands of ids, beyond what a command line holds.
+        result = subprocess.run([f"{PG_BIN}/psql", "-qAtX", "-v", "ON_ERROR_STOP=1", f"{self.url}/{database}"],
+                                input=sql, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"psql: {result.stderr.strip()}")
         return [line.split("|") for line in result.stdout.splitlines() if line]
@@ -448,35 +449,34 @@ class Bed:
             stderr=subprocess.STDOUT)
         faults.stopping.set()
         faults.join(timeout=120)
+        # What an operator's dashboard showed when the load stopped (the mail backlog above all).
+        results["metrics_at_end_of_load"] = {}
+        for instance in self.instances:
+            try:
+                results["metrics_at_end_of_load"][instance.name] = checks.pick_metrics(instance.metrics(token))
+            except OSError as error:
+                results["metrics_at_end_of_load"][instance.name] = {"error": str(error)}
         # The relay behaves again, so that the outbox drains; then the sweep's last pass and the checks.
-        self.relay.mode, self.relay.refused_recipient = "ok", self.relay.refused_recipient
+        self.relay.mode = "ok"
         if self.relay.controller is None:
             self.relay.start()
-        self.drain()
+        results["outbox_drain_seconds"] = self.drain(timeout=180 if args.quick else 900)
         watch.stopping.set()
         watch.join()
         results["elapsed_seconds"] = round(time.time() - started, 1)
         results["locust_exit_code"] = locust.returncode
-        results["faults"] = faults.events
-        results["fault_errors"] = faults.errors
-        results["metrics"] = {}
-        for instance in self.instances:
-            try:
-                results["metrics"][instance.name] = checks.pick_metrics(instance.metrics(token))
-            except OSError as error:
-                results["metrics"][instance.name] = {"error": str(error)}
         results["instance_exit_codes"] = {i.name: i.stop() for i in self.instances}
         nginx.terminate()
         nginx.wait()
         self.relay.stop()
-        report = checks.verify(
-            postgres=self.postgres, database="habilis", work=self.work, run_started_db=run_started_db,
-            accounts=accounts, faults=faults.events, refused_recipient=self.refused_recipient,
-            early_acceptances=sorted(watch.early), watch_samples=watch.samples,
-            clock_skew="clock" in args.faults)
-        report["sweep_lateness_max_seconds"] = round(watch.max_lateness, 1)
-        report["early_acceptances"] = sorted(watch.early)
-        results.update(report)
+        state = {"run_started_db": run_started_db, "accounts": accounts, "faults": faults.events,
+                 "fault_errors": faults.errors, "refused_recipient": self.refused_recipient,
+                 "early_acceptances": sorted(watch.early), "watch_samples": watch.samples,
+                 "sweep_lateness_max_seconds": round(watch.max_lateness, 1), "clock_skew": "clock" in args.faults}
+        # Kept with the run's folder, so that `--recheck` can check it again after a fix of the checks.
+        with open(os.path.join(self.work, "run.json"), "w") as file:
+            json.dump({"results": results, "state": state}, file)
+        results.update(check(self.postgres, self.work, state))
         self.postgres.ctl("stop", "-m", "fast")
         return results
 
@@ -495,9 +495,11 @@ class Bed:
         step = (self.args.duration * 0.9 - first) / len(wanted)
         return [(round(first + step * index), kind) for index, kind in enumerate(wanted)]
 
-    def drain(self):
-        """Waits until no mail is due any more (retries scheduled later stay, and are checked as such)."""
-        deadline = time.time() + 180
+    def drain(self, timeout):
+        """Waits until no mail is due any more (retries scheduled later stay, and are checked as such); returns
+        how long it took, or None when it did not within `timeout` seconds."""
+        started = time.time()
+        deadline = started + timeout
         while time.time() < deadline:
             try:
                 # A claim older than a minute belongs to a killed instance: the stale-claim rule retakes it
@@ -507,24 +509,58 @@ class Bed:
                     WHERE (status = 'sending' AND claimed_at > now() - interval '60 seconds')
                        OR (status = 'pending' AND next_attempt_at <= now())""")
                 if rows[0][0] == "0":
-                    return
+                    return round(time.time() - started, 1)
             except RuntimeError:
                 pass
             time.sleep(2)
-        say("the outbox did not drain in 180 s")
+        say(f"the outbox did not drain in {timeout} s")
+        return None
+
+
+def check(postgres, work, state):
+    """The end-of-run checks of a run's folder, from what the run kept of itself."""
+    report = checks.verify(
+        postgres=postgres, database="habilis", work=work, run_started_db=state["run_started_db"],
+        accounts=state["accounts"], faults=state["faults"], refused_recipient=state["refused_recipient"],
+        early_acceptances=state["early_acceptances"], watch_samples=state["watch_samples"],
+        clock_skew=state["clock_skew"])
+    report["faults"] = state["faults"]
+    report["fault_errors"] = state["fault_errors"]
+    report["sweep_lateness_max_seconds"] = state["sweep_lateness_max_seconds"]
+    report["early_acceptances"] = state["early_acceptances"]
+    return report
+
+
+def recheck(work, report_path):
+    """Checks again the kept folder of a run (its database is started on its own data)."""
+    with open(os.path.join(work, "run.json")) as file:
+        kept = json.load(file)
+    postgres = Postgres.__new__(Postgres)
+    postgres.dir, postgres.port = os.path.join(work, "pg"), free_port()
+    postgres.url = f"postgres://postgres@127.0.0.1:{postgres.port}"
+    postgres.ctl("start")
+    try:
+        results = kept["results"]
+        results.update(check(postgres, work, kept["state"]))
+    finally:
+        postgres.ctl("stop", "-m", "fast")
+    sys.exit(1 if checks.report(results, report_path or os.path.join(work, "soak-report.json")) else 0)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--binary", required=True)
-    parser.add_argument("--root", required=True)
-    parser.add_argument("--work", required=True)
+    parser.add_argument("--binary")
+    parser.add_argument("--root")
+    parser.add_argument("--work")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--users", type=int)
     parser.add_argument("--duration", type=int)
     parser.add_argument("--faults", help="comma-separated: kill, postgres, smtp, clock, disk (all by default)")
     parser.add_argument("--report")
+    parser.add_argument("--recheck", metavar="FOLDER", help="check again the kept folder of a failed run")
     args = parser.parse_args()
+    if args.recheck:
+        recheck(args.recheck, args.report)
     args.users = args.users or (50 if args.quick else 200)
     args.duration = args.duration or (60 if args.quick else 600)
     args.faults = set((args.faults or ("kill,smtp,postgres,clock,disk")).split(","))
