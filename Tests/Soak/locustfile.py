@@ -88,12 +88,17 @@ class PortalUser(HttpUser):
 
     def post(self, path, fields, name):
         """A form post; returns the redirect's location when it was acknowledged, else None."""
+        retry_after = None
         with self.client.post(path, data=fields, name=name, catch_response=True, allow_redirects=False) as answer:
             if answer.status_code in (302, 303):
                 return answer.headers.get("location", "")
             answer.failure(f"HTTP {answer.status_code}")
-            record("error", status=answer.status_code, action=name, email=self.email)
-            return None
+            retry_after = answer.headers.get("retry-after")
+            record("error", status=answer.status_code, action=name, email=self.email, retry_after=retry_after)
+        # Told when to come back (the sign-in's hashing slots are all taken), a person waits that long.
+        if retry_after and retry_after.isdigit():
+            time.sleep(int(retry_after))
+        return None
 
     def state(self):
         """Where the portal puts this user now: "in", "factor" (held at "Double authentification") or "out"."""

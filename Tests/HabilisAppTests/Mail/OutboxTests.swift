@@ -11,8 +11,13 @@ final class CountingMailer: Mailer, @unchecked Sendable {
     private let lock = NIOLock()
     private var sentIDs: [String] = []
     private var failures: Int
+    /// Runs after each message is taken (a fault injected between sending and recording).
+    private let afterSend: (@Sendable () async throws -> Void)?
 
-    init(failures: Int = 0) { self.failures = failures }
+    init(failures: Int = 0, afterSend: (@Sendable () async throws -> Void)? = nil) {
+        self.failures = failures
+        self.afterSend = afterSend
+    }
 
     var sent: [String] { lock.withLock { sentIDs } }
 
@@ -24,6 +29,7 @@ final class CountingMailer: Mailer, @unchecked Sendable {
             }
             sentIDs.append(messageID)
         }
+        try await afterSend?()
     }
 }
 
@@ -134,6 +140,32 @@ struct OutboxTests {
             #expect(try await dispatcher.dispatchDue(on: context.db) == 0)
             context.clock.advance(by: 6 * 60)
             #expect(try await dispatcher.dispatchDue(on: context.db) == 1)
+        }
+    }
+
+    @Test("a mail the relay accepted is recorded once the database is back, never sent again")
+    func databaseAwayAfterSend() async throws {
+        try await withTestApp(seedDemo: false) { context in
+            // The database goes away between the relay's acceptance and the record of it, for about a second.
+            let sql = context.sql
+            let mailer = CountingMailer(afterSend: {
+                try await sql.raw("ALTER TABLE outbox_messages RENAME TO outbox_messages_away").run()
+                Task {
+                    try await Task.sleep(for: .seconds(1))
+                    try await sql.raw("ALTER TABLE outbox_messages_away RENAME TO outbox_messages").run()
+                }
+            })
+            var dispatcher = OutboxDispatcher(
+                clock: context.clock, mailer: mailer, sender: "x <x@x.fr>", messageIDDomain: "test")
+            dispatcher.markRetryDelays = Array(repeating: .milliseconds(200), count: 20)
+            try await context.app.portal.outbox.enqueue(message, key: "event-5:a@caf.fr", on: context.db)
+            #expect(try await dispatcher.dispatchDue(on: context.db) == 1)
+            let row = try #require(try await OutboxMessage.query(on: context.db).first())
+            #expect(row.status == .sent)
+            // Even once its claim would be stale, nothing is due: the mail went once.
+            context.clock.advance(by: 3600)
+            #expect(try await dispatcher.dispatchDue(on: context.db) == 0)
+            #expect(mailer.sent.count == 1)
         }
     }
 }

@@ -34,6 +34,12 @@ public struct OutboxDispatcher: Sendable {
     let mailer: any Mailer
     let sender: String
     let messageIDDomain: String
+    /// How long to wait before each new attempt to record a mail the relay accepted, while the database is away
+    /// (about a minute in all): a restart of PostgreSQL between the relay's "250" and the row marked sent would
+    /// otherwise leave the row claimed, and the mail sent again when the claim is taken back.
+    var markRetryDelays: [Duration] = [
+        .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(15), .seconds(30),
+    ]
 
     /// Sends every due message (in batches) and returns how many were sent.
     @discardableResult
@@ -82,13 +88,6 @@ public struct OutboxDispatcher: Sendable {
         let sql = database as! any SQLDatabase
         do {
             try await mailer.send(mail, from: sender, messageID: messageID, date: clock.now)
-            try await sql.update(OutboxMessage.schema)
-                .set("status", to: OutboxMessage.Status.sent.rawValue)
-                .set("sent_at", to: clock.now)
-                .set("attempts", to: message.attempts + 1)
-                .where("id", .equal, message.id!)
-                .run()
-            return true
         } catch {
             let attempts = message.attempts + 1
             let delay = RetrySchedule.delay(afterAttempts: attempts)
@@ -104,6 +103,22 @@ public struct OutboxDispatcher: Sendable {
                 .where("id", .equal, message.id!)
                 .run()
             return false
+        }
+        // Sent: from here on, only the database may fail, and the mail must not go twice.
+        var delays = markRetryDelays[...]
+        while true {
+            do {
+                try await sql.update(OutboxMessage.schema)
+                    .set("status", to: OutboxMessage.Status.sent.rawValue)
+                    .set("sent_at", to: clock.now)
+                    .set("attempts", to: message.attempts + 1)
+                    .where("id", .equal, message.id!)
+                    .run()
+                return true
+            } catch {
+                guard let delay = delays.popFirst() else { throw error }
+                try await Task.sleep(for: delay)
+            }
         }
     }
 }
