@@ -165,7 +165,9 @@ def verify(postgres, database, work, run_started_db, accounts, faults, refused_r
 def _errors_outside_faults(errors, faults, problems):
     """5xx answers are expected while a fault lasts (503 from the portal, 502 from nginx for a POST that was in
     flight on a killed instance) and shortly after; never a 500, never outside a fault."""
-    windows = [(f["from"], f["to"] + 15) for f in faults if f["fault"] in (
+    # A request in flight when the database went away may take until the instance's deadline (50 s) to be
+    # answered 503.
+    windows = [(f["from"], f["to"] + (15 if f["fault"] == "kill_instance" else 60)) for f in faults if f["fault"] in (
         "kill_instance", "postgres_restart", "postgres_pause")]
     by_status = collections.Counter()
     for error in errors:

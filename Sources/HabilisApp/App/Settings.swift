@@ -56,6 +56,9 @@ public struct Settings: Sendable {
     /// balancer stops sending it requests; then it stops accepting, finishes what is in flight and exits 0
     /// (`HABILIS_DRAIN_SECONDS`, 0 to 60; 5 in production, 0 otherwise).
     public var drainSeconds = 0
+    /// A request still unanswered after this many seconds is answered 503 (`HABILIS_REQUEST_DEADLINE_SECONDS`, 5 to
+    /// 600, 50 by default: under the usual 60 s of load balancers, so that they never time out on an instance).
+    public var requestDeadlineSeconds = 50
     /// SQLite page cache of each connection (`HABILIS_SQLITE_CACHE_KB`, 16 MB by default; one connection per core).
     public var sqliteCacheKilobytes = 16_384
     /// How long an SQLite writer waits for another connection's transaction (a sweep batch, an operator's shell)
@@ -168,6 +171,12 @@ public struct Settings: Sendable {
                 throw SettingsError(problems: ["HABILIS_DRAIN_SECONDS must be a number of seconds between 0 and 60"])
             }
             settings.drainSeconds = seconds
+        }
+        if let text = value("HABILIS_REQUEST_DEADLINE_SECONDS") {
+            guard let seconds = Int(text), (5...600).contains(seconds) else {
+                throw SettingsError(problems: ["HABILIS_REQUEST_DEADLINE_SECONDS must be a number between 5 and 600"])
+            }
+            settings.requestDeadlineSeconds = seconds
         }
         if let text = value("HABILIS_API_CALLS_PER_MINUTE") {
             guard let calls = Int(text), (1...100_000).contains(calls) else {

@@ -25,6 +25,19 @@ struct DatabaseOutageTests {
         expectOutagePage(Int(page.status.code), page.html, retryAfter: page.headers.first(name: .retryAfter))
     }
 
+    @Test("a request never answered (a wedged database connection) gets the 503 page at the deadline")
+    func deadline() async throws {
+        try await withTestApp(settings: { $0.requestDeadlineSeconds = 2 }) { context in
+            // Stands for a query on a connection that never answers, as in the soak's PostgreSQL restart.
+            context.app.get("attente-sans-fin") { _ async throws -> String in
+                try await Task.sleep(for: .seconds(30))
+                return "trop tard"
+            }
+            // Every other test answers through the same deadline (50 s), and in time.
+            expectOutagePage(try await context.browser().get("/attente-sans-fin"))
+        }
+    }
+
     @Test("a PostgreSQL server that refuses connections gives the 503 page to a signed-in person and to a sign-in")
     func unreachablePostgres() async throws {
         // Nothing listens on this port: every connection is refused, as when the server is down.
