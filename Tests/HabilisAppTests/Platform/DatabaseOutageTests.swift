@@ -27,7 +27,8 @@ struct DatabaseOutageTests {
 
     @Test("a request never answered (a wedged database connection) gets the 503 page at the deadline")
     func deadline() async throws {
-        try await withTestApp(settings: { $0.requestDeadlineSeconds = 2 }) { context in
+        let shortDeadline: (inout Settings) -> Void = { $0.requestDeadlineSeconds = 2 }
+        try await withTestApp(settings: shortDeadline) { context in
             // Stands for a query on a connection that never answers, as in the soak's PostgreSQL restart.
             context.app.get("attente-sans-fin") { _ async throws -> String in
                 try await Task.sleep(for: .seconds(30))
