@@ -115,6 +115,9 @@ public enum Paths {
     /// Ending one of my sessions.
     public static let endMySession = PathTemplate("/mes-informations/sessions/:id/fermer")
 
+    /// Asking for one's right to be renewed before it ends.
+    public static let renewGrant = PathTemplate("/habilitations/:id/renouvellement")
+
     /// Granting a right directly.
     public static let adminGrant = PathTemplate("/administration/agents/:id/habilitations")
 

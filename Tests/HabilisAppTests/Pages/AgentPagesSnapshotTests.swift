@@ -57,7 +57,16 @@ struct AgentPagesSnapshotTests {
         let grants = [
             MyRightsPage.GrantRow(
                 applicationName: Fixture.long, grantedOn: "4 novembre 2026", origin: "demande acceptée automatiquement",
-                launchURL: "https://paie.example/")
+                launchURL: "https://paie.example/", lastDay: nil, renewalURL: nil, pendingRenewalURL: nil),
+            MyRightsPage.GrantRow(
+                applicationName: "Grève", grantedOn: "2 mars 2026", origin: "demande acceptée par Marie Durand",
+                launchURL: "/applications/GREVE/acces", lastDay: "2 mars 2027",
+                renewalURL: "/habilitations/g1/renouvellement",
+                pendingRenewalURL: nil),
+            MyRightsPage.GrantRow(
+                applicationName: "Paie", grantedOn: "2 mars 2026", origin: "attribuée par Claire Morel",
+                launchURL: "/applications/PAIE/acces", lastDay: "30 septembre 2026", renewalURL: nil,
+                pendingRenewalURL: "/demandes/3"),
         ]
         assertPage(
             MyRightsPage(

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import HabilisApp
@@ -46,13 +47,22 @@ struct RequestPagesSnapshotTests {
 
     @Test("one request to decide, and refused without a reason")
     func requestToDecide() {
-        func page(_ row: RequestsToDecidePage.Row, _ errors: FormErrors) -> RequestToDecidePage {
+        func page(
+            _ row: RequestsToDecidePage.Row, _ errors: FormErrors, renewalOf: String? = nil, latestEnd: Date? = nil
+        ) -> RequestToDecidePage {
             RequestToDecidePage(
                 frame: Fixture.frame(.correspondent), row: row, action: row.url, agentURL: row.agentURL,
-                queueURL: Paths.requestsToDecide, reason: "", reasonLimit: 2000, errors: errors)
+                queueURL: Paths.requestsToDecide, reason: "", reasonLimit: 2000, renewalOf: renewalOf,
+                latestEnd: latestEnd, chosenEnd: Fixture.hostile, errors: errors)
         }
         assertPage(page(Self.request, FormErrors()), "pending")
         assertPage(page(Self.overdue, Fixture.errors(("motif", "Le motif est obligatoire pour refuser."))), "refused")
+        // A renewal of a time-limited right, its end refused.
+        assertPage(
+            page(
+                Self.request, Fixture.errors(("fin", "La date de fin doit être postérieure à aujourd’hui.")),
+                renewalOf: "2 mars 2027", latestEnd: testEpoch.addingTimeInterval(365 * 86_400)),
+            "renewal-end-refused")
     }
 
     @Test("one account request to decide")
@@ -70,11 +80,12 @@ struct RequestPagesSnapshotTests {
         let grants = [
             AgentRightsPage.GrantRow(
                 id: "g1", applicationName: "Paie", grantedOn: "1 novembre 2026", origin: "attribuée par Claire Morel",
-                isActive: true, revokedOn: nil, revokedBy: nil, revocationReason: nil, revokeURL: "/droits/g1/retrait",
+                isActive: true, lastDay: "2 mars 2027", revokedOn: nil, revokedBy: nil, revocationReason: nil,
+                revokeURL: "/droits/g1/retrait",
                 canWithdraw: true, reason: Fixture.hostile, error: "Le motif est obligatoire."),
             AgentRightsPage.GrantRow(
                 id: "g2", applicationName: "Formation", grantedOn: "1 octobre 2026",
-                origin: "demande acceptée automatiquement", isActive: false, revokedOn: "5 novembre 2026",
+                origin: "demande acceptée automatiquement", isActive: false, lastDay: nil, revokedOn: "5 novembre 2026",
                 revokedBy: "Marie Durand", revocationReason: "Départ du service", revokeURL: "/droits/g2/retrait",
                 canWithdraw: false, reason: "", error: nil),
         ]
@@ -99,15 +110,16 @@ struct RequestPagesSnapshotTests {
 
     @Test("the access request form, and refused")
     func accessRequestForm() {
-        func page(_ justification: String, _ errors: FormErrors) -> AccessRequestConfirmPage {
+        func page(_ justification: String, _ errors: FormErrors, renewalOf: String? = nil) -> AccessRequestConfirmPage {
             AccessRequestConfirmPage(
-                frame: Fixture.frame(), applicationName: "Paie", summary: Fixture.long,
+                frame: Fixture.frame(), applicationName: "Paie", summary: Fixture.long, renewalOf: renewalOf,
                 action: "/applications/PAIE/demande",
                 decidersDescription: "votre correspondant local", autoAcceptOn: "13 décembre 2026",
                 justification: justification, justificationLimit: 2000, errors: errors, cancelURL: Paths.home)
         }
         assertPage(page("", FormErrors()), "blank")
         assertPage(page(Fixture.hostile, Fixture.errors(("justification", "2000 caractères au plus."))), "refused")
+        assertPage(page("", FormErrors(), renewalOf: "2 mars 2027"), "renewal")
     }
 
     @Test("one access request: just sent and pending, refused")

@@ -16,9 +16,10 @@ struct StructuredLogTests {
         }
         handler[metadataKey: "request-id"] = "3F2A"
         handler.log(
-            level: .warning, message: "première ligne\nseconde ligne \"citée\"",
-            metadata: ["email": "a.charenne@lassuranceretraite.fr"], source: "HabilisApp", file: #file,
-            function: #function, line: #line)
+            event: LogEvent(
+                level: .warning, message: "première ligne\nseconde ligne \"citée\"",
+                metadata: ["email": "a.charenne@lassuranceretraite.fr"], source: "HabilisApp", file: #file,
+                function: #function, line: #line))
         let written = lines.withLockedValue { $0 }
         #expect(written.count == 1)
         #expect(!written[0].contains("\n"))

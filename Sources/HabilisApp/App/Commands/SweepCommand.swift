@@ -36,7 +36,8 @@ struct SweepCommand: AsyncCommand {
         let seconds = Double(swept.components.seconds) + Double(swept.components.attoseconds) / 1e18
         context.console.print(
             "Balayage au \(ISO8601DateFormatter().string(from: instant)) : \(report.autoAccepted) demande(s) "
-                + "acceptée(s) automatiquement, \(report.reminded) rappel(s), \(accounts.escalated) demande(s) de compte "
+                + "acceptée(s) automatiquement, \(report.reminded) rappel(s), \(outcome.rightEnds.noticed) avis de fin "
+                + "d’habilitation, \(outcome.rightEnds.ended) habilitation(s) arrivée(s) à échéance, \(accounts.escalated) demande(s) de compte "
                 + "signalée(s) en retard, \(accounts.purged) inscription(s) non confirmée(s) purgée(s), \(outcome.auditEventsPurged) "
                 + "événement(s) d’audit de plus de \(app.settings.auditRetentionDays) jours supprimé(s) en "
                 + String(format: "%.1f", seconds) + " s ; "

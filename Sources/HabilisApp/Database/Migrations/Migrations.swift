@@ -19,5 +19,6 @@ enum Migrations {
         CreateWebhooks(),
         AddDirectoryFeedToAgents(),
         AddAlsaceMoselleToOrganisations(),
+        AddRightValidity(),
     ]
 }

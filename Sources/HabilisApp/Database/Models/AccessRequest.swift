@@ -27,6 +27,8 @@ public final class AccessRequest: Model, @unchecked Sendable {
     @OptionalParent(key: "decided_by_id") public var decidedBy: Agent?
     @OptionalField(key: "refusal_reason") public var refusalReason: String?
     @OptionalField(key: "reminded_at") public var remindedAt: Date?
+    /// A renewal: the right it extends when accepted (the right stays until then, or until its end date).
+    @OptionalField(key: "renews_grant_id") public var renewsGrantID: UUID?
 
     public init() {}
 

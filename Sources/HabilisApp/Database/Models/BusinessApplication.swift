@@ -22,6 +22,8 @@ public final class BusinessApplication: Model, @unchecked Sendable {
     @Field(key: "is_active") public var isActive: Bool
     @Field(key: "position") public var position: Int
     @Field(key: "created_at") public var createdAt: Date
+    /// Rights to it end this many months after they are granted or renewed (nil: they do not end by themselves).
+    @OptionalField(key: "max_validity_months") public var maxValidityMonths: Int?
 
     public init() {}
 
@@ -38,5 +40,14 @@ public final class BusinessApplication: Model, @unchecked Sendable {
         self.isActive = true
         self.position = position
         self.createdAt = createdAt
+    }
+}
+
+extension BusinessApplication {
+    /// The end of a right to this application granted or renewed at `instant`: the same day `maxValidityMonths`
+    /// later in Paris (the last day of a shorter month), nil when its rights do not end by themselves.
+    func rightEnd(from instant: Date) -> Date? {
+        guard let months = maxValidityMonths else { return nil }
+        return ParisCalendar.calendar.date(byAdding: .month, value: months, to: instant)
     }
 }

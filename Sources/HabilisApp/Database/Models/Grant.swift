@@ -14,12 +14,16 @@ public final class Grant: Model, @unchecked Sendable {
     @OptionalField(key: "revoked_at") public var revokedAt: Date?
     @OptionalParent(key: "revoked_by_id") public var revokedBy: Agent?
     @OptionalField(key: "revocation_reason") public var revocationReason: String?
+    /// When the right ends by itself (the application's maximum validity, or shorter as its decider chose).
+    @OptionalField(key: "expires_at") public var expiresAt: Date?
+    /// The notices of its end sent so far: 1 after the one 30 days before, 2 after the one 7 days before.
+    @OptionalField(key: "expiry_notices") public var expiryNotices: Int?
 
     public init() {}
 
     public init(
         id: UUID? = nil, agentID: UUID, applicationID: UUID, grantedAt: Date, grantedByID: UUID?,
-        accessRequestID: UUID?
+        accessRequestID: UUID?, expiresAt: Date? = nil
     ) {
         self.id = id
         self.$agent.id = agentID
@@ -27,5 +31,7 @@ public final class Grant: Model, @unchecked Sendable {
         self.grantedAt = grantedAt
         self.$grantedBy.id = grantedByID
         self.$accessRequest.id = accessRequestID
+        self.expiresAt = expiresAt
+        self.expiryNotices = 0
     }
 }

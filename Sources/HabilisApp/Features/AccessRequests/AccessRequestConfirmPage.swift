@@ -1,13 +1,24 @@
 extension AccessRequestConfirmPage: HTMLPage {
     func write(to html: inout HTMLWriter) {
         frame.write(to: &html) { html in
-            html.markup("<h1>Demander l’accès à l’application ")
+            if renewalOf == nil {
+                html.markup("<h1>Demander l’accès à l’application ")
+            } else {
+                html.markup("<h1>Renouveler votre habilitation à ")
+            }
             html.text(applicationName)
             html.markup("</h1>\n")
             errors.write(to: &html)
             html.markup("<p>")
             html.text(summary)
             html.markup("</p>\n")
+            if let renewalOf {
+                html.markup("<p>Votre habilitation est valable jusqu’au <strong>")
+                html.text(renewalOf)
+                html.markup(
+                    "</strong>. Vous la gardez jusqu’à la décision sur son renouvellement, ou au plus tard jusqu’à cette date.</p>\n"
+                )
+            }
             html.markup("<div class=\"callout\">\n")
             html.markup("<p>Votre demande sera immédiatement adressée pour validation <strong>")
             html.text(decidersDescription)

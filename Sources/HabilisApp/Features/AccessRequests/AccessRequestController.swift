@@ -11,6 +11,64 @@ struct AccessRequestController: RouteCollection {
         routes.post(Paths.requestAccess.pathComponents, use: create)
         routes.get(Paths.accessRequest.pathComponents, use: show)
         routes.post(Paths.cancelAccessRequest.pathComponents, use: cancel)
+        routes.get(Paths.renewGrant.pathComponents, use: confirmRenewal)
+        routes.post(Paths.renewGrant.pathComponents, use: renew)
+    }
+
+    /// The confirmation step of a renewal: the right's end, who will decide, and when it is accepted anyway.
+    func confirmRenewal(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let grant = try await renewableGrant(req, of: user)
+        switch try await req.portal.accessRequests.preview(
+            for: user, applicationCode: grant.application.code, renewing: grant.id, on: req.db)
+        {
+        case .success(let preview):
+            return try await render(req, preview: preview, renewing: grant, justification: "", errors: FormErrors())
+        case .failure(let refusal):
+            return try redirect(req, for: refusal)
+        }
+    }
+
+    /// Sends the renewal request: routed as any other; the right stays until it is decided or its end passes.
+    func renew(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let grant = try await renewableGrant(req, of: user)
+        let justification = (try? req.content.get(String.self, at: "justification")) ?? ""
+        if let problem = TextInput.problem(
+            justification, label: "la justification", maximum: Self.justificationLimit, required: false,
+            multiline: true)
+        {
+            var errors = FormErrors()
+            errors.add("justification", problem)
+            switch try await req.portal.accessRequests.preview(
+                for: user, applicationCode: grant.application.code, renewing: grant.id, on: req.db)
+            {
+            case .success(let preview):
+                return try await render(
+                    req, preview: preview, renewing: grant, justification: justification, errors: errors)
+            case .failure(let refusal):
+                return try redirect(req, for: refusal)
+            }
+        }
+        let outcome = try await req.portal.accessRequests.requestAccess(
+            for: user, applicationCode: grant.application.code, justification: TextInput.stored(justification),
+            renewing: grant.id, ip: req.clientIP, on: req.db)
+        switch outcome {
+        case .success(let request):
+            return req.redirect(to: Paths.accessRequest(request.id!) + "?envoyee=1")
+        case .failure(let refusal):
+            return try redirect(req, for: refusal)
+        }
+    }
+
+    /// The signed-in agent's own right named in the URL, still held and ending; 404 otherwise.
+    private func renewableGrant(_ req: Request, of user: CurrentUser) async throws -> Grant {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let grant = try await Grant.query(on: req.db).filter(\.$id == id).filter(\.$agent.$id == user.id)
+                .filter(\.$revokedAt == nil).with(\.$application).first(),
+            grant.expiresAt != nil
+        else { throw Abort(.notFound) }
+        return grant
     }
 
     /// The confirmation step: who will decide, and the date of automatic acceptance, before submitting.
@@ -19,7 +77,7 @@ struct AccessRequestController: RouteCollection {
         let code = req.parameters.get("code") ?? ""
         switch try await req.portal.accessRequests.preview(for: user, applicationCode: code, on: req.db) {
         case .success(let preview):
-            return try await render(req, preview: preview, justification: "", errors: FormErrors())
+            return try await render(req, preview: preview, renewing: nil, justification: "", errors: FormErrors())
         case .failure(let refusal):
             return try redirect(req, for: refusal)
         }
@@ -38,7 +96,8 @@ struct AccessRequestController: RouteCollection {
             errors.add("justification", problem)
             switch try await req.portal.accessRequests.preview(for: user, applicationCode: code, on: req.db) {
             case .success(let preview):
-                return try await render(req, preview: preview, justification: justification, errors: errors)
+                return try await render(
+                    req, preview: preview, renewing: nil, justification: justification, errors: errors)
             case .failure(let refusal):
                 return try redirect(req, for: refusal)
             }
@@ -79,15 +138,23 @@ struct AccessRequestController: RouteCollection {
     }
 
     private func render(
-        _ req: Request, preview: AccessRequestService.Preview, justification: String, errors: FormErrors
+        _ req: Request, preview: AccessRequestService.Preview, renewing grant: Grant?, justification: String,
+        errors: FormErrors
     )
         async throws -> Response
     {
+        let name = preview.application.name
         let page = AccessRequestConfirmPage(
             frame: PageFrame(
-                req, title: errorPrefix(errors) + "Demander l’accès à l’application \(preview.application.name)"),
-            applicationName: preview.application.name, summary: preview.application.summary,
-            action: Paths.requestAccess(preview.application.code), decidersDescription: preview.routing.description,
+                req,
+                title: errorPrefix(errors)
+                    + (grant == nil
+                        ? "Demander l’accès à l’application \(name)"
+                        : "Demander le renouvellement de votre habilitation à \(name)")),
+            applicationName: name, summary: preview.application.summary,
+            renewalOf: grant?.expiresAt.map(RightValidity.lastDay),
+            action: grant.map { Paths.renewGrant($0.id!) } ?? Paths.requestAccess(preview.application.code),
+            decidersDescription: preview.routing.description,
             autoAcceptOn: ParisCalendar.longDate(preview.dueAt), justification: justification,
             justificationLimit: Self.justificationLimit, errors: errors, cancelURL: Paths.home)
         return req.page(page, status: status(errors))
@@ -107,6 +174,8 @@ struct AccessRequestConfirmPage {
     let frame: PageFrame
     let applicationName: String
     let summary: String
+    /// A renewal: the last day of the right it renews.
+    let renewalOf: String?
     let action: String
     let decidersDescription: String
     let autoAcceptOn: String

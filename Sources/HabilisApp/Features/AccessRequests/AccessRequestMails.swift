@@ -138,4 +138,30 @@ extension MailTemplates {
             link: baseURL + Paths.myRights,
             closing: "Pour toute question, contactez votre correspondant local (rubrique « Mes contacts »).")
     }
+
+    func grantExpiring(to agent: Agent, application: String, endsOn end: Date, renewalURL: String) -> MailMessage {
+        compose(
+            to: agent.email, subject: "Votre habilitation à \(application) prend fin le \(ParisCalendar.longDate(end))",
+            greeting: "Bonjour \(agent.fullName),",
+            paragraphs: [
+                "Votre habilitation à l’application \(application) prend fin le \(ParisCalendar.longDate(end)), au "
+                    + "terme de sa durée de validité.",
+                "Si vous en avez encore besoin, demandez son renouvellement : vous gardez l’accès jusqu’à la décision, "
+                    + "ou au plus tard jusqu’à cette date.",
+            ],
+            link: baseURL + renewalURL,
+            closing: "Sans renouvellement, l’accès sera retiré à cette date.")
+    }
+
+    func grantExpired(to agent: Agent, application: String, code: String) -> MailMessage {
+        compose(
+            to: agent.email, subject: "Votre habilitation à \(application) a pris fin",
+            greeting: "Bonjour \(agent.fullName),",
+            paragraphs: [
+                "Votre habilitation à l’application \(application) a pris fin : sa durée de validité est écoulée.",
+                "Si vous en avez encore besoin, vous pouvez en faire la demande à nouveau.",
+            ],
+            link: baseURL + Paths.requestAccess(code),
+            closing: "Pour toute question, contactez votre correspondant local (rubrique « Mes contacts »).")
+    }
 }

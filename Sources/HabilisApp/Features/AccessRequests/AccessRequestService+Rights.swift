@@ -36,7 +36,7 @@ extension AccessRequestService {
         }
         let grant = Grant(
             agentID: agent.id!, applicationID: application.id!, grantedAt: now, grantedByID: actor.agentID,
-            accessRequestID: requestID)
+            accessRequestID: requestID, expiresAt: application.rightEnd(from: now))
         try await grant.create(on: transaction)
         try await notifier.notify(
             agent, message: "Vous avez désormais accès à l’application \(application.name).",
@@ -76,7 +76,7 @@ extension AccessRequestService {
     /// else was first). The right stays in the history.
     func endRight(
         _ grantID: UUID, of agent: Agent, on application: BusinessApplication, reason: String, by actor: RightActor,
-        on transaction: any Database
+        expired: Bool = false, on transaction: any Database
     ) async throws -> Bool {
         let claimed = try await (transaction as! any SQLDatabase).update(Grant.schema)
             .set("revoked_at", to: clock.now)
@@ -91,19 +91,24 @@ extension AccessRequestService {
         try await SingleSignOut(clock: clock).end(
             .agentOnApplication(agentID: agent.id!, applicationID: application.id!), on: transaction)
         try await notifier.notify(
-            agent, message: "Votre habilitation à \(application.name) a été retirée. Motif : \(reason)",
-            link: Paths.myRights,
-            mail: mails.grantRevoked(to: agent, application: application.name, by: actor.name, reason: reason),
+            agent,
+            message: expired
+                ? "Votre habilitation à \(application.name) a pris fin : sa durée de validité est écoulée."
+                : "Votre habilitation à \(application.name) a été retirée. Motif : \(reason)",
+            link: expired ? Paths.requestAccess(application.code) : Paths.myRights,
+            mail: expired
+                ? mails.grantExpired(to: agent, application: application.name, code: application.code)
+                : mails.grantRevoked(to: agent, application: application.name, by: actor.name, reason: reason),
             key: "grant:\(grantID):revoked", on: transaction)
         try await audit.record(
-            .grantRevoked, by: actor.context, target: ("grant", grantID.uuidString),
+            expired ? .grantExpired : .grantRevoked, by: actor.context, target: ("grant", grantID.uuidString),
             organisationID: agent.$organisation.id, applicationID: application.id,
             details: actor.details.merging([
                 "application": application.code, "agent": agent.email, "reason": reason,
             ]) { $1 }, on: transaction)
         try await events.publish(
             .init(
-                .rightRevoked, agent: agent.id!, application: application.id,
+                expired ? .rightExpired : .rightRevoked, agent: agent.id!, application: application.id,
                 data: ["grant_id": grantID.uuidString.lowercased(), "email": agent.email, "reason": reason]),
             on: transaction)
         return true

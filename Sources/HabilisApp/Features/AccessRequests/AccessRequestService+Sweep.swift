@@ -152,10 +152,23 @@ extension AccessRequestService {
         guard !claimed.isEmpty else { return 0 }
         let requesterByID = try await mailingIdentities(of: Set(claimed.map(\.agentID)), on: sql)
         let now = clock.now
-        let grantIDs = claimed.map { _ in UUID.timeOrdered() }
+        func end(_ request: SweptRequest) -> Date? { context.applications[request.applicationID]?.rightEnd(from: now) }
+        // A renewal extends the right it renews, when that right still runs; otherwise it grants one afresh.
+        var renewed = Set<UUID>()
+        for request in claimed {
+            guard let grantID = request.renewsGrantID else { continue }
+            let extended = try await sql.update(Grant.schema).set("expires_at", to: end(request))
+                .set("expiry_notices", to: 0).where("id", .equal, grantID).where("revoked_at", .is, SQLLiteral.null)
+                .returning("id").all()
+            if !extended.isEmpty { renewed.insert(request.id) }
+        }
+        let grantIDs = claimed.map { renewed.contains($0.id) ? $0.renewsGrantID! : UUID.timeOrdered() }
         try await sql.insertRows(
-            into: Grant.schema, columns: ["id", "agent_id", "application_id", "granted_at", "access_request_id"],
-            rows: zip(claimed, grantIDs).map { [$1, $0.agentID, $0.applicationID, now, $0.id] },
+            into: Grant.schema,
+            columns: ["id", "agent_id", "application_id", "granted_at", "access_request_id", "expires_at"],
+            rows: zip(claimed, grantIDs).filter { !renewed.contains($0.0.id) }.map {
+                [$1, $0.agentID, $0.applicationID, now, $0.id, end($0)]
+            },
             ignoringConflicts: true)
         try await events.publish(
             zip(claimed, grantIDs).flatMap { request, grantID in
@@ -170,7 +183,8 @@ extension AccessRequestService {
                     WebhookEvents.Event(
                         .rightGranted, agent: request.agentID, application: request.applicationID,
                         data: base.merging([
-                            "grant_id": grantID.uuidString.lowercased(), "origin": "automatic_acceptance",
+                            "grant_id": grantID.uuidString.lowercased(),
+                            "origin": renewed.contains(request.id) ? "renewal" : "automatic_acceptance",
                         ]) { $1 }),
                 ]
             }, on: transaction)
@@ -309,7 +323,7 @@ private struct RoundCursor {
 /// A request the sweep has just claimed.
 private struct SweptRequest {
     static let columns: [any SQLExpression] = [
-        "id", "agent_id", "application_id", "organisation_id", "routed_to", "due_at",
+        "id", "agent_id", "application_id", "organisation_id", "routed_to", "due_at", "renews_grant_id",
     ].map { SQLColumn($0) }
 
     let id: UUID
@@ -318,6 +332,7 @@ private struct SweptRequest {
     let organisationID: UUID
     let routedTo: Deciders
     let dueAt: Date
+    let renewsGrantID: UUID?
 
     init(_ row: any SQLRow) throws {
         id = try row.decode(column: "id", as: UUID.self)
@@ -326,6 +341,7 @@ private struct SweptRequest {
         organisationID = try row.decode(column: "organisation_id", as: UUID.self)
         routedTo = try row.decode(column: "routed_to", as: Deciders.self)
         dueAt = try row.decode(column: "due_at", as: Date.self)
+        renewsGrantID = try row.decode(column: "renews_grant_id", as: UUID?.self)
     }
 }
 

@@ -33,14 +33,14 @@ public struct AccessRequestService: Sendable {
 
     /// The confirmation step of a request.
     public func preview(
-        for user: CurrentUser, applicationCode: String, on database: any Database
+        for user: CurrentUser, applicationCode: String, renewing: UUID? = nil, on database: any Database
     ) async throws
         -> Result<Preview, Refusal>
     {
         guard let application = try await activeApplication(code: applicationCode, on: database) else {
             return .failure(.unavailable)
         }
-        if let refusal = try await refusal(for: user.id, application: application, on: database) {
+        if let refusal = try await refusal(for: user.id, application: application, renewing: renewing, on: database) {
             return .failure(refusal)
         }
         let decision = try await routing.route(
@@ -53,7 +53,7 @@ public struct AccessRequestService: Sendable {
     /// Creates the request, routes it and notifies its deciders at once. A second submission (double click,
     /// refresh) finds the pending request and returns it: one request, never two.
     public func requestAccess(
-        for user: CurrentUser, applicationCode: String, justification: String?, ip: String?,
+        for user: CurrentUser, applicationCode: String, justification: String?, renewing: UUID? = nil, ip: String?,
         on database: any Database
     ) async throws -> Result<AccessRequest, Refusal> {
         guard let application = try await activeApplication(code: applicationCode, on: database) else {
@@ -62,7 +62,9 @@ public struct AccessRequestService: Sendable {
         let dueAt = try await dueDate(from: clock.now, organisationID: user.agent.$organisation.id, on: database)
         do {
             return try await database.atomically { transaction in
-                if let refusal = try await refusal(for: user.id, application: application, on: transaction) {
+                if let refusal = try await refusal(
+                    for: user.id, application: application, renewing: renewing, on: transaction)
+                {
                     return .failure(refusal)
                 }
                 let organisationID = user.agent.$organisation.id
@@ -74,11 +76,14 @@ public struct AccessRequestService: Sendable {
                     agentID: user.id, applicationID: application.id!, organisationID: organisationID,
                     justification: justification, routedTo: decision.deciders, createdAt: now,
                     dueAt: dueAt)
+                request.renewsGrantID = renewing
                 try await request.create(on: transaction)
                 for decider in decision.people where decider.id != user.id {
                     try await notifier.notify(
                         decider,
-                        message: "\(user.agent.fullName) demande l’accès à l’application \(application.name).",
+                        message: renewing == nil
+                            ? "\(user.agent.fullName) demande l’accès à l’application \(application.name)."
+                            : "\(user.agent.fullName) demande le renouvellement de son accès à \(application.name).",
                         link: Paths.requestsToDecide,
                         mail: mails.accessRequestToDecide(
                             to: decider, requester: user.agent, organisation: decision.organisationName,
@@ -89,7 +94,8 @@ public struct AccessRequestService: Sendable {
                     .accessRequested, by: AuditContext(actorID: user.id, ip: ip),
                     target: ("access_request", request.id!.uuidString), organisationID: organisationID,
                     applicationID: application.id,
-                    details: ["application": application.code, "routed_to": decision.deciders.rawValue],
+                    details: ["application": application.code, "routed_to": decision.deciders.rawValue]
+                        .merging(renewing.map { ["renews_grant": $0.uuidString] } ?? [:]) { $1 },
                     on: transaction)
                 try await events.publish(
                     .init(
@@ -157,7 +163,7 @@ public struct AccessRequestService: Sendable {
     /// agent and the audit event are written with the decision; a request decided meanwhile (by someone else or
     /// by the sweep) is left as it is.
     public func decide(
-        _ requestID: UUID, accept: Bool, reason: String?, by user: CurrentUser, ip: String?,
+        _ requestID: UUID, accept: Bool, reason: String?, until: Date? = nil, by user: CurrentUser, ip: String?,
         on database: any Database
     ) async throws -> DecisionOutcome {
         guard let request = try await AccessRequest.find(requestID, on: database) else { return .notFound }
@@ -184,7 +190,8 @@ public struct AccessRequestService: Sendable {
                 .init(.accessRequestDecided, agent: agent.id!, application: application.id, data: decided),
                 on: transaction)
             if accept {
-                try await grant(request, by: user.id, email: agent.email, on: transaction)
+                try await grant(
+                    request, of: application, until: until, by: user.id, email: agent.email, on: transaction)
             }
             try await notifier.notify(
                 agent,
@@ -261,8 +268,31 @@ public struct AccessRequestService: Sendable {
         return try await !update.returning("id").all().isEmpty
     }
 
-    /// Creates the right of an accepted request, unless the agent already holds it (granted directly meanwhile).
-    func grant(_ request: AccessRequest, by deciderID: UUID?, email: String, on database: any Database) async throws {
+    /// Creates the right of an accepted request, unless the agent already holds it (granted directly meanwhile);
+    /// a renewal extends the right it renews instead (or creates one when that right has ended meanwhile). The right
+    /// ends at `until` when the decider shortened it, else after the application's maximum validity.
+    func grant(
+        _ request: AccessRequest, of application: BusinessApplication, until: Date?, by deciderID: UUID?,
+        email: String, on database: any Database
+    ) async throws {
+        let now = clock.now
+        let end = until ?? application.rightEnd(from: now)
+        var data = [
+            "email": email, "origin": "request", "request_id": request.id!.uuidString.lowercased(),
+        ]
+        if let end { data["expires_at"] = ISO8601DateFormatter().string(from: end) }
+        if let renewed = request.renewsGrantID,
+            try await !(database as! any SQLDatabase).update(Grant.schema)
+                .set("expires_at", to: end).set("expiry_notices", to: 0)
+                .where("id", .equal, renewed).where("revoked_at", .is, SQLLiteral.null)
+                .returning("id").all().isEmpty
+        {
+            data.merge(["grant_id": renewed.uuidString.lowercased(), "origin": "renewal"]) { $1 }
+            try await events.publish(
+                .init(.rightGranted, agent: request.$agent.id, application: application.id, data: data),
+                on: database)
+            return
+        }
         let held = try await Grant.query(on: database)
             .filter(\.$agent.$id == request.$agent.id)
             .filter(\.$application.$id == request.$application.id)
@@ -270,16 +300,13 @@ public struct AccessRequestService: Sendable {
             .count()
         guard held == 0 else { return }
         let grant = Grant(
-            agentID: request.$agent.id, applicationID: request.$application.id, grantedAt: clock.now,
-            grantedByID: deciderID, accessRequestID: request.id)
+            agentID: request.$agent.id, applicationID: request.$application.id, grantedAt: now,
+            grantedByID: deciderID, accessRequestID: request.id, expiresAt: end)
         try await grant.create(on: database)
+        data["grant_id"] = grant.id!.uuidString.lowercased()
         try await events.publish(
-            .init(
-                .rightGranted, agent: request.$agent.id, application: request.$application.id,
-                data: [
-                    "grant_id": grant.id!.uuidString.lowercased(), "email": email, "origin": "request",
-                    "request_id": request.id!.uuidString.lowercased(),
-                ]), on: database)
+            .init(.rightGranted, agent: request.$agent.id, application: request.$application.id, data: data),
+            on: database)
     }
 
     /// When a request made at `instant` by an agent of `organisationID` is accepted unless refused: the delay of
@@ -313,8 +340,10 @@ public struct AccessRequestService: Sendable {
             .first()
     }
 
+    /// Why the agent may not ask now: the right is held (unless this renews it: a right that ends, still held), or
+    /// a request for it is pending.
     private func refusal(
-        for agentID: UUID, application: BusinessApplication, on database: any Database
+        for agentID: UUID, application: BusinessApplication, renewing: UUID?, on database: any Database
     )
         async throws -> Refusal?
     {
@@ -322,8 +351,12 @@ public struct AccessRequestService: Sendable {
             .filter(\.$agent.$id == agentID)
             .filter(\.$application.$id == application.id!)
             .filter(\.$revokedAt == nil)
-            .count()
-        if held > 0 { return .alreadyHeld }
+            .first()
+        if let renewing {
+            guard let held, held.id == renewing, held.expiresAt != nil else { return .unavailable }
+        } else if held != nil {
+            return .alreadyHeld
+        }
         if let pending = try await pendingRequest(of: agentID, applicationID: application.id!, on: database) {
             return .alreadyPending(pending.id!)
         }

@@ -54,6 +54,11 @@ extension ApplicationEditPage: HTMLPage {
             html.markup("</fieldset>\n")
             errors.writeInputField(
                 "position", label: "Ordre dans le catalogue", numeric: true, value: form.position, to: &html)
+            errors.writeInputField(
+                "validity",
+                label:
+                    "Durée maximale des habilitations, en mois (facultatif : vide, les habilitations n’expirent pas)",
+                numeric: true, value: form.validity, to: &html)
             html.markup("<div class=\"field\"><input type=\"checkbox\" id=\"active\" name=\"active\" value=\"1\"")
             if form.active == "1" {
                 html.markup(" checked")

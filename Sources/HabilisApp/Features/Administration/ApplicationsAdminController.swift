@@ -83,6 +83,8 @@ struct ApplicationsAdminController: RouteCollection {
         application.accessMode = mode
         application.position = Int(form.position ?? "") ?? 0
         application.isActive = form.active == "1"
+        // Rights granted from now on end this long after; rights held keep the end they were given.
+        application.maxValidityMonths = form.validityMonths
         if isNew { application.createdAt = req.portal.clock.now }
         let after = ApplicationForm(application).snapshot
         let reroutes = modeChanges && pending > 0
@@ -136,6 +138,8 @@ struct ApplicationForm: Content {
     var position: String?
     var active: String?
     var confirm: String?
+    /// « Durée maximale des habilitations (en mois) », empty when rights do not end by themselves.
+    var validity: String?
 
     init(position: String? = nil, mode: String? = nil, active: String? = nil) {
         self.position = position
@@ -151,12 +155,19 @@ struct ApplicationForm: Content {
         mode = application.accessMode.rawValue
         position = String(application.position)
         active = application.isActive ? "1" : nil
+        validity = application.maxValidityMonths.map(String.init)
+    }
+
+    /// The maximum validity in months, nil when the field is empty (validated by `validate`).
+    var validityMonths: Int? {
+        Int((validity ?? "").trimmingCharacters(in: .whitespaces))
     }
 
     var snapshot: [String: String] {
         [
             "code": code ?? "", "name": name ?? "", "description": summary ?? "", "launch_url": launchURL ?? "",
             "access_mode": mode ?? "", "position": position ?? "", "active": active == "1" ? "true" : "false",
+            "max_validity_months": validityMonths.map(String.init) ?? "",
         ]
     }
 
@@ -186,6 +197,13 @@ struct ApplicationForm: Content {
             errors.add("mode", "Choisissez qui décide des demandes.")
         }
         _ = errors.position(position, field: "position")
+        let validityText = (validity ?? "").trimmingCharacters(in: .whitespaces)
+        if !validityText.isEmpty, !(1...120).contains(Int(validityText) ?? 0) {
+            errors.add(
+                "validity",
+                "La durée maximale est un nombre de mois entre 1 et 120, ou reste vide si les habilitations n’expirent pas."
+            )
+        }
         return errors
     }
 }

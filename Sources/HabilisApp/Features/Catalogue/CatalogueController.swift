@@ -95,7 +95,8 @@ extension CataloguePage.Row {
         pendingSince = pending.map { ParisCalendar.longDate($0.createdAt) }
         stateLabel =
             isHeld
-            ? "accès ouvert" : pendingSince.map { "demande en cours depuis le \($0)" } ?? "accès non attribué"
+            ? entry.heldUntil.map { "accès ouvert jusqu’au \(RightValidity.lastDay(of: $0))" } ?? "accès ouvert"
+            : pendingSince.map { "demande en cours depuis le \($0)" } ?? "accès non attribué"
         requestURL = Paths.requestAccess(entry.code)
         autoAcceptOn = pending.map { ParisCalendar.longDate($0.dueAt) }
         pendingRequestURL = pending.map { Paths.accessRequest($0.id) }

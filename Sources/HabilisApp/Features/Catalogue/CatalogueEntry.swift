@@ -9,6 +9,8 @@ struct CatalogueEntry: Sendable {
     let name: String
     let description: String
     let isHeld: Bool
+    /// The end of the right held, when it ends by itself.
+    let heldUntil: Date?
     let pendingRequest: PendingRequest?
 
     /// The agent's pending request for this application (at most one, by a unique index).
@@ -24,6 +26,7 @@ struct CatalogueEntry: Sendable {
         name = try row.decode(column: "name", as: String.self)
         description = try row.decode(column: "description", as: String.self)
         isHeld = try row.decode(column: "is_held", as: Bool.self)
+        heldUntil = try row.decode(column: "held_until", as: Date?.self)
         pendingRequest = try row.decode(column: "request_id", as: UUID?.self).map { id in
             PendingRequest(
                 id: id, createdAt: try row.decode(column: "request_created_at", as: Date.self),
@@ -35,7 +38,7 @@ struct CatalogueEntry: Sendable {
     /// `status = 'pending'` written literally, so that SQLite uses the partial index of pending requests.
     static func all(for agentID: UUID, on database: any Database) async throws -> [CatalogueEntry] {
         let query: SQLQueryString = """
-            SELECT ap.code, ap.name, ap.description, g.id IS NOT NULL AS is_held,
+            SELECT ap.code, ap.name, ap.description, g.id IS NOT NULL AS is_held, g.expires_at AS held_until,
                 r.id AS request_id, r.created_at AS request_created_at, r.due_at AS request_due_at
             FROM applications ap
             LEFT JOIN grants g ON g.application_id = ap.id AND g.agent_id = \(bind: agentID) AND g.revoked_at IS NULL

@@ -27,6 +27,10 @@ extension AgentRightsPage: HTMLPage {
                     html.markup(" (")
                     html.text(grant.origin)
                     html.markup(")")
+                    if let lastDay = grant.lastDay {
+                        html.markup(" — valable jusqu’au ")
+                        html.text(lastDay)
+                    }
                     if !grant.isActive {
                         html.markup(" — <strong>retirée le ")
                         html.text(grant.revokedOn)

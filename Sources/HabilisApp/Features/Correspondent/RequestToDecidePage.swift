@@ -18,6 +18,14 @@ extension RequestToDecidePage: HTMLPage {
             html.markup("<dt>Application</dt><dd>")
             html.text(row.applicationName)
             html.markup("</dd>\n")
+            if let renewalOf {
+                html.markup("<dt>Nature</dt><dd>Renouvellement")
+                if !renewalOf.isEmpty {
+                    html.markup(" d’une habilitation valable jusqu’au ")
+                    html.text(renewalOf)
+                }
+                html.markup("</dd>\n")
+            }
             html.markup("<dt>Demandée le</dt><dd>")
             html.text(row.createdOn)
             html.markup("</dd>\n")
@@ -41,6 +49,27 @@ extension RequestToDecidePage: HTMLPage {
                 html.markup(">")
                 html.text(reason)
                 html.markup("</textarea>\n")
+            }
+            if let latestEnd {
+                errors.writeField(
+                    "fin", label: "Fin de validité de l’habilitation, si vous l’acceptez (facultatif)", to: &html
+                ) { html in
+                    html.markup("<p class=\"hint\" id=\"fin-hint\">Au plus tard le ")
+                    html.text(RightValidity.lastDay(of: latestEnd))
+                    html.markup(
+                        " (durée maximale de l’application) ; laissez vide pour l’accorder jusqu’à cette date.</p>\n")
+                    html.markup("<input type=\"date\" id=\"fin\" name=\"fin\" max=\"")
+                    html.attribute(RightValidity.inputValue(of: latestEnd))
+                    html.markup("\" value=\"")
+                    html.attribute(chosenEnd)
+                    html.markup("\"")
+                    if errors["fin"] != nil {
+                        html.markup(" aria-invalid=\"true\" aria-describedby=\"fin-error fin-hint\"")
+                    } else {
+                        html.markup(" aria-describedby=\"fin-hint\"")
+                    }
+                    html.markup(">\n")
+                }
             }
             if let error = errors["decision"] {
                 html.markup("<p class=\"error-message\" id=\"decision\">")

@@ -53,13 +53,23 @@ struct RequestsToDecideController: RouteCollection {
         let user = try requireDecider(req)
         let request = try await decidableRequest(req, user: user)
         let form = DecisionForm.decode(req)
-        let errors = form.validate(reasonLimit: Self.reasonLimit)
+        var errors = form.validate(reasonLimit: Self.reasonLimit)
+        // A time-limited right may be given a shorter end than the application's maximum, for this request only.
+        var until: Date?
+        if form.accepts == true, let latest = request.application.rightEnd(from: req.portal.clock.now) {
+            switch RightValidity.chosenEnd(form.fin, latest: latest, now: req.portal.clock.now) {
+            case .maximum: break
+            case .until(let end): until = end
+            case .refused(let message): errors.add("fin", message)
+            }
+        }
         guard errors.isEmpty, let accept = form.accepts else {
             return try await renderDetail(req, request: request, form: form, errors: errors)
         }
         return try await decideEach(req, ids: [request.id!], accept: accept) { id in
             try await req.portal.accessRequests.decide(
-                id, accept: accept, reason: TextInput.stored(form.motif), by: user, ip: req.clientIP, on: req.db)
+                id, accept: accept, reason: TextInput.stored(form.motif), until: until, by: user, ip: req.clientIP,
+                on: req.db)
         }
     }
 
@@ -134,11 +144,18 @@ struct RequestsToDecideController: RouteCollection {
     )
         async throws -> Response
     {
+        let now = req.portal.clock.now
+        var renewedEnd: Date?
+        if let renewed = request.renewsGrantID {
+            renewedEnd = try await Grant.find(renewed, on: req.db)?.expiresAt
+        }
         let page = RequestToDecidePage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Demande de \(request.agent.fullName)"),
-            row: RequestsToDecidePage.Row(DecisionQueue.Entry(request), now: req.portal.clock.now, selected: []),
+            row: RequestsToDecidePage.Row(DecisionQueue.Entry(request), now: now, selected: []),
             action: Paths.decideRequest(request.id!), agentURL: Paths.agentRights(request.$agent.id),
-            queueURL: Paths.requestsToDecide, reason: form.motif ?? "", reasonLimit: Self.reasonLimit, errors: errors)
+            queueURL: Paths.requestsToDecide, reason: form.motif ?? "", reasonLimit: Self.reasonLimit,
+            renewalOf: request.renewsGrantID == nil ? nil : renewedEnd.map(RightValidity.lastDay) ?? "",
+            latestEnd: request.application.rightEnd(from: now), chosenEnd: form.fin ?? "", errors: errors)
         return req.page(page, status: status(errors))
     }
 
@@ -207,6 +224,8 @@ struct DecisionForm: PostedForm {
     var ids: [String]?
     var decision: String?
     var motif: String?
+    /// The last day of a time-limited right, when its decider shortens it (`2027-03-12`).
+    var fin: String?
 
     /// true to accept, false to refuse, nil when the button was not one of the two.
     var accepts: Bool? {

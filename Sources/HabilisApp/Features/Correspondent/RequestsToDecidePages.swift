@@ -109,6 +109,12 @@ struct RequestToDecidePage {
     let queueURL: String
     let reason: String
     let reasonLimit: Int
+    /// A renewal: the last day of the right it renews (empty when that right has ended meanwhile).
+    let renewalOf: String?
+    /// The end the application's maximum validity gives a right granted now, nil when its rights do not end.
+    let latestEnd: Date?
+    /// The last day the decider typed, when the form comes back.
+    let chosenEnd: String
     let errors: FormErrors
 }
 
@@ -121,6 +127,8 @@ struct AgentRightsPage {
         let grantedOn: String
         let origin: String
         let isActive: Bool
+        /// « 12 mars 2027 » for an active right that ends by itself.
+        let lastDay: String?
         let revokedOn: String?
         let revokedBy: String?
         let revocationReason: String?
@@ -149,6 +157,7 @@ extension AgentRightsPage.GrantRow {
         origin = MyRightsPage.GrantRow.origin(
             requestStatus: grant.accessRequest?.status, granterName: grant.grantedBy?.fullName)
         isActive = grant.revokedAt == nil
+        lastDay = isActive ? grant.expiresAt.map(RightValidity.lastDay) : nil
         revokedOn = grant.revokedAt.map(ParisCalendar.shortDate)
         revokedBy = grant.revokedBy?.fullName
         revocationReason = grant.revocationReason

@@ -49,6 +49,12 @@ struct MyRightsPage {
         let grantedOn: String
         let origin: String
         let launchURL: String
+        /// « 12 mars 2027 » for a right that ends by itself.
+        let lastDay: String?
+        /// « Demander le renouvellement », for a right that ends and has no renewal pending.
+        let renewalURL: String?
+        /// The pending renewal, to follow it.
+        let pendingRenewalURL: String?
 
         /// Where a right came from: the request that gave it (`requestStatus`), or a direct grant.
         static func origin(requestStatus: AccessRequest.Status?, granterName: String?) -> String {
@@ -85,5 +91,8 @@ extension MyRightsPage.GrantRow {
         grantedOn = ParisCalendar.shortDate(grant.grantedAt)
         launchURL = Paths.openApplication(grant.applicationCode)
         origin = Self.origin(requestStatus: grant.requestStatus, granterName: grant.granterName)
+        lastDay = grant.expiresAt.map(RightValidity.lastDay)
+        renewalURL = grant.expiresAt != nil && grant.renewalID == nil ? Paths.renewGrant(grant.grantID) : nil
+        pendingRenewalURL = grant.renewalID.map { Paths.accessRequest($0) }
     }
 }

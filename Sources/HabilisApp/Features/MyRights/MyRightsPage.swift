@@ -72,7 +72,7 @@ extension MyRightsPage: HTMLPage {
                 html.markup("<table>\n")
                 html.markup("<caption class=\"visually-hidden\">Liste de vos habilitations actuelles</caption>\n")
                 html.markup(
-                    "<thead><tr><th scope=\"col\">Application</th><th scope=\"col\">Depuis le</th><th scope=\"col\">Origine</th></tr></thead>\n"
+                    "<thead><tr><th scope=\"col\">Application</th><th scope=\"col\">Depuis le</th><th scope=\"col\">Jusqu’au</th><th scope=\"col\">Origine</th></tr></thead>\n"
                 )
                 html.markup("<tbody>\n")
                 for grant in grants {
@@ -82,6 +82,23 @@ extension MyRightsPage: HTMLPage {
                     html.text(grant.applicationName)
                     html.markup("</a></td><td>")
                     html.text(grant.grantedOn)
+                    html.markup("</td><td>")
+                    if let lastDay = grant.lastDay {
+                        html.text(lastDay)
+                        if let renewalURL = grant.renewalURL {
+                            html.markup("<br><a href=\"")
+                            html.url(renewalURL)
+                            html.markup("\">Demander le renouvellement<span class=\"visually-hidden\"> de ")
+                            html.text(grant.applicationName)
+                            html.markup("</span></a>")
+                        } else if let pendingRenewalURL = grant.pendingRenewalURL {
+                            html.markup("<br><a href=\"")
+                            html.url(pendingRenewalURL)
+                            html.markup("\">Renouvellement demandé</a>")
+                        }
+                    } else {
+                        html.markup("sans limite")
+                    }
                     html.markup("</td><td>")
                     html.text(grant.origin)
                     html.markup("</td></tr>\n")

@@ -24,6 +24,10 @@ enum MyRightsRecords {
         let grantedAt: Date
         let granterName: String?
         let requestStatus: AccessRequest.Status?
+        let grantID: UUID
+        let expiresAt: Date?
+        /// The pending request that renews it, if one was sent.
+        let renewalID: UUID?
     }
 
     /// One page of the history and the number of the agent's requests.
@@ -77,8 +81,10 @@ enum MyRightsRecords {
     static func grants(of agentID: UUID, on database: any Database) async throws -> [GrantEntry] {
         try await (database as! any SQLDatabase).raw(
             """
-            SELECT g.granted_at, ap.name AS application_name, ap.code AS application_code,
-                b.first_name AS granter_first_name, b.last_name AS granter_last_name, r.status AS request_status
+            SELECT g.id, g.granted_at, g.expires_at, ap.name AS application_name, ap.code AS application_code,
+                b.first_name AS granter_first_name, b.last_name AS granter_last_name, r.status AS request_status,
+                (SELECT p.id FROM access_requests p WHERE p.renews_grant_id = g.id AND p.status = 'pending' LIMIT 1)
+                    AS renewal_id
             FROM grants g
             JOIN applications ap ON ap.id = g.application_id
             LEFT JOIN agents b ON b.id = g.granted_by_id
@@ -92,7 +98,10 @@ enum MyRightsRecords {
                 applicationCode: try row.decode(column: "application_code", as: String.self),
                 grantedAt: try row.decode(column: "granted_at", as: Date.self),
                 granterName: try row.personName(prefix: "granter"),
-                requestStatus: try row.decode(column: "request_status", as: AccessRequest.Status?.self))
+                requestStatus: try row.decode(column: "request_status", as: AccessRequest.Status?.self),
+                grantID: try row.decode(column: "id", as: UUID.self),
+                expiresAt: try row.decode(column: "expires_at", as: Date?.self),
+                renewalID: try row.decode(column: "renewal_id", as: UUID?.self))
         }
     }
 }

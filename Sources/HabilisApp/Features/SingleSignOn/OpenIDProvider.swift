@@ -30,7 +30,8 @@ public struct OpenIDProvider: Sendable {
     }
 
     /// The right decided in Habilis, read at every authorization, code exchange, refresh and userinfo call, in one
-    /// statement with what the tokens say of the agent.
+    /// statement with what the tokens say of the agent. A right past its end is closed at once, before the sweep
+    /// records its ending.
     func door(agentID: UUID, application: BusinessApplication, on database: any Database) async throws -> Door {
         let row = try await (database as! any SQLDatabase).raw(
             """
@@ -38,6 +39,7 @@ public struct OpenIDProvider: Sendable {
                 o.code AS organisation_code, o.name AS organisation_name,
                 EXISTS (SELECT 1 FROM grants g
                     WHERE g.agent_id = a.id AND g.application_id = \(bind: application.id!) AND g.revoked_at IS NULL
+                        AND (g.expires_at IS NULL OR g.expires_at > \(bind: clock.now))
                 ) AS has_right
             FROM agents a JOIN organisations o ON o.id = a.organisation_id
             WHERE a.id = \(bind: agentID)

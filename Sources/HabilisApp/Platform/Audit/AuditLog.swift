@@ -32,6 +32,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case accessRequestAutoAccepted = "access_request.auto_accepted"
     case accessRequestReminded = "access_request.reminded"
     case grantRevoked = "grant.revoked"
+    case grantExpired = "grant.expired"
+    case grantExpiryNoticed = "grant.expiry_noticed"
     case accountRequestSubmitted = "account_request.submitted"
     case accountRequestForExistingAccount = "account_request.existing_account"
     case accountRequestThrottled = "account_request.throttled"
