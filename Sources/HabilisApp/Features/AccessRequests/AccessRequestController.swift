@@ -19,46 +19,14 @@ struct AccessRequestController: RouteCollection {
     func confirmRenewal(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let grant = try await renewableGrant(req, of: user)
-        switch try await req.portal.accessRequests.preview(
-            for: user, applicationCode: grant.application.code, renewing: grant.id, on: req.db)
-        {
-        case .success(let preview):
-            return try await render(req, preview: preview, renewing: grant, justification: "", errors: FormErrors())
-        case .failure(let refusal):
-            return try redirect(req, for: refusal)
-        }
+        return try await showForm(req, user: user, code: grant.application.code, renewing: grant)
     }
 
     /// Sends the renewal request: routed as any other; the right stays until it is decided or its end passes.
     func renew(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let grant = try await renewableGrant(req, of: user)
-        let justification = (try? req.content.get(String.self, at: "justification")) ?? ""
-        if let problem = TextInput.problem(
-            justification, label: "la justification", maximum: Self.justificationLimit, required: false,
-            multiline: true)
-        {
-            var errors = FormErrors()
-            errors.add("justification", problem)
-            switch try await req.portal.accessRequests.preview(
-                for: user, applicationCode: grant.application.code, renewing: grant.id, on: req.db)
-            {
-            case .success(let preview):
-                return try await render(
-                    req, preview: preview, renewing: grant, justification: justification, errors: errors)
-            case .failure(let refusal):
-                return try redirect(req, for: refusal)
-            }
-        }
-        let outcome = try await req.portal.accessRequests.requestAccess(
-            for: user, applicationCode: grant.application.code, justification: TextInput.stored(justification),
-            renewing: grant.id, ip: req.clientIP, on: req.db)
-        switch outcome {
-        case .success(let request):
-            return req.redirect(to: Paths.accessRequest(request.id!) + "?envoyee=1")
-        case .failure(let refusal):
-            return try redirect(req, for: refusal)
-        }
+        return try await send(req, user: user, code: grant.application.code, renewing: grant)
     }
 
     /// The signed-in agent's own right named in the URL, still held and ending; 404 otherwise.
@@ -73,20 +41,36 @@ struct AccessRequestController: RouteCollection {
 
     /// The confirmation step: who will decide, and the date of automatic acceptance, before submitting.
     func confirm(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        let code = req.parameters.get("code") ?? ""
-        switch try await req.portal.accessRequests.preview(for: user, applicationCode: code, on: req.db) {
+        try await showForm(req, user: try req.requireUser(), code: req.parameters.get("code") ?? "", renewing: nil)
+    }
+
+    /// Sends the request, then shows to whom it was addressed.
+    func create(req: Request) async throws -> Response {
+        try await send(req, user: try req.requireUser(), code: req.parameters.get("code") ?? "", renewing: nil)
+    }
+
+    /// The form of a request (or of the renewal of `grant`), with `errors` when it comes back.
+    private func showForm(
+        _ req: Request, user: CurrentUser, code: String, renewing grant: Grant?, justification: String = "",
+        errors: FormErrors = FormErrors()
+    ) async throws -> Response {
+        switch try await req.portal.accessRequests.preview(
+            for: user, applicationCode: code, renewing: grant?.id, on: req.db)
+        {
         case .success(let preview):
-            return try await render(req, preview: preview, renewing: nil, justification: "", errors: FormErrors())
+            return try await render(
+                req, preview: preview, renewing: grant, justification: justification, errors: errors)
         case .failure(let refusal):
             return try redirect(req, for: refusal)
         }
     }
 
-    /// Sends the request, then shows to whom it was addressed.
-    func create(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        let code = req.parameters.get("code") ?? ""
+    /// Checks the justification, sends the request (or the renewal of `grant`) and shows it.
+    private func send(
+        _ req: Request, user: CurrentUser, code: String, renewing grant: Grant?
+    ) async throws
+        -> Response
+    {
         let justification = (try? req.content.get(String.self, at: "justification")) ?? ""
         if let problem = TextInput.problem(
             justification, label: "la justification", maximum: Self.justificationLimit, required: false,
@@ -94,17 +78,12 @@ struct AccessRequestController: RouteCollection {
         {
             var errors = FormErrors()
             errors.add("justification", problem)
-            switch try await req.portal.accessRequests.preview(for: user, applicationCode: code, on: req.db) {
-            case .success(let preview):
-                return try await render(
-                    req, preview: preview, renewing: nil, justification: justification, errors: errors)
-            case .failure(let refusal):
-                return try redirect(req, for: refusal)
-            }
+            return try await showForm(
+                req, user: user, code: code, renewing: grant, justification: justification, errors: errors)
         }
         let outcome = try await req.portal.accessRequests.requestAccess(
-            for: user, applicationCode: code, justification: TextInput.stored(justification), ip: req.clientIP,
-            on: req.db)
+            for: user, applicationCode: code, justification: TextInput.stored(justification), renewing: grant?.id,
+            ip: req.clientIP, on: req.db)
         switch outcome {
         case .success(let request):
             return req.redirect(to: Paths.accessRequest(request.id!) + "?envoyee=1")
