@@ -74,6 +74,7 @@ private struct OutageLog {
 struct SweepOutcome {
     var accessRequests: AccessRequestService.SweepReport
     var rightEnds: AccessRequestService.RightEndsReport
+    var accessReviews: AccessReviewService.SweepReport
     var accountRequests: AccountRequestService.SweepReport
     var auditEventsPurged: Int
     var throttleBucketsPurged: Int
@@ -83,13 +84,14 @@ struct SweepOutcome {
 extension Application {
     /// The sweep, the same in the server's timer and in `habilis sweep`: accepts the access requests due at
     /// `instant` and reminds their deciders, tells the holders of rights that end soon and ends those whose date has
-    /// come, purges unproven registrations and escalates old account requests,
+    /// come, reminds the reviewers of access reviews and applies the rule of those whose deadline has come, purges unproven registrations and escalates old account requests,
     /// deletes the audit events past their retention and the throttle counters of windows long over.
     func sweep(asOf instant: Date) async throws -> SweepOutcome {
         SweepOutcome(
             accessRequests: try await portal.accessRequests.sweep(
                 asOf: instant, lanes: settings.sweepLanes, on: db, logger: logger),
             rightEnds: try await portal.accessRequests.sweepRightEnds(asOf: instant, on: db),
+            accessReviews: try await portal.accessReviews.sweep(asOf: instant, on: db),
             accountRequests: try await portal.accountRequests.sweep(asOf: instant, on: db),
             auditEventsPurged: try await portal.audit.purge(
                 olderThan: settings.auditRetentionDays, at: instant, on: db),

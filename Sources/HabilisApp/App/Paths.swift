@@ -62,6 +62,16 @@ public enum Paths {
     /// The decision on one request.
     public static let decideRequest = PathTemplate("/demandes-a-traiter/:id/decision")
 
+    /// The access reviews a correspondent or an administrator takes part in.
+    public static let accessReviews = "/revue-des-habilitations"
+    /// The rights one reviewer reviews in one campaign, and their decisions.
+    public static let accessReview = PathTemplate("/revue-des-habilitations/:id")
+    public static let reviewDecision = PathTemplate("/revue-des-habilitations/:id/decision")
+    /// Opening campaigns, and following one.
+    public static let adminReviews = "/administration/revues"
+    public static let adminReview = PathTemplate("/administration/revues/:id")
+    public static let adminReviewReport = PathTemplate("/administration/revues/:id/rapport.csv")
+
     /// Editing one FAQ entry.
     public static let adminFAQEntry = PathTemplate("/administration/faq/:id")
 

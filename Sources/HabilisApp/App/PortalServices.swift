@@ -21,6 +21,7 @@ public struct PortalServices: Sendable {
     public var authorization: Authorization
     public var notifier: Notifier
     public var accessRequests: AccessRequestService
+    public var accessReviews: AccessReviewService
     public var accountRequests: AccountRequestService
     public var signingKeys: SigningKeys
     public var clients: ClientRegistry
@@ -65,6 +66,9 @@ public struct PortalServices: Sendable {
         accessRequests = AccessRequestService(
             clock: clock, audit: audit, routing: routing, authorization: authorization, notifier: notifier,
             mails: mails, runtimeSettings: runtimeSettings, events: webhookEvents)
+        accessReviews = AccessReviewService(
+            clock: clock, audit: audit, notifier: notifier, mails: mails, runtimeSettings: runtimeSettings,
+            rights: accessRequests)
         accountRequests = AccountRequestService(
             clock: clock, audit: audit, routing: routing, authorization: authorization, notifier: notifier,
             outbox: outbox, throttle: throttle, passwords: passwords, mails: mails,

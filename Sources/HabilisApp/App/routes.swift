@@ -17,6 +17,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: NotificationsController())
     try app.register(collection: RequestsToDecideController())
     try app.register(collection: MyOrganisationController())
+    try app.register(collection: AccessReviewController())
+    try app.register(collection: ReviewCampaignsController())
     try app.register(collection: AdministrationController())
     try app.register(collection: OrganisationsAdminController())
     try app.register(collection: ApplicationsAdminController())

@@ -30,14 +30,17 @@ struct SweepCommand: AsyncCommand {
         }
         let started = ContinuousClock.now
         let outcome = try await app.sweep(asOf: instant)
-        let (report, accounts) = (outcome.accessRequests, outcome.accountRequests)
+        let (report, accounts, reviews) = (outcome.accessRequests, outcome.accountRequests, outcome.accessReviews)
         let swept = ContinuousClock.now - started
         let sent = signature.keepMail ? nil : try await app.portal.dispatcher.dispatchDue(on: app.db)
         let seconds = Double(swept.components.seconds) + Double(swept.components.attoseconds) / 1e18
         context.console.print(
             "Balayage au \(ISO8601DateFormatter().string(from: instant)) : \(report.autoAccepted) demande(s) "
                 + "acceptée(s) automatiquement, \(report.reminded) rappel(s), \(outcome.rightEnds.noticed) avis de fin "
-                + "d’habilitation, \(outcome.rightEnds.ended) habilitation(s) arrivée(s) à échéance, \(accounts.escalated) demande(s) de compte "
+                + "d’habilitation, \(outcome.rightEnds.ended) habilitation(s) arrivée(s) à échéance, "
+                + "\(reviews.reminded) rappel(s) de revue, \(reviews.closed) campagne(s) de revue close(s) "
+                + "(\(reviews.keptAtDeadline) habilitation(s) non revue(s) conservée(s), \(reviews.removedAtDeadline) retirée(s)), "
+                + "\(accounts.escalated) demande(s) de compte "
                 + "signalée(s) en retard, \(accounts.purged) inscription(s) non confirmée(s) purgée(s), \(outcome.auditEventsPurged) "
                 + "événement(s) d’audit de plus de \(app.settings.auditRetentionDays) jours supprimé(s) en "
                 + String(format: "%.1f", seconds) + " s ; "

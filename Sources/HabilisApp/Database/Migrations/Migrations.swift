@@ -20,5 +20,6 @@ enum Migrations {
         AddDirectoryFeedToAgents(),
         AddAlsaceMoselleToOrganisations(),
         AddRightValidity(),
+        CreateAccessReviews(),
     ]
 }

@@ -145,11 +145,17 @@ struct BarChart {
     let width: Int
     let height: Int
     let vertical: Bool
+    /// The heading of the values in the chart's table.
+    let valueHeading: String
 }
 
 extension BarChart {
-    init(id: String, title: String, description: String, values: [(String, Int)], vertical: Bool) {
+    init(
+        id: String, title: String, description: String, values: [(String, Int)], vertical: Bool,
+        valueHeading: String = "Nombre"
+    ) {
         self.id = id
+        self.valueHeading = valueHeading
         self.title = title
         self.description = description
         self.vertical = vertical

@@ -97,6 +97,12 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case scimUserReplaced = "scim.user_replaced"
     case scimUserPatched = "scim.user_patched"
     case scimGroupPatched = "scim.group_patched"
+    case reviewOpened = "review.opened"
+    case reviewKept = "review.kept"
+    case reviewRemoved = "review.removed"
+    case reviewReminded = "review.reminded"
+    case reviewClosed = "review.closed"
+    case reviewReportExported = "review.report_exported"
 }
 
 /// Who did something and from where, as the audit trail records it.

@@ -107,6 +107,7 @@ struct MenuLink {
         ]
         if decidesRequests {
             entries.append(MenuLink("Demandes à traiter", Paths.requestsToDecide, currentPath: currentPath))
+            entries.append(MenuLink("Revue des habilitations", Paths.accessReviews, currentPath: currentPath))
         }
         if isCorrespondent {
             entries.append(MenuLink("Agents de mon organisme", Paths.myOrganisationAgents, currentPath: currentPath))
