@@ -289,7 +289,7 @@ struct CommandLineTests {
 
 @Suite("habilis sweep from the command line", .serialized)
 struct SweepCommandTests {
-    @Test("two sweeps started at once from two processes accept each due request once, with one mail each")
+    @Test("two sweeps at once from two processes accept, end rights and close a review once, with one mail each")
     func twoProcesses() async throws {
         let postgres = try await TestDatabase.make()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("habilis-\(UUID()).sqlite").path
@@ -298,6 +298,23 @@ struct SweepCommandTests {
             if let postgres { settings.databaseURL = postgres.url } else { settings.databasePath = file }
         }
         try await withTestApp(settings: onShared) { context in
+            // A right that ends on its own in 3 days, and a review of Accords locaux that removes what nobody
+            // reviewed by 7 March: Charenne's right (the demo one) and Leroy's, which will have ended by then.
+            let accords = try await Given.application("ACCORDS-LOCAUX", on: context.db)
+            try await Grant(
+                agentID: try await Given.agent(DemoWorld.directorEmail, on: context.db).id!,
+                applicationID: accords.id!, grantedAt: context.clock.now, grantedByID: nil, accessRequestID: nil,
+                expiresAt: context.clock.now.addingTimeInterval(3 * 86_400)
+            ).create(on: context.db)
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            let opened = try await administrator.post(
+                Paths.adminReviews,
+                [
+                    ("nom", "Revue Accords locaux"), ("fin", "2026-03-07"), ("regle", "retirer"),
+                    ("applications[]", accords.id!.uuidString),
+                ])
+            #expect(opened.status == .seeOther)
             for email in [DemoWorld.agentEmail, DemoWorld.directorEmail, DemoWorld.cafAgentEmail] {
                 for code in ["GREVE", "DROIT-SYNDICAL", "ELECTIONS-PRO", "TDB-RH", "REMUNERATIONS"] {
                     try await requestAccess(code, as: email, context: context)
@@ -314,12 +331,18 @@ struct SweepCommandTests {
                 environment: environment.merging(["HABILIS_MAIL_TRANSPORT": "file:\(mailDirectory)"]) { $1 })
         }
         for run in runs { #expect(try await run.exitCode() == 0) }
-        #expect(runs.contains { $0.text.contains("acceptée(s) automatiquement") })
+        #expect(runs.contains { $0.text.contains("15 demande(s) acceptée(s) automatiquement") })
+        #expect(runs.contains { $0.text.contains("1 campagne(s) de revue close(s)") })
         #expect(runs.allSatisfy { $0.text.contains("événement(s) d’audit de plus de 365 jours supprimé(s)") })
 
         try await withTestApp(seedDemo: false, settings: onShared) { context in
             #expect(try await AccessRequest.query(on: context.db).filter(\.$status == .autoAccepted).count() == 15)
-            #expect(try await Grant.query(on: context.db).filter(\.$revokedAt == nil).count() == 16)
+            // 15 accepted and the demo right, plus Leroy's, less the one ended and the one removed by the review.
+            #expect(try await Grant.query(on: context.db).filter(\.$revokedAt == nil).count() == 15)
+            let actions = try await context.auditActions()
+            #expect(actions.filter { $0 == "grant.expired" }.count == 1)
+            #expect(actions.filter { $0 == "review.removed" }.count == 1)
+            #expect(actions.filter { $0 == "review.closed" }.count == 1)
             let outbox = try await OutboxMessage.query(on: context.db).all()
             #expect(outbox.allSatisfy { $0.status == .sent })
             let files = try Mailbox(directory: mailDirectory).all()
@@ -328,6 +351,12 @@ struct SweepCommandTests {
             #expect(
                 files.filter { $0.text.contains("acceptée automatiquement") && $0.recipient == DemoWorld.agentEmail }
                     .count == 5)
+            #expect(
+                files.filter { $0.subject == "Votre habilitation à Accords locaux a été retirée" }.map(\.recipient)
+                    == [DemoWorld.agentEmail])
+            #expect(
+                files.filter { $0.subject == "Votre habilitation à Accords locaux a pris fin" }.map(\.recipient)
+                    == [DemoWorld.directorEmail])
         }
         try await postgres?.drop()
         try? FileManager.default.removeItem(atPath: file)
