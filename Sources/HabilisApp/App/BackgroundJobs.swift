@@ -75,6 +75,8 @@ struct SweepOutcome {
     var accessRequests: AccessRequestService.SweepReport
     var rightEnds: AccessRequestService.RightEndsReport
     var accessReviews: AccessReviewService.SweepReport
+    /// Pending requests routed again because an absence began.
+    var reroutedForAbsences: Int
     var accountRequests: AccountRequestService.SweepReport
     var auditEventsPurged: Int
     var throttleBucketsPurged: Int
@@ -87,11 +89,15 @@ extension Application {
     /// come, reminds the reviewers of access reviews and applies the rule of those whose deadline has come, purges unproven registrations and escalates old account requests,
     /// deletes the audit events past their retention and the throttle counters of windows long over.
     func sweep(asOf instant: Date) async throws -> SweepOutcome {
-        SweepOutcome(
+        // Who is away first: the requests of an organisme whose correspondents all left go to the administrators
+        // before the reminders are sent.
+        let rerouted = try await portal.absences.rerouteStarted(asOf: instant, on: db)
+        return SweepOutcome(
             accessRequests: try await portal.accessRequests.sweep(
                 asOf: instant, lanes: settings.sweepLanes, on: db, logger: logger),
             rightEnds: try await portal.accessRequests.sweepRightEnds(asOf: instant, on: db),
             accessReviews: try await portal.accessReviews.sweep(asOf: instant, on: db),
+            reroutedForAbsences: rerouted,
             accountRequests: try await portal.accountRequests.sweep(asOf: instant, on: db),
             auditEventsPurged: try await portal.audit.purge(
                 olderThan: settings.auditRetentionDays, at: instant, on: db),

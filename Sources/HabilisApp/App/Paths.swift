@@ -67,6 +67,10 @@ public enum Paths {
     /// The rights one reviewer reviews in one campaign, and their decisions.
     public static let accessReview = PathTemplate("/revue-des-habilitations/:id")
     public static let reviewDecision = PathTemplate("/revue-des-habilitations/:id/decision")
+    /// A correspondent's absences and deputies; an administrator's view of one correspondent's; ending one.
+    public static let myAbsences = "/mon-organisme/absences"
+    public static let adminAgentAbsences = PathTemplate("/administration/agents/:id/absences")
+    public static let endAbsence = PathTemplate("/absences/:id/fin")
     /// Opening campaigns, and following one.
     public static let adminReviews = "/administration/revues"
     public static let adminReview = PathTemplate("/administration/revues/:id")

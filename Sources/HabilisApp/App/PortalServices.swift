@@ -22,6 +22,7 @@ public struct PortalServices: Sendable {
     public var notifier: Notifier
     public var accessRequests: AccessRequestService
     public var accessReviews: AccessReviewService
+    var absences: AbsenceService
     public var accountRequests: AccountRequestService
     public var signingKeys: SigningKeys
     public var clients: ClientRegistry
@@ -59,7 +60,7 @@ public struct PortalServices: Sendable {
             clock: clock, audit: audit, sessions: sessions, throttle: throttle, signInBudgets: signInBudgets,
             passwords: passwords,
             policy: passwordPolicy, outbox: outbox, mails: mails)
-        routing = Routing()
+        routing = Routing(clock: clock)
         authorization = Authorization()
         notifier = Notifier(clock: clock, outbox: outbox)
         webhookEvents = WebhookEvents(clock: clock)
@@ -69,6 +70,7 @@ public struct PortalServices: Sendable {
         accessReviews = AccessReviewService(
             clock: clock, audit: audit, notifier: notifier, mails: mails, runtimeSettings: runtimeSettings,
             rights: accessRequests)
+        absences = AbsenceService(clock: clock, audit: audit, notifier: notifier, mails: mails, routing: routing)
         accountRequests = AccountRequestService(
             clock: clock, audit: audit, routing: routing, authorization: authorization, notifier: notifier,
             outbox: outbox, throttle: throttle, passwords: passwords, mails: mails,

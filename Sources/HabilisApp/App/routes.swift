@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: MyOrganisationController())
     try app.register(collection: AccessReviewController())
     try app.register(collection: ReviewCampaignsController())
+    try app.register(collection: AbsencesController())
     try app.register(collection: AdministrationController())
     try app.register(collection: OrganisationsAdminController())
     try app.register(collection: ApplicationsAdminController())

@@ -21,5 +21,6 @@ enum Migrations {
         AddAlsaceMoselleToOrganisations(),
         AddRightValidity(),
         CreateAccessReviews(),
+        CreateAbsences(),
     ]
 }

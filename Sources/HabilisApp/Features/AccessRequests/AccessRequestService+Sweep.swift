@@ -25,7 +25,7 @@ extension AccessRequestService {
         -> SweepReport
     {
         var report = SweepReport()
-        let context = try await SweepContext.load(on: database)
+        let context = try await SweepContext.load(at: instant, on: database)
         let sql = database as! any SQLDatabase
         var cursor: RoundCursor?
         while true {
@@ -350,9 +350,9 @@ private struct SweepContext {
     let directory: DeciderDirectory
     let applications: [UUID: BusinessApplication]
 
-    static func load(on database: any Database) async throws -> SweepContext {
+    static func load(at instant: Date, on database: any Database) async throws -> SweepContext {
         SweepContext(
-            directory: try await DeciderDirectory.load(on: database),
+            directory: try await DeciderDirectory.load(at: instant, on: database),
             applications: Dictionary(
                 uniqueKeysWithValues: try await BusinessApplication.query(on: database).all().map { ($0.id!, $0) }))
     }

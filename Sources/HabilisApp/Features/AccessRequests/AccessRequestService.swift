@@ -174,12 +174,20 @@ public struct AccessRequestService: Sendable {
             return .forbidden
         }
         let status: AccessRequest.Status = accept ? .accepted : .refused
+        // A deputy decides in the name of the absent correspondent, and every record says so.
+        let standsInFor = authorization.standsInFor(
+            user, organisationID: request.$organisation.id, applicationID: request.$application.id)
+        let deciderName = user.agent.fullName + (standsInFor.map { ", en suppléance de \($0.name)" } ?? "")
         return try await database.atomically { transaction in
             guard
                 try await close(
                     requestID, as: status, at: clock.now, by: user.id, reason: accept ? nil : reason,
                     dueBefore: nil, on: transaction)
             else { return .alreadyDecided }
+            if let standsInFor {
+                try await (transaction as! any SQLDatabase).update(AccessRequest.schema)
+                    .set("deputy_of_id", to: standsInFor.agentID).where("id", .equal, requestID).run()
+            }
             let agent = try await request.$agent.get(on: transaction)
             let application = try await request.$application.get(on: transaction)
             var decided: [String: String] = [
@@ -201,15 +209,16 @@ public struct AccessRequestService: Sendable {
                 link: accept ? Paths.openApplication(application.code) : Paths.myRights,
                 mail: mails.accessRequestOutcome(
                     to: agent, application: application.name, code: application.code, status: status,
-                    decidedBy: user.agent.fullName,
+                    decidedBy: deciderName,
                     reason: accept ? nil : reason),
                 key: "access-request:\(requestID):decision", on: transaction)
             try await audit.record(
                 accept ? .accessRequestAccepted : .accessRequestRefused, by: AuditContext(actorID: user.id, ip: ip),
                 target: ("access_request", requestID.uuidString), organisationID: request.$organisation.id,
                 applicationID: application.id,
-                details: accept
-                    ? ["application": application.code] : ["application": application.code, "reason": reason ?? ""],
+                details: (accept
+                    ? ["application": application.code] : ["application": application.code, "reason": reason ?? ""])
+                    .merging(standsInFor.map { ["as_deputy_of": $0.agentID.uuidString.lowercased()] } ?? [:]) { $1 },
                 on: transaction)
             return .decided
         }

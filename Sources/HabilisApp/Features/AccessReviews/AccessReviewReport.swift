@@ -28,7 +28,8 @@ enum AccessReviewReport {
             SELECT i.grant_id, i.decision, i.by_deadline, i.reason, i.decided_at, o.name AS organisation, a.email,
                 a.first_name, a.last_name, p.name AS application, g.granted_at, r.status AS request_status,
                 gd.first_name AS granter_first_name, gd.last_name AS granter_last_name,
-                rd.first_name AS reviewer_first_name, rd.last_name AS reviewer_last_name
+                rd.first_name AS reviewer_first_name, rd.last_name AS reviewer_last_name,
+                ds.first_name AS deputised_first_name, ds.last_name AS deputised_last_name
             FROM review_items i
             JOIN grants g ON g.id = i.grant_id
             JOIN agents a ON a.id = i.agent_id
@@ -37,6 +38,7 @@ enum AccessReviewReport {
             LEFT JOIN access_requests r ON r.id = g.access_request_id
             LEFT JOIN agents gd ON gd.id = g.granted_by_id
             LEFT JOIN agents rd ON rd.id = i.decided_by_id
+            LEFT JOIN agents ds ON ds.id = i.deputy_of_id
             WHERE i.campaign_id = \(bind: campaignID)
             """
         let page: SQLQueryString = after.map { " AND i.grant_id > \(bind: $0)" } ?? ""
@@ -57,6 +59,11 @@ enum AccessReviewReport {
             default: "à revoir"
             }
         let granter = try person("granter")
+        // « Paul Martin, en suppléance de Marie Durand » for a deputy's review.
+        func reviewer() throws -> String {
+            let deputised = try person("deputised")
+            return try person("reviewer") + (deputised.isEmpty ? "" : ", en suppléance de \(deputised)")
+        }
         return CSV.line([
             campaign, try text("organisation"), try text("email"), try text("first_name"), try text("last_name"),
             try text("application"), ParisCalendar.shortDate(try row.decode(column: "granted_at", as: Date.self)),
@@ -65,7 +72,7 @@ enum AccessReviewReport {
                     .flatMap(AccessRequest.Status.init(rawValue:)),
                 granterName: granter.isEmpty ? nil : granter),
             decision, try row.decode(column: "by_deadline", as: Bool.self) ? "oui" : "non",
-            try row.decode(column: "by_deadline", as: Bool.self) ? "Habilis" : try person("reviewer"),
+            try row.decode(column: "by_deadline", as: Bool.self) ? "Habilis" : try reviewer(),
             try row.decode(column: "decided_at", as: Date?.self).map(ParisCalendar.longDateTime) ?? "",
             try text("reason"),
         ])

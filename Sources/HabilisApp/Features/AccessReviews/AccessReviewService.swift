@@ -135,6 +135,9 @@ public struct AccessReviewService: Sendable {
                         applicationID: try row.decode(column: "application_id", as: UUID.self),
                         details: ["review": campaign.id!.uuidString, "name": campaign.name])
                 }, by: AuditContext(actorID: user.id, ip: ip), on: transaction)
+            try await recordDeputyship(
+                of: user, on: try kept.map { try $0.decode(column: "grant_id", as: UUID.self) }, in: campaign,
+                transaction: transaction)
             return ReviewTally(kept: kept.count, skipped: grantIDs.count - kept.count)
         }
     }
@@ -151,9 +154,13 @@ public struct AccessReviewService: Sendable {
         var tally = ReviewTally()
         for grantID in grantIDs {
             let removed = try await database.atomically { transaction in
-                try await removeOne(
+                let removed = try await removeOne(
                     grantID, in: campaign, reason: reason, by: actor,
                     condition: ReviewScope(user).condition(table: "review_items"), byDeadline: false, on: transaction)
+                if removed {
+                    try await recordDeputyship(of: user, on: [grantID], in: campaign, transaction: transaction)
+                }
+                return removed
             }
             if removed { tally.removed += 1 } else { tally.skipped += 1 }
         }
@@ -202,6 +209,33 @@ public struct AccessReviewService: Sendable {
         return true
     }
 
+    /// Marks the items `user` decided as a deputy with the correspondent they stood in for.
+    private func recordDeputyship(
+        of user: CurrentUser, on grantIDs: [UUID], in campaign: ReviewCampaign, transaction: any Database
+    ) async throws {
+        guard user.designations.contains(where: { $0.deputyOf != nil }), !grantIDs.isEmpty else { return }
+        let sql = transaction as! any SQLDatabase
+        let items = try await sql.raw(
+            """
+            SELECT grant_id, organisation_id, application_id FROM review_items
+            WHERE campaign_id = \(bind: campaign.id!) AND grant_id IN (\(binds: grantIDs))
+            """
+        ).all()
+        for item in items {
+            guard
+                let absent = Authorization().standsInFor(
+                    user, organisationID: try item.decode(column: "organisation_id", as: UUID.self),
+                    applicationID: try item.decode(column: "application_id", as: UUID.self))
+            else { continue }
+            try await sql.raw(
+                """
+                UPDATE review_items SET deputy_of_id = \(bind: absent.agentID)
+                WHERE campaign_id = \(bind: campaign.id!) AND grant_id = \(bind: try item.decode(column: "grant_id", as: UUID.self))
+                """
+            ).run()
+        }
+    }
+
     // MARK: - Telling the reviewers
 
     /// Tells each reviewer how many rights wait for them, by notification and mail: when the campaign opens
@@ -224,7 +258,7 @@ public struct AccessReviewService: Sendable {
                     WHERE c.agent_id = i.agent_id AND c.organisation_id = i.organisation_id)
                 """
         ).all()
-        let directory = try await DeciderDirectory.load(on: transaction)
+        let directory = try await DeciderDirectory.load(at: clock.now, on: transaction)
         var counts: [UUID: (agent: Agent, rights: Int)] = [:]
         func add(_ rights: Int, organisationID: UUID, applicationID: UUID, holder: UUID?) {
             let correspondents = directory.correspondents(of: organisationID, for: applicationID)

@@ -67,6 +67,13 @@ extension OrganisationEditPage: HTMLPage {
                         html.text(person.email)
                         html.markup(") — ")
                         html.text(person.scope)
+                        if let absencesURL = person.absencesURL {
+                            html.markup(" — <a href=\"")
+                            html.url(absencesURL)
+                            html.markup("\">Absences et suppléance de ")
+                            html.text(person.name)
+                            html.markup("</a>")
+                        }
                         html.markup("\n")
                         html.markup("<form method=\"post\" action=\"")
                         html.url(person.removeURL)

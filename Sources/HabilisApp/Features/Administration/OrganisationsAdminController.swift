@@ -186,7 +186,8 @@ struct OrganisationsAdminController: RouteCollection {
                         ? "toutes les applications"
                         : $0.scopes.map(\.application.name).sorted()
                             .joined(separator: ", "),
-                    removeURL: Paths.adminRemoveCorrespondent($0.id!))
+                    removeURL: Paths.adminRemoveCorrespondent($0.id!),
+                    absencesURL: Paths.adminAgentAbsences($0.$agent.id))
             }
         }
         let applications = try await BusinessApplication.query(on: req.db).sort(\.$position).all()
@@ -328,6 +329,8 @@ struct OrganisationEditPage {
         let email: String
         let scope: String
         let removeURL: String
+        /// Their absences and deputy, which an administrator may declare for them.
+        var absencesURL: String? = nil
     }
 
     struct ApplicationChoice {

@@ -48,11 +48,13 @@ enum MyRightsRecords {
                     """
                     SELECT r.id, r.status, r.created_at, r.decided_at, r.refusal_reason,
                         ap.name AS application_name, d.first_name AS decider_first_name,
-                        d.last_name AS decider_last_name,
+                        d.last_name AS decider_last_name, ds.first_name AS deputised_first_name,
+                        ds.last_name AS deputised_last_name,
                         (SELECT COUNT(*) FROM access_requests q WHERE q.agent_id = \(bind: agentID)) AS total
                     FROM access_requests r
                     JOIN applications ap ON ap.id = r.application_id
                     LEFT JOIN agents d ON d.id = r.decided_by_id
+                    LEFT JOIN agents ds ON ds.id = r.deputy_of_id
                     WHERE r.agent_id = \(bind: agentID)
                     ORDER BY r.created_at DESC
                     LIMIT \(literal: perPage) OFFSET \(literal: offset)
@@ -71,7 +73,10 @@ enum MyRightsRecords {
                     status: try row.decode(column: "status", as: AccessRequest.Status.self),
                     createdAt: try row.decode(column: "created_at", as: Date.self),
                     decidedAt: try row.decode(column: "decided_at", as: Date?.self),
-                    deciderName: try row.personName(prefix: "decider"),
+                    // « Paul Martin, en suppléance de Marie Durand » for a deputy's decision.
+                    deciderName: try row.personName(prefix: "decider").map { decider in
+                        try row.personName(prefix: "deputised").map { "\(decider), en suppléance de \($0)" } ?? decider
+                    },
                     refusalReason: try row.decode(column: "refusal_reason", as: String?.self))
             },
             total: page.total)

@@ -103,6 +103,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case reviewReminded = "review.reminded"
     case reviewClosed = "review.closed"
     case reviewReportExported = "review.report_exported"
+    case absenceDeclared = "absence.declared"
+    case absenceEnded = "absence.ended"
 }
 
 /// Who did something and from where, as the audit trail records it.

@@ -5,10 +5,13 @@ import Vapor
 
 /// What a signed-in person may see and decide, answered in one place for every route and form post.
 public struct Authorization: Sendable {
-    /// One organisme a correspondent covers, with the applications it is limited to (empty: all).
+    /// One organisme a correspondent covers, with the applications it is limited to (empty: all); held in their
+    /// own right or, during an absence, by their deputy.
     public struct Designation: Sendable {
         public let organisationID: UUID
         public let applicationIDs: [UUID]
+        /// The absent correspondent a deputy stands in for; nil for the correspondent's own designation.
+        public var deputyOf: Deputyship? = nil
 
         func covers(organisationID: UUID, applicationID: UUID) -> Bool {
             self.organisationID == organisationID
@@ -16,28 +19,65 @@ public struct Authorization: Sendable {
         }
     }
 
-    /// The designations of a person as correspondent, each with its applications, in one statement: every page of
-    /// a correspondent reads them with the session.
-    public static func designations(of agentID: UUID, on database: any Database) async throws -> [Designation] {
+    /// Whom a deputy stands in for, and until when.
+    public struct Deputyship: Sendable, Equatable {
+        public let agentID: UUID
+        public let name: String
+        public let endsAt: Date
+    }
+
+    /// The designations of a person as correspondent, and those of the correspondents they stand in for at
+    /// `instant`, each with its applications, in one statement: every page of a correspondent reads them with the
+    /// session.
+    public static func designations(
+        of agentID: UUID, at instant: Date, on database: any Database
+    ) async throws -> [Designation] {
         let rows = try await (database as! any SQLDatabase).raw(
             """
-            SELECT c.id, c.organisation_id, s.application_id
+            SELECT c.id, c.organisation_id, s.application_id, NULL AS absent_id, NULL AS absent_first_name,
+                NULL AS absent_last_name, NULL AS absence_end, c.created_at
             FROM correspondents c
             LEFT JOIN correspondent_scopes s ON s.correspondent_id = c.id
             WHERE c.agent_id = \(bind: agentID)
-            ORDER BY c.created_at, c.id
+            UNION ALL
+            SELECT c.id, c.organisation_id, s.application_id, a.id, a.first_name, a.last_name, ab.ends_at, c.created_at
+            FROM absences ab
+            JOIN correspondents c ON c.agent_id = ab.agent_id
+            JOIN agents a ON a.id = ab.agent_id
+            LEFT JOIN correspondent_scopes s ON s.correspondent_id = c.id
+            WHERE ab.deputy_id = \(bind: agentID) AND ab.starts_at <= \(bind: instant) AND ab.ends_at > \(bind: instant)
+                AND a.status = 'active'
+            ORDER BY 4, 8, 1
             """
         ).all()
-        var designations: [(id: UUID, organisationID: UUID, applicationIDs: [UUID])] = []
+        var designations: [(id: UUID, organisationID: UUID, applicationIDs: [UUID], deputyOf: Deputyship?)] = []
         for row in rows {
             let id = try row.decode(column: "id", as: UUID.self)
             let applicationID = try row.decode(column: "application_id", as: UUID?.self)
             if designations.last?.id != id {
-                designations.append((id, try row.decode(column: "organisation_id", as: UUID.self), []))
+                let deputyOf = try row.decode(column: "absent_id", as: UUID?.self).map { absentID in
+                    Deputyship(
+                        agentID: absentID,
+                        name: "\(try row.decode(column: "absent_first_name", as: String.self)) "
+                            + (try row.decode(column: "absent_last_name", as: String.self)),
+                        endsAt: try row.decode(column: "absence_end", as: Date.self))
+                }
+                designations.append((id, try row.decode(column: "organisation_id", as: UUID.self), [], deputyOf))
             }
             if let applicationID { designations[designations.count - 1].applicationIDs.append(applicationID) }
         }
-        return designations.map { Designation(organisationID: $0.organisationID, applicationIDs: $0.applicationIDs) }
+        return designations.map {
+            Designation(organisationID: $0.organisationID, applicationIDs: $0.applicationIDs, deputyOf: $0.deputyOf)
+        }
+    }
+
+    /// The correspondent `user` stands in for when deciding on (`organisationID`, `applicationID`): nil when they
+    /// decide in their own right (an administrator, or their own designation covers it).
+    public func standsInFor(_ user: CurrentUser, organisationID: UUID, applicationID: UUID) -> Deputyship? {
+        guard !user.isAdministrator else { return nil }
+        let covering = user.designations.filter { $0.covers(organisationID: organisationID, applicationID: applicationID) }
+        guard !covering.contains(where: { $0.deputyOf == nil }) else { return nil }
+        return covering.first?.deputyOf
     }
 
     /// Whether `user` may decide `request`: administrators for what is routed to them (and may step in anywhere),

@@ -13,11 +13,18 @@ struct DeciderDirectory: Sendable {
     private let designations: [UUID: [Designation]]
     let administrators: [Agent]
 
-    /// The directory of one organisme (`organisationID`) or of all of them (nil).
-    static func load(organisationID: UUID? = nil, on database: any Database) async throws -> DeciderDirectory {
+    /// The directory of one organisme (`organisationID`) or of all of them (nil) at `instant`: a correspondent away
+    /// then is replaced by their deputy, or left out when they named none.
+    static func load(
+        organisationID: UUID? = nil, at instant: Date, on database: any Database
+    ) async throws -> DeciderDirectory {
         var query = Correspondent.query(on: database).with(\.$agent).with(\.$scopes)
         if let organisationID { query = query.filter(\.$organisation.$id == organisationID) }
         let correspondents = try await query.all().filter { $0.agent.status == .active }
+        let absences = try await Absence.query(on: database).filter(\.$startsAt <= instant)
+            .filter(\.$endsAt > instant).filter(\.$agent.$id ~~ Set(correspondents.map(\.$agent.id)))
+            .with(\.$deputy).all()
+        let deputies = Dictionary(absences.map { ($0.$agent.id, $0.deputy) }) { first, _ in first }
         let administrators = try await Agent.query(on: database)
             .filter(\.$isAdministrator == true)
             .filter(\.$status == .active)
@@ -25,8 +32,18 @@ struct DeciderDirectory: Sendable {
             .all()
         return DeciderDirectory(
             designations: Dictionary(grouping: correspondents, by: { $0.$organisation.id }).mapValues { list in
-                list.map { Designation(agent: $0.agent, applicationIDs: Set($0.scopes.map(\.$application.id))) }
-                    .sorted { $0.agent.lastName < $1.agent.lastName }
+                list.compactMap { correspondent in
+                    // Present, or away with an active deputy who stands in for them.
+                    let agent: Agent? =
+                        switch deputies[correspondent.$agent.id] {
+                        case .none: correspondent.agent
+                        case .some(let deputy): deputy?.status == .active ? deputy : nil
+                        }
+                    return agent.map {
+                        Designation(agent: $0, applicationIDs: Set(correspondent.scopes.map(\.$application.id)))
+                    }
+                }
+                .sorted { $0.agent.lastName < $1.agent.lastName }
             },
             administrators: administrators)
     }
@@ -34,12 +51,15 @@ struct DeciderDirectory: Sendable {
     /// Active correspondents of an organisme covering an application (limited to none, or to this one); all of
     /// them when `applicationID` is nil.
     func correspondents(of organisationID: UUID, for applicationID: UUID?) -> [Agent] {
-        (designations[organisationID] ?? [])
+        var seen = Set<UUID>()
+        // A deputy who is also a correspondent, or stands in for two, is one person.
+        return (designations[organisationID] ?? [])
             .filter { designation in
                 guard let applicationID, !designation.applicationIDs.isEmpty else { return true }
                 return designation.applicationIDs.contains(applicationID)
             }
             .map(\.agent)
+            .filter { seen.insert($0.id!).inserted }
     }
 
     /// Who decides a new request of an agent of `organisationID` for `application` (nil for an account request):

@@ -5,6 +5,9 @@ import SQLKit
 /// Who decides on a request, answered in one place: the correspondents of the requester's organisme for an
 /// application managed locally (those limited to other applications excepted), otherwise the UCANSS administrators.
 public struct Routing: Sendable {
+    /// Who is away is read at this clock's now.
+    let clock: any Clock
+
     /// The deciders of one request, with the people behind them.
     public struct Decision: Sendable {
         public let deciders: Deciders
@@ -30,7 +33,7 @@ public struct Routing: Sendable {
         organisationID: UUID, application: BusinessApplication?, requesterID: UUID? = nil, on database: any Database
     ) async throws -> Decision {
         let organisation = try await Organisation.find(organisationID, on: database)
-        let directory = try await DeciderDirectory.load(organisationID: organisationID, on: database)
+        let directory = try await DeciderDirectory.load(organisationID: organisationID, at: clock.now, on: database)
         let route = directory.route(organisationID: organisationID, application: application, requesterID: requesterID)
         return Decision(deciders: route.deciders, people: route.people, organisationName: organisation?.name ?? "")
     }
@@ -39,13 +42,13 @@ public struct Routing: Sendable {
     public func activeCorrespondents(
         of organisationID: UUID, for applicationID: UUID?, on database: any Database
     ) async throws -> [Agent] {
-        try await DeciderDirectory.load(organisationID: organisationID, on: database)
+        try await DeciderDirectory.load(organisationID: organisationID, at: clock.now, on: database)
             .correspondents(of: organisationID, for: applicationID)
     }
 
     /// The people who decide a request already routed: its correspondents, or the administrators.
     public func deciders(of request: AccessRequest, on database: any Database) async throws -> [Agent] {
-        try await DeciderDirectory.load(organisationID: request.$organisation.id, on: database)
+        try await DeciderDirectory.load(organisationID: request.$organisation.id, at: clock.now, on: database)
             .deciders(
                 organisationID: request.$organisation.id, applicationID: request.$application.id,
                 routedTo: request.routedTo, requesterID: request.$agent.id)
@@ -54,7 +57,7 @@ public struct Routing: Sendable {
     /// Routes again the pending requests of an organisme after its correspondents changed, so that none is left
     /// with nobody to see it; returns how many changed.
     public func reroutePending(of organisationID: UUID, on database: any Database) async throws -> Int {
-        let directory = try await DeciderDirectory.load(organisationID: organisationID, on: database)
+        let directory = try await DeciderDirectory.load(organisationID: organisationID, at: clock.now, on: database)
         var changed = try await reroutePendingAccessRequests(
             where: SQLBinaryExpression(SQLColumn("organisation_id"), .equal, SQLBind(organisationID)),
             directory: directory, on: database)
@@ -72,7 +75,7 @@ public struct Routing: Sendable {
     public func reroutePending(ofApplication applicationID: UUID, on database: any Database) async throws -> Int {
         try await reroutePendingAccessRequests(
             where: SQLBinaryExpression(SQLColumn("application_id"), .equal, SQLBind(applicationID)),
-            directory: try await DeciderDirectory.load(on: database), on: database)
+            directory: try await DeciderDirectory.load(at: clock.now, on: database), on: database)
     }
 
     /// Routes the pending access requests matching `scope` with the deciders and applications read once, and moves

@@ -43,7 +43,10 @@ public struct SessionStore: Sendable {
                     (SELECT COUNT(*) FROM (
                         SELECT 1 FROM notifications n WHERE n.agent_id = s.agent_id AND n.read_at IS NULL
                         LIMIT \(literal: CurrentUser.unreadCountBound)) unread) AS unread_count,
-                    (SELECT COUNT(*) FROM correspondents c WHERE c.agent_id = s.agent_id) AS designation_count,
+                    (SELECT COUNT(*) FROM correspondents c WHERE c.agent_id = s.agent_id)
+                        + (SELECT COUNT(*) FROM absences ab WHERE ab.deputy_id = s.agent_id
+                            AND ab.ends_at > \(bind: clock.now) AND ab.starts_at <= \(bind: clock.now))
+                        AS designation_count,
                     (SELECT COUNT(*) FROM second_factors f WHERE f.agent_id = s.agent_id AND f.confirmed_at IS NOT NULL)
                         AS second_factor_count
                 FROM user_sessions s
@@ -80,7 +83,7 @@ public struct SessionStore: Sendable {
         let designations =
             try row.decode(column: "designation_count", as: Int.self) == 0
             ? []
-            : try await Authorization.designations(of: agent.id!, on: database)
+            : try await Authorization.designations(of: agent.id!, at: now, on: database)
         return ResumedSession(
             session: session, expired: false,
             unreadNotifications: try row.decode(column: "unread_count", as: Int.self), designations: designations,

@@ -111,6 +111,7 @@ struct MenuLink {
         }
         if isCorrespondent {
             entries.append(MenuLink("Agents de mon organisme", Paths.myOrganisationAgents, currentPath: currentPath))
+            entries.append(MenuLink("Absences et suppléance", Paths.myAbsences, currentPath: currentPath))
         }
         if isAdministrator {
             entries.append(MenuLink("Administration", Paths.administration, currentPath: currentPath))
