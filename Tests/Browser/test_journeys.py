@@ -468,3 +468,52 @@ def test_access_review_by_a_correspondent(page):
         page.get_by_role("link", name="Télécharger le rapport de la campagne (CSV)").click()
     report = open(download.value.path(), encoding="utf-8-sig").read()
     assert '"conservée";"non";"Marie Durand"' in report
+
+
+def test_deputy_decides_while_the_correspondent_is_away(page):
+    today = datetime.date.today()
+    sign_in(page, "admin@ucanss.fr")
+    page.goto(BASE + "/administration/organismes")
+    page.get_by_role("link", name="CARSAT Rhône-Alpes").first.click()
+    page.get_by_role("link", name="Absences et suppléance de Marie Durand").click()
+    check(page, "absences-administrateur")
+    page.get_by_label("Premier jour d’absence").fill(today.isoformat())
+    page.get_by_label("Dernier jour d’absence").fill((today + datetime.timedelta(days=5)).isoformat())
+    # Jeanne Petit works at the CAF: she cannot stand in for a correspondent of the CARSAT.
+    page.get_by_label("Adresse e-mail du suppléant (facultatif)").fill("j.petit@caf.fr")
+    page.get_by_role("button", name="Déclarer l’absence").click()
+    check(page, "absences-administrateur-erreur")
+    assert page.get_by_text("Le suppléant doit être un agent actif d’un organisme de ce correspondant").first.is_visible()
+    page.get_by_label("Adresse e-mail du suppléant (facultatif)").fill("d.leroy@lassuranceretraite.fr")
+    page.get_by_role("button", name="Déclarer l’absence").click()
+    assert page.get_by_text("L’absence est enregistrée.").is_visible()
+    sign_out(page)
+
+    sign_in(page, "a.charenne@lassuranceretraite.fr")
+    page.goto(BASE + "/applications/DROIT-SYNDICAL/demande")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    sign_out(page)
+
+    sign_in(page, "d.leroy@lassuranceretraite.fr")
+    wait_for_mail("d.leroy@lassuranceretraite.fr", "Vous suppléez Marie Durand")
+    page.get_by_role("link", name="Absences et suppléance").click()
+    check(page, "absences-suppleant")
+    assert page.get_by_text("Vous suppléez Marie Durand").is_visible()
+    page.get_by_role("link", name="Demandes à traiter").click()
+    page.get_by_role("link", name="Droit syndical").click()
+    page.get_by_role("button", name="Accepter la demande").click()
+    assert page.get_by_text("1 demande acceptée.").is_visible()
+    sign_out(page)
+
+    sign_in(page, "a.charenne@lassuranceretraite.fr")
+    page.get_by_role("link", name="Mes habilitations").click()
+    page.locator("summary", has_text="Historique de vos demandes").click()
+    assert page.get_by_text("Denis Leroy, en suppléance de Marie Durand").first.is_visible()
+    sign_out(page)
+
+    # Back early: the deputy's part ends with the absence.
+    sign_in(page, "m.durand@lassuranceretraite.fr")
+    page.get_by_role("link", name="Absences et suppléance").click()
+    check(page, "absences-correspondant")
+    page.get_by_role("button", name=re.compile("Mettre fin à l’absence du")).click()
+    assert page.get_by_text("L’absence est terminée.").is_visible()

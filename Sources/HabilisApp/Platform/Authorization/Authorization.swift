@@ -75,7 +75,9 @@ public struct Authorization: Sendable {
     /// decide in their own right (an administrator, or their own designation covers it).
     public func standsInFor(_ user: CurrentUser, organisationID: UUID, applicationID: UUID) -> Deputyship? {
         guard !user.isAdministrator else { return nil }
-        let covering = user.designations.filter { $0.covers(organisationID: organisationID, applicationID: applicationID) }
+        let covering = user.designations.filter {
+            $0.covers(organisationID: organisationID, applicationID: applicationID)
+        }
         guard !covering.contains(where: { $0.deputyOf == nil }) else { return nil }
         return covering.first?.deputyOf
     }
