@@ -331,8 +331,15 @@ struct SweepCommandTests {
                 environment: environment.merging(["HABILIS_MAIL_TRANSPORT": "file:\(mailDirectory)"]) { $1 })
         }
         for run in runs { #expect(try await run.exitCode() == 0) }
-        #expect(runs.contains { $0.text.contains("15 demande(s) acceptée(s) automatiquement") })
-        #expect(runs.contains { $0.text.contains("1 campagne(s) de revue close(s)") })
+        // The two processes may share the work: what each did adds up to what was due, never more.
+        func done(_ what: String) -> Int {
+            runs.compactMap { run in
+                run.text.firstMatch(of: try! Regex("([0-9]+) " + what))
+                    .flatMap { Int($0.output[1].substring ?? "") }
+            }.reduce(0, +)
+        }
+        #expect(done("demande\\(s\\) acceptée\\(s\\) automatiquement") == 15)
+        #expect(done("campagne\\(s\\) de revue close\\(s\\)") == 1)
         #expect(runs.allSatisfy { $0.text.contains("événement(s) d’audit de plus de 365 jours supprimé(s)") })
 
         try await withTestApp(seedDemo: false, settings: onShared) { context in

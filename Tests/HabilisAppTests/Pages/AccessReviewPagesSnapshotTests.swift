@@ -55,7 +55,7 @@ struct AccessReviewPagesSnapshotTests {
                 lastDay: "31 mars 2026",
                 rule: "Les habilitations non revues à la fin du 31 mars 2026 seront conservées.",
                 isOpen: false, progress: [],
-                organisations: [.init(value: "o1", label: "CAF du Rhône", isSelected: true)],
+                organisations: [.init(value: "o1", label: "Toutes celles de CAF du Rhône", isSelected: true)],
                 filterURL: "/revue-des-habilitations/c1", rows: [],
                 pagination: Fixture.pagination(page: 1, total: 0, baseURL: "/revue-des-habilitations/c1"),
                 action: "/revue-des-habilitations/c1/decision", organisationID: "o1", reason: "", errors: FormErrors()),

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Vapor
 
 /// A campaign of access review (« campagne de revue des habilitations »): the rights in its scope when it opened,
 /// each to keep or remove by its deadline. Its items are read and written in SQL (`AccessReviewService`).
@@ -48,5 +49,15 @@ public final class ReviewCampaign: Model, @unchecked Sendable {
         case .keep: return "Les habilitations non revues à la fin du \(lastDay) seront conservées."
         case .remove: return "Les habilitations non revues à la fin du \(lastDay) seront retirées."
         }
+    }
+}
+
+extension ReviewCampaign {
+    /// The campaign of the URL's `:id`, or 404.
+    static func named(by req: Request) async throws -> ReviewCampaign {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let campaign = try await ReviewCampaign.find(id, on: req.db)
+        else { throw Abort(.notFound) }
+        return campaign
     }
 }

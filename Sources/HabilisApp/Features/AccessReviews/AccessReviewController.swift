@@ -17,14 +17,13 @@ struct AccessReviewController: RouteCollection {
     func index(req: Request) async throws -> Response {
         let user = try requireReviewer(req)
         let sql = req.db as! any SQLDatabase
-        var rows: [AccessReviewsPage.Row] = []
         let open = try await ReviewCampaign.query(on: req.db).filter(\.$closedAt == nil).sort(\.$deadline).all()
-        for campaign in open {
-            let mine = try await AccessReviewFigures.perOrganisation(
-                campaign.id!, where: ReviewScope(user).condition(table: "i"), on: sql
-            ).reduce(into: AccessReviewFigures()) { $0.add($1.figures) }
-            guard mine.total > 0 || user.isAdministrator else { continue }
-            rows.append(AccessReviewsPage.Row(campaign, mine: mine))
+        let mine = try await AccessReviewFigures.perCampaign(
+            open.compactMap(\.id), where: ReviewScope(user).condition(table: "i"), on: sql)
+        let rows = open.compactMap { campaign -> AccessReviewsPage.Row? in
+            let figures = mine[campaign.id!] ?? AccessReviewFigures()
+            guard figures.total > 0 || user.isAdministrator else { return nil }
+            return AccessReviewsPage.Row(campaign, mine: figures)
         }
         return req.page(AccessReviewsPage(frame: PageFrame(req, title: "Revue des habilitations"), rows: rows))
     }
@@ -32,14 +31,14 @@ struct AccessReviewController: RouteCollection {
     /// The rights this reviewer has still to review in one campaign; an administrator may look at one organisme.
     func show(req: Request) async throws -> Response {
         let user = try requireReviewer(req)
-        let campaign = try await campaign(req)
+        let campaign = try await ReviewCampaign.named(by: req)
         return try await render(req, campaign: campaign, user: user, form: ReviewForm(), errors: FormErrors())
     }
 
     /// Keeps or removes the selected rights.
     func decide(req: Request) async throws -> Response {
         let user = try requireReviewer(req)
-        let campaign = try await campaign(req)
+        let campaign = try await ReviewCampaign.named(by: req)
         let form = ReviewForm.decode(req)
         var errors = form.validate()
         let ids = (form.ids ?? []).compactMap(UUID.init(uuidString:))
@@ -78,10 +77,11 @@ struct AccessReviewController: RouteCollection {
             campaign.id!, scope: scope, offset: pagination.offset, limit: Self.perPage, on: sql)
         let progress = try await AccessReviewFigures.perOrganisation(
             campaign.id!, where: scope.condition(table: "i"), on: sql)
-        var organisations: [AccessReviewPage.Choice] = []
+        var organisations: [FormChoice] = []
         if user.isAdministrator {
             organisations = try await AccessReviewFigures.perOrganisation(campaign.id!, on: sql).map {
-                AccessReviewPage.Choice(value: $0.id.uuidString, label: $0.name, isSelected: $0.id == organisationID)
+                FormChoice(
+                    value: $0.id.uuidString, label: "Toutes celles de \($0.name)", isSelected: $0.id == organisationID)
             }
         }
         let selected = Set(form.ids ?? [])
@@ -105,13 +105,6 @@ struct AccessReviewController: RouteCollection {
         let user = try req.requireUser()
         guard user.decidesRequests else { throw Abort(.forbidden) }
         return user
-    }
-
-    private func campaign(_ req: Request) async throws -> ReviewCampaign {
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
-            let campaign = try await ReviewCampaign.find(id, on: req.db)
-        else { throw Abort(.notFound) }
-        return campaign
     }
 }
 
@@ -238,15 +231,5 @@ enum ReviewQueue {
                 lastSignInAt: try row.decode(column: "last_sign_in_at", as: Date?.self),
                 expiresAt: try row.decode(column: "expires_at", as: Date?.self))
         }
-    }
-}
-
-extension AccessReviewFigures {
-    mutating func add(_ other: AccessReviewFigures) {
-        total += other.total
-        kept += other.kept
-        removed += other.removed
-        ended += other.ended
-        byDeadline += other.byDeadline
     }
 }

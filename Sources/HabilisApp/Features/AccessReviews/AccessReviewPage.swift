@@ -66,13 +66,6 @@ struct AccessReviewPage {
         let figures: AccessReviewFigures
     }
 
-    /// An organisme an administrator may look at.
-    struct Choice {
-        let value: String
-        let label: String
-        let isSelected: Bool
-    }
-
     /// One right to keep or remove.
     struct Row {
         let id: String
@@ -93,8 +86,8 @@ struct AccessReviewPage {
     let rule: String
     let isOpen: Bool
     let progress: [Progress]
-    /// Empty for a correspondent.
-    let organisations: [Choice]
+    /// The organismes an administrator may look at (« Toutes celles de … »); empty for a correspondent.
+    let organisations: [FormChoice]
     let filterURL: String
     let rows: [Row]
     let pagination: Pagination
@@ -187,15 +180,7 @@ extension AccessReviewPage: HTMLPage {
         html.markup("\" class=\"form\">\n<div class=\"field\">\n")
         html.markup("<label for=\"organisme\">Habilitations affichées</label>\n<select id=\"organisme\" ")
         html.markup("name=\"organisme\">\n<option value=\"\">Celles que revoient les administrateurs</option>\n")
-        for choice in organisations {
-            html.markup("<option value=\"")
-            html.attribute(choice.value)
-            html.markup("\"")
-            if choice.isSelected { html.markup(" selected") }
-            html.markup(">Toutes celles de ")
-            html.text(choice.label)
-            html.markup("</option>\n")
-        }
+        html.options(organisations)
         html.markup("</select>\n</div>\n<button type=\"submit\">Afficher</button>\n</form>\n")
     }
 

@@ -171,6 +171,22 @@ struct AccessReviewFigures: Sendable {
         ).first().map(AccessReviewFigures.init) ?? AccessReviewFigures()
     }
 
+    /// Per campaign of `campaignIDs`, limited to `condition` over `i` when given, in one statement.
+    static func perCampaign(
+        _ campaignIDs: [UUID], where condition: SQLQueryString? = nil, on sql: any SQLDatabase
+    ) async throws -> [UUID: AccessReviewFigures] {
+        guard !campaignIDs.isEmpty else { return [:] }
+        let filter: SQLQueryString = condition.map { " AND " + $0 } ?? ""
+        let rows = try await sql.raw(
+            "SELECT i.campaign_id, " + columns + " FROM review_items i"
+                + " WHERE i.campaign_id IN (\(binds: campaignIDs))" + filter + " GROUP BY i.campaign_id"
+        ).all()
+        return try Dictionary(
+            uniqueKeysWithValues: rows.map {
+                (try $0.decode(column: "campaign_id", as: UUID.self), try AccessReviewFigures($0))
+            })
+    }
+
     /// Per organisme, by name, limited to `condition` over `i` when given.
     static func perOrganisation(
         _ campaignID: UUID, where condition: SQLQueryString? = nil, on sql: any SQLDatabase

@@ -39,7 +39,7 @@ struct ReviewCampaignsController: RouteCollection {
 
     /// One campaign: its completion in all and per organisme.
     func show(req: Request) async throws -> Response {
-        let campaign = try await campaign(req)
+        let campaign = try await ReviewCampaign.named(by: req)
         let sql = req.db as! any SQLDatabase
         let total = try await AccessReviewFigures.load(campaign.id!, on: sql)
         let organisations = try await AccessReviewFigures.perOrganisation(campaign.id!, on: sql)
@@ -67,7 +67,7 @@ struct ReviewCampaignsController: RouteCollection {
 
     /// Every right of the campaign with its decision, who, when and why, as CSV; the download is audited.
     func report(req: Request) async throws -> Response {
-        let campaign = try await campaign(req)
+        let campaign = try await ReviewCampaign.named(by: req)
         try await req.portal.audit.record(
             .reviewReportExported, by: req.auditContext, target: ("review", campaign.id!.uuidString),
             details: ["name": campaign.name], on: req.db)
@@ -78,17 +78,17 @@ struct ReviewCampaignsController: RouteCollection {
 
     private func render(_ req: Request, form: CampaignForm, errors: FormErrors) async throws -> Response {
         let campaigns = try await ReviewCampaign.query(on: req.db).sort(\.$openedAt, .descending).limit(50).all()
-        var rows: [ReviewCampaignsPage.Row] = []
-        for campaign in campaigns {
-            let figures = try await AccessReviewFigures.load(campaign.id!, on: req.db as! any SQLDatabase)
-            rows.append(
-                ReviewCampaignsPage.Row(
-                    name: campaign.name, url: Paths.adminReview(campaign.id!),
-                    openedOn: ParisCalendar.shortDate(campaign.openedAt),
-                    lastDay: RightValidity.lastDay(of: campaign.deadline),
-                    rule: campaign.unreviewed == .keep ? "conservées" : "retirées",
-                    progress: "\(figures.reviewed) / \(figures.total) (\(figures.percent) %)",
-                    isClosed: campaign.closedAt != nil))
+        let progress = try await AccessReviewFigures.perCampaign(
+            campaigns.compactMap(\.id), on: req.db as! any SQLDatabase)
+        let rows = campaigns.map { campaign in
+            let figures = progress[campaign.id!] ?? AccessReviewFigures()
+            return ReviewCampaignsPage.Row(
+                name: campaign.name, url: Paths.adminReview(campaign.id!),
+                openedOn: ParisCalendar.shortDate(campaign.openedAt),
+                lastDay: RightValidity.lastDay(of: campaign.deadline),
+                rule: campaign.unreviewed == .keep ? "conservées" : "retirées",
+                progress: "\(figures.reviewed) / \(figures.total) (\(figures.percent) %)",
+                isClosed: campaign.closedAt != nil)
         }
         let organisations = try await Organisation.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all()
         let applications = try await BusinessApplication.query(on: req.db).sort(\.$position).sort(\.$name).all()
@@ -98,12 +98,12 @@ struct ReviewCampaignsController: RouteCollection {
             frame: PageFrame(req, title: errorPrefix(errors) + "Campagnes de revue des habilitations"),
             rows: rows, action: Paths.adminReviews, form: form,
             organisations: organisations.map {
-                .init(
+                FormChoice(
                     value: $0.id!.uuidString.lowercased(), label: $0.name,
                     isSelected: chosenOrganisations.contains($0.id!.uuidString.lowercased()))
             },
             applications: applications.map {
-                .init(
+                FormChoice(
                     value: $0.id!.uuidString.lowercased(), label: $0.name,
                     isSelected: chosenApplications.contains($0.id!.uuidString.lowercased()))
             },
@@ -127,13 +127,6 @@ struct ReviewCampaignsController: RouteCollection {
             + " ; "
             + (applications.isEmpty
                 ? "toutes les applications" : "applications : " + applications.joined(separator: ", "))
-    }
-
-    private func campaign(_ req: Request) async throws -> ReviewCampaign {
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
-            let campaign = try await ReviewCampaign.find(id, on: req.db)
-        else { throw Abort(.notFound) }
-        return campaign
     }
 }
 

@@ -13,19 +13,12 @@ struct ReviewCampaignsPage {
         let isClosed: Bool
     }
 
-    /// One organisme or application to choose.
-    struct Choice {
-        let value: String
-        let label: String
-        let isSelected: Bool
-    }
-
     let frame: PageFrame
     let rows: [Row]
     let action: String
     let form: CampaignForm
-    let organisations: [Choice]
-    let applications: [Choice]
+    let organisations: [FormChoice]
+    let applications: [FormChoice]
     let errors: FormErrors
 }
 
@@ -49,15 +42,7 @@ extension ReviewCampaignsPage: HTMLPage {
                 html.markup("<select id=\"organismes\" name=\"organismes[]\" multiple size=\"8\"")
                 errors.writeInvalidState(of: "organismes", to: &html)
                 html.markup(">\n")
-                for choice in organisations {
-                    html.markup("<option value=\"")
-                    html.attribute(choice.value)
-                    html.markup("\"")
-                    if choice.isSelected { html.markup(" selected") }
-                    html.markup(">")
-                    html.text(choice.label)
-                    html.markup("</option>\n")
-                }
+                html.options(organisations)
                 html.markup("</select>\n")
             }
             html.markup("<fieldset id=\"applications\"")

@@ -21,9 +21,9 @@ struct DeciderDirectory: Sendable {
         var query = Correspondent.query(on: database).with(\.$agent).with(\.$scopes)
         if let organisationID { query = query.filter(\.$organisation.$id == organisationID) }
         let correspondents = try await query.all().filter { $0.agent.status == .active }
+        // The absences under way are few at any time: all of them, rather than thousands of correspondents' ids.
         let absences = try await Absence.query(on: database).filter(\.$startsAt <= instant)
-            .filter(\.$endsAt > instant).filter(\.$agent.$id ~~ Set(correspondents.map(\.$agent.id)))
-            .with(\.$deputy).all()
+            .filter(\.$endsAt > instant).with(\.$deputy).all()
         let deputies = Dictionary(absences.map { ($0.$agent.id, $0.deputy) }) { first, _ in first }
         let administrators = try await Agent.query(on: database)
             .filter(\.$isAdministrator == true)

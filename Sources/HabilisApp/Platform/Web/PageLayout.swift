@@ -201,7 +201,27 @@ extension OrganisationGroup {
     }
 }
 
+/// One entry of a list to choose from: an `<option>` or a checkbox.
+struct FormChoice {
+    let value: String
+    let label: String
+    let isSelected: Bool
+}
+
 extension HTMLWriter {
+    /// The `<option>`s of `choices`, those chosen selected.
+    mutating func options(_ choices: [FormChoice]) {
+        for choice in choices {
+            markup("<option value=\"")
+            attribute(choice.value)
+            markup("\"")
+            if choice.isSelected { markup(" selected") }
+            markup(">")
+            text(choice.label)
+            markup("</option>\n")
+        }
+    }
+
     /// The `<option>`s of a list whose values are their labels (the civilities), the one chosen selected.
     mutating func options(_ values: [String], selected: String?) {
         for value in values {
