@@ -11,6 +11,15 @@ public func configure(
     app.settings = settings
     try WorkingDirectory.check(settings.workingDirectory)
     app.directory = DirectoryConfiguration(workingDirectory: settings.workingDirectory + "/")
+    // SQLite runs its statements on the application's thread pool, and a writer waiting for the lock holds its
+    // thread for up to the busy timeout. On the process-wide pool (one thread per core) two waiters, from two
+    // applications in one process (the tests) or a sweep and a request, left no thread for the holder's COMMIT:
+    // everyone waited out the timeout, again and again. A pool of our own, one thread per connection (one per
+    // event loop) and one more, always leaves the holder a thread. Set before Fluent first reads the pool.
+    if settings.databaseURL == nil {
+        app.threadPool = NIOThreadPool(
+            numberOfThreads: app.eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 } + 1)
+    }
 
     if let url = settings.databaseURL {
         app.databases.use(
