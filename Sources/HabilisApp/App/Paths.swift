@@ -95,6 +95,12 @@ public enum Paths {
     public static let adminApplication = PathTemplate("/administration/applications/:id")
 
     /// « Connexion des applications (OpenID Connect) »: the clients of one application.
+    public static let adminApplicationProfiles = PathTemplate("/administration/applications/:id/profils")
+    public static let adminNewApplicationProfile = PathTemplate("/administration/applications/:id/profils/nouveau")
+    public static let adminApplicationProfileRule = PathTemplate("/administration/applications/:id/profils/regle")
+    public static let adminApplicationProfile = PathTemplate("/administration/applications/:id/profils/:profile")
+    public static let adminRemoveApplicationProfile = PathTemplate(
+        "/administration/applications/:id/profils/:profile/suppression")
     public static let adminApplicationClients = PathTemplate("/administration/applications/:id/clients")
     public static let adminNewApplicationClient = PathTemplate("/administration/applications/:id/clients/nouveau")
     public static let adminApplicationClient = PathTemplate("/administration/applications/:id/clients/:client")

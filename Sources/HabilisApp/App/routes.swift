@@ -31,6 +31,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: OpenIDController())
     try app.register(collection: LogoutController())
     try app.register(collection: ClientsAdminController())
+    try app.register(collection: ProfilesAdminController())
     try app.register(collection: IntegrationsAdminController())
     try app.register(collection: SCIMController(callsPerMinute: app.settings.apiCallsPerMinute))
     try app.register(

@@ -23,7 +23,10 @@ struct CatalogueTests {
             try await browser.signIn(DemoWorld.agentEmail)
             let page = try await browser.get(Paths.home)
             #expect(page.contains("Toutes les applications de l’offre de services de l’UCANSS sont accessibles"))
-            #expect(page.contains("Accords locaux (accès ouvert)"))
+            #expect(page.contains("Accords locaux (accès ouvert, profil Consultation)"))
+            #expect(
+                page.html.contains(
+                    "href=\"/applications/ACCORDS-LOCAUX/demande\">Demander un autre profil sur Accords locaux</a>"))
             #expect(page.html.contains("href=\"/applications/ACCORDS-LOCAUX/acces\">Accéder à l’application</a>"))
             #expect(page.contains("Droit syndical 🔒 (accès non attribué)"))
             #expect(page.contains("Demander l’accès à l’application Droit syndical"))

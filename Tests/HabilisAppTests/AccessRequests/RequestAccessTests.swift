@@ -111,11 +111,26 @@ struct RequestAccessTests {
         }
     }
 
-    @Test("an application already held cannot be requested")
+    @Test("an application already held cannot be requested, nor a profile already held")
     func alreadyHeld() async throws {
         try await withTestApp { context in
-            let page = try await requestAccess("ACCORDS-LOCAUX", as: DemoWorld.agentEmail, context: context)
+            let agent = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            try await Grant(
+                agentID: agent.id!, applicationID: try await Given.application("GREVE", on: context.db).id!,
+                grantedAt: context.clock.now, grantedByID: nil, accessRequestID: nil
+            ).create(on: context.db)
+            let page = try await requestAccess("GREVE", as: DemoWorld.agentEmail, context: context)
             #expect(page.location == Paths.home)
+            // Accords locaux: « Consultation » is held, only « Rédaction » is offered.
+            let browser = context.browser()
+            try await browser.signIn(DemoWorld.agentEmail)
+            let form = try await browser.get(Paths.requestAccess("ACCORDS-LOCAUX"))
+            #expect(!form.html.contains("value=\"CONSULTATION\""))
+            #expect(form.html.contains("value=\"REDACTION\" aria-describedby=\"profil-0-description\" checked"))
+            let refused = try await browser.post(
+                Paths.requestAccess("ACCORDS-LOCAUX"), [("profil", "CONSULTATION"), ("justification", "")])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.fieldError("profil") == "Choisissez l’un des profils proposés.")
             #expect(try await Given.requests(of: DemoWorld.agentEmail, on: context.db).isEmpty)
         }
     }

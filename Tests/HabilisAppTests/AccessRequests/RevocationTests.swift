@@ -28,7 +28,7 @@ struct RevocationTests {
             #expect(stored.revocationReason == "Changement de service")
             let mail = try #require(try await context.deliverMail().first)
             #expect(mail.recipient == DemoWorld.agentEmail)
-            #expect(mail.subject == "Votre habilitation à Accords locaux a été retirée")
+            #expect(mail.subject == "Votre habilitation à Accords locaux (profil « Consultation ») a été retirée")
             #expect(try await context.auditActions().contains("grant.revoked"))
 
             let agent = context.browser()

@@ -113,15 +113,55 @@ struct AdministrationPagesSnapshotTests {
             ApplicationEditPage(
                 frame: frame, action: "/administration/applications/nouvelle", form: form,
                 confirmation: nil, listURL: "/administration/applications", clientsURL: nil,
-                errors: Fixture.errors(("launchURL", "Saisissez une adresse https."))),
+                profilesURL: nil, errors: Fixture.errors(("launchURL", "Saisissez une adresse https."))),
             "new-refused")
         form.mode = "local"
         assertPage(
             ApplicationEditPage(
                 frame: frame, action: "/administration/applications/p1", form: form,
                 confirmation: "Ce changement retire 3 habilitations.", listURL: "/administration/applications",
-                clientsURL: "/administration/applications/p1/connexion", errors: FormErrors()),
+                clientsURL: "/administration/applications/p1/connexion",
+                profilesURL: "/administration/applications/p1/profils", errors: FormErrors()),
             "existing")
+    }
+
+    @Test("the profiles of an application: none, some, and one refused")
+    func applicationProfiles() {
+        let frame = Fixture.frame(.administrator)
+        func list(_ rows: [ApplicationProfilesPage.Row]) -> ApplicationProfilesPage {
+            ApplicationProfilesPage(
+                frame: frame, applicationName: Fixture.hostile, rows: rows, replaces: rows.isEmpty,
+                ruleURL: "/administration/applications/p1/profils/regle",
+                newURL: "/administration/applications/p1/profils/nouveau",
+                applicationURL: "/administration/applications/p1")
+        }
+        assertPage(list([]), "none")
+        assertPage(
+            list([
+                .init(
+                    code: "CONSULT", label: "Consultation", description: Fixture.long, position: 1, isDefault: true,
+                    holders: 12, editURL: "/administration/applications/p1/profils/a"),
+                .init(
+                    code: "REDAC", label: Fixture.hostile, description: "", position: 2, isDefault: false, holders: 0,
+                    editURL: "/administration/applications/p1/profils/b"),
+            ]), "some")
+        var form = ApplicationProfileForm(position: "3")
+        form.code = "é"
+        form.label = Fixture.hostile
+        assertPage(
+            ApplicationProfileEditPage(
+                frame: frame, heading: "Nouveau profil de Paie", action: "/administration/applications/p1/profils/nouveau",
+                form: form, isNew: true, removeURL: nil, listURL: "/administration/applications/p1/profils",
+                errors: Fixture.errors(("code", "Le code comporte de 1 à 40 lettres sans accent, chiffres ou tirets."))),
+            "new-refused")
+        form.code = "REDAC"
+        assertPage(
+            ApplicationProfileEditPage(
+                frame: frame, heading: "Profil « Rédaction » de Paie", action: "/administration/applications/p1/profils/b",
+                form: form, isNew: false, removeURL: "/administration/applications/p1/profils/b/suppression",
+                listURL: "/administration/applications/p1/profils",
+                errors: Fixture.errors(("remove", "C’est le profil par défaut : choisissez d’abord un autre profil par défaut."))),
+            "existing-refused")
     }
 
     @Test("organisations: the list and one with its correspondents")

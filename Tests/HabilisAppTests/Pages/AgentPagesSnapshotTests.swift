@@ -24,19 +24,20 @@ struct AgentPagesSnapshotTests {
     func catalogue() {
         let held = CataloguePage.Row(
             id: "rh-paie", name: "Paie", summary: "Bulletins et déclarations.", launchURL: "https://paie.example/",
-            isHeld: true, isPending: false, isLocked: false, stateLabel: "accès ouvert",
+            isHeld: true, isPending: false, isLocked: false, stateLabel: "accès ouvert, profil Consultation",
             requestURL: Paths.requestAccess("RH-PAIE"), pendingSince: nil, autoAcceptOn: nil, pendingRequestURL: nil,
-            cancelURL: nil)
+            cancelURL: nil, heldProfiles: "Consultation", otherProfileURL: Paths.requestAccess("RH-PAIE"))
         let pending = CataloguePage.Row(
             id: "formation", name: "Formation", summary: Fixture.long, launchURL: "https://formation.example/",
             isHeld: false, isPending: true, isLocked: false, stateLabel: "demande en cours depuis le 1 décembre 2026",
             requestURL: Paths.requestAccess("FORMATION"), pendingSince: "1 décembre 2026",
-            autoAcceptOn: "11 décembre 2026", pendingRequestURL: "/demandes/42", cancelURL: "/demandes/42/annulation")
+            autoAcceptOn: "11 décembre 2026", pendingRequestURL: "/demandes/42", cancelURL: "/demandes/42/annulation",
+            heldProfiles: nil, otherProfileURL: nil)
         let locked = CataloguePage.Row(
             id: "x", name: Fixture.hostile, summary: Fixture.hostile, launchURL: "javascript:alert(1)",
             isHeld: false, isPending: false, isLocked: true, stateLabel: "accès non attribué",
             requestURL: Paths.requestAccess("X"), pendingSince: nil, autoAcceptOn: nil, pendingRequestURL: nil,
-            cancelURL: nil)
+            cancelURL: nil, heldProfiles: nil, otherProfileURL: nil)
         assertPage(
             CataloguePage(frame: Fixture.frame(), firstName: "Aristide", applications: [held, pending, locked]),
             "three-states")

@@ -110,9 +110,13 @@ struct RequestPagesSnapshotTests {
 
     @Test("the access request form, and refused")
     func accessRequestForm() {
-        func page(_ justification: String, _ errors: FormErrors, renewalOf: String? = nil) -> AccessRequestConfirmPage {
+        func page(
+            _ justification: String, _ errors: FormErrors, renewalOf: String? = nil,
+            profiles: ProfileChoiceField? = nil
+        ) -> AccessRequestConfirmPage {
             AccessRequestConfirmPage(
                 frame: Fixture.frame(), applicationName: "Paie", summary: Fixture.long, renewalOf: renewalOf,
+                profiles: profiles,
                 action: "/applications/PAIE/demande",
                 decidersDescription: "votre correspondant local", autoAcceptOn: "13 décembre 2026",
                 justification: justification, justificationLimit: 2000, errors: errors, cancelURL: Paths.home)
@@ -120,13 +124,27 @@ struct RequestPagesSnapshotTests {
         assertPage(page("", FormErrors()), "blank")
         assertPage(page(Fixture.hostile, Fixture.errors(("justification", "2000 caractères au plus."))), "refused")
         assertPage(page("", FormErrors(), renewalOf: "2 mars 2027"), "renewal")
+        let choice = ProfileChoiceField(
+            options: [
+                .init(code: "REDACTION", label: "Rédaction", description: Fixture.hostile, isChosen: false),
+                .init(code: "VALIDATION", label: Fixture.long, description: "", isChosen: false),
+            ], held: ["Consultation"], replaces: true, renewed: nil)
+        assertPage(
+            page("", Fixture.errors(("profil", "Choisissez l’un des profils proposés.")), profiles: choice),
+            "profile refused")
+        assertPage(
+            page(
+                "", FormErrors(), renewalOf: "2 mars 2027",
+                profiles: .init(options: [], held: [], replaces: false, renewed: "Rédaction")),
+            "profile renewal")
     }
 
     @Test("one access request: just sent and pending, refused")
     func accessRequest() {
         func page(pending: Bool) -> AccessRequestPage {
             AccessRequestPage(
-                frame: Fixture.frame(), justSent: pending, applicationName: "Paie", createdOn: "1 décembre 2026",
+                frame: Fixture.frame(), justSent: pending, applicationName: "Paie",
+                profileLabel: pending ? "Rédaction" : nil, createdOn: "1 décembre 2026",
                 statusLabel: pending ? "en cours" : "refusée", isPending: pending,
                 decidersDescription: "votre correspondant local", autoAcceptOn: "11 décembre 2026",
                 justification: pending ? Fixture.hostile : nil, decidedBy: pending ? nil : "Marie Durand",

@@ -22,5 +22,6 @@ enum Migrations {
         AddRightValidity(),
         CreateAccessReviews(),
         CreateAbsences(),
+        CreateApplicationProfiles(),
     ]
 }

@@ -17,6 +17,8 @@ public final class AccessRequest: Model, @unchecked Sendable {
     @Parent(key: "application_id") public var application: BusinessApplication
     /// The requester's organisme when the request was made; it decides the routing.
     @Parent(key: "organisation_id") public var organisation: Organisation
+    /// The profile asked for, nil on an application without profiles.
+    @OptionalParent(key: "profile_id") public var profile: ApplicationProfile?
     @OptionalField(key: "justification") public var justification: String?
     @Field(key: "status") public var status: Status
     /// Who decides, fixed when the request is routed (and re-routed when correspondents or modes change).

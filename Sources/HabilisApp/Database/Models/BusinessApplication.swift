@@ -13,6 +13,14 @@ public final class BusinessApplication: Model, @unchecked Sendable {
         case central
     }
 
+    /// What a granted request for another profile of the application does to the profile held.
+    public enum ProfileChange: String, Codable, Sendable {
+        /// The agent holds one profile: the new one replaces the old.
+        case replace
+        /// The agent may hold several profiles: the new one is added.
+        case add
+    }
+
     @ID(key: .id) public var id: UUID?
     @Field(key: "code") public var code: String
     @Field(key: "name") public var name: String
@@ -24,6 +32,7 @@ public final class BusinessApplication: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     /// Rights to it end this many months after they are granted or renewed (nil: they do not end by themselves).
     @OptionalField(key: "max_validity_months") public var maxValidityMonths: Int?
+    @Field(key: "profile_change") public var profileChange: ProfileChange
 
     public init() {}
 
@@ -40,6 +49,7 @@ public final class BusinessApplication: Model, @unchecked Sendable {
         self.isActive = true
         self.position = position
         self.createdAt = createdAt
+        self.profileChange = .replace
     }
 }
 

@@ -8,6 +8,8 @@ public final class Grant: Model, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Parent(key: "agent_id") public var agent: Agent
     @Parent(key: "application_id") public var application: BusinessApplication
+    /// The profile held, nil on an application without profiles.
+    @OptionalParent(key: "profile_id") public var profile: ApplicationProfile?
     @Field(key: "granted_at") public var grantedAt: Date
     @OptionalParent(key: "granted_by_id") public var grantedBy: Agent?
     @OptionalParent(key: "access_request_id") public var accessRequest: AccessRequest?
@@ -23,7 +25,7 @@ public final class Grant: Model, @unchecked Sendable {
 
     public init(
         id: UUID? = nil, agentID: UUID, applicationID: UUID, grantedAt: Date, grantedByID: UUID?,
-        accessRequestID: UUID?, expiresAt: Date? = nil
+        accessRequestID: UUID?, expiresAt: Date? = nil, profileID: UUID? = nil
     ) {
         self.id = id
         self.$agent.id = agentID
@@ -32,6 +34,7 @@ public final class Grant: Model, @unchecked Sendable {
         self.$grantedBy.id = grantedByID
         self.$accessRequest.id = accessRequestID
         self.expiresAt = expiresAt
+        self.$profile.id = profileID
         self.expiryNotices = 0
     }
 }

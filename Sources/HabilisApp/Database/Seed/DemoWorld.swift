@@ -101,9 +101,20 @@ enum DemoWorld {
 
         try await Correspondent(agentID: durand.id!, organisationID: carsat.id!, createdAt: now).create(on: database)
         try await Correspondent(agentID: martin.id!, organisationID: cpam.id!, createdAt: now).create(on: database)
+        // Accords locaux has two profiles: reading the agreements, or writing them too.
+        let consultation = ApplicationProfile(
+            applicationID: applications[0].id!, code: "CONSULTATION", label: "Consultation",
+            summary: "Lire les accords locaux de son organisme et ceux des autres organismes.", position: 1,
+            isDefault: true, createdAt: now)
+        try await consultation.create(on: database)
+        try await ApplicationProfile(
+            applicationID: applications[0].id!, code: "REDACTION", label: "Rédaction",
+            summary: "Déposer et modifier les accords locaux de son organisme, en plus de les lire.", position: 2,
+            isDefault: false, createdAt: now
+        ).create(on: database)
         try await Grant(
             agentID: charenne.id!, applicationID: applications[0].id!, grantedAt: now, grantedByID: durand.id,
-            accessRequestID: nil
+            accessRequestID: nil, profileID: consultation.id
         ).create(on: database)
 
         let newsletters = [

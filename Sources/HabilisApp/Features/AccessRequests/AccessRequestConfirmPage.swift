@@ -28,6 +28,7 @@ extension AccessRequestConfirmPage: HTMLPage {
             html.markup("</strong>. Vous recevrez un message de notification en cas d’acceptation ou de refus.</p>\n")
             html.markup("</div>\n")
             frame.writeFormStart(action: action, to: &html)
+            profiles?.write(to: &html, errors: errors)
             html.markup("<div class=\"field")
             errors.writeErrorClass(of: "justification", to: &html)
             html.markup("\">\n")

@@ -39,9 +39,12 @@ struct AccessRequestController: RouteCollection {
         return grant
     }
 
-    /// The confirmation step: who will decide, and the date of automatic acceptance, before submitting.
+    /// The confirmation step: the profile (when the application has some), who will decide, and the date of
+    /// automatic acceptance, before submitting. `?profil=CODE` selects a profile first.
     func confirm(req: Request) async throws -> Response {
-        try await showForm(req, user: try req.requireUser(), code: req.parameters.get("code") ?? "", renewing: nil)
+        try await showForm(
+            req, user: try req.requireUser(), code: req.parameters.get("code") ?? "", renewing: nil,
+            profileCode: req.query[String.self, at: "profil"])
     }
 
     /// Sends the request, then shows to whom it was addressed.
@@ -51,11 +54,11 @@ struct AccessRequestController: RouteCollection {
 
     /// The form of a request (or of the renewal of `grant`), with `errors` when it comes back.
     private func showForm(
-        _ req: Request, user: CurrentUser, code: String, renewing grant: Grant?, justification: String = "",
-        errors: FormErrors = FormErrors()
+        _ req: Request, user: CurrentUser, code: String, renewing grant: Grant?, profileCode: String? = nil,
+        justification: String = "", errors: FormErrors = FormErrors()
     ) async throws -> Response {
         switch try await req.portal.accessRequests.preview(
-            for: user, applicationCode: code, renewing: grant?.id, on: req.db)
+            for: user, applicationCode: code, profileCode: profileCode, renewing: grant?.id, on: req.db)
         {
         case .success(let preview):
             return try await render(
@@ -72,6 +75,8 @@ struct AccessRequestController: RouteCollection {
         -> Response
     {
         let justification = (try? req.content.get(String.self, at: "justification")) ?? ""
+        // Absent on an application without profiles; empty when none was chosen.
+        let profileCode = grant == nil ? ((try? req.content.get(String.self, at: "profil")) ?? nil) : nil
         if let problem = TextInput.problem(
             justification, label: "la justification", maximum: Self.justificationLimit, required: false,
             multiline: true)
@@ -79,14 +84,21 @@ struct AccessRequestController: RouteCollection {
             var errors = FormErrors()
             errors.add("justification", problem)
             return try await showForm(
-                req, user: user, code: code, renewing: grant, justification: justification, errors: errors)
+                req, user: user, code: code, renewing: grant, profileCode: profileCode, justification: justification,
+                errors: errors)
         }
         let outcome = try await req.portal.accessRequests.requestAccess(
-            for: user, applicationCode: code, justification: TextInput.stored(justification), renewing: grant?.id,
-            ip: req.clientIP, on: req.db)
+            for: user, applicationCode: code, profileCode: profileCode, justification: TextInput.stored(justification),
+            renewing: grant?.id, ip: req.clientIP, on: req.db)
         switch outcome {
         case .success(let request):
             return req.redirect(to: Paths.accessRequest(request.id!) + "?envoyee=1")
+        case .failure(.unknownProfile):
+            var errors = FormErrors()
+            errors.add("profil", "Choisissez l’un des profils proposés.")
+            return try await showForm(
+                req, user: user, code: code, renewing: grant, profileCode: "", justification: justification,
+                errors: errors)
         case .failure(let refusal):
             return try redirect(req, for: refusal)
         }
@@ -97,7 +109,8 @@ struct AccessRequestController: RouteCollection {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
             let request = try await AccessRequest.query(on: req.db).filter(\.$id == id)
-                .filter(\.$agent.$id == user.id).with(\.$application).with(\.$decidedBy).with(\.$organisation).first()
+                .filter(\.$agent.$id == user.id).with(\.$application).with(\.$decidedBy).with(\.$organisation)
+                .with(\.$profile).first()
         else { throw Abort(.notFound) }
         let deciders = try await req.portal.routing.deciders(of: request, on: req.db)
         let decision = Routing.Decision(
@@ -132,6 +145,7 @@ struct AccessRequestController: RouteCollection {
                         : "Demander le renouvellement de votre habilitation à \(name)")),
             applicationName: name, summary: preview.application.summary,
             renewalOf: grant?.expiresAt.map(RightValidity.lastDay),
+            profiles: ProfileChoiceField(preview: preview, renewing: grant != nil),
             action: grant.map { Paths.renewGrant($0.id!) } ?? Paths.requestAccess(preview.application.code),
             decidersDescription: preview.routing.description,
             autoAcceptOn: ParisCalendar.longDate(preview.dueAt), justification: justification,
@@ -141,7 +155,7 @@ struct AccessRequestController: RouteCollection {
 
     private func redirect(_ req: Request, for refusal: AccessRequestService.Refusal) throws -> Response {
         switch refusal {
-        case .unavailable: throw Abort(.notFound)
+        case .unavailable, .unknownProfile: throw Abort(.notFound)
         case .alreadyHeld: return req.redirect(to: Paths.home)
         case .alreadyPending(let id): return req.redirect(to: Paths.accessRequest(id))
         }
@@ -155,6 +169,8 @@ struct AccessRequestConfirmPage {
     let summary: String
     /// A renewal: the last day of the right it renews.
     let renewalOf: String?
+    /// The choice of a profile; nil on an application without profiles.
+    let profiles: ProfileChoiceField?
     let action: String
     let decidersDescription: String
     let autoAcceptOn: String
@@ -169,6 +185,8 @@ struct AccessRequestPage {
     let frame: PageFrame
     let justSent: Bool
     let applicationName: String
+    /// « Rédaction », on an application with profiles.
+    let profileLabel: String?
     let createdOn: String
     let statusLabel: String
     let isPending: Bool
@@ -188,6 +206,7 @@ extension AccessRequestPage {
         self.frame = frame
         self.justSent = justSent
         applicationName = request.application.name
+        profileLabel = request.profile?.label
         createdOn = ParisCalendar.longDate(request.createdAt)
         statusLabel = request.status.label
         isPending = request.status == .pending

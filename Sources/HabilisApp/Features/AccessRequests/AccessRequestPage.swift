@@ -17,6 +17,11 @@ extension AccessRequestPage: HTMLPage {
             html.markup("<dt>Application</dt><dd>")
             html.text(applicationName)
             html.markup("</dd>\n")
+            if let profileLabel {
+                html.markup("<dt>Profil</dt><dd>")
+                html.text(profileLabel)
+                html.markup("</dd>\n")
+            }
             html.markup("<dt>Date de la demande</dt><dd>")
             html.text(createdOn)
             html.markup("</dd>\n")

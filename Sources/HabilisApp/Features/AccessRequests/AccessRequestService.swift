@@ -22,6 +22,8 @@ public struct AccessRequestService: Sendable {
         case unavailable
         case alreadyHeld
         case alreadyPending(UUID)
+        /// The profile named is not one the agent may ask for (unknown, or held already).
+        case unknownProfile
     }
 
     /// What the agent is told before submitting: who will decide and when the request will be accepted anyway.
@@ -29,41 +31,66 @@ public struct AccessRequestService: Sendable {
         public let application: BusinessApplication
         public let routing: Routing.Decision
         public let dueAt: Date
+        /// The application's profiles, those held by the agent among them.
+        let profiles: AgentProfiles
+        /// The profile asked for: the one chosen, else the one suggested; nil without profiles.
+        let profile: ApplicationProfile?
     }
 
     /// The confirmation step of a request.
     public func preview(
-        for user: CurrentUser, applicationCode: String, renewing: UUID? = nil, on database: any Database
+        for user: CurrentUser, applicationCode: String, profileCode: String? = nil, renewing: UUID? = nil,
+        on database: any Database
     ) async throws
         -> Result<Preview, Refusal>
     {
         guard let application = try await activeApplication(code: applicationCode, on: database) else {
             return .failure(.unavailable)
         }
-        if let refusal = try await refusal(for: user.id, application: application, renewing: renewing, on: database) {
+        let profiles = try await agentProfiles(of: user.id, on: application, on: database)
+        let profile: ApplicationProfile?
+        switch try await chosenProfile(
+            profileCode, among: profiles, renewing: renewing, lenient: true, on: database)
+        {
+        case .success(let chosen): profile = chosen
+        case .failure(let refusal): return .failure(refusal)
+        }
+        if let refusal = try await refusal(
+            for: user.id, application: application, profileID: profile?.id, renewing: renewing, on: database)
+        {
             return .failure(refusal)
         }
         let decision = try await routing.route(
             organisationID: user.agent.$organisation.id, application: application, requesterID: user.id,
             on: database)
         let dueAt = try await dueDate(from: clock.now, organisationID: user.agent.$organisation.id, on: database)
-        return .success(Preview(application: application, routing: decision, dueAt: dueAt))
+        return .success(
+            Preview(application: application, routing: decision, dueAt: dueAt, profiles: profiles, profile: profile))
     }
 
     /// Creates the request, routes it and notifies its deciders at once. A second submission (double click,
     /// refresh) finds the pending request and returns it: one request, never two.
     public func requestAccess(
-        for user: CurrentUser, applicationCode: String, justification: String?, renewing: UUID? = nil, ip: String?,
-        on database: any Database
+        for user: CurrentUser, applicationCode: String, profileCode: String? = nil, justification: String?,
+        renewing: UUID? = nil, ip: String?, on database: any Database
     ) async throws -> Result<AccessRequest, Refusal> {
         guard let application = try await activeApplication(code: applicationCode, on: database) else {
             return .failure(.unavailable)
+        }
+        let profile: ApplicationProfile?
+        switch try await chosenProfile(
+            profileCode, among: try await agentProfiles(of: user.id, on: application, on: database),
+            renewing: renewing, lenient: false, on: database)
+        {
+        case .success(let chosen): profile = chosen
+        case .failure(let refusal): return .failure(refusal)
         }
         let dueAt = try await dueDate(from: clock.now, organisationID: user.agent.$organisation.id, on: database)
         do {
             return try await database.atomically { transaction in
                 if let refusal = try await refusal(
-                    for: user.id, application: application, renewing: renewing, on: transaction)
+                    for: user.id, application: application, profileID: profile?.id, renewing: renewing,
+                    on: transaction)
                 {
                     return .failure(refusal)
                 }
@@ -72,22 +99,24 @@ public struct AccessRequestService: Sendable {
                     organisationID: organisationID, application: application, requesterID: user.id,
                     on: transaction)
                 let now = clock.now
+                let asked = application.name + (profile.map { " (profil « \($0.label) »)" } ?? "")
                 let request = AccessRequest(
                     agentID: user.id, applicationID: application.id!, organisationID: organisationID,
                     justification: justification, routedTo: decision.deciders, createdAt: now,
                     dueAt: dueAt)
                 request.renewsGrantID = renewing
+                request.$profile.id = profile?.id
                 try await request.create(on: transaction)
                 for decider in decision.people where decider.id != user.id {
                     try await notifier.notify(
                         decider,
                         message: renewing == nil
-                            ? "\(user.agent.fullName) demande l’accès à l’application \(application.name)."
-                            : "\(user.agent.fullName) demande le renouvellement de son accès à \(application.name).",
+                            ? "\(user.agent.fullName) demande l’accès à l’application \(asked)."
+                            : "\(user.agent.fullName) demande le renouvellement de son accès à \(asked).",
                         link: Paths.requestsToDecide,
                         mail: mails.accessRequestToDecide(
                             to: decider, requester: user.agent, organisation: decision.organisationName,
-                            application: application.name, dueAt: request.dueAt),
+                            application: asked, dueAt: request.dueAt),
                         key: "access-request:\(request.id!):created", on: transaction)
                 }
                 try await audit.record(
@@ -95,7 +124,8 @@ public struct AccessRequestService: Sendable {
                     target: ("access_request", request.id!.uuidString), organisationID: organisationID,
                     applicationID: application.id,
                     details: ["application": application.code, "routed_to": decision.deciders.rawValue]
-                        .merging(renewing.map { ["renews_grant": $0.uuidString] } ?? [:]) { $1 },
+                        .merging(renewing.map { ["renews_grant": $0.uuidString] } ?? [:]) { $1 }
+                        .merging(profile.map { ["profile": $0.code] } ?? [:]) { $1 },
                     on: transaction)
                 try await events.publish(
                     .init(
@@ -103,7 +133,7 @@ public struct AccessRequestService: Sendable {
                         data: [
                             "request_id": request.id!.uuidString.lowercased(), "email": user.agent.email,
                             "due_at": ISO8601DateFormatter().string(from: request.dueAt),
-                        ]), on: transaction)
+                        ].merging(profile.map { ["profile": $0.code] } ?? [:]) { $1 }), on: transaction)
                 return .success(request)
             }
         } catch {
@@ -190,6 +220,9 @@ public struct AccessRequestService: Sendable {
             }
             let agent = try await request.$agent.get(on: transaction)
             let application = try await request.$application.get(on: transaction)
+            let asked = try await request.$profile.get(on: transaction).map {
+                "\(application.name) (profil « \($0.label) »)"
+            } ?? application.name
             var decided: [String: String] = [
                 "request_id": requestID.uuidString.lowercased(), "email": agent.email, "status": status.rawValue,
             ]
@@ -204,11 +237,11 @@ public struct AccessRequestService: Sendable {
             try await notifier.notify(
                 agent,
                 message: accept
-                    ? "Votre demande d’accès à \(application.name) a été acceptée."
-                    : "Votre demande d’accès à \(application.name) a été refusée. Motif : \(reason ?? "")",
+                    ? "Votre demande d’accès à \(asked) a été acceptée."
+                    : "Votre demande d’accès à \(asked) a été refusée. Motif : \(reason ?? "")",
                 link: accept ? Paths.openApplication(application.code) : Paths.myRights,
                 mail: mails.accessRequestOutcome(
-                    to: agent, application: application.name, code: application.code, status: status,
+                    to: agent, application: asked, code: application.code, status: status,
                     decidedBy: deciderName,
                     reason: accept ? nil : reason),
                 key: "access-request:\(requestID):decision", on: transaction)
@@ -286,9 +319,11 @@ public struct AccessRequestService: Sendable {
     ) async throws {
         let now = clock.now
         let end = until ?? application.rightEnd(from: now)
+        let profile = try await request.$profile.get(on: database)
         var data = [
             "email": email, "origin": "request", "request_id": request.id!.uuidString.lowercased(),
         ]
+        if let profile { data["profile"] = profile.code }
         if let end { data["expires_at"] = ISO8601DateFormatter().string(from: end) }
         if let renewed = request.renewsGrantID,
             try await !(database as! any SQLDatabase).update(Grant.schema)
@@ -305,17 +340,64 @@ public struct AccessRequestService: Sendable {
         let held = try await Grant.query(on: database)
             .filter(\.$agent.$id == request.$agent.id)
             .filter(\.$application.$id == request.$application.id)
+            .filter(\.$profile.$id == request.$profile.id)
             .filter(\.$revokedAt == nil)
             .count()
         guard held == 0 else { return }
         let grant = Grant(
             agentID: request.$agent.id, applicationID: request.$application.id, grantedAt: now,
-            grantedByID: deciderID, accessRequestID: request.id, expiresAt: end)
+            grantedByID: deciderID, accessRequestID: request.id, expiresAt: end, profileID: profile?.id)
         try await grant.create(on: database)
         data["grant_id"] = grant.id!.uuidString.lowercased()
         try await events.publish(
             .init(.rightGranted, agent: request.$agent.id, application: request.$application.id, data: data),
             on: database)
+        if let profile {
+            try await replaceOtherProfiles(
+                of: request.$agent.id, on: application, by: profile, actorID: deciderID, email: email, on: database)
+        }
+    }
+
+    /// On an application whose profiles replace each other, ends the agent's other profiles now that `profile` is
+    /// granted: audited and sent as revocations, without a mail of their own (the decision's says it).
+    func replaceOtherProfiles(
+        of agentID: UUID, on application: BusinessApplication, by profile: ApplicationProfile, actorID: UUID?,
+        email: String, on database: any Database
+    ) async throws {
+        guard application.profileChange == .replace else { return }
+        let reason = "Remplacée par le profil « \(profile.label) »."
+        let replaced = try await (database as! any SQLDatabase).update(Grant.schema)
+            .set("revoked_at", to: clock.now)
+            .set("revoked_by_id", to: actorID)
+            .set("revocation_reason", to: reason)
+            .where("agent_id", .equal, agentID)
+            .where("application_id", .equal, application.id!)
+            .where("profile_id", .notEqual, profile.id!)
+            .where("revoked_at", .is, SQLLiteral.null)
+            .returning("id", "profile_id")
+            .all()
+        guard !replaced.isEmpty else { return }
+        let codes = try await ProfileDirectory.profiles(of: application.id!, on: database)
+        for row in replaced {
+            let grantID = try row.decode(column: "id", as: UUID.self)
+            let old = try row.decode(column: "profile_id", as: UUID?.self)
+            let oldCode = codes.first { $0.id == old }?.code ?? ""
+            try await audit.record(
+                .grantReplaced, by: AuditContext(actorID: actorID, ip: nil), target: ("grant", grantID.uuidString),
+                applicationID: application.id,
+                details: ["application": application.code, "agent": email, "profile": oldCode,
+                    "replaced_by": profile.code], on: database)
+            try await events.publish(
+                .init(
+                    .rightRevoked, agent: agentID, application: application.id,
+                    data: [
+                        "grant_id": grantID.uuidString.lowercased(), "email": email, "reason": reason,
+                        "profile": oldCode,
+                    ]), on: database)
+        }
+        // The applications hold tokens with the old roles: they learn the change now.
+        try await SingleSignOut(clock: clock).end(
+            .agentOnApplication(agentID: agentID, applicationID: application.id!), on: database)
     }
 
     /// When a request made at `instant` by an agent of `organisationID` is accepted unless refused: the delay of
@@ -349,10 +431,38 @@ public struct AccessRequestService: Sendable {
             .first()
     }
 
-    /// Why the agent may not ask now: the right is held (unless this renews it: a right that ends, still held), or
-    /// a request for it is pending.
+    /// The application's profiles and those of them the agent holds (nothing when it has none).
+    func agentProfiles(
+        of agentID: UUID, on application: BusinessApplication, on database: any Database
+    ) async throws -> AgentProfiles {
+        let all = try await ProfileDirectory.profiles(of: application.id!, on: database)
+        guard !all.isEmpty else { return AgentProfiles(all: [], heldIDs: []) }
+        let held = try await Grant.query(on: database).filter(\.$agent.$id == agentID)
+            .filter(\.$application.$id == application.id!).filter(\.$revokedAt == nil).all()
+        return AgentProfiles(all: all, heldIDs: Set(held.compactMap { $0.$profile.id }))
+    }
+
+    /// The profile a request is for: the renewed right's; the one named, if the agent may ask for it; else (when
+    /// `lenient`, for the confirmation step) the one suggested. Nil on an application without profiles.
+    private func chosenProfile(
+        _ code: String?, among profiles: AgentProfiles, renewing: UUID?, lenient: Bool, on database: any Database
+    ) async throws -> Result<ApplicationProfile?, Refusal> {
+        guard !profiles.all.isEmpty else { return .success(nil) }
+        if let renewing {
+            let renewed = try await Grant.find(renewing, on: database)
+            return .success(profiles.all.first { $0.id == renewed?.$profile.id })
+        }
+        if let code, !code.isEmpty, let profile = profiles.offered(code: code) { return .success(profile) }
+        guard lenient || code == nil else { return .failure(.unknownProfile) }
+        guard let suggested = profiles.suggested else { return .failure(.alreadyHeld) }
+        return .success(suggested)
+    }
+
+    /// Why the agent may not ask now: the right (this profile) is held, unless this renews it (a right that ends,
+    /// still held), or a request on the application is pending.
     private func refusal(
-        for agentID: UUID, application: BusinessApplication, renewing: UUID?, on database: any Database
+        for agentID: UUID, application: BusinessApplication, profileID: UUID?, renewing: UUID?,
+        on database: any Database
     )
         async throws -> Refusal?
     {
@@ -360,10 +470,12 @@ public struct AccessRequestService: Sendable {
             .filter(\.$agent.$id == agentID)
             .filter(\.$application.$id == application.id!)
             .filter(\.$revokedAt == nil)
-            .first()
+            .all()
         if let renewing {
-            guard let held, held.id == renewing, held.expiresAt != nil else { return .unavailable }
-        } else if held != nil {
+            guard let renewed = held.first(where: { $0.id == renewing }), renewed.expiresAt != nil else {
+                return .unavailable
+            }
+        } else if held.contains(where: { $0.$profile.id == profileID }) {
             return .alreadyHeld
         }
         if let pending = try await pendingRequest(of: agentID, applicationID: application.id!, on: database) {

@@ -197,13 +197,14 @@ enum ReviewQueue {
     ) async throws -> [Entry] {
         let select: SQLQueryString = """
             SELECT i.grant_id, a.first_name, a.last_name, a.email, a.last_sign_in_at, o.name AS organisation,
-                p.name AS application, g.granted_at, g.expires_at, r.status AS request_status,
+                \(RightName.sql(application: "p", profile: "pr")) AS application, g.granted_at, g.expires_at, r.status AS request_status,
                 d.first_name AS granter_first_name, d.last_name AS granter_last_name
             FROM review_items i
             JOIN grants g ON g.id = i.grant_id
             JOIN agents a ON a.id = i.agent_id
             JOIN organisations o ON o.id = i.organisation_id
             JOIN applications p ON p.id = i.application_id
+            LEFT JOIN application_profiles pr ON pr.id = g.profile_id
             LEFT JOIN access_requests r ON r.id = g.access_request_id
             LEFT JOIN agents d ON d.id = g.granted_by_id
             """

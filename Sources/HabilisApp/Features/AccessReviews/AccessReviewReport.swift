@@ -26,7 +26,7 @@ enum AccessReviewReport {
     static func statement(_ campaignID: UUID, after: UUID?) -> SQLQueryString {
         let select: SQLQueryString = """
             SELECT i.grant_id, i.decision, i.by_deadline, i.reason, i.decided_at, o.name AS organisation, a.email,
-                a.first_name, a.last_name, p.name AS application, g.granted_at, r.status AS request_status,
+                a.first_name, a.last_name, \(RightName.sql(application: "p", profile: "pr")) AS application, g.granted_at, r.status AS request_status,
                 gd.first_name AS granter_first_name, gd.last_name AS granter_last_name,
                 rd.first_name AS reviewer_first_name, rd.last_name AS reviewer_last_name,
                 ds.first_name AS deputised_first_name, ds.last_name AS deputised_last_name
@@ -35,6 +35,7 @@ enum AccessReviewReport {
             JOIN agents a ON a.id = i.agent_id
             JOIN organisations o ON o.id = i.organisation_id
             JOIN applications p ON p.id = i.application_id
+            LEFT JOIN application_profiles pr ON pr.id = g.profile_id
             LEFT JOIN access_requests r ON r.id = g.access_request_id
             LEFT JOIN agents gd ON gd.id = g.granted_by_id
             LEFT JOIN agents rd ON rd.id = i.decided_by_id

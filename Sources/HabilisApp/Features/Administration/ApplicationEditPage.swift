@@ -76,6 +76,11 @@ extension ApplicationEditPage: HTMLPage {
             html.url(listURL)
             html.markup("\">Annuler</a></div>\n")
             html.markup("</form>\n")
+            if let profilesURL {
+                html.markup("<p><a href=\"")
+                html.url(profilesURL)
+                html.markup("\">Profils de l’application</a></p>\n")
+            }
             if let clientsURL = clientsURL {
                 html.markup("<p><a href=\"")
                 html.url(clientsURL)

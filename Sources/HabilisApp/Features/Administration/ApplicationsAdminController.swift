@@ -85,7 +85,10 @@ struct ApplicationsAdminController: RouteCollection {
         application.isActive = form.active == "1"
         // Rights granted from now on end this long after; rights held keep the end they were given.
         application.maxValidityMonths = form.validityMonths
-        if isNew { application.createdAt = req.portal.clock.now }
+        if isNew {
+            application.createdAt = req.portal.clock.now
+            application.profileChange = .replace
+        }
         let after = ApplicationForm(application).snapshot
         let reroutes = modeChanges && pending > 0
         let audit = req.portal.audit
@@ -116,6 +119,7 @@ struct ApplicationsAdminController: RouteCollection {
                 "Changer le mode de gestion réadressera \($0) demande(s) en attente \(target). Confirmez-vous ?"
             },
             listURL: Paths.adminApplications, clientsURL: application.map { Paths.adminApplicationClients($0.id!) },
+            profilesURL: application.map { Paths.adminApplicationProfiles($0.id!) },
             errors: errors)
         return req.page(page, status: status(errors))
     }
@@ -231,5 +235,7 @@ struct ApplicationEditPage {
     let listURL: String
     /// « Connexion des applications (OpenID Connect) », for an application that exists.
     let clientsURL: String?
+    /// « Profils », for an application that exists.
+    let profilesURL: String?
     let errors: FormErrors
 }

@@ -34,6 +34,18 @@ struct DashboardController: RouteCollection {
         let pendingByOrganisation = pendingRows.map {
             ((try? $0.decode(column: "name", as: String.self)) ?? "", (try? $0.decode(column: "n", as: Int.self)) ?? 0)
         }
+        // Rights held now, per application and profile: what the federation actually uses.
+        let heldRows = try await sql.raw(
+            """
+            SELECT \(RightName.sql(application: "ap", profile: "pr")) AS name, COUNT(*) AS n FROM grants g
+            JOIN applications ap ON ap.id = g.application_id
+            LEFT JOIN application_profiles pr ON pr.id = g.profile_id
+            WHERE g.revoked_at IS NULL GROUP BY ap.name, pr.label ORDER BY n DESC, ap.name, pr.label LIMIT 10
+            """
+        ).all()
+        let heldByProfile = heldRows.map {
+            ((try? $0.decode(column: "name", as: String.self)) ?? "", (try? $0.decode(column: "n", as: Int.self)) ?? 0)
+        }
         let page = DashboardPage(
             frame: PageFrame(req, title: "Tableau de bord"),
             periodLabel: "du \(ParisCalendar.longDate(start)) au \(ParisCalendar.longDate(now))",
@@ -54,6 +66,10 @@ struct DashboardController: RouteCollection {
                     id: "en-attente", title: "Demandes en attente par organisme (10 premiers)",
                     description: "Organismes ayant le plus de demandes en attente.", values: pendingByOrganisation,
                     vertical: false),
+                BarChart(
+                    id: "profils", title: "Habilitations en cours par application et profil (10 premières)",
+                    description: "Nombre d’agents habilités aujourd’hui, par application et, le cas échéant, par profil.",
+                    values: heldByProfile, vertical: false),
             ])
         return req.page(page)
     }

@@ -7,7 +7,10 @@ import Vapor
 /// loaded as models with their agent, organisme and application they took gigabytes; each page here is one joined
 /// statement read from the `(granted_at, id)` index.
 enum RightsExport {
-    static let header = ["email", "prenom", "nom", "organisme", "application", "accordee_le", "retiree_le"]
+    /// `expire_le` is the last day an active right is held, empty when it does not end by itself.
+    static let header = [
+        "email", "prenom", "nom", "organisme", "application", "profil", "accordee_le", "retiree_le", "expire_le",
+    ]
 
     static func response(on database: any Database) -> Response {
         let sql = database as! any SQLDatabase
@@ -21,8 +24,9 @@ enum RightsExport {
     static func statement(after: DateAndID?) -> SQLQueryString {
         let select: SQLQueryString = """
             SELECT g.id, g.granted_at, g.revoked_at, a.email, a.first_name, a.last_name, o.name AS organisation, \
-            p.name AS application FROM grants g JOIN agents a ON a.id = g.agent_id \
-            JOIN organisations o ON o.id = a.organisation_id JOIN applications p ON p.id = g.application_id 
+            g.expires_at, p.name AS application, pr.code AS profile FROM grants g JOIN agents a ON a.id = g.agent_id \
+            JOIN organisations o ON o.id = a.organisation_id JOIN applications p ON p.id = g.application_id \
+            LEFT JOIN application_profiles pr ON pr.id = g.profile_id 
             """
         let page: SQLQueryString =
             after.map { "WHERE (g.granted_at, g.id) > (\(bind: $0.date), \(bind: $0.id)) " } ?? ""
@@ -33,9 +37,12 @@ enum RightsExport {
         let text = { (column: String) in (try? row.decode(column: column, as: String.self)) ?? "" }
         let grantedAt = (try? row.decode(column: "granted_at", as: Date.self)).map(ParisCalendar.shortDate) ?? ""
         let revokedAt = (try? row.decode(column: "revoked_at", as: Date?.self)).flatMap { $0 }
+        let expiresAt = (try? row.decode(column: "expires_at", as: Date?.self)).flatMap { $0 }
         return CSV.line([
             text("email"), text("first_name"), text("last_name"), text("organisation"), text("application"),
-            grantedAt, revokedAt.map(ParisCalendar.shortDate) ?? "",
+            text("profile"), grantedAt, revokedAt.map(ParisCalendar.shortDate) ?? "",
+            // The last day held, as the pages show it.
+            expiresAt.map { ParisCalendar.shortDate($0.addingTimeInterval(-1)) } ?? "",
         ])
     }
 }

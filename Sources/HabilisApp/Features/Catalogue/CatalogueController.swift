@@ -74,7 +74,10 @@ struct CataloguePage {
         let autoAcceptOn: String?
         let pendingRequestURL: String?
         let cancelURL: String?
-
+        /// « Consultation, Rédaction », on an application with profiles.
+        let heldProfiles: String?
+        /// A right held on an application with profiles not held, nothing pending: ask for another one.
+        let otherProfileURL: String?
     }
 
     let frame: PageFrame
@@ -89,17 +92,22 @@ extension CataloguePage.Row {
         summary = entry.description
         launchURL = Paths.openApplication(entry.code)
         isHeld = entry.isHeld
-        let pending = isHeld ? nil : entry.pendingRequest
+        // A right held with a request pending asks for another profile: both are shown.
+        let pending = entry.pendingRequest
         isPending = pending != nil
         isLocked = !isHeld && pending == nil
         pendingSince = pending.map { ParisCalendar.longDate($0.createdAt) }
         stateLabel =
             isHeld
-            ? entry.heldUntil.map { "accès ouvert jusqu’au \(RightValidity.lastDay(of: $0))" } ?? "accès ouvert"
+            ? (entry.heldUntil.map { "accès ouvert jusqu’au \(RightValidity.lastDay(of: $0))" } ?? "accès ouvert")
+                + (entry.heldProfiles.isEmpty
+                    ? "" : ", profil\(entry.heldProfiles.count > 1 ? "s" : "") \(entry.heldProfiles.joined(separator: ", "))")
             : pendingSince.map { "demande en cours depuis le \($0)" } ?? "accès non attribué"
         requestURL = Paths.requestAccess(entry.code)
         autoAcceptOn = pending.map { ParisCalendar.longDate($0.dueAt) }
         pendingRequestURL = pending.map { Paths.accessRequest($0.id) }
         cancelURL = pending.map { Paths.cancelAccessRequest($0.id) }
+        heldProfiles = entry.heldProfiles.isEmpty ? nil : entry.heldProfiles.joined(separator: ", ")
+        otherProfileURL = entry.offersAnotherProfile ? Paths.requestAccess(entry.code) : nil
     }
 }

@@ -38,6 +38,13 @@ extension CataloguePage: HTMLPage {
                     html.url(app.launchURL)
                     html.markup("\">Accéder à l’application</a></p>")
                 }
+                if let otherProfileURL = app.otherProfileURL {
+                    html.markup("<p><a href=\"")
+                    html.url(otherProfileURL)
+                    html.markup("\">Demander un autre profil sur ")
+                    html.text(app.name)
+                    html.markup("</a></p>\n")
+                }
                 if app.isPending {
                     html.markup("<p>Demande en cours depuis le ")
                     html.text(app.pendingSince)

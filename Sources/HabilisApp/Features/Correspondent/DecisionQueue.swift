@@ -36,13 +36,15 @@ enum DecisionQueue {
                     """
                     SELECT r.id, r.agent_id, r.justification, r.created_at, r.due_at,
                         a.first_name AS agent_first_name, a.last_name AS agent_last_name,
-                        o.name AS organisation_name, ap.name AS application_name,
+                        o.name AS organisation_name,
+                        \(RightName.sql(application: "ap", profile: "pr")) AS application_name,
                         (SELECT COUNT(*) FROM access_requests q
                             WHERE \(authorization.queueCondition(for: user, table: "q"))) AS total
                     FROM access_requests r
                     JOIN agents a ON a.id = r.agent_id
                     JOIN organisations o ON o.id = r.organisation_id
                     JOIN applications ap ON ap.id = r.application_id
+                    LEFT JOIN application_profiles pr ON pr.id = r.profile_id
                     WHERE \(authorization.queueCondition(for: user, table: "r"))
                     ORDER BY r.due_at, r.created_at
                     LIMIT \(literal: perPage) OFFSET \(literal: offset)
@@ -147,7 +149,8 @@ extension DecisionQueue.Entry {
     init(_ request: AccessRequest) {
         self.init(
             id: request.id!, agentID: request.$agent.id, agentName: request.agent.fullName,
-            organisationName: request.organisation.name, applicationName: request.application.name,
+            organisationName: request.organisation.name,
+            applicationName: RightName.of(request.application.name, profile: request.profile?.label),
             justification: request.justification, createdAt: request.createdAt, dueAt: request.dueAt)
     }
 }

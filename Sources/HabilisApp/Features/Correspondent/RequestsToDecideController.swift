@@ -166,7 +166,7 @@ struct RequestsToDecideController: RouteCollection {
     {
         let grants = try await Grant.query(on: req.db)
             .filter(\.$agent.$id == agent.id!)
-            .with(\.$application).with(\.$grantedBy).with(\.$accessRequest).with(\.$revokedBy)
+            .with(\.$application).with(\.$grantedBy).with(\.$accessRequest).with(\.$revokedBy).with(\.$profile)
             .sort(\.$grantedAt, .descending)
             .all()
         let requests = try await MyRightsRecords.history(of: agent.id!, page: 1, perPage: 50, on: req.db).entries
@@ -205,7 +205,7 @@ struct RequestsToDecideController: RouteCollection {
     private func decidableRequest(_ req: Request, user: CurrentUser) async throws -> AccessRequest {
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
             let request = try await AccessRequest.query(on: req.db).filter(\.$id == id)
-                .with(\.$agent).with(\.$application).with(\.$organisation).first(),
+                .with(\.$agent).with(\.$application).with(\.$organisation).with(\.$profile).first(),
             req.portal.authorization.canDecide(user, request)
         else { throw Abort(.notFound) }
         return request

@@ -152,7 +152,7 @@ struct AgentRightsPage {
 extension AgentRightsPage.GrantRow {
     init(_ grant: Grant, canWithdraw: Bool, failed: Bool, reason: String, errors: FormErrors) {
         id = grant.id!.uuidString.lowercased()
-        applicationName = grant.application.name
+        applicationName = RightName.of(grant.application.name, profile: grant.profile?.label)
         grantedOn = ParisCalendar.shortDate(grant.grantedAt)
         origin = MyRightsPage.GrantRow.origin(
             requestStatus: grant.accessRequest?.status, granterName: grant.grantedBy?.fullName)

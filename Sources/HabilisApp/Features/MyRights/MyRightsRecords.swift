@@ -47,12 +47,14 @@ enum MyRightsRecords {
                 try await sql.raw(
                     """
                     SELECT r.id, r.status, r.created_at, r.decided_at, r.refusal_reason,
-                        ap.name AS application_name, d.first_name AS decider_first_name,
+                        \(RightName.sql(application: "ap", profile: "pr")) AS application_name,
+                        d.first_name AS decider_first_name,
                         d.last_name AS decider_last_name, ds.first_name AS deputised_first_name,
                         ds.last_name AS deputised_last_name,
                         (SELECT COUNT(*) FROM access_requests q WHERE q.agent_id = \(bind: agentID)) AS total
                     FROM access_requests r
                     JOIN applications ap ON ap.id = r.application_id
+                    LEFT JOIN application_profiles pr ON pr.id = r.profile_id
                     LEFT JOIN agents d ON d.id = r.decided_by_id
                     LEFT JOIN agents ds ON ds.id = r.deputy_of_id
                     WHERE r.agent_id = \(bind: agentID)
@@ -86,12 +88,14 @@ enum MyRightsRecords {
     static func grants(of agentID: UUID, on database: any Database) async throws -> [GrantEntry] {
         try await (database as! any SQLDatabase).raw(
             """
-            SELECT g.id, g.granted_at, g.expires_at, ap.name AS application_name, ap.code AS application_code,
+            SELECT g.id, g.granted_at, g.expires_at, \(RightName.sql(application: "ap", profile: "pr")) AS application_name,
+                ap.code AS application_code,
                 b.first_name AS granter_first_name, b.last_name AS granter_last_name, r.status AS request_status,
                 (SELECT p.id FROM access_requests p WHERE p.renews_grant_id = g.id AND p.status = 'pending' LIMIT 1)
                     AS renewal_id
             FROM grants g
             JOIN applications ap ON ap.id = g.application_id
+            LEFT JOIN application_profiles pr ON pr.id = g.profile_id
             LEFT JOIN agents b ON b.id = g.granted_by_id
             LEFT JOIN access_requests r ON r.id = g.access_request_id
             WHERE g.agent_id = \(bind: agentID) AND g.revoked_at IS NULL

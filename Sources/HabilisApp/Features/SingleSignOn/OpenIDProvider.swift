@@ -30,25 +30,30 @@ public struct OpenIDProvider: Sendable {
     }
 
     /// The right decided in Habilis, read at every authorization, code exchange, refresh and userinfo call, in one
-    /// statement with what the tokens say of the agent. A right past its end is closed at once, before the sweep
-    /// records its ending.
+    /// statement with what the tokens say of the agent (one row per right held: one per profile). A right past its
+    /// end is closed at once, before the sweep records its ending. The roles are the codes of the profiles held, or
+    /// the application's code when it has no profiles.
     func door(agentID: UUID, application: BusinessApplication, on database: any Database) async throws -> Door {
-        let row = try await (database as! any SQLDatabase).raw(
+        let rows = try await (database as! any SQLDatabase).raw(
             """
             SELECT a.status AS agent_status, a.email, a.first_name, a.last_name,
-                o.code AS organisation_code, o.name AS organisation_name,
-                EXISTS (SELECT 1 FROM grants g
-                    WHERE g.agent_id = a.id AND g.application_id = \(bind: application.id!) AND g.revoked_at IS NULL
-                        AND (g.expires_at IS NULL OR g.expires_at > \(bind: clock.now))
-                ) AS has_right
+                o.code AS organisation_code, o.name AS organisation_name, g.id AS grant_id, pr.code AS profile_code
             FROM agents a JOIN organisations o ON o.id = a.organisation_id
+            LEFT JOIN grants g ON g.agent_id = a.id AND g.application_id = \(bind: application.id!)
+                AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > \(bind: clock.now))
+            LEFT JOIN application_profiles pr ON pr.id = g.profile_id
             WHERE a.id = \(bind: agentID)
+            ORDER BY pr.position, pr.code
             """
-        ).first()
-        if let row, try row.decode(column: "agent_status", as: String.self) == Agent.Status.active.rawValue,
-            try row.decode(column: "has_right", as: Bool.self), application.isActive
+        ).all()
+        if let row = rows.first,
+            try row.decode(column: "agent_status", as: String.self) == Agent.Status.active.rawValue,
+            try rows.contains(where: { try $0.decode(column: "grant_id", as: UUID?.self) != nil }), application.isActive
         {
-            return .open(roles: [application.code], agent: try AgentIdentity(id: agentID, row: row))
+            let profiles = try rows.compactMap { try $0.decode(column: "profile_code", as: String?.self) }
+            return .open(
+                roles: profiles.isEmpty ? [application.code] : profiles,
+                agent: try AgentIdentity(id: agentID, row: row))
         }
         let pending = try await AccessRequest.query(on: database)
             .filter(\.$agent.$id == agentID).filter(\.$application.$id == application.id!)

@@ -105,6 +105,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case reviewReportExported = "review.report_exported"
     case absenceDeclared = "absence.declared"
     case absenceEnded = "absence.ended"
+    case grantReplaced = "grant.replaced"
+    case applicationProfileSaved = "application_profile.saved"
+    case applicationProfileRemoved = "application_profile.removed"
 }
 
 /// Who did something and from where, as the audit trail records it.
