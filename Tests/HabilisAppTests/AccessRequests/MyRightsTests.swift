@@ -47,7 +47,7 @@ struct MyRightsTests {
             let browser = context.browser()
             try await browser.signIn(DemoWorld.agentEmail)
             let page = try await browser.get(Paths.myRights)
-            #expect(page.contains("Accords locaux 02/03/2026 sans limite attribuée par Marie Durand"))
+            #expect(page.contains("Accords locaux (Consultation) 02/03/2026 sans limite attribuée par Marie Durand"))
         }
     }
 }

@@ -436,15 +436,15 @@ struct BackOfficeTests {
             #expect(lines.count == total + 1)
             #expect(
                 lines.first
-                    == "\u{FEFF}\"email\";\"prenom\";\"nom\";\"organisme\";\"application\";\"accordee_le\";\"retiree_le\""
+                    == "\u{FEFF}\"email\";\"prenom\";\"nom\";\"organisme\";\"application\";\"profil\";\"accordee_le\";\"retiree_le\";\"expire_le\""
             )
             #expect(
                 lines.dropFirst().first
-                    == "\"a.charenne@lassuranceretraite.fr\";\"Aristide\";\"Charenne\";\"CARSAT Rhône-Alpes\";\"Grève\";\"\(ParisCalendar.shortDate(old))\";\"\(ParisCalendar.shortDate(old.addingTimeInterval(86_400)))\""
+                    == "\"a.charenne@lassuranceretraite.fr\";\"Aristide\";\"Charenne\";\"CARSAT Rhône-Alpes\";\"Grève\";\"\";\"\(ParisCalendar.shortDate(old))\";\"\(ParisCalendar.shortDate(old.addingTimeInterval(86_400)))\";\"\""
             )
             #expect(
                 csv.html.contains(
-                    "\"a.charenne@lassuranceretraite.fr\";\"Aristide\";\"Charenne\";\"CARSAT Rhône-Alpes\";\"Accords locaux\";\"02/03/2026\";\"\""
+                    "\"a.charenne@lassuranceretraite.fr\";\"Aristide\";\"Charenne\";\"CARSAT Rhône-Alpes\";\"Accords locaux\";\"CONSULTATION\";\"02/03/2026\";\"\";\"\""
                 ))
             let exported = try #require(
                 try await AuditEvent.query(on: context.db).filter(\.$action == "rights.exported").first())

@@ -359,7 +359,9 @@ struct SweepCommandTests {
                 files.filter { $0.text.contains("acceptée automatiquement") && $0.recipient == DemoWorld.agentEmail }
                     .count == 5)
             #expect(
-                files.filter { $0.subject == "Votre habilitation à Accords locaux (profil « Consultation ») a été retirée" }.map(\.recipient)
+                files.filter {
+                    $0.subject == "Votre habilitation à Accords locaux (profil « Consultation ») a été retirée"
+                }.map(\.recipient)
                     == [DemoWorld.agentEmail])
             #expect(
                 files.filter { $0.subject == "Votre habilitation à Accords locaux a pris fin" }.map(\.recipient)

@@ -150,17 +150,20 @@ struct AdministrationPagesSnapshotTests {
         form.label = Fixture.hostile
         assertPage(
             ApplicationProfileEditPage(
-                frame: frame, heading: "Nouveau profil de Paie", action: "/administration/applications/p1/profils/nouveau",
+                frame: frame, heading: "Nouveau profil de Paie",
+                action: "/administration/applications/p1/profils/nouveau",
                 form: form, isNew: true, removeURL: nil, listURL: "/administration/applications/p1/profils",
                 errors: Fixture.errors(("code", "Le code comporte de 1 à 40 lettres sans accent, chiffres ou tirets."))),
             "new-refused")
         form.code = "REDAC"
         assertPage(
             ApplicationProfileEditPage(
-                frame: frame, heading: "Profil « Rédaction » de Paie", action: "/administration/applications/p1/profils/b",
+                frame: frame, heading: "Profil « Rédaction » de Paie",
+                action: "/administration/applications/p1/profils/b",
                 form: form, isNew: false, removeURL: "/administration/applications/p1/profils/b/suppression",
                 listURL: "/administration/applications/p1/profils",
-                errors: Fixture.errors(("remove", "C’est le profil par défaut : choisissez d’abord un autre profil par défaut."))),
+                errors: Fixture.errors(
+                    ("remove", "C’est le profil par défaut : choisissez d’abord un autre profil par défaut."))),
             "existing-refused")
     }
 

@@ -85,7 +85,7 @@ struct AuthorizationCodeFlowTests {
             #expect(claims["email_verified"] as? Bool == true)
             #expect(claims["given_name"] as? String == "Aristide")
             #expect(claims["family_name"] as? String == "Charenne")
-            #expect(claims["roles"] as? [String] == ["ACCORDS-LOCAUX"])
+            #expect(claims["roles"] as? [String] == ["CONSULTATION"])
             #expect(claims["amr"] as? [String] == ["pwd"])
             #expect(claims["auth_time"] as? Int == Int(context.clock.now.timeIntervalSince1970))
             let organisation = try #require(claims["habilis_organisation"] as? [String: String])
@@ -95,7 +95,7 @@ struct AuthorizationCodeFlowTests {
             let access = jwtParts(accessToken)
             #expect(access.header["typ"] as? String == "at+jwt")
             #expect(access.claims["client_id"] as? String == application.clientID)
-            #expect(access.claims["roles"] as? [String] == ["ACCORDS-LOCAUX"])
+            #expect(access.claims["roles"] as? [String] == ["CONSULTATION"])
 
             // A relying party's library checks both signatures against the published keys.
             let jwks = try await context.browser().get(Paths.oidcJWKS)
@@ -108,7 +108,7 @@ struct AuthorizationCodeFlowTests {
             #expect(userinfo.status == .ok)
             let info = try #require(try JSONSerialization.jsonObject(with: Data(userinfo.html.utf8)) as? [String: Any])
             #expect(info["sub"] as? String == charenne.id!.uuidString.lowercased())
-            #expect(info["roles"] as? [String] == ["ACCORDS-LOCAUX"])
+            #expect(info["roles"] as? [String] == ["CONSULTATION"])
             #expect(info["email"] as? String == DemoWorld.agentEmail)
             let posted = try await context.browser().post(Paths.oidcUserinfo, [("access_token", accessToken)])
             #expect(posted.status == .ok)

@@ -207,7 +207,7 @@ struct TokenEndpointTests {
             let active = try await introspect(accessToken, by: application)
             #expect(active["active"] as? Bool == true)
             #expect(active["client_id"] as? String == application.clientID)
-            #expect(active["roles"] as? [String] == ["ACCORDS-LOCAUX"])
+            #expect(active["roles"] as? [String] == ["CONSULTATION"])
             #expect(active["sub"] as? String != nil)
             #expect(try await introspect(refreshToken, by: application)["active"] as? Bool == true)
             // Another client learns nothing about this one's tokens, and cannot revoke them.

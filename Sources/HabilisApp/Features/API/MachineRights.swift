@@ -14,8 +14,10 @@ struct MachineRights {
         .init(context: caller.audit, agentID: nil, name: signature, details: ["client": caller.client.clientID])
     }
 
-    /// Grants `application` to the agent; returns the new right's id.
-    func grant(_ application: BusinessApplication, to agentID: UUID) async throws -> UUID {
+    /// Grants `application` (with `profile`, or its default one) to the agent; returns the new right's id.
+    func grant(
+        _ application: BusinessApplication, profile: ApplicationProfile?, to agentID: UUID
+    ) async throws -> UUID {
         guard let agent = try await Agent.find(agentID, on: caller.database),
             [.active, .disabled].contains(agent.status)
         else { throw APIProblem(.notFound, "Agent inconnu.") }
@@ -36,7 +38,7 @@ struct MachineRights {
         do {
             let granted = try await caller.database.atomically { transaction in
                 try await requests.grantDirectly(
-                    application, to: agent, by: actor, accepting: pending, on: transaction)
+                    application, profile: profile, to: agent, by: actor, accepting: pending, on: transaction)
             }
             guard let granted else { throw held }
             return granted
@@ -46,18 +48,23 @@ struct MachineRights {
         }
     }
 
-    /// Revokes the agent's right on `application`; 404 when none is held.
-    func revoke(_ application: BusinessApplication, from agentID: UUID) async throws {
+    /// Revokes the agent's rights on `application` (only `profile`, when named); 404 when none is held.
+    func revoke(_ application: BusinessApplication, profile: ApplicationProfile?, from agentID: UUID) async throws {
         let reason = "Retirée par \(signature)."
         let requests = services.accessRequests
         let actor = self.actor
         let revoked: Bool = try await caller.database.atomically { transaction in
-            guard
-                let grant = try await Grant.query(on: transaction).filter(\.$agent.$id == agentID)
-                    .filter(\.$application.$id == application.id!).filter(\.$revokedAt == nil).with(\.$agent).first()
-            else { return false }
-            return try await requests.endRight(
-                grant.id!, of: grant.agent, on: application, reason: reason, by: actor, on: transaction)
+            var held = Grant.query(on: transaction).filter(\.$agent.$id == agentID)
+                .filter(\.$application.$id == application.id!).filter(\.$revokedAt == nil)
+            if let profile { held = held.filter(\.$profile.$id == profile.id!) }
+            var ended = false
+            for grant in try await held.with(\.$agent).all() {
+                ended =
+                    try await requests.endRight(
+                        grant.id!, of: grant.agent, on: application, reason: reason, by: actor, on: transaction)
+                    || ended
+            }
+            return ended
         }
         guard revoked else { throw APIProblem(.notFound, "Cet agent ne détient pas cette habilitation.") }
     }

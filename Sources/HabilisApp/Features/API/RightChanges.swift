@@ -39,16 +39,16 @@ struct RightChanges {
         var cursor: String { "\(Cursor.instant(instant))~\(grant.uuidString.lowercased())~\(change)" }
     }
 
-    /// Where a page of holders starts: `<agent>~<instant of the first page>`, so that every page hands over the
-    /// same position.
+    /// Where a page of holders starts: `<right>~<instant of the first page>`, so that every page hands over the
+    /// same position. By right, not by agent: an agent holding two profiles is two holders.
     struct HolderPosition {
-        let agent: UUID
+        let grant: UUID
         let snapshot: Date
 
         init(_ cursor: String) throws {
             let parts = cursor.split(separator: "~")
             guard parts.count == 2 else { throw Cursor.invalid("after") }
-            agent = try Cursor.id(String(parts[0]))
+            grant = try Cursor.id(String(parts[0]))
             snapshot = try Cursor.instant(parts[1], field: "after")
         }
     }
@@ -59,23 +59,30 @@ struct RightChanges {
     ) async throws
         -> Components.Schemas.RightChangePage
     {
-        let after = position?.agent
+        let after = position?.grant
         let snapshot = position?.snapshot ?? now
         let rows = try await caller.sql.raw(
             """
-            SELECT g.agent_id, a.email, g.granted_at FROM grants g JOIN agents a ON a.id = g.agent_id
+            SELECT g.id, g.agent_id, a.email, g.granted_at, pr.code AS profile_code
+            FROM grants g JOIN agents a ON a.id = g.agent_id
+            LEFT JOIN application_profiles pr ON pr.id = g.profile_id
             WHERE g.application_id = \(bind: application.id!) AND g.revoked_at IS NULL
-                AND (\(bind: after == nil) OR g.agent_id > \(bind: after ?? UUID()))
-            ORDER BY g.agent_id LIMIT \(bind: limit.fetched)
+                AND (\(bind: after == nil) OR g.id > \(bind: after ?? UUID()))
+            ORDER BY g.id LIMIT \(bind: limit.fetched)
             """
         ).all()
         let items = try rows.map { row in
-            Components.Schemas.RightChange(
-                agentId: try row.decode(column: "agent_id", as: UUID.self).uuidString.lowercased(),
-                email: try row.decode(column: "email", as: String.self), application: application.code, change: .held,
-                at: try row.decode(column: "granted_at", as: Date.self))
+            (
+                try row.decode(column: "id", as: UUID.self),
+                Components.Schemas.RightChange(
+                    agentId: try row.decode(column: "agent_id", as: UUID.self).uuidString.lowercased(),
+                    email: try row.decode(column: "email", as: String.self), application: application.code,
+                    profile: try row.decode(column: "profile_code", as: String?.self), change: .held,
+                    at: try row.decode(column: "granted_at", as: Date.self))
+            )
         }
-        let page = try limit.page(items) { "\($0.agentId)~\(Cursor.instant(snapshot))" }
+        let paged = try limit.page(items) { "\($0.0.uuidString.lowercased())~\(Cursor.instant(snapshot))" }
+        let page = (items: paged.items.map(\.1), next: paged.next)
         let start = Position(
             instant: snapshot.addingTimeInterval(-Self.settling),
             grant: UUID(uuidString: "00000000-0000-0000-0000-000000000000")!, change: "")
@@ -92,15 +99,16 @@ struct RightChanges {
         let later = position.instant.addingTimeInterval(0.000_002)
         let rows = try await caller.sql.raw(
             """
-            SELECT c.grant_id, c.agent_id, c.email, c.change, c.at FROM (
-                SELECT g.id AS grant_id, g.agent_id, a.email, 'granted' AS change, g.granted_at AS at
+            SELECT c.grant_id, c.agent_id, c.email, c.change, c.at, pr.code AS profile_code FROM (
+                SELECT g.id AS grant_id, g.agent_id, a.email, 'granted' AS change, g.granted_at AS at, g.profile_id
                 FROM grants g JOIN agents a ON a.id = g.agent_id
                 WHERE g.application_id = \(bind: application) AND g.granted_at >= \(bind: earlier)
                 UNION ALL
-                SELECT g.id, g.agent_id, a.email, 'revoked', g.revoked_at
+                SELECT g.id, g.agent_id, a.email, 'revoked', g.revoked_at, g.profile_id
                 FROM grants g JOIN agents a ON a.id = g.agent_id
                 WHERE g.application_id = \(bind: application) AND g.revoked_at >= \(bind: earlier)
             ) c
+            LEFT JOIN application_profiles pr ON pr.id = c.profile_id
             WHERE c.at <= \(bind: settled) AND (c.at > \(bind: later)
                 OR (c.grant_id > \(bind: position.grant))
                 OR (c.grant_id = \(bind: position.grant) AND c.change > \(bind: position.change)))
@@ -116,6 +124,7 @@ struct RightChanges {
             return Components.Schemas.RightChange(
                 agentId: try row.decode(column: "agent_id", as: UUID.self).uuidString.lowercased(),
                 email: try row.decode(column: "email", as: String.self), application: self.application.code,
+                profile: try row.decode(column: "profile_code", as: String?.self),
                 change: change == "granted" ? .granted : .revoked, at: at)
         }
         // Each page's cursor is a position too: `next` and `changes_cursor` are the same kind of value.

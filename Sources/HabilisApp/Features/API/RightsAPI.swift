@@ -110,7 +110,7 @@ struct RightsAPI: APIProtocol {
             \(unsafeRaw: Self.rightColumns)
             WHERE g.agent_id = \(bind: agentID) AND g.revoked_at IS NULL
                 AND (\(bind: caller.applicationID == nil) OR g.application_id = \(bind: caller.applicationID ?? UUID()))
-            ORDER BY ap.code
+            ORDER BY ap.code, pr.position, pr.code
             """
         ).all()
         return .ok(.init(body: .json(.init(items: try rows.map(Self.right)))))
@@ -143,7 +143,8 @@ struct RightsAPI: APIProtocol {
         guard let agentID = UUID(uuidString: body.agentId) else {
             throw APIProblem.invalid("agent_id", "L’identifiant de l’agent n’est pas un UUID.")
         }
-        let grant = try await MachineRights(caller: caller).grant(application, to: agentID)
+        let grant = try await MachineRights(caller: caller).grant(
+            application, profile: try await Self.profile(body.profile, of: application, caller), to: agentID)
         guard
             let row = try await caller.sql.raw("\(unsafeRaw: Self.rightColumns) WHERE g.id = \(bind: grant)").first()
         else { throw APIProblem(.notFound, "Habilitation introuvable.") }
@@ -156,7 +157,8 @@ struct RightsAPI: APIProtocol {
         guard let agentID = UUID(uuidString: input.path.agentId) else {
             throw APIProblem(.notFound, "Cet agent ne détient pas cette habilitation.")
         }
-        try await MachineRights(caller: caller).revoke(application, from: agentID)
+        try await MachineRights(caller: caller).revoke(
+            application, profile: try await Self.profile(input.query.profile, of: application, caller), from: agentID)
         return .noContent(.init())
     }
 
@@ -174,11 +176,12 @@ struct RightsAPI: APIProtocol {
         let status = input.query.status?.rawValue
         let rows = try await caller.sql.raw(
             """
-            SELECT id, agent_id, status, created_at, due_at, decided_at FROM access_requests
-            WHERE application_id = \(bind: application.id!)
-                AND (\(bind: status == nil) OR status = \(bind: status ?? ""))
-                AND (\(bind: after == nil) OR id > \(bind: after ?? UUID()))
-            ORDER BY id LIMIT \(bind: limit.fetched)
+            SELECT r.id, r.agent_id, r.status, r.created_at, r.due_at, r.decided_at, pr.code AS profile_code
+            FROM access_requests r LEFT JOIN application_profiles pr ON pr.id = r.profile_id
+            WHERE r.application_id = \(bind: application.id!)
+                AND (\(bind: status == nil) OR r.status = \(bind: status ?? ""))
+                AND (\(bind: after == nil) OR r.id > \(bind: after ?? UUID()))
+            ORDER BY r.id LIMIT \(bind: limit.fetched)
             """
         ).all()
         let items = try rows.map { row in
@@ -186,6 +189,7 @@ struct RightsAPI: APIProtocol {
                 id: try row.decode(column: "id", as: UUID.self).uuidString.lowercased(),
                 agentId: try row.decode(column: "agent_id", as: UUID.self).uuidString.lowercased(),
                 application: application.code,
+                profile: try row.decode(column: "profile_code", as: String?.self),
                 status: Components.Schemas.AccessRequestStatus(
                     rawValue: try row.decode(column: "status", as: String.self)) ?? .pending,
                 createdAt: try row.decode(column: "created_at", as: Date.self),
@@ -237,9 +241,11 @@ struct RightsAPI: APIProtocol {
         """
 
     static let rightColumns = """
-        SELECT g.id, g.agent_id, g.granted_at, ap.code AS application_code, r.status AS request_status
+        SELECT g.id, g.agent_id, g.granted_at, ap.code AS application_code, r.status AS request_status,
+            pr.code AS profile_code
         FROM grants g JOIN applications ap ON ap.id = g.application_id
             LEFT JOIN access_requests r ON r.id = g.access_request_id
+            LEFT JOIN application_profiles pr ON pr.id = g.profile_id
         """
 
     /// An application's client sees the agents its application knows; a federation-wide one sees all.
@@ -282,6 +288,23 @@ struct RightsAPI: APIProtocol {
             director: try row.decode(column: "is_director", as: Bool.self))
     }
 
+    /// The profile named by `code` among the application's; nil when none is named. A code that is not one of
+    /// them is a 400 naming the field.
+    static func profile(
+        _ code: String?, of application: BusinessApplication, _ caller: APICaller
+    ) async throws -> ApplicationProfile? {
+        guard let code else { return nil }
+        let profiles = try await ProfileDirectory.profiles(of: application.id!, on: caller.database)
+        guard let profile = profiles.first(where: { $0.code == code }) else {
+            throw APIProblem.invalid(
+                "profile",
+                profiles.isEmpty
+                    ? "Cette application n’a pas de profil."
+                    : "Profil inconnu ; profils de l’application : \(profiles.map(\.code).joined(separator: ", ")).")
+        }
+        return profile
+    }
+
     static func right(_ row: any SQLRow) throws -> Components.Schemas.Right {
         let origin: Components.Schemas.Right.OriginPayload =
             switch try row.decode(column: "request_status", as: String?.self) {
@@ -292,6 +315,7 @@ struct RightsAPI: APIProtocol {
         return .init(
             agentId: try row.decode(column: "agent_id", as: UUID.self).uuidString.lowercased(),
             application: try row.decode(column: "application_code", as: String.self),
+            profile: try row.decode(column: "profile_code", as: String?.self),
             grantedAt: try row.decode(column: "granted_at", as: Date.self), origin: origin)
     }
 }

@@ -165,11 +165,22 @@ extension AccessRequestService {
         let grantIDs = claimed.map { renewed.contains($0.id) ? $0.renewsGrantID! : UUID.timeOrdered() }
         try await sql.insertRows(
             into: Grant.schema,
-            columns: ["id", "agent_id", "application_id", "granted_at", "access_request_id", "expires_at"],
+            columns: [
+                "id", "agent_id", "application_id", "granted_at", "access_request_id", "expires_at", "profile_id",
+            ],
             rows: zip(claimed, grantIDs).filter { !renewed.contains($0.0.id) }.map {
-                [$1, $0.agentID, $0.applicationID, now, $0.id, end($0)]
+                [$1, $0.agentID, $0.applicationID, now, $0.id, end($0), $0.profileID]
             },
             ignoringConflicts: true)
+        // A new profile replaces the one held where the application says so (rare: one at a time).
+        for request in claimed where !renewed.contains(request.id) {
+            guard let profile = request.profileID.flatMap({ context.profiles[$0] }),
+                let application = context.applications[request.applicationID]
+            else { continue }
+            try await replaceOtherProfiles(
+                of: request.agentID, on: application, by: profile, actorID: nil,
+                email: requesterByID[request.agentID]?.email ?? "", on: transaction)
+        }
         try await events.publish(
             zip(claimed, grantIDs).flatMap { request, grantID in
                 let base = [
@@ -185,14 +196,16 @@ extension AccessRequestService {
                         data: base.merging([
                             "grant_id": grantID.uuidString.lowercased(),
                             "origin": renewed.contains(request.id) ? "renewal" : "automatic_acceptance",
-                        ]) { $1 }),
+                        ]) { $1 }.merging(
+                            request.profileID.flatMap { context.profiles[$0] }.map { ["profile": $0.code] } ?? [:]
+                        ) { $1 }),
                 ]
             }, on: transaction)
 
         var notices: [Notifier.Notice] = []
         for request in claimed {
             guard let requester = requesterByID[request.agentID] else { continue }
-            let application = context.applicationName(request.applicationID)
+            let application = context.requestedName(request)
             let code = context.applications[request.applicationID]?.code ?? ""
             notices.append(
                 Notifier.Notice(
@@ -323,7 +336,7 @@ private struct RoundCursor {
 /// A request the sweep has just claimed.
 private struct SweptRequest {
     static let columns: [any SQLExpression] = [
-        "id", "agent_id", "application_id", "organisation_id", "routed_to", "due_at", "renews_grant_id",
+        "id", "agent_id", "application_id", "organisation_id", "routed_to", "due_at", "renews_grant_id", "profile_id",
     ].map { SQLColumn($0) }
 
     let id: UUID
@@ -333,6 +346,7 @@ private struct SweptRequest {
     let routedTo: Deciders
     let dueAt: Date
     let renewsGrantID: UUID?
+    let profileID: UUID?
 
     init(_ row: any SQLRow) throws {
         id = try row.decode(column: "id", as: UUID.self)
@@ -342,6 +356,7 @@ private struct SweptRequest {
         routedTo = try row.decode(column: "routed_to", as: Deciders.self)
         dueAt = try row.decode(column: "due_at", as: Date.self)
         renewsGrantID = try row.decode(column: "renews_grant_id", as: UUID?.self)
+        profileID = try row.decode(column: "profile_id", as: UUID?.self)
     }
 }
 
@@ -349,15 +364,24 @@ private struct SweptRequest {
 private struct SweepContext {
     let directory: DeciderDirectory
     let applications: [UUID: BusinessApplication]
+    let profiles: [UUID: ApplicationProfile]
 
     static func load(at instant: Date, on database: any Database) async throws -> SweepContext {
         SweepContext(
             directory: try await DeciderDirectory.load(at: instant, on: database),
             applications: Dictionary(
-                uniqueKeysWithValues: try await BusinessApplication.query(on: database).all().map { ($0.id!, $0) }))
+                uniqueKeysWithValues: try await BusinessApplication.query(on: database).all().map { ($0.id!, $0) }),
+            profiles: Dictionary(
+                uniqueKeysWithValues: try await ApplicationProfile.query(on: database).all().map { ($0.id!, $0) }))
     }
 
     func applicationName(_ id: UUID) -> String { applications[id]?.name ?? "" }
+
+    /// « Accords locaux (profil « Rédaction ») », as mails and notifications name what a request asks for.
+    func requestedName(_ request: SweptRequest) -> String {
+        applicationName(request.applicationID)
+            + (request.profileID.flatMap { profiles[$0] }.map { " (profil « \($0.label) »)" } ?? "")
+    }
 
     /// The requests of a batch grouped by the people who decide them (never the requester), for one message each.
     func byDecider(
@@ -374,7 +398,7 @@ private struct SweepContext {
                 routedTo: request.routedTo, requesterID: request.agentID)
             where decider.id != request.agentID {
                 groups[decider.id!, default: (decider, [])].items.append(
-                    (request, requester, applicationName(request.applicationID)))
+                    (request, requester, requestedName(request)))
             }
         }
         return Array(groups.values)

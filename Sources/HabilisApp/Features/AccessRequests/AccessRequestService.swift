@@ -220,9 +220,10 @@ public struct AccessRequestService: Sendable {
             }
             let agent = try await request.$agent.get(on: transaction)
             let application = try await request.$application.get(on: transaction)
-            let asked = try await request.$profile.get(on: transaction).map {
-                "\(application.name) (profil « \($0.label) »)"
-            } ?? application.name
+            let asked =
+                try await request.$profile.get(on: transaction).map {
+                    "\(application.name) (profil « \($0.label) »)"
+                } ?? application.name
             var decided: [String: String] = [
                 "request_id": requestID.uuidString.lowercased(), "email": agent.email, "status": status.rawValue,
             ]
@@ -385,8 +386,10 @@ public struct AccessRequestService: Sendable {
             try await audit.record(
                 .grantReplaced, by: AuditContext(actorID: actorID, ip: nil), target: ("grant", grantID.uuidString),
                 applicationID: application.id,
-                details: ["application": application.code, "agent": email, "profile": oldCode,
-                    "replaced_by": profile.code], on: database)
+                details: [
+                    "application": application.code, "agent": email, "profile": oldCode,
+                    "replaced_by": profile.code,
+                ], on: database)
             try await events.publish(
                 .init(
                     .rightRevoked, agent: agentID, application: application.id,

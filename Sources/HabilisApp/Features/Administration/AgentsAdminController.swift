@@ -150,27 +150,40 @@ struct AgentsAdminController: RouteCollection {
         return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
     }
 
-    /// Grants a right directly (a pending request for it is accepted at the same time).
+    /// Grants a right directly (a pending request for it is accepted at the same time). The choice is
+    /// `<application id>` or, on an application with profiles, `<application id>:<profile id>`.
     func grant(req: Request) async throws -> Response {
         let agent = try await find(req)
         let user = try req.requireUser()
+        let choice = ((try? req.content.get(String.self, at: "application")) ?? "").split(separator: ":")
+        let profileID = choice.count == 2 ? UUID(uuidString: String(choice[1])) : nil
         guard
-            let applicationID = (try? req.content.get(String.self, at: "application")).flatMap(UUID.init(uuidString:)),
-            let application = try await BusinessApplication.find(applicationID, on: req.db)
+            let applicationID = choice.first.flatMap({ UUID(uuidString: String($0)) }),
+            let application = try await BusinessApplication.find(applicationID, on: req.db),
+            choice.count == 1 || profileID != nil
         else {
             var errors = FormErrors()
             errors.add("application", "Choisissez l’application.")
             return try await render(req, agent: agent, form: AgentAdminForm(agent), errors: errors)
         }
+        var profile: ApplicationProfile?
+        if let profileID {
+            profile = try await ApplicationProfile.find(profileID, on: req.db)
+            guard profile?.$application.id == applicationID else { throw Abort(.badRequest) }
+        }
         let service = req.portal.accessRequests
-        if let pending = try await service.pendingRequest(of: agent.id!, applicationID: applicationID, on: req.db) {
+        if let pending = try await service.pendingRequest(of: agent.id!, applicationID: applicationID, on: req.db),
+            pending.$profile.id == profile?.id
+        {
             _ = try await service.decide(pending.id!, accept: true, reason: nil, by: user, ip: req.clientIP, on: req.db)
             return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
         }
         let actor = AccessRequestService.RightActor(
             context: req.auditContext, agentID: user.id, name: user.agent.fullName)
+        let chosen = profile
         try await req.db.atomically { database in
-            _ = try await service.grantDirectly(application, to: agent, by: actor, accepting: nil, on: database)
+            _ = try await service.grantDirectly(
+                application, profile: chosen, to: agent, by: actor, accepting: nil, on: database)
         }
         return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
     }
@@ -182,9 +195,21 @@ struct AgentsAdminController: RouteCollection {
     {
         let organisations = try await Organisation.query(on: req.db).sort(\.$name).all()
         let held = try await Grant.query(on: req.db).filter(\.$agent.$id == agent.id!).filter(\.$revokedAt == nil)
-            .all(\.$application.$id)
-        let grantable = try await BusinessApplication.query(on: req.db).filter(\.$isActive == true).sort(\.$position)
-            .all().filter { !held.contains($0.id!) }
+            .all().map { "\($0.$application.id)" + ($0.$profile.id.map { ":\($0)" } ?? "") }
+        let profiles = try await ProfileDirectory.byApplication(on: req.db)
+        // One choice per application, or per profile of an application that has some.
+        let grantable: [AgentAdminPage.Choice] = try await BusinessApplication.query(on: req.db)
+            .filter(\.$isActive == true).sort(\.$position).all()
+            .flatMap { application -> [AgentAdminPage.Choice] in
+                guard let ofApplication = profiles[application.id!] else {
+                    return [.init(id: "\(application.id!)", name: application.name)]
+                }
+                return ofApplication.map {
+                    .init(
+                        id: "\(application.id!):\($0.id!)", name: RightName.of(application.name, profile: $0.label))
+                }
+            }
+            .filter { !held.contains($0.id) }
         let openSessions = try await UserSession.query(on: req.db).filter(\.$agent.$id == agent.id!).count()
         let secondFactor = try await req.portal.secondFactors.factor(of: agent.id!, on: req.db)
         let page = AgentAdminPage(
@@ -200,7 +225,7 @@ struct AgentsAdminController: RouteCollection {
             resetSecondFactorURL: Paths.adminResetSecondFactor(agent.id!), civilities: RegistrationForm.civilities,
             groups: OrganisationGroup.groups(organisations),
             grantURL: Paths.adminGrant(agent.id!),
-            grantable: grantable.map { .init(id: $0.id!.uuidString.lowercased(), name: $0.name) },
+            grantable: grantable,
             rightsURL: Paths.agentRights(agent.id!), listURL: Paths.adminAgents, errors: errors)
         return req.page(page, status: status(errors))
     }

@@ -68,7 +68,8 @@ struct DashboardController: RouteCollection {
                     vertical: false),
                 BarChart(
                     id: "profils", title: "Habilitations en cours par application et profil (10 premières)",
-                    description: "Nombre d’agents habilités aujourd’hui, par application et, le cas échéant, par profil.",
+                    description:
+                        "Nombre d’agents habilités aujourd’hui, par application et, le cas échéant, par profil.",
                     values: heldByProfile, vertical: false),
             ])
         return req.page(page)

@@ -75,7 +75,8 @@ struct ApplicationProfileService: Sendable {
             try await Grant.query(on: database).filter(\.$profile.$id == profile.id!).count()
             + AccessRequest.query(on: database).filter(\.$profile.$id == profile.id!).count()
         if uses > 0 {
-            return "Ce profil figure dans des habilitations ou des demandes, même passées : il ne peut pas être supprimé."
+            return
+                "Ce profil figure dans des habilitations ou des demandes, même passées : il ne peut pas être supprimé."
         }
         let count = try await ApplicationProfile.query(on: database).filter(\.$application.$id == application.id!)
             .count()

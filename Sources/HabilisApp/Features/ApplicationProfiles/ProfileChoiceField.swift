@@ -29,7 +29,10 @@ struct ProfileChoiceField {
         if !held.isEmpty {
             html.markup("<p class=\"hint\">Vous détenez déjà le profil « ")
             html.text(held.joined(separator: " », « "))
-            html.markup(replaces ? " ». Accepté, le profil demandé le remplacera.</p>\n" : " ». Accepté, le profil demandé s’y ajoutera.</p>\n")
+            html.markup(
+                replaces
+                    ? " ». Accepté, le profil demandé le remplacera.</p>\n"
+                    : " ». Accepté, le profil demandé s’y ajoutera.</p>\n")
         }
         errors.writeMessage(of: "profil", to: &html)
         for (index, option) in options.enumerated() {

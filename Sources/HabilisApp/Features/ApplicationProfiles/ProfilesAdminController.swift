@@ -25,8 +25,10 @@ struct ProfilesAdminController: RouteCollection {
         let profiles = try await ProfileDirectory.profiles(of: application.id!, on: req.db)
         let holders = try await Grant.query(on: req.db).filter(\.$application.$id == application.id!)
             .filter(\.$revokedAt == nil).all(\.$profile.$id)
-        let notices = ["enregistre": "Le profil est enregistré.", "supprime": "Le profil est supprimé.",
-            "regle": "La règle de changement de profil est enregistrée."]
+        let notices = [
+            "enregistre": "Le profil est enregistré.", "supprime": "Le profil est supprimé.",
+            "regle": "La règle de changement de profil est enregistrée.",
+        ]
         let page = ApplicationProfilesPage(
             frame: PageFrame(
                 req, title: "Profils de \(application.name)",
@@ -57,8 +59,9 @@ struct ProfilesAdminController: RouteCollection {
 
     func new(req: Request) async throws -> Response {
         let application = try await findApplication(req)
-        let next = (try await ApplicationProfile.query(on: req.db).filter(\.$application.$id == application.id!)
-            .max(\.$position) ?? 0) + 1
+        let next =
+            (try await ApplicationProfile.query(on: req.db).filter(\.$application.$id == application.id!)
+                .max(\.$position) ?? 0) + 1
         return render(req, application: application, profile: nil, form: ApplicationProfileForm(position: String(next)))
     }
 
@@ -83,7 +86,8 @@ struct ProfilesAdminController: RouteCollection {
         {
             var errors = FormErrors()
             errors.add("remove", problem)
-            return render(req, application: application, profile: profile, form: ApplicationProfileForm(profile), errors: errors)
+            return render(
+                req, application: application, profile: profile, form: ApplicationProfileForm(profile), errors: errors)
         }
         return req.redirect(to: Paths.adminApplicationProfiles(application.id!) + "?fait=supprime")
     }
@@ -105,7 +109,8 @@ struct ProfilesAdminController: RouteCollection {
         _ req: Request, application: BusinessApplication, profile: ApplicationProfile?, form: ApplicationProfileForm,
         errors: FormErrors = FormErrors()
     ) -> Response {
-        let heading = profile.map { "Profil « \($0.label) » de \(application.name)" }
+        let heading =
+            profile.map { "Profil « \($0.label) » de \(application.name)" }
             ?? "Nouveau profil de \(application.name)"
         let page = ApplicationProfileEditPage(
             frame: PageFrame(req, title: errorPrefix(errors) + heading), heading: heading,

@@ -44,7 +44,8 @@ extension ApplicationProfilesPage: HTMLPage {
             html.markup(
                 "<fieldset><legend>Un agent qui détient un profil en demande un autre ; accepté, le nouveau profil :</legend>\n"
             )
-            html.markup("<div class=\"choice\"><input type=\"radio\" id=\"change-replace\" name=\"change\" value=\"replace\"")
+            html.markup(
+                "<div class=\"choice\"><input type=\"radio\" id=\"change-replace\" name=\"change\" value=\"replace\"")
             if replaces { html.markup(" checked") }
             html.markup(
                 "> <label class=\"inline\" for=\"change-replace\">remplace le profil détenu (un seul profil par agent)</label></div>\n"
@@ -102,7 +103,9 @@ extension ApplicationProfileEditPage: HTMLPage {
             html.markup(
                 "> <label for=\"isDefault\" class=\"inline\">Profil par défaut (proposé en premier, donné aux habilitations attribuées sans profil)</label></div>\n"
             )
-            html.markup("<div class=\"actions\"><button type=\"submit\">Enregistrer</button> <a class=\"button secondary\" href=\"")
+            html.markup(
+                "<div class=\"actions\"><button type=\"submit\">Enregistrer</button> <a class=\"button secondary\" href=\""
+            )
             html.url(listURL)
             html.markup("\">Annuler</a></div>\n</form>\n")
             if let removeURL {

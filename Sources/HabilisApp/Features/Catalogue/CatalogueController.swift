@@ -101,7 +101,8 @@ extension CataloguePage.Row {
             isHeld
             ? (entry.heldUntil.map { "accès ouvert jusqu’au \(RightValidity.lastDay(of: $0))" } ?? "accès ouvert")
                 + (entry.heldProfiles.isEmpty
-                    ? "" : ", profil\(entry.heldProfiles.count > 1 ? "s" : "") \(entry.heldProfiles.joined(separator: ", "))")
+                    ? ""
+                    : ", profil\(entry.heldProfiles.count > 1 ? "s" : "") \(entry.heldProfiles.joined(separator: ", "))")
             : pendingSince.map { "demande en cours depuis le \($0)" } ?? "accès non attribué"
         requestURL = Paths.requestAccess(entry.code)
         autoAcceptOn = pending.map { ParisCalendar.longDate($0.dueAt) }

@@ -3,8 +3,9 @@ import Foundation
 import SQLKit
 
 /// Applications as SCIM Groups: one group per application (`id` its id, `displayName` its name, `externalId` its
-/// code), whose `members` are the agents holding its right. PATCHing the members grants and revokes through the
-/// same path as the API (`MachineRights`): rules, notifications, audit, back-channel logout, change events.
+/// code), whose `members` are the agents holding its right (any of its profiles). PATCHing the members grants (the
+/// default profile) and revokes (every profile) through the same path as the API (`MachineRights`): rules,
+/// notifications, audit, back-channel logout, change events. Profiles are read and chosen through the REST API.
 /// Groups themselves are the catalogue's: they are not created nor deleted here.
 struct SCIMGroups {
     let caller: APICaller
@@ -65,7 +66,7 @@ struct SCIMGroups {
         if members {
             group["members"] = try await caller.sql.raw(
                 """
-                SELECT g.agent_id, a.email FROM grants g JOIN agents a ON a.id = g.agent_id
+                SELECT DISTINCT g.agent_id, a.email FROM grants g JOIN agents a ON a.id = g.agent_id
                 WHERE g.application_id = \(bind: id) AND g.revoked_at IS NULL ORDER BY g.agent_id
                 """
             ).all().map { member -> [String: Any] in
@@ -137,14 +138,14 @@ struct SCIMGroups {
         let rights = MachineRights(caller: caller)
         for agent in grant where !current.contains(agent.uuidString.lowercased()) {
             do {
-                _ = try await rights.grant(application, to: agent)
+                _ = try await rights.grant(application, profile: nil, to: agent)
             } catch let problem as APIProblem where problem.status == .conflict {
                 continue  // Already a member: PATCH add is idempotent.
             }
         }
         for agent in revoke {
             do {
-                try await rights.revoke(application, from: agent)
+                try await rights.revoke(application, profile: nil, from: agent)
             } catch let problem as APIProblem where problem.status == .notFound {
                 continue  // Not a member: nothing to remove.
             }

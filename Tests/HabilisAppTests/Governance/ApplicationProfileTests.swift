@@ -1,0 +1,250 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+@testable import HabilisApp
+
+@Suite("Profiles within an application: defined by administrators, asked for, decided, held and read by applications")
+struct ApplicationProfileTests {
+    /// The active rights of an agent on an application, by profile code (« - » for a right without profile).
+    static func heldProfiles(_ email: String, on code: String, context: TestContext) async throws -> [String] {
+        let agent = try await Given.agent(email, on: context.db)
+        let application = try await Given.application(code, on: context.db)
+        return try await Grant.query(on: context.db).filter(\.$agent.$id == agent.id!)
+            .filter(\.$application.$id == application.id!).filter(\.$revokedAt == nil).with(\.$profile).all()
+            .map { $0.profile?.code ?? "-" }.sorted()
+    }
+
+    @Test("an administrator defines profiles; each field is checked; the first one becomes the rights' profile")
+    func administration() async throws {
+        try await withTestApp { context in
+            let greve = try await Given.application("GREVE", on: context.db)
+            let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            try await Grant(
+                agentID: charenne.id!, applicationID: greve.id!, grantedAt: context.clock.now, grantedByID: nil,
+                accessRequestID: nil
+            ).create(on: context.db)
+            let admin = context.browser()
+            try await admin.signIn(DemoWorld.administratorEmail)
+            #expect(
+                try await admin.get(Paths.adminApplication(greve.id!)).html.contains(
+                    "href=\"\(Paths.adminApplicationProfiles(greve.id!))\">Profils de l’application</a>"))
+            let list = try await admin.get(Paths.adminApplicationProfiles(greve.id!))
+            #expect(list.contains("Cette application n’a pas de profil."))
+            let new = Paths.adminNewApplicationProfile(greve.id!)
+            for (fields, field, message) in [
+                ([("code", "DÉCLARANT"), ("label", "Déclarant"), ("position", "1")], "code", "lettres sans accent"),
+                ([("code", "DECL"), ("label", ""), ("position", "1")], "label", "Renseignez le libellé"),
+                ([("code", "DECL"), ("label", "Déclarant"), ("position", "x")], "position", "numéro d’ordre"),
+                (
+                    [
+                        ("code", "DECL"), ("label", "Déclarant"), ("position", "1"),
+                        ("summary", String(repeating: "a", count: 1001)),
+                    ],
+                    "summary", "1 000 caractères"
+                ),
+            ] {
+                let refused = try await admin.post(new, fields)
+                #expect(refused.status == .unprocessableEntity, "\(fields)")
+                #expect(
+                    refused.fieldError(field)?.contains(message) == true, "\(field): \(refused.fieldError(field) ?? "")"
+                )
+            }
+            #expect(
+                try await ApplicationProfile.query(on: context.db).filter(\.$application.$id == greve.id!).count() == 0)
+
+            // The first profile is the default one, and the right already held takes it.
+            let saved = try await admin.post(
+                new,
+                [("code", "declarant"), ("label", "Déclarant"), ("summary", "Déclare les grèves."), ("position", "1")])
+            #expect(saved.location == Paths.adminApplicationProfiles(greve.id!) + "?fait=enregistre")
+            #expect(try await Self.heldProfiles(DemoWorld.agentEmail, on: "GREVE", context: context) == ["DECLARANT"])
+            let savedEvent = try #require(
+                try await AuditEvent.query(on: context.db).filter(\.$action == "application_profile.saved").first())
+            #expect(savedEvent.details.contains("\"rights_given_profile\":\"1\""))
+            let duplicate = try await admin.post(new, [("code", "DECLARANT"), ("label", "Autre"), ("position", "2")])
+            #expect(duplicate.fieldError("code") == "Ce code est déjà celui d’un autre profil de l’application.")
+            let sameLabel = try await admin.post(new, [("code", "SUIVI"), ("label", "déclarant"), ("position", "2")])
+            #expect(sameLabel.fieldError("label") == "Ce libellé est déjà celui d’un autre profil de l’application.")
+            #expect(
+                try await admin.post(
+                    new, [("code", "SUIVI"), ("label", "Suivi"), ("position", "2"), ("isDefault", "1")]
+                )
+                .status == .seeOther)
+            let profiles = try await ProfileDirectory.profiles(of: greve.id!, on: context.db)
+            #expect(profiles.map(\.code) == ["DECLARANT", "SUIVI"])
+            #expect(profiles.map(\.isDefault) == [false, true])
+            // The default moves, it is never unset; the code never changes.
+            let suivi = Paths.adminApplicationProfile(greve.id!, profiles[1].id!.uuidString.lowercased())
+            let unset = try await admin.post(suivi, [("code", "AUTRE"), ("label", "Suivi"), ("position", "2")])
+            #expect(unset.fieldError("isDefault")?.contains("cochez plutôt cette case sur un autre profil") == true)
+            #expect(
+                try await admin.post(
+                    suivi, [("code", "AUTRE"), ("label", "Suivi national"), ("position", "2"), ("isDefault", "1")]
+                )
+                .status == .seeOther)
+            let edited = try #require(try await ApplicationProfile.find(profiles[1].id, on: context.db))
+            #expect(edited.code == "SUIVI" && edited.label == "Suivi national")
+            let page = try await admin.get(Paths.adminApplicationProfiles(greve.id!))
+            #expect(page.contains("Suivi national (par défaut)"))
+            // A profile held cannot go; the default one cannot either while others remain; an unused one can.
+            let declarant = Paths.adminRemoveApplicationProfile(greve.id!, profiles[0].id!.uuidString.lowercased())
+            #expect(
+                try await admin.post(declarant, []).fieldError("remove")?.contains("ne peut pas être supprimé") == true)
+            let removeSuivi = Paths.adminRemoveApplicationProfile(greve.id!, profiles[1].id!.uuidString.lowercased())
+            #expect(try await admin.post(removeSuivi, []).fieldError("remove")?.contains("profil par défaut") == true)
+            #expect(
+                try await admin.post(
+                    Paths.adminApplicationProfile(greve.id!, profiles[0].id!.uuidString.lowercased()),
+                    [("label", "Déclarant"), ("position", "1"), ("isDefault", "1")]
+                ).status == .seeOther)
+            #expect(
+                try await admin.post(removeSuivi, []).location == Paths.adminApplicationProfiles(greve.id!)
+                    + "?fait=supprime")
+            #expect(try await ApplicationProfile.find(profiles[1].id, on: context.db) == nil)
+            // The rule of a change of profile.
+            let rule = try await admin.post(Paths.adminApplicationProfileRule(greve.id!), [("change", "add")])
+            #expect(rule.location == Paths.adminApplicationProfiles(greve.id!) + "?fait=regle")
+            #expect(try await BusinessApplication.find(greve.id, on: context.db)?.profileChange == .add)
+            let actions = try await context.auditActions()
+            #expect(actions.contains("application_profile.removed") && actions.contains("application.saved"))
+            // Not for correspondents.
+            let marie = context.browser()
+            try await marie.signIn(DemoWorld.correspondentEmail)
+            #expect(try await marie.get(Paths.adminApplicationProfiles(greve.id!)).status == .forbidden)
+        }
+    }
+
+    @Test("a change of profile is asked for, decided and replaces the profile held, everywhere at once")
+    func changeReplaces() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            _ = try await context.app.portal.webhooks.add(
+                application: "ACCORDS-LOCAUX", url: WebhookTests.deadEndpoint, by: .system, on: context.db)
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+            let form = try await agent.get(Paths.requestAccess("ACCORDS-LOCAUX"))
+            #expect(form.contains("Profil demandé"))
+            #expect(
+                form.contains("Vous détenez déjà le profil « Consultation ». Accepté, le profil demandé le remplacera.")
+            )
+            #expect(form.contains("Déposer et modifier les accords locaux de son organisme"))
+            let missing = try await agent.post(
+                Paths.requestAccess("ACCORDS-LOCAUX"), [("profil", ""), ("justification", "")])
+            #expect(missing.fieldError("profil") == "Choisissez l’un des profils proposés.")
+            let sent = try await agent.post(
+                Paths.requestAccess("ACCORDS-LOCAUX"),
+                [("profil", "REDACTION"), ("justification", "Je rédige l’accord.")])
+            #expect(sent.status == .seeOther)
+            let request = try #require(try await Given.requests(of: DemoWorld.agentEmail, on: context.db).first)
+            let shown = try await agent.get(Paths.accessRequest(request.id!))
+            #expect(shown.contains("Profil Rédaction"))
+            let catalogue = try await agent.get(Paths.home)
+            #expect(catalogue.contains("Accords locaux (accès ouvert, profil Consultation)"))
+            #expect(catalogue.contains("Demande en cours depuis le"))
+            #expect(!catalogue.contains("Demander un autre profil"))
+            let told = try #require(
+                try await context.deliverMail().first { $0.recipient == DemoWorld.correspondentEmail })
+            #expect(told.text.contains("Accords locaux (profil « Rédaction »)"))
+
+            let marie = context.browser()
+            try await marie.signIn(DemoWorld.correspondentEmail)
+            #expect(try await marie.get(Paths.requestsToDecide).contains("Accords locaux (Rédaction)"))
+            let decided = try await marie.post(
+                Paths.decideRequest(request.id!), [("decision", "accepter"), ("motif", "")])
+            #expect(decided.status == .seeOther)
+            #expect(
+                try await Self.heldProfiles(DemoWorld.agentEmail, on: "ACCORDS-LOCAUX", context: context) == [
+                    "REDACTION"
+                ])
+            let replaced = try #require(
+                try await Grant.query(on: context.db).filter(\.$revokedAt != nil).with(\.$profile).first())
+            #expect(replaced.profile?.code == "CONSULTATION")
+            #expect(replaced.revocationReason == "Remplacée par le profil « Rédaction ».")
+            let outcome = try #require(
+                try await context.deliverMail().first { $0.recipient == DemoWorld.agentEmail })
+            #expect(outcome.subject.contains("Accords locaux (profil « Rédaction »)"))
+            #expect(try await context.auditActions().contains("grant.replaced"))
+            // The change went to the applications: granted, then the old profile revoked, each naming its profile.
+            let rights = try await WebhookTests.deliveries(context).filter { $0.eventType.hasPrefix("right.") }
+            #expect(rights.map(\.eventType) == ["right.granted", "right.revoked"])
+            let profiles = try rights.map {
+                try WebhookTests.payload($0)["data"].flatMap { $0 as? [String: String] }?["profile"]
+            }
+            #expect(profiles == ["REDACTION", "CONSULTATION"])
+            // The application reads the new profile in the roles claim.
+            let code = try await application.code(for: agent)
+            let (_, tokens) = try await application.exchange(code)
+            #expect(jwtParts(try #require(tokens["id_token"] as? String)).claims["roles"] as? [String] == ["REDACTION"])
+            let mine = try await agent.get(Paths.myRights)
+            #expect(mine.contains("Accords locaux (Rédaction)"))
+            // The rights export names the profile of each right.
+            let admin = context.browser()
+            try await admin.signIn(DemoWorld.administratorEmail)
+            let export = try await admin.get(Paths.adminRightsCSV)
+            #expect(export.html.contains("\"Accords locaux\";\"REDACTION\""))
+            #expect(export.html.contains("\"Accords locaux\";\"CONSULTATION\""))
+        }
+    }
+
+    @Test("where profiles add up, both are held and the roles claim has both; one active right per profile")
+    func profilesAdd() async throws {
+        try await withTestApp { context in
+            let accords = try await Given.application("ACCORDS-LOCAUX", on: context.db)
+            accords.profileChange = .add
+            try await accords.update(on: context.db)
+            let application = try await RelyingParty.register(context)
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+            #expect(
+                try await agent.get(Paths.requestAccess("ACCORDS-LOCAUX")).contains(
+                    "Accepté, le profil demandé s’y ajoutera."))
+            // No profile named: the one suggested, the first not held.
+            try await agent.post(Paths.requestAccess("ACCORDS-LOCAUX"), [("justification", "")])
+            let request = try #require(try await Given.requests(of: DemoWorld.agentEmail, on: context.db).first)
+            #expect(try await request.$profile.get(on: context.db)?.code == "REDACTION")
+            // Nobody refuses: the sweep accepts it with its profile.
+            context.clock.advance(by: 11 * 86_400)
+            _ = try await context.app.sweep(asOf: context.clock.now)
+            try await agent.signIn(DemoWorld.agentEmail)
+            #expect(
+                try await Self.heldProfiles(DemoWorld.agentEmail, on: "ACCORDS-LOCAUX", context: context)
+                    == ["CONSULTATION", "REDACTION"])
+            let catalogue = try await agent.get(Paths.home)
+            #expect(catalogue.contains("profils Consultation, Rédaction"))
+            #expect(!catalogue.contains("Demander un autre profil"))
+            #expect(try await agent.get(Paths.requestAccess("ACCORDS-LOCAUX")).location == Paths.home)
+            let code = try await application.code(for: agent)
+            let (_, tokens) = try await application.exchange(code)
+            #expect(
+                jwtParts(try #require(tokens["access_token"] as? String)).claims["roles"] as? [String]
+                    == ["CONSULTATION", "REDACTION"])
+            // The database itself refuses a second active right of the same profile.
+            let held = try #require(
+                try await Grant.query(on: context.db).filter(\.$revokedAt == nil)
+                    .filter(\.$application.$id == accords.id!).with(\.$profile).all().first {
+                        $0.profile?.code == "REDACTION"
+                    })
+            await #expect(throws: (any Error).self) {
+                try await Grant(
+                    agentID: held.$agent.id, applicationID: accords.id!, grantedAt: context.clock.now, grantedByID: nil,
+                    accessRequestID: nil, profileID: held.$profile.id
+                ).create(on: context.db)
+            }
+            // Nor two rights without profile on an application without profiles.
+            let greve = try await Given.application("GREVE", on: context.db)
+            try await Grant(
+                agentID: held.$agent.id, applicationID: greve.id!, grantedAt: context.clock.now, grantedByID: nil,
+                accessRequestID: nil
+            ).create(on: context.db)
+            await #expect(throws: (any Error).self) {
+                try await Grant(
+                    agentID: held.$agent.id, applicationID: greve.id!, grantedAt: context.clock.now, grantedByID: nil,
+                    accessRequestID: nil
+                ).create(on: context.db)
+            }
+        }
+    }
+}
