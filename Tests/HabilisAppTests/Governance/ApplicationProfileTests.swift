@@ -248,3 +248,55 @@ struct ApplicationProfileTests {
         }
     }
 }
+
+@Suite("Profiles through the REST API: each right names its profile, a profile is granted and withdrawn")
+struct ApplicationProfileAPITests {
+    @Test("an application's client grants a chosen profile, lists it, and withdraws one profile only")
+    func grantAndRevoke() async throws {
+        try await withTestApp { context in
+            let accords = try await Given.application("ACCORDS-LOCAUX", on: context.db)
+            accords.profileChange = .add
+            try await accords.update(on: context.db)
+            let caller = try await MachineCaller.register(
+                context, application: "ACCORDS-LOCAUX", scopes: [.rightsRead, .rightsWrite])
+            let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            let agent = charenne.id!.uuidString.lowercased()
+            let (unknown, problem) = try await caller.call(
+                .POST, "/applications/ACCORDS-LOCAUX/rights", json: "{\"agent_id\":\"\(agent)\",\"profile\":\"ADMIN\"}")
+            #expect(unknown.status == .badRequest)
+            #expect(
+                (problem["errors"] as? [[String: Any]])?.first?["message"] as? String
+                    == "Profil inconnu ; profils de l’application : CONSULTATION, REDACTION.")
+            let (created, right) = try await caller.call(
+                .POST, "/applications/ACCORDS-LOCAUX/rights",
+                json: "{\"agent_id\":\"\(agent)\",\"profile\":\"REDACTION\"}")
+            #expect(created.status == .created, "\(created.html)")
+            #expect(right["profile"] as? String == "REDACTION")
+            let (again, _) = try await caller.call(
+                .POST, "/applications/ACCORDS-LOCAUX/rights",
+                json: "{\"agent_id\":\"\(agent)\",\"profile\":\"REDACTION\"}")
+            #expect(again.status == .conflict)
+            let (_, rights) = try await caller.call(.GET, "/agents/\(agent)/rights")
+            #expect(rights.items.map { $0["profile"] as? String } == ["CONSULTATION", "REDACTION"])
+            // Holders are listed by right: the agent holding two profiles is there twice, once a page.
+            let (_, first) = try await caller.call(.GET, "/applications/ACCORDS-LOCAUX/right-holders?limit=1")
+            let next = try #require(first["next"] as? String)
+            let (_, second) = try await caller.call(
+                .GET, "/applications/ACCORDS-LOCAUX/right-holders?limit=1&after=\(next)")
+            let pages = (first.items + second.items).compactMap { $0["profile"] as? String }
+            #expect(Set(pages) == ["CONSULTATION", "REDACTION"])
+            let (withdrawn, _) = try await caller.call(
+                .DELETE, "/applications/ACCORDS-LOCAUX/rights/\(agent)?profile=CONSULTATION")
+            #expect(withdrawn.status == .noContent)
+            #expect(
+                try await ApplicationProfileTests.heldProfiles(DemoWorld.agentEmail, on: "ACCORDS-LOCAUX", context: context)
+                    == ["REDACTION"])
+            // An application without profiles takes none.
+            let greve = try await MachineCaller.register(context, application: "GREVE", scopes: [.rightsWrite])
+            let (none, noneProblem) = try await greve.call(
+                .POST, "/applications/GREVE/rights", json: "{\"agent_id\":\"\(agent)\",\"profile\":\"X\"}")
+            #expect(none.status == .badRequest)
+            #expect(noneProblem["detail"] as? String == "Cette application n’a pas de profil.")
+        }
+    }
+}
