@@ -323,6 +323,9 @@ struct BackOfficeTests {
             #expect(page.contains("en attente 2"))
             #expect(page.contains("CAF du Rhône 1"))
             #expect(page.contains("Demandes d’habilitation par semaine — données"))
+            // Rights held now, by application and profile: the demo's one right of Accords locaux.
+            #expect(page.contains("Habilitations en cours par application et profil (10 premières)"))
+            #expect(page.contains("Accords locaux (Consultation) 1"))
         }
     }
 

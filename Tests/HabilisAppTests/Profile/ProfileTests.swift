@@ -295,6 +295,7 @@ struct ProfileTests {
             #expect(profile["email"] as? String == DemoWorld.agentEmail)
             #expect((json?["requests"] as? [[String: Any]])?.first?["justification"] as? String == "Pour la paie")
             #expect((json?["rights"] as? [[String: Any]])?.count == 1)
+            #expect((json?["rights"] as? [[String: Any]])?.first?["profile"] as? String == "Consultation")
             #expect(json?["subscriptions"] != nil)
             #expect(json?["notifications"] != nil)
             #expect(!file.html.contains(DemoWorld.correspondentEmail))

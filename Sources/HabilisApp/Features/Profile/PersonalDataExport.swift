@@ -22,6 +22,8 @@ struct PersonalDataExport: Encodable {
     /// One access request.
     struct Request: Encodable {
         let application: String
+        /// The profile asked for, on an application with profiles.
+        let profile: String?
         let status: String
         let justification: String?
         let createdAt: Date
@@ -32,6 +34,8 @@ struct PersonalDataExport: Encodable {
     /// One right, current or withdrawn.
     struct Right: Encodable {
         let application: String
+        /// The profile held, on an application with profiles.
+        let profile: String?
         let grantedAt: Date
         let revokedAt: Date?
         let revocationReason: String?
@@ -78,9 +82,9 @@ struct PersonalDataExport: Encodable {
         let organisation = try await agent.$organisation.get(on: database)
         let second = try await agent.$secondOrganisation.get(on: database)
         let requests = try await AccessRequest.query(on: database).filter(\.$agent.$id == id).with(\.$application)
-            .sort(\.$createdAt).all()
+            .with(\.$profile).sort(\.$createdAt).all()
         let grants = try await Grant.query(on: database).filter(\.$agent.$id == id).with(\.$application)
-            .sort(\.$grantedAt).all()
+            .with(\.$profile).sort(\.$grantedAt).all()
         let subscriptions = try await Subscription.query(on: database).filter(\.$agent.$id == id).with(\.$newsletter)
             .all()
         let notifications = try await Notification.query(on: database).filter(\.$agent.$id == id)
@@ -97,12 +101,12 @@ struct PersonalDataExport: Encodable {
                 createdAt: agent.createdAt, lastSignInAt: agent.lastSignInAt),
             requests: requests.map {
                 Request(
-                    application: $0.application.name, status: $0.status.label, justification: $0.justification,
+                    application: $0.application.name, profile: $0.profile?.label, status: $0.status.label, justification: $0.justification,
                     createdAt: $0.createdAt, decidedAt: $0.decidedAt, refusalReason: $0.refusalReason)
             },
             rights: grants.map {
                 Right(
-                    application: $0.application.name, grantedAt: $0.grantedAt, revokedAt: $0.revokedAt,
+                    application: $0.application.name, profile: $0.profile?.label, grantedAt: $0.grantedAt, revokedAt: $0.revokedAt,
                     revocationReason: $0.revocationReason)
             },
             subscriptions: subscriptions.map {
