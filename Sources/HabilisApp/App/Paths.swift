@@ -32,6 +32,7 @@ public enum Paths {
     public static let adminDirectorsImport = "/administration/agents-de-direction/import"
     public static let adminOrganisationsImport = "/administration/organismes/import"
     public static let adminAgentsImport = "/administration/agents/import"
+    public static let adminRightsImport = "/administration/habilitations/import"
     public static let adminOrganisations = "/administration/organismes"
     public static let adminNewOrganisation = "/administration/organismes/nouveau"
     public static let adminApplications = "/administration/applications"

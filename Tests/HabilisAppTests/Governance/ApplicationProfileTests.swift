@@ -249,6 +249,68 @@ struct ApplicationProfileTests {
     }
 }
 
+@Suite("Rights imported from a CSV file, each with its profile")
+struct RightsImportTests {
+    @Test("a dry run writes nothing; the import grants each right once, with its profile, and rejects what is wrong")
+    func importRights() async throws {
+        try await withTestApp { context in
+            let admin = context.browser()
+            try await admin.signIn(DemoWorld.administratorEmail)
+            #expect(try await admin.get(Paths.administration).html.contains("href=\"\(Paths.adminRightsImport)\""))
+            try await admin.get(Paths.adminRightsImport)
+            let csv = """
+                email;application;profil
+                j.petit@caf.fr;ACCORDS-LOCAUX;redaction
+                j.petit@caf.fr;GREVE;
+                d.leroy@lassuranceretraite.fr;ACCORDS-LOCAUX;
+                a.charenne@lassuranceretraite.fr;ACCORDS-LOCAUX;CONSULTATION
+                j.petit@caf.fr;ACCORDS-LOCAUX;REDACTION
+                j.petit@caf.fr;ACCORDS-LOCAUX;ADMIN
+                j.petit@caf.fr;GREVE;X
+                inconnu@caf.fr;GREVE;
+                j.petit@caf.fr;INCONNUE;
+                """
+            let upload = { (simulation: Bool) in
+                try await AdministrationContentTests().upload(
+                    csv, simulation: simulation, browser: admin, path: Paths.adminRightsImport)
+            }
+            let simulated = try await upload(true)
+            #expect(simulated.contains("Résultat de la simulation (rien n’a été enregistré)"))
+            #expect(simulated.contains("3 créé(s)") && simulated.contains("1 inchangé(s)"))
+            #expect(simulated.contains("5 ligne(s) rejetée(s)"))
+            #expect(try await Given.grants(of: DemoWorld.cafAgentEmail, on: context.db).isEmpty)
+
+            let imported = try await upload(false)
+            #expect(imported.contains("3 créé(s)"))
+            #expect(imported.contains("Accords locaux (Rédaction)"))
+            #expect(imported.contains("habilitation déjà présente plus haut dans le fichier"))
+            #expect(imported.contains("profil inconnu (profils : CONSULTATION, REDACTION)"))
+            #expect(imported.contains("cette application n’a pas de profil"))
+            #expect(imported.contains("aucun compte actif à cette adresse"))
+            #expect(imported.contains("application inconnue ou fermée"))
+            #expect(
+                try await ApplicationProfileTests.heldProfiles(
+                    DemoWorld.cafAgentEmail, on: "ACCORDS-LOCAUX", context: context)
+                    == ["REDACTION"])
+            #expect(
+                try await ApplicationProfileTests.heldProfiles(DemoWorld.cafAgentEmail, on: "GREVE", context: context)
+                    == ["-"])
+            // No profile named: the default one.
+            #expect(
+                try await ApplicationProfileTests.heldProfiles(
+                    DemoWorld.directorEmail, on: "ACCORDS-LOCAUX", context: context)
+                    == ["CONSULTATION"])
+            let told = try await context.deliverMail().filter { $0.recipient == DemoWorld.cafAgentEmail }
+            #expect(told.count == 2)
+            let actions = try await context.auditActions()
+            #expect(actions.filter { $0 == "rights.imported" }.count == 2)
+            #expect(actions.filter { $0 == "grant.created" }.count == 3)
+            // Imported again, nothing changes.
+            #expect(try await upload(false).contains("0 créé(s)"))
+        }
+    }
+}
+
 @Suite("Profiles through the REST API: each right names its profile, a profile is granted and withdrawn")
 struct ApplicationProfileAPITests {
     @Test("an application's client grants a chosen profile, lists it, and withdraws one profile only")
@@ -289,7 +351,8 @@ struct ApplicationProfileAPITests {
                 .DELETE, "/applications/ACCORDS-LOCAUX/rights/\(agent)?profile=CONSULTATION")
             #expect(withdrawn.status == .noContent)
             #expect(
-                try await ApplicationProfileTests.heldProfiles(DemoWorld.agentEmail, on: "ACCORDS-LOCAUX", context: context)
+                try await ApplicationProfileTests.heldProfiles(
+                    DemoWorld.agentEmail, on: "ACCORDS-LOCAUX", context: context)
                     == ["REDACTION"])
             // An application without profiles takes none.
             let greve = try await MachineCaller.register(context, application: "GREVE", scopes: [.rightsWrite])

@@ -24,6 +24,8 @@ struct AdministrationController: RouteCollection {
         admin.on(.POST, "organismes", "import", body: .collect(maxSize: "5mb"), use: importDirectors)
         admin.get(Paths.adminAgentsImport.pathComponents(under: Paths.administration), use: importForm)
         admin.on(.POST, "agents", "import", body: .collect(maxSize: "5mb"), use: importDirectors)
+        admin.get(Paths.adminRightsImport.pathComponents(under: Paths.administration), use: importForm)
+        admin.on(.POST, "habilitations", "import", body: .collect(maxSize: "5mb"), use: importDirectors)
     }
 
     /// The table of contents of the administration.
@@ -239,14 +241,16 @@ struct AdministrationController: RouteCollection {
 
     // MARK: - Agents de Direction
 
-    /// Which of the three imports a path is.
+    /// Which of the four imports a path is.
     enum ImportKind: String, Encodable {
-        case directors, organisations, agents
+        case directors, organisations, agents, rights
 
         init(path: String) {
             self =
                 path.hasPrefix(Paths.adminOrganisationsImport)
-                ? .organisations : path.hasPrefix(Paths.adminAgentsImport) ? .agents : .directors
+                ? .organisations
+                : path.hasPrefix(Paths.adminAgentsImport)
+                    ? .agents : path.hasPrefix(Paths.adminRightsImport) ? .rights : .directors
         }
 
         var title: String {
@@ -254,6 +258,7 @@ struct AdministrationController: RouteCollection {
             case .directors: "Import des Agents de Direction"
             case .organisations: "Import des organismes"
             case .agents: "Import des agents"
+            case .rights: "Import des habilitations"
             }
         }
 
@@ -262,6 +267,7 @@ struct AdministrationController: RouteCollection {
             case .directors: Paths.adminDirectorsImport
             case .organisations: Paths.adminOrganisationsImport
             case .agents: Paths.adminAgentsImport
+            case .rights: Paths.adminRightsImport
             }
         }
     }
@@ -302,6 +308,9 @@ struct AdministrationController: RouteCollection {
         case .agents:
             report = try await DirectoryImport(clock: clock, audit: audit, passwords: passwords)
                 .agents(csv: text, dryRun: dryRun, by: user, ip: req.clientIP, on: req.db)
+        case .rights:
+            report = try await RightsImport(rights: req.portal.accessRequests, audit: audit)
+                .run(csv: text, dryRun: dryRun, by: user, ip: req.clientIP, on: req.db)
         }
         if let problem = report.fileError {
             errors.add("fichier", problem)

@@ -53,7 +53,9 @@ extension AdministrationPage: HTMLPage {
             html.markup("télécharger son rapport</li>\n")
             html.markup("<li><a href=\"")
             html.url(rightsCSVURL)
-            html.markup("\">Exporter toutes les habilitations (CSV)</a></li>\n")
+            html.markup("\">Exporter toutes les habilitations (CSV)</a> · <a href=\"")
+            html.url(Paths.adminRightsImport)
+            html.markup("\">Importer des habilitations (CSV)</a></li>\n")
             html.markup("</ul>\n")
         }
     }

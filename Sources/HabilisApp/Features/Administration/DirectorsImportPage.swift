@@ -8,6 +8,10 @@ extension DirectorsImportPage: HTMLPage {
                 html.markup(
                     "<p>Fichier CSV (séparateur point-virgule ou virgule, UTF-8). Colonnes : <code>code</code> et <code>nom</code> (obligatoires), <code>branche</code> (maladie, famille, retraite, recouvrement, autre), <code>domaines</code>, <code>actif</code> (oui/non). Chaque ligne crée l’organisme ou met à jour celui de même code.</p>"
                 )
+            } else if kind == .rights {
+                html.markup(
+                    "<p>Fichier CSV (séparateur point-virgule ou virgule, UTF-8). Colonnes : <code>email</code> et <code>application</code> (code) obligatoires ; <code>profil</code> (code), pour une application qui a des profils — vide, son profil par défaut. Chaque ligne attribue l’habilitation, comme depuis la page de l’agent, qui en est informé ; une habilitation déjà détenue reste inchangée. L’import ne retire rien.</p>"
+                )
             } else if kind == .agents {
                 html.markup(
                     "<p>Fichier CSV (séparateur point-virgule ou virgule, UTF-8). Colonnes : <code>email</code>, <code>prenom</code>, <code>nom</code>, <code>organisme</code> (code) obligatoires ; <code>civilite</code>, <code>telephone</code>. Chaque ligne crée le compte ou met à jour celui de même adresse ; un compte créé choisit son mot de passe avec « mot de passe oublié ».</p>"

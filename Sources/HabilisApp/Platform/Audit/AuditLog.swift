@@ -68,6 +68,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case rightsExported = "rights.exported"
     case organisationsImported = "organisations.imported"
     case agentsImported = "agents.imported"
+    case rightsImported = "rights.imported"
     case demoWorldSeeded = "demo.seeded"
     case oidcClientRegistered = "oidc_client.registered"
     case oidcClientUpdated = "oidc_client.updated"
