@@ -101,12 +101,14 @@ struct PersonalDataExport: Encodable {
                 createdAt: agent.createdAt, lastSignInAt: agent.lastSignInAt),
             requests: requests.map {
                 Request(
-                    application: $0.application.name, profile: $0.profile?.label, status: $0.status.label, justification: $0.justification,
+                    application: $0.application.name, profile: $0.profile?.label, status: $0.status.label,
+                    justification: $0.justification,
                     createdAt: $0.createdAt, decidedAt: $0.decidedAt, refusalReason: $0.refusalReason)
             },
             rights: grants.map {
                 Right(
-                    application: $0.application.name, profile: $0.profile?.label, grantedAt: $0.grantedAt, revokedAt: $0.revokedAt,
+                    application: $0.application.name, profile: $0.profile?.label, grantedAt: $0.grantedAt,
+                    revokedAt: $0.revokedAt,
                     revocationReason: $0.revocationReason)
             },
             subscriptions: subscriptions.map {
