@@ -252,7 +252,10 @@ struct BackOfficeTests {
             try await marie.signIn(DemoWorld.correspondentEmail)
             let page = try await marie.get(Paths.myOrganisationAgents)
             #expect(page.contains("3 compte(s)."))
-            #expect(page.contains("Aristide Charenne"))
+            #expect(
+                page.contains(
+                    "Aristide Charenne a.charenne@lassuranceretraite.fr CARSAT Rhône-Alpes actif Accords locaux (Consultation)"
+                ))
             #expect(!page.contains("Jeanne Petit"))
             #expect(try await marie.get(Paths.myOrganisationAgents + "?q=petit").contains("0 compte(s)."))
         }

@@ -47,10 +47,10 @@ struct AdministrationPagesSnapshotTests {
         let rows = [
             AgentListPage.Row(
                 name: "Aristide Charenne", email: "a.charenne@lassuranceretraite.fr", organisationName: "CARSAT",
-                status: "actif", url: "/administration/agents/a1"),
+                status: "actif", rights: "Accords locaux (Consultation), Grève", url: "/administration/agents/a1"),
             AgentListPage.Row(
                 name: Fixture.hostile, email: "x@y.fr", organisationName: Fixture.long, status: "désactivé",
-                url: "/administration/agents/a2"),
+                rights: "aucune", url: "/administration/agents/a2"),
         ]
         assertPage(
             AgentListPage(

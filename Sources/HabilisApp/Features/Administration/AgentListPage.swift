@@ -23,7 +23,7 @@ extension AgentListPage: HTMLPage {
                 html.markup("<table>\n")
                 html.markup("<caption class=\"visually-hidden\">Comptes trouvés</caption>\n")
                 html.markup(
-                    "<thead><tr><th scope=\"col\">Nom</th><th scope=\"col\">E-mail</th><th scope=\"col\">Organisme</th><th scope=\"col\">Statut</th></tr></thead>\n"
+                    "<thead><tr><th scope=\"col\">Nom</th><th scope=\"col\">E-mail</th><th scope=\"col\">Organisme</th><th scope=\"col\">Statut</th><th scope=\"col\">Habilitations</th></tr></thead>\n"
                 )
                 html.markup("<tbody>\n")
                 for row in rows {
@@ -37,6 +37,8 @@ extension AgentListPage: HTMLPage {
                     html.text(row.organisationName)
                     html.markup("</td><td>")
                     html.text(row.status)
+                    html.markup("</td><td class=\"wrap\">")
+                    html.text(row.rights)
                     html.markup("</td></tr>\n")
                 }
                 html.markup("</tbody>\n")

@@ -31,7 +31,7 @@ struct AgentsAdminController: RouteCollection {
         return req.page(
             AgentListPage(
                 frame: PageFrame(req, title: "Agents"), heading: "Agents", action: Paths.adminAgents, query: text,
-                rows: agents.map { AgentListPage.Row($0, url: Paths.adminAgent($0.id!)) }, pagination: pagination))
+                rows: try await AgentListPage.rows(agents, url: Paths.adminAgent, on: req.db), pagination: pagination))
     }
 
     func edit(req: Request) async throws -> Response {
@@ -291,6 +291,8 @@ struct AgentListPage {
         let email: String
         let organisationName: String
         let status: String
+        /// « Accords locaux (Consultation), Grève », or « aucune ».
+        let rights: String
         let url: String
 
     }
@@ -303,9 +305,18 @@ struct AgentListPage {
     let pagination: Pagination
 }
 
+extension AgentListPage {
+    /// The rows of a page of agents, with the rights each holds (one statement for the page).
+    static func rows(_ agents: [Agent], url: PathTemplate, on database: any Database) async throws -> [Row] {
+        let held = try await RightName.held(by: agents.map { $0.id! }, on: database)
+        return agents.map { Row($0, rights: held[$0.id!], url: url($0.id!)) }
+    }
+}
+
 extension AgentListPage.Row {
-    init(_ agent: Agent, url: String) {
+    init(_ agent: Agent, rights: [String]?, url: String) {
         name = agent.fullName
+        self.rights = rights?.joined(separator: ", ") ?? "aucune"
         email = agent.email
         organisationName = agent.organisation.name
         status = agent.status.label

@@ -26,6 +26,7 @@ struct MyOrganisationController: RouteCollection {
             AgentListPage(
                 frame: PageFrame(req, title: "Agents de mon organisme"), heading: "Agents de mon organisme",
                 action: Paths.myOrganisationAgents, query: text,
-                rows: agents.map { AgentListPage.Row($0, url: Paths.agentRights($0.id!)) }, pagination: pagination))
+                rows: try await AgentListPage.rows(agents, url: Paths.agentRights, on: req.db),
+                pagination: pagination))
     }
 }
