@@ -152,6 +152,10 @@ struct ApplicationProfileTests {
             let marie = context.browser()
             try await marie.signIn(DemoWorld.correspondentEmail)
             #expect(try await marie.get(Paths.requestsToDecide).contains("Accords locaux (Rédaction)"))
+            let detail = try await marie.get(Paths.requestToDecide(request.id!))
+            #expect(
+                detail.contains(
+                    "Changement de profil : détient Consultation — remplacé par le profil demandé s’il est accepté"))
             let decided = try await marie.post(
                 Paths.decideRequest(request.id!), [("decision", "accepter"), ("motif", "")])
             #expect(decided.status == .seeOther)

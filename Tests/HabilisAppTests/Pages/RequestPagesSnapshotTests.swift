@@ -48,12 +48,13 @@ struct RequestPagesSnapshotTests {
     @Test("one request to decide, and refused without a reason")
     func requestToDecide() {
         func page(
-            _ row: RequestsToDecidePage.Row, _ errors: FormErrors, renewalOf: String? = nil, latestEnd: Date? = nil
+            _ row: RequestsToDecidePage.Row, _ errors: FormErrors, renewalOf: String? = nil, latestEnd: Date? = nil,
+            profileChange: String? = nil
         ) -> RequestToDecidePage {
             RequestToDecidePage(
                 frame: Fixture.frame(.correspondent), row: row, action: row.url, agentURL: row.agentURL,
                 queueURL: Paths.requestsToDecide, reason: "", reasonLimit: 2000, renewalOf: renewalOf,
-                latestEnd: latestEnd, chosenEnd: Fixture.hostile, errors: errors)
+                profileChange: profileChange, latestEnd: latestEnd, chosenEnd: Fixture.hostile, errors: errors)
         }
         assertPage(page(Self.request, FormErrors()), "pending")
         assertPage(page(Self.overdue, Fixture.errors(("motif", "Le motif est obligatoire pour refuser."))), "refused")
@@ -63,6 +64,9 @@ struct RequestPagesSnapshotTests {
                 Self.request, Fixture.errors(("fin", "La date de fin doit être postérieure à aujourd’hui.")),
                 renewalOf: "2 mars 2027", latestEnd: testEpoch.addingTimeInterval(365 * 86_400)),
             "renewal-end-refused")
+        assertPage(
+            page(Self.request, FormErrors(), profileChange: Fixture.hostile + " — le profil demandé s’y ajoutera"),
+            "profile-change")
     }
 
     @Test("one account request to decide")

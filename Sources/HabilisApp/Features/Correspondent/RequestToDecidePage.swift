@@ -18,6 +18,11 @@ extension RequestToDecidePage: HTMLPage {
             html.markup("<dt>Application</dt><dd>")
             html.text(row.applicationName)
             html.markup("</dd>\n")
+            if let profileChange {
+                html.markup("<dt>Nature</dt><dd>Changement de profil : détient ")
+                html.text(profileChange)
+                html.markup("</dd>\n")
+            }
             if let renewalOf {
                 html.markup("<dt>Nature</dt><dd>Renouvellement")
                 if !renewalOf.isEmpty {

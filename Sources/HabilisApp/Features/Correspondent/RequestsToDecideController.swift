@@ -149,13 +149,26 @@ struct RequestsToDecideController: RouteCollection {
         if let renewed = request.renewsGrantID {
             renewedEnd = try await Grant.find(renewed, on: req.db)?.expiresAt
         }
+        // A request for another profile of an application held says what becomes of the profile held.
+        var profileChange: String?
+        if request.renewsGrantID == nil, request.$profile.id != nil {
+            let held = try await req.portal.accessRequests.agentProfiles(
+                of: request.$agent.id, on: request.application, on: req.db
+            ).held.map(\.label)
+            if !held.isEmpty {
+                profileChange =
+                    held.joined(separator: ", ")
+                    + (request.application.profileChange == .replace
+                        ? " — remplacé par le profil demandé s’il est accepté" : " — le profil demandé s’y ajoutera")
+            }
+        }
         let page = RequestToDecidePage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Demande de \(request.agent.fullName)"),
             row: RequestsToDecidePage.Row(DecisionQueue.Entry(request), now: now, selected: []),
             action: Paths.decideRequest(request.id!), agentURL: Paths.agentRights(request.$agent.id),
             queueURL: Paths.requestsToDecide, reason: form.motif ?? "", reasonLimit: Self.reasonLimit,
             renewalOf: request.renewsGrantID == nil ? nil : renewedEnd.map(RightValidity.lastDay) ?? "",
-            latestEnd: request.application.rightEnd(from: now), chosenEnd: form.fin ?? "", errors: errors)
+            profileChange: profileChange, latestEnd: request.application.rightEnd(from: now), chosenEnd: form.fin ?? "", errors: errors)
         return req.page(page, status: status(errors))
     }
 

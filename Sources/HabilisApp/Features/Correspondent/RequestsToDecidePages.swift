@@ -111,6 +111,9 @@ struct RequestToDecidePage {
     let reasonLimit: Int
     /// A renewal: the last day of the right it renews (empty when that right has ended meanwhile).
     let renewalOf: String?
+    /// A change of profile: what the agent holds now and what accepting does to it (« Consultation, remplacé par
+    /// le profil demandé »).
+    var profileChange: String? = nil
     /// The end the application's maximum validity gives a right granted now, nil when its rights do not end.
     let latestEnd: Date?
     /// The last day the decider typed, when the form comes back.
