@@ -168,7 +168,8 @@ struct RequestsToDecideController: RouteCollection {
             action: Paths.decideRequest(request.id!), agentURL: Paths.agentRights(request.$agent.id),
             queueURL: Paths.requestsToDecide, reason: form.motif ?? "", reasonLimit: Self.reasonLimit,
             renewalOf: request.renewsGrantID == nil ? nil : renewedEnd.map(RightValidity.lastDay) ?? "",
-            profileChange: profileChange, latestEnd: request.application.rightEnd(from: now), chosenEnd: form.fin ?? "", errors: errors)
+            profileChange: profileChange, latestEnd: request.application.rightEnd(from: now), chosenEnd: form.fin ?? "",
+            errors: errors)
         return req.page(page, status: status(errors))
     }
 
