@@ -81,6 +81,48 @@ struct DeputyTests {
         }
     }
 
+    @Test("a correspondent names an agent the administration allows to stand in, and no other agent")
+    func allowedAgent() async throws {
+        try await withTestApp { context in
+            let marie = context.browser()
+            try await marie.signIn(DemoWorld.correspondentEmail)
+            try await marie.get(Paths.myAbsences)
+            let fields = [("du", "2026-03-10"), ("au", "2026-03-12"), ("suppleant", DemoWorld.agentEmail)]
+            let refused = try await marie.post(Paths.myAbsences, fields)
+            #expect(
+                refused.fieldError("suppleant")?.contains("un agent que l’administration autorise à suppléer") == true)
+            // The administrator allows Aristide Charenne, an agent of the same organisme.
+            let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            let form = try await administrator.get(Paths.adminAgent(charenne.id!))
+            #expect(form.contains("Peut suppléer un correspondant absent de son organisme"))
+            let saved = try await administrator.post(
+                Paths.adminAgent(charenne.id!),
+                [
+                    ("civilite", "Monsieur"), ("prenom", "Aristide"), ("nom", "Charenne"), ("telephone", "0674310010"),
+                    ("organisme", charenne.$organisation.id.uuidString.lowercased()), ("secondOrganisme", ""),
+                    ("suppleance", "1"),
+                ])
+            #expect(saved.status == .seeOther)
+            #expect(try await Given.agent(DemoWorld.agentEmail, on: context.db).mayDeputise == true)
+            let event = try #require(
+                try await AuditEvent.query(on: context.db).filter(\.$action == "agent.updated").first())
+            #expect(event.details.contains("\"may_deputise.after\":\"true\""))
+            try await marie.get(Paths.myAbsences)
+            let declared = try await marie.post(Paths.myAbsences, fields)
+            #expect(declared.location == Paths.myAbsences + "?declaree=1")
+            #expect(try await Absence.query(on: context.db).first()?.$deputy.id == charenne.id)
+            // Allowed at the CARSAT, Jeanne Petit of the CAF still cannot stand in for Marie Durand.
+            let petit = try await Given.agent(DemoWorld.cafAgentEmail, on: context.db)
+            petit.mayDeputise = true
+            try await petit.update(on: context.db)
+            let other = try await marie.post(
+                Paths.myAbsences, [("du", "2026-04-10"), ("au", "2026-04-12"), ("suppleant", DemoWorld.cafAgentEmail)])
+            #expect(other.status == .unprocessableEntity)
+        }
+    }
+
     @Test("the deputy is told of new requests, sees and decides them, and every record names whom they stood in for")
     func deputyDecides() async throws {
         try await withTestApp { context in

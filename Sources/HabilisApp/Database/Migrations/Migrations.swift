@@ -23,5 +23,6 @@ enum Migrations {
         CreateAccessReviews(),
         CreateAbsences(),
         CreateApplicationProfiles(),
+        AddDeputyPermissionToAgents(),
     ]
 }

@@ -29,6 +29,8 @@ public final class Agent: Model, @unchecked Sendable {
     /// Agent de Direction: identity data is mastered by the Référentiel des Agents de Direction.
     @Field(key: "is_director") public var isDirector: Bool
     @Field(key: "is_administrator") public var isAdministrator: Bool
+    /// Allowed by the administration to stand in for an absent correspondent of their organisme (nil: no).
+    @OptionalField(key: "may_deputise") public var mayDeputise: Bool?
     @Field(key: "status") public var status: Status
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "last_sign_in_at") public var lastSignInAt: Date?

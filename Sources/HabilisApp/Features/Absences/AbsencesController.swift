@@ -154,8 +154,9 @@ struct AbsenceForm: PostedForm {
         return start..<end
     }
 
-    /// The deputy named, if any: another correspondent of one of the absent person's organismes, or, named by an
-    /// administrator, any active agent of one of them.
+    /// The deputy named, if any: another correspondent of one of the absent person's organismes, an agent of one of
+    /// them the administration allows to stand in (« Peut suppléer »), or, named by an administrator, any active
+    /// agent of one of them.
     func deputy(
         of absent: Agent, namedBy user: CurrentUser, errors: inout FormErrors, on database: any Database
     ) async throws -> Agent? {
@@ -166,7 +167,8 @@ struct AbsenceForm: PostedForm {
         let rule =
             user.isAdministrator
             ? "Le suppléant doit être un agent actif d’un organisme de ce correspondant, autre que lui."
-            : "Le suppléant doit être un autre correspondant local de votre organisme."
+            : "Le suppléant doit être un autre correspondant local de votre organisme, ou un agent que "
+                + "l’administration autorise à suppléer."
         guard email.count <= 254,
             let deputy = try await Agent.query(on: database).filter(\.$email == email).first(),
             deputy.id != absent.id, deputy.status == .active
@@ -178,7 +180,7 @@ struct AbsenceForm: PostedForm {
             try await Correspondent.query(on: database).filter(\.$agent.$id == deputy.id!)
             .filter(\.$organisation.$id ~~ organisations).count() > 0
         let isAgentThere = organisations.contains(deputy.$organisation.id)
-        guard isCorrespondentThere || (user.isAdministrator && isAgentThere) else {
+        guard isCorrespondentThere || (isAgentThere && (user.isAdministrator || deputy.mayDeputise == true)) else {
             errors.add("suppleant", rule)
             return nil
         }

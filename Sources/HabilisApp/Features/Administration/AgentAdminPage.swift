@@ -52,6 +52,12 @@ extension AgentAdminPage: HTMLPage {
             html.markup(
                 "> <label for=\"add\" class=\"inline\">Agent de Direction (identité gérée par le Référentiel)</label></div>\n"
             )
+            html.markup(
+                "<div class=\"field\"><input type=\"checkbox\" id=\"suppleance\" name=\"suppleance\" value=\"1\"")
+            if form.suppleance == "1" { html.markup(" checked") }
+            html.markup(
+                "> <label for=\"suppleance\" class=\"inline\">Peut suppléer un correspondant absent de son organisme (un correspondant peut alors le désigner)</label></div>\n"
+            )
             html.markup("<div class=\"field")
             errors.writeErrorClass(of: "administrateur", to: &html)
             html.markup("\">\n")

@@ -86,6 +86,7 @@ struct AgentsAdminController: RouteCollection {
         agent.$secondOrganisation.id = second?.id
         agent.isDirector = form.add == "1"
         agent.isAdministrator = form.administrateur == "1"
+        agent.mayDeputise = form.suppleance == "1"
         let after = AgentAdminForm(agent).snapshot
         let events = req.portal.webhookEvents
         try await req.portal.audit.save(
@@ -261,6 +262,8 @@ struct AgentAdminForm: Content {
     var secondOrganisme: String?
     var add: String?
     var administrateur: String?
+    /// « Peut suppléer un correspondant absent de son organisme ».
+    var suppleance: String?
 
     init() {}
 
@@ -273,6 +276,7 @@ struct AgentAdminForm: Content {
         secondOrganisme = agent.$secondOrganisation.id?.uuidString.lowercased() ?? ""
         add = agent.isDirector ? "1" : nil
         administrateur = agent.isAdministrator ? "1" : nil
+        suppleance = agent.mayDeputise == true ? "1" : nil
     }
 
     var snapshot: [String: String] {
@@ -280,6 +284,7 @@ struct AgentAdminForm: Content {
             "civility": civilite ?? "", "first_name": prenom ?? "", "last_name": nom ?? "", "phone": telephone ?? "",
             "organisation": organisme ?? "", "second_organisation": secondOrganisme ?? "",
             "director": add == "1" ? "true" : "false", "administrator": administrateur == "1" ? "true" : "false",
+            "may_deputise": suppleance == "1" ? "true" : "false",
         ]
     }
 }
