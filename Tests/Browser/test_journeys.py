@@ -519,7 +519,7 @@ def test_deputy_decides_while_the_correspondent_is_away(page):
     assert page.get_by_text("L’absence est terminée.").is_visible()
 
 
-def test_profile_defined_then_asked_for_and_granted(page):
+def test_profile_defined_then_asked_for_granted_and_changed(page):
     sign_in(page, "admin@ucanss.fr")
     page.goto(BASE + "/administration/applications")
     page.get_by_role("link", name="Accords locaux").click()
@@ -537,19 +537,19 @@ def test_profile_defined_then_asked_for_and_granted(page):
     assert page.get_by_text("Le profil est enregistré.").is_visible()
     sign_out(page)
 
-    sign_in(page, "a.charenne@lassuranceretraite.fr")
+    # Jeanne Petit's CAF has no correspondent: the administrators decide.
+    sign_in(page, "j.petit@caf.fr")
     page.locator("summary", has_text="Accords locaux").click()
-    assert page.get_by_text("Accords locaux (accès ouvert, profil Consultation)").is_visible()
-    page.get_by_role("link", name="Demander un autre profil sur Accords locaux").click()
+    page.get_by_role("link", name="Demander l’accès à l’application Accords locaux").click()
     check(page, "demande-profil")
-    assert page.get_by_text("Vous détenez déjà le profil « Consultation ». Accepté, le profil demandé le remplacera.").is_visible()
     assert page.get_by_text("Valider les accords avant leur dépôt.").is_visible()
+    assert page.get_by_label("Consultation").is_checked()
     page.get_by_label("Rédaction").check()
     page.get_by_role("button", name="Envoyer la demande").click()
     assert page.get_by_text("Votre demande a été adressée pour validation").is_visible()
     sign_out(page)
 
-    sign_in(page, "m.durand@lassuranceretraite.fr")
+    sign_in(page, "admin@ucanss.fr")
     page.goto(BASE + "/demandes-a-traiter")
     page.get_by_role("link", name="Accords locaux (Rédaction)").click()
     check(page, "demande-profil-a-decider")
@@ -557,10 +557,29 @@ def test_profile_defined_then_asked_for_and_granted(page):
     assert page.get_by_text("1 demande acceptée.").is_visible()
     sign_out(page)
 
-    sign_in(page, "a.charenne@lassuranceretraite.fr")
+    sign_in(page, "j.petit@caf.fr")
     assert page.get_by_text("Accords locaux (accès ouvert, profil Rédaction)").is_visible()
+    page.locator("summary", has_text="Accords locaux").click()
+    page.get_by_role("link", name="Demander un autre profil sur Accords locaux").click()
+    check(page, "demande-changement-de-profil")
+    assert page.get_by_text("Vous détenez déjà le profil « Rédaction ». Accepté, le profil demandé le remplacera.").is_visible()
+    page.get_by_label("Validation").check()
+    page.get_by_role("button", name="Envoyer la demande").click()
+    sign_out(page)
+
+    sign_in(page, "admin@ucanss.fr")
+    page.goto(BASE + "/demandes-a-traiter")
+    page.get_by_role("link", name="Accords locaux (Validation)").click()
+    check(page, "changement-de-profil-a-decider")
+    assert page.get_by_text("Changement de profil : détient Rédaction — remplacé par le profil demandé s’il est accepté").is_visible()
+    page.get_by_role("button", name="Accepter la demande").click()
+    sign_out(page)
+
+    sign_in(page, "j.petit@caf.fr")
+    assert page.get_by_text("Accords locaux (accès ouvert, profil Validation)").is_visible()
     page.get_by_role("link", name="Mes habilitations").click()
     page.locator("summary", has_text="Liste de vos habilitations").click()
     page.locator("summary", has_text="Historique de vos demandes").click()
     check(page, "mes-habilitations-profil")
+    assert page.get_by_role("cell", name="Accords locaux (Validation)").first.is_visible()
     assert page.get_by_role("cell", name="Accords locaux (Rédaction)").first.is_visible()

@@ -120,7 +120,8 @@ def test_catalogue_opens_the_application_signed_in(page, application):
     page.wait_for_url(f"{application}/claims")
     claims = claims_shown(page)
     assert claims["email"] == "a.charenne@lassuranceretraite.fr"
-    assert claims["roles"] == "ACCORDS-LOCAUX"
+    # The profile Aristide Charenne holds on Accords locaux.
+    assert claims["roles"] == "CONSULTATION"
     assert "CARSAT-RA" in claims["habilis_organisation"]
     assert "@" not in claims["sub"]
 
@@ -148,7 +149,7 @@ def test_door_request_acceptance_then_in_and_back_channel_out(page, application)
     sign_out(page)
 
     # The acceptance mail leads back into the application: sign-in, then straight in.
-    _, text = wait_for_mail("d.leroy@lassuranceretraite.fr", "Votre demande d’accès à Accords locaux est acceptée")
+    _, text = wait_for_mail("d.leroy@lassuranceretraite.fr", "Votre demande d’accès à Accords locaux (profil « Consultation ») est acceptée")
     page.goto(link_in(text))
     page.get_by_label("Entrez votre adresse e-mail professionnelle :").fill("d.leroy@lassuranceretraite.fr")
     page.get_by_role("button", name="Suivant").click()
@@ -156,7 +157,8 @@ def test_door_request_acceptance_then_in_and_back_channel_out(page, application)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{application}/claims")
     assert claims_shown(page)["email"] == "d.leroy@lassuranceretraite.fr"
-    assert claims_shown(page)["roles"] == "ACCORDS-LOCAUX"
+    # A request from the door asks for the application's default profile.
+    assert claims_shown(page)["roles"] == "CONSULTATION"
     visit(page, "/mes-informations/sessions", "mes-sessions-applications")
     assert page.get_by_role("cell", name="Accords locaux").is_visible()
 

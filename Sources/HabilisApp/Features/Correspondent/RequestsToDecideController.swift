@@ -163,7 +163,11 @@ struct RequestsToDecideController: RouteCollection {
             }
         }
         let page = RequestToDecidePage(
-            frame: PageFrame(req, title: errorPrefix(errors) + "Demande de \(request.agent.fullName)"),
+            frame: PageFrame(
+                req,
+                title: errorPrefix(errors)
+                    + "Demande de \(request.agent.fullName) pour "
+                    + RightName.of(request.application.name, profile: request.profile?.label)),
             row: RequestsToDecidePage.Row(DecisionQueue.Entry(request), now: now, selected: []),
             action: Paths.decideRequest(request.id!), agentURL: Paths.agentRights(request.$agent.id),
             queueURL: Paths.requestsToDecide, reason: form.motif ?? "", reasonLimit: Self.reasonLimit,
