@@ -82,7 +82,7 @@ def test_code_flow_with_pkce_across_instances():
     token = tokens_for(client, signed_in(LAST))
     claims = id_token_claims(token)
     assert claims["email"] == AGENT and claims["email_verified"] is True
-    assert claims["roles"] == ["ACCORDS-LOCAUX"]
+    assert claims["roles"] == ["CONSULTATION"]
     assert claims["habilis_organisation"] == {"code": "CARSAT-RA", "name": "CARSAT Rhône-Alpes"}
     assert claims["amr"] == ["pwd"]
     assert "@" not in claims["sub"]
@@ -91,7 +91,7 @@ def test_code_flow_with_pkce_across_instances():
     assert info.status_code == 200 and info.json()["sub"] == claims["sub"]
     assert info.json()["given_name"] == "Aristide"
     posted = requests.post(LAST + "/oidc/userinfo", data={"access_token": token["access_token"]}, timeout=30)
-    assert posted.status_code == 200 and posted.json()["roles"] == ["ACCORDS-LOCAUX"]
+    assert posted.status_code == 200 and posted.json()["roles"] == ["CONSULTATION"]
 
 
 def test_refresh_rotation_and_reuse_detection():
@@ -114,7 +114,7 @@ def test_revocation_and_introspection():
     token = tokens_for(client, signed_in(FIRST))
     introspection = on(LAST, metadata()["introspection_endpoint"])
     active = client.introspect_token(introspection, token=token["access_token"]).json()
-    assert active["active"] is True and active["client_id"] == CLIENT_ID and active["roles"] == ["ACCORDS-LOCAUX"]
+    assert active["active"] is True and active["client_id"] == CLIENT_ID and active["roles"] == ["CONSULTATION"]
     other = OAuth2Session(OTHER_ID, OTHER_SECRET)
     assert other.introspect_token(introspection, token=token["access_token"]).json() == {"active": False}
     revoked = client.revoke_token(on(FIRST, metadata()["revocation_endpoint"]), token=token["refresh_token"],
@@ -134,7 +134,7 @@ def test_public_client_must_use_pkce():
     assert refused.status == 302
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(refused.location).query)["error"] == ["invalid_request"]
     token = tokens_for(public, visitor)
-    assert id_token_claims(token, client_id=PUBLIC_ID)["roles"] == ["ACCORDS-LOCAUX"]
+    assert id_token_claims(token, client_id=PUBLIC_ID)["roles"] == ["CONSULTATION"]
 
 
 def test_refusals():

@@ -329,7 +329,7 @@ struct ApplicationProfileAPITests {
             let agent = charenne.id!.uuidString.lowercased()
             let (unknown, problem) = try await caller.call(
                 .POST, "/applications/ACCORDS-LOCAUX/rights", json: "{\"agent_id\":\"\(agent)\",\"profile\":\"ADMIN\"}")
-            #expect(unknown.status == .badRequest)
+            #expect(unknown.status == .notFound)
             #expect(
                 (problem["errors"] as? [[String: Any]])?.first?["message"] as? String
                     == "Profil inconnu ; profils de l’application : CONSULTATION, REDACTION.")
@@ -362,7 +362,7 @@ struct ApplicationProfileAPITests {
             let greve = try await MachineCaller.register(context, application: "GREVE", scopes: [.rightsWrite])
             let (none, noneProblem) = try await greve.call(
                 .POST, "/applications/GREVE/rights", json: "{\"agent_id\":\"\(agent)\",\"profile\":\"X\"}")
-            #expect(none.status == .badRequest)
+            #expect(none.status == .notFound)
             #expect(noneProblem["detail"] as? String == "Cette application n’a pas de profil.")
         }
     }

@@ -289,18 +289,20 @@ struct RightsAPI: APIProtocol {
     }
 
     /// The profile named by `code` among the application's; nil when none is named. A code that is not one of
-    /// them is a 400 naming the field.
+    /// them is a 404, as an unknown agent or application is, naming the field.
     static func profile(
         _ code: String?, of application: BusinessApplication, _ caller: APICaller
     ) async throws -> ApplicationProfile? {
         guard let code else { return nil }
         let profiles = try await ProfileDirectory.profiles(of: application.id!, on: caller.database)
         guard let profile = profiles.first(where: { $0.code == code }) else {
-            throw APIProblem.invalid(
-                "profile",
+            let message =
                 profiles.isEmpty
-                    ? "Cette application n’a pas de profil."
-                    : "Profil inconnu ; profils de l’application : \(profiles.map(\.code).joined(separator: ", ")).")
+                ? "Cette application n’a pas de profil."
+                : "Profil inconnu ; profils de l’application : \(profiles.map(\.code).joined(separator: ", "))."
+            var problem = APIProblem(.notFound, "Profil inconnu.", detail: message)
+            problem.errors = [APIProblem.FieldError(field: "profile", message: message)]
+            throw problem
         }
         return profile
     }
