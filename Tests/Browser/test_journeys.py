@@ -1,10 +1,16 @@
 """Journeys as people do them, by visible labels and button texts; every page reached passes the gate."""
 import datetime
 import re
+import zoneinfo
 
 from conftest import BASE, PASSWORD, check, link_in, sign_in, sign_out, sweep, visit, wait_for_mail
 from portal import totp
 from playwright.sync_api import expect
+
+
+def paris_today():
+    """The portal's today: its dates are days in Paris, a day ahead of UTC for an hour or two each night."""
+    return datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Paris")).date()
 
 
 def test_sign_in_failure_and_sign_out(page):
@@ -417,7 +423,7 @@ def test_time_limited_right_and_its_renewal(page):
 
 
 def test_access_review_by_a_correspondent(page):
-    last_day = (datetime.date.today() + datetime.timedelta(days=20)).isoformat()
+    last_day = (paris_today() + datetime.timedelta(days=20)).isoformat()
     sign_in(page, "admin@ucanss.fr")
     page.get_by_role("link", name="Administration").click()
     page.locator("main").get_by_role("link", name="Revue des habilitations").click()
@@ -471,7 +477,7 @@ def test_access_review_by_a_correspondent(page):
 
 
 def test_deputy_decides_while_the_correspondent_is_away(page):
-    today = datetime.date.today()
+    today = paris_today()
     sign_in(page, "admin@ucanss.fr")
     page.goto(BASE + "/administration/organismes")
     page.get_by_role("link", name="CARSAT Rhône-Alpes").first.click()
