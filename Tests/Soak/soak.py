@@ -254,14 +254,23 @@ class Faults(threading.Thread):
     def postgres_pause(self):
         started = time.time()
         say("fault: PostgreSQL paused 10 s (SIGSTOP)")
-        processes = self.bed.postgres.processes()
-        for pid in processes:
-            os.kill(pid, signal.SIGSTOP)
+        # A backend may exit between the listing and its signal: skip it, and resume whatever was stopped
+        # whatever happens, or the server stays frozen for the rest of the run (the full run of 4 December, evening).
+        stopped = []
         try:
+            for pid in self.bed.postgres.processes():
+                try:
+                    os.kill(pid, signal.SIGSTOP)
+                    stopped.append(pid)
+                except ProcessLookupError:
+                    continue
             time.sleep(10)
         finally:
-            for pid in processes:
-                os.kill(pid, signal.SIGCONT)
+            for pid in stopped:
+                try:
+                    os.kill(pid, signal.SIGCONT)
+                except ProcessLookupError:
+                    continue
         self.note("postgres_pause", started)
 
     def smtp_down(self, seconds=None):
