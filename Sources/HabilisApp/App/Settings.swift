@@ -40,6 +40,9 @@ public struct Settings: Sendable {
     /// PostgreSQL connections of each event loop (there is one event loop per core; `HABILIS_DATABASE_CONNECTIONS`,
     /// 4 by default). SQLite always has one.
     public var postgresConnectionsPerEventLoop = 4
+    /// Connections each instance keeps open to the SMTP relay while the outbox sends (`HABILIS_SMTP_CONNECTIONS`, 4
+    /// by default): a relay that takes a second per message still gets four a second from each instance.
+    public var smtpConnections = 4
     /// Audit events are kept this many days, then deleted by the sweep (`HABILIS_AUDIT_RETENTION_DAYS`, 365 by
     /// default): the CNIL recommends six months to a year for access logs, three years only with a documented reason.
     public var auditRetentionDays = 365
@@ -189,6 +192,12 @@ public struct Settings: Sendable {
                 throw SettingsError(problems: ["HABILIS_DATABASE_CONNECTIONS must be a number between 1 and 64"])
             }
             settings.postgresConnectionsPerEventLoop = connections
+        }
+        if let text = value("HABILIS_SMTP_CONNECTIONS") {
+            guard let connections = Int(text), (1...32).contains(connections) else {
+                throw SettingsError(problems: ["HABILIS_SMTP_CONNECTIONS must be a number between 1 and 32"])
+            }
+            settings.smtpConnections = connections
         }
         try settings.validate()
         return settings

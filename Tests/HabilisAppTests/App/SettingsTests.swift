@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Testing
+import Vapor
 
 @testable import HabilisApp
 
@@ -44,6 +45,21 @@ struct SettingsTests {
         for refused in ["many", "0", "65"] {
             #expect(throws: SettingsError.self) {
                 try Settings.fromEnvironment(["HABILIS_DATABASE_CONNECTIONS": refused], isProduction: false)
+            }
+        }
+    }
+
+    @Test("the connections to the SMTP relay: 4 by default, 1 to 32")
+    func smtpConnections() async throws {
+        #expect(try Settings.fromEnvironment([:], isProduction: false).smtpConnections == 4)
+        let many = try Settings.fromEnvironment(
+            ["HABILIS_SMTP_CONNECTIONS": "12", "HABILIS_MAIL_TRANSPORT": "smtp://relais:25"], isProduction: false)
+        let app = try await Application.make(.testing)
+        #expect(makeMailer(settings: many, app: app).parallelSessions == 12)
+        try await app.asyncShutdown()
+        for refused in ["several", "0", "33"] {
+            #expect(throws: SettingsError.self) {
+                try Settings.fromEnvironment(["HABILIS_SMTP_CONNECTIONS": refused], isProduction: false)
             }
         }
     }

@@ -1,8 +1,13 @@
 """A real SMTP server for the tests (aiosmtpd): stores messages in a Maildir, can refuse the first N with 451 and
-one recipient for good with 550, and offers STARTTLS when given a certificate. Prints "PORT <n>" once listening; stops when its standard input
-closes (the test ended or died), which works even behind interpreter shims that swallow signals."""
+one recipient for good with 550, take its time over each message, close each connection after a number of messages, and offers STARTTLS when
+given a certificate. Writes a line per message received to `received.log` (the client's port, so one line per
+connection used, the most messages it held at once, the recipient, the Message-ID). Prints "PORT <n>" once listening; stops when its
+standard input closes (the test ended or died), which works even behind interpreter shims that swallow signals."""
 import argparse
+import asyncio
+import email
 import mailbox
+import os
 import socket
 import ssl
 import sys
@@ -11,10 +16,16 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, directory, fail_first, refused_recipient):
+    def __init__(self, directory, fail_first, refused_recipient, delay, close_after):
         self.box = mailbox.Maildir(directory, create=True)
+        self.log = os.path.join(directory, "received.log")
         self.fail_first = fail_first
         self.refused_recipient = refused_recipient
+        self.delay = delay
+        self.close_after = close_after
+        self.per_connection = {}
+        self.in_flight = 0
+        self.most_in_flight = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == self.refused_recipient:
@@ -26,7 +37,21 @@ class Sink:
         if self.fail_first > 0:
             self.fail_first -= 1
             return "451 4.3.0 Try again later"
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.delay)
+        finally:
+            self.in_flight -= 1
         self.box.add(envelope.original_content or envelope.content)
+        message_id = email.message_from_bytes(envelope.original_content or envelope.content)["Message-ID"] or "-"
+        with open(self.log, "a") as log:
+            log.write(f"{session.peer[1]} {self.most_in_flight} {','.join(envelope.rcpt_tos)} {message_id.strip('<>')}\n")
+        count = self.per_connection.get(session.peer, 0) + 1
+        self.per_connection[session.peer] = count
+        if self.close_after and count >= self.close_after:
+            # As a relay that drops a connection (its limit, a restart): after this reply, without a word.
+            asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 2.0.0 OK"
 
 
@@ -35,6 +60,8 @@ def main():
     parser.add_argument("--dir", required=True)
     parser.add_argument("--fail-first", type=int, default=0)
     parser.add_argument("--refuse-recipient")
+    parser.add_argument("--delay", type=float, default=0, help="seconds spent on each message")
+    parser.add_argument("--close-after", type=int, default=0, help="messages after which a connection is dropped")
     parser.add_argument("--cert")
     parser.add_argument("--key")
     args = parser.parse_args()
@@ -46,8 +73,8 @@ def main():
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         tls.load_cert_chain(args.cert, args.key)
     controller = Controller(
-        Sink(args.dir, args.fail_first, args.refuse_recipient), hostname="127.0.0.1", port=port, tls_context=tls,
-        require_starttls=tls is not None)
+        Sink(args.dir, args.fail_first, args.refuse_recipient, args.delay, args.close_after), hostname="127.0.0.1",
+        port=port, tls_context=tls, require_starttls=tls is not None)
     controller.start()
     print(f"PORT {port}", flush=True)
     sys.stdin.read()

@@ -168,4 +168,39 @@ struct OutboxTests {
             #expect(mailer.sent.count == 1)
         }
     }
+
+    @Test("a dispatcher stopped by a shutdown claims nothing more and leaves no mail half sent")
+    func shutdown() async throws {
+        try await withTestApp(seedDemo: false) { context in
+            for number in 1...10 {
+                try await context.app.portal.outbox.enqueue(message, key: "event-\(number):a@caf.fr", on: context.db)
+            }
+            // The instance is told to stop while it sends the third mail.
+            let running = NIOLockedValueBox<Task<Int, any Error>?>(nil)
+            let handed = NIOLockedValueBox(0)
+            let mailer = CountingMailer(afterSend: {
+                let count = handed.withLockedValue { count in
+                    count += 1
+                    return count
+                }
+                if count == 3 { running.withLockedValue { $0?.cancel() } }
+            })
+            let dispatcher = OutboxDispatcher(
+                clock: context.clock, mailer: mailer, sender: "x <x@x.fr>", messageIDDomain: "t")
+            let database = context.db
+            let task = Task {
+                // Starts once it is known, so that the third mail can stop it.
+                while running.withLockedValue({ $0 == nil }) { await Task.yield() }
+                return try await dispatcher.dispatchDue(on: database)
+            }
+            running.withLockedValue { $0 = task }
+            let sent = try await task.value
+            // The mail in hand went and is recorded; nothing more was claimed.
+            #expect(sent == 3)
+            #expect(mailer.sent.count == sent)
+            let rows = try await OutboxMessage.query(on: context.db).all()
+            #expect(rows.filter { $0.status == .sent }.count == sent)
+            #expect(rows.filter { $0.status == .pending }.count == 10 - sent)
+        }
+    }
 }

@@ -13,13 +13,14 @@ struct SMTPTransportTests {
         textBody: "Bonjour Aristide,\n.\nUne ligne qui commence par un point.", htmlBody: "<p>Bonjour</p>")
 
     func mailer(
-        port: Int, host: String = "127.0.0.1", requiresTLS: Bool = false, trustRoots: String? = nil
+        port: Int, host: String = "127.0.0.1", requiresTLS: Bool = false, trustRoots: String? = nil,
+        connections: Int = 4
     )
         -> SMTPMailer
     {
         SMTPMailer(
             host: host, port: port, username: nil, password: nil, requiresTLS: requiresTLS, trustRootsFile: trustRoots,
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, connections: connections)
     }
 
     @Test("a message reaches the server whole: headers, UTF-8 subject, dot-stuffed body")
@@ -124,5 +125,73 @@ struct SMTPTransportTests {
             #expect(rows[1].lastError?.contains("550") == true)
             #expect(sink.messages().count == 1)
         }
+    }
+
+    @Test("a batch goes out over a few kept connections at once, each recipient's mails in their order")
+    func keptConnections() async throws {
+        // Each message takes the relay 0.3 s: one connection at a time would hold the relay for 12 × 0.3 s.
+        let sink = try SMTPSink(delay: 0.3)
+        defer { sink.stop() }
+        try await withTestApp(seedDemo: false) { context in
+            let dispatcher = OutboxDispatcher(
+                clock: context.clock, mailer: mailer(port: sink.port, connections: 3), sender: "no-reply@ucanss.fr",
+                messageIDDomain: "test")
+            let recipients = ["a@caf.fr", "b@caf.fr", "c@caf.fr", "d@caf.fr"]
+            for number in 1...3 {
+                for recipient in recipients {
+                    let mail = MailMessage(
+                        recipient: recipient, subject: "Message \(number)", textBody: "Texte", htmlBody: "<p>T</p>")
+                    try await context.app.portal.outbox.enqueue(
+                        mail, key: "event-\(number):\(recipient)", on: context.db)
+                    context.clock.advance(by: 1)
+                }
+            }
+            #expect(try await dispatcher.dispatchDue(on: context.db) == 12)
+            let received = sink.received()
+            #expect(received.count == 12)
+            // Three connections, each used for several messages, two of them or more at once.
+            #expect(Set(received.map(\.clientPort)).count == 3)
+            #expect(received.last?.mostAtOnce ?? 0 >= 2)
+            #expect(received.last?.mostAtOnce ?? 0 <= 3)
+            // A recipient's mails came over one connection, in the order they were written.
+            for recipient in recipients {
+                let theirs = received.filter { $0.recipient == recipient }
+                #expect(Set(theirs.map(\.clientPort)).count == 1)
+                let written = (1...3).map { "\(SecureToken.hash("event-\($0):\(recipient)").prefix(32))@test" }
+                #expect(theirs.map(\.messageID) == written)
+            }
+            let rows = try await OutboxMessage.query(on: context.db).all()
+            #expect(rows.allSatisfy { $0.status == .sent && $0.attempts == 1 })
+        }
+    }
+
+    @Test("a connection the relay dropped between two messages is opened again, and the message goes once")
+    func droppedConnection() async throws {
+        let sink = try SMTPSink(closeAfter: 1)
+        defer { sink.stop() }
+        let session = mailer(port: sink.port).session()
+        try await session.send(message, from: "no-reply@ucanss.fr", messageID: "one@test", date: testEpoch)
+        // The relay has closed the connection; this side may not have noticed yet.
+        try await Task.sleep(for: .milliseconds(200))
+        try await session.send(message, from: "no-reply@ucanss.fr", messageID: "two@test", date: testEpoch)
+        await session.close()
+        let received = sink.received()
+        #expect(received.count == 2)
+        #expect(Set(received.map(\.clientPort)).count == 2)
+        #expect(sink.messages().count == 2)
+    }
+
+    @Test("a session keeps its connection for the next message")
+    func sessionKeepsConnection() async throws {
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        let session = mailer(port: sink.port).session()
+        for number in 1...5 {
+            try await session.send(message, from: "no-reply@ucanss.fr", messageID: "\(number)@test", date: testEpoch)
+        }
+        await session.close()
+        let received = sink.received()
+        #expect(received.count == 5)
+        #expect(Set(received.map(\.clientPort)).count == 1)
     }
 }

@@ -7,9 +7,13 @@ final class SMTPSink: @unchecked Sendable {
     private let process: Process
     private let input = Pipe()
 
-    /// Starts the server; `failFirst` messages are refused with 451, `refusedRecipient` always with 550; `tls` gives
+    /// Starts the server; `failFirst` messages are refused with 451, `refusedRecipient` always with 550; each message
+    /// takes `delay` seconds; a connection is dropped after `closeAfter` messages (0: never); `tls` gives
     /// (certificate, key) for STARTTLS.
-    init(failFirst: Int = 0, refusedRecipient: String? = nil, tls: (String, String)? = nil) throws {
+    init(
+        failFirst: Int = 0, refusedRecipient: String? = nil, delay: Double = 0, closeAfter: Int = 0,
+        tls: (String, String)? = nil
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(UUID())").path
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -18,6 +22,7 @@ final class SMTPSink: @unchecked Sendable {
             "--fail-first", String(failFirst),
         ]
         if let refusedRecipient { arguments += ["--refuse-recipient", refusedRecipient] }
+        arguments += ["--delay", String(delay), "--close-after", String(closeAfter)]
         if let (certificate, key) = tls { arguments += ["--cert", certificate, "--key", key] }
         process.arguments = arguments
         let output = Pipe()
@@ -40,6 +45,27 @@ final class SMTPSink: @unchecked Sendable {
         let folder = directory + "/new"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.sorted().compactMap { try? String(contentsOfFile: folder + "/" + $0, encoding: .utf8) }
+    }
+
+    /// One entry per message received, in the order received.
+    func received() -> [Received] {
+        let text = (try? String(contentsOfFile: directory + "/received.log", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count == 4, let port = Int(fields[0]), let most = Int(fields[1]) else { return nil }
+            return Received(
+                clientPort: port, mostAtOnce: most, recipient: String(fields[2]), messageID: String(fields[3]))
+        }
+    }
+
+    /// A message as the server saw it arrive.
+    struct Received {
+        /// The client's port: one per connection.
+        let clientPort: Int
+        /// The most messages the server was receiving at once, so far.
+        let mostAtOnce: Int
+        let recipient: String
+        let messageID: String
     }
 
     func stop() {

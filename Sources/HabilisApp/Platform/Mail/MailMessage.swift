@@ -17,7 +17,36 @@ public struct MailMessage: Sendable, Equatable {
 
 /// Sends mail somewhere: a folder of `.eml` files or an SMTP server.
 public protocol Mailer: Sendable {
+    /// How many messages the outbox may hand over at once (parallel connections to the relay).
+    var parallelSessions: Int { get }
+
     func send(_ message: MailMessage, from sender: String, messageID: String, date: Date) async throws
+
+    /// A session that sends several messages in turn, over one connection where the transport has them.
+    func session() -> any MailSession
+}
+
+/// Messages sent one after the other by one task; `close` once done.
+public protocol MailSession {
+    func send(_ message: MailMessage, from sender: String, messageID: String, date: Date) async throws
+    func close() async
+}
+
+extension Mailer {
+    public var parallelSessions: Int { 1 }
+
+    public func session() -> any MailSession { MessageByMessage(mailer: self) }
+}
+
+/// A session of a transport without connections to keep: each message on its own.
+struct MessageByMessage: MailSession {
+    let mailer: any Mailer
+
+    func send(_ message: MailMessage, from sender: String, messageID: String, date: Date) async throws {
+        try await mailer.send(message, from: sender, messageID: messageID, date: date)
+    }
+
+    func close() async {}
 }
 
 /// Renders a message as RFC 5322 text: UTF-8 headers encoded per RFC 2047, a text and an HTML part in base64.

@@ -28,7 +28,9 @@ public struct Outbox: Sendable {
 }
 
 /// Sends what the outbox holds: claims each due row with a conditional update (so two instances never send the
-/// same row at once), sends it, marks it sent, or schedules a retry with exponential backoff.
+/// same row at once), sends it, marks it sent, or schedules a retry with exponential backoff. A batch goes out over
+/// the transport's parallel sessions (connections to the relay), a recipient's mails always over the same one, so
+/// that they arrive in the order they were written.
 public struct OutboxDispatcher: Sendable {
     let clock: any Clock
     let mailer: any Mailer
@@ -41,11 +43,12 @@ public struct OutboxDispatcher: Sendable {
         .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(15), .seconds(30),
     ]
 
-    /// Sends every due message (in batches) and returns how many were sent.
+    /// Sends every due message (in batches) and returns how many were sent. Once cancelled (the instance shuts
+    /// down) it claims nothing more and returns when the mails in hand are sent and recorded.
     @discardableResult
     public func dispatchDue(on database: any Database, batchSize: Int = 50) async throws -> Int {
         var sent = 0
-        while true {
+        while !Task.isCancelled {
             let now = clock.now
             let due = try await OutboxMessage.query(on: database)
                 .group(.or) { group in
@@ -58,13 +61,68 @@ public struct OutboxDispatcher: Sendable {
                 .sort(\.$createdAt)
                 .limit(batchSize)
                 .all()
+            let lanes = Self.lanes(of: due, count: mailer.parallelSessions)
+            // Every lane runs to its end even when another fails: a lane stopped between the relay's "250" and the
+            // record of it would send that mail again.
+            let outcomes = await withTaskGroup(of: Result<LaneOutcome, any Error>.self) { group in
+                for lane in lanes {
+                    group.addTask {
+                        do { return .success(try await send(lane, claimedAt: now, on: database)) } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
             var claimedAny = false
-            for message in due where try await claim(message, now: now, on: database) {
-                claimedAny = true
-                if try await deliver(message, on: database) { sent += 1 }
+            for outcome in outcomes {
+                let lane = try outcome.get()
+                sent += lane.sent
+                claimedAny = claimedAny || lane.claimed
             }
             if due.count < batchSize || !claimedAny { return sent }
         }
+        return sent
+    }
+
+    /// The due messages split into at most `count` lanes, a recipient's always in the same lane, in their order.
+    static func lanes(of messages: [OutboxMessage], count: Int) -> [[OutboxMessage]] {
+        var lanes: [[OutboxMessage]] = Array(repeating: [], count: max(1, count))
+        var laneOf: [String: Int] = [:]
+        for message in messages {
+            let key = message.recipient.lowercased()
+            let lane = laneOf[key] ?? (laneOf.count % lanes.count)
+            laneOf[key] = lane
+            lanes[lane].append(message)
+        }
+        return lanes.filter { !$0.isEmpty }
+    }
+
+    private struct LaneOutcome: Sendable {
+        var sent = 0
+        var claimed = false
+    }
+
+    /// Sends one lane's messages over one session, each claimed just before it goes.
+    private func send(
+        _ messages: [OutboxMessage], claimedAt now: Date, on database: any Database
+    ) async throws
+        -> LaneOutcome
+    {
+        var outcome = LaneOutcome()
+        let session = mailer.session()
+        do {
+            for message in messages where !Task.isCancelled {
+                guard try await claim(message, now: now, on: database) else { continue }
+                outcome.claimed = true
+                if try await deliver(message, over: session, on: database) { outcome.sent += 1 }
+            }
+        } catch {
+            await session.close()
+            throw error
+        }
+        await session.close()
+        return outcome
     }
 
     private func claim(_ message: OutboxMessage, now: Date, on database: any Database) async throws -> Bool {
@@ -79,7 +137,11 @@ public struct OutboxDispatcher: Sendable {
         return !rows.isEmpty
     }
 
-    private func deliver(_ message: OutboxMessage, on database: any Database) async throws -> Bool {
+    private func deliver(
+        _ message: OutboxMessage, over session: any MailSession, on database: any Database
+    )
+        async throws -> Bool
+    {
         let mail = MailMessage(
             recipient: message.recipient, subject: message.subject, textBody: message.textBody,
             htmlBody: message.htmlBody)
@@ -87,7 +149,7 @@ public struct OutboxDispatcher: Sendable {
         let messageID = "\(SecureToken.hash(message.dedupeKey).prefix(32))@\(messageIDDomain)"
         let sql = database as! any SQLDatabase
         do {
-            try await mailer.send(mail, from: sender, messageID: messageID, date: clock.now)
+            try await session.send(mail, from: sender, messageID: messageID, date: clock.now)
         } catch {
             let attempts = message.attempts + 1
             let delay = RetrySchedule.delay(afterAttempts: attempts)
@@ -117,7 +179,8 @@ public struct OutboxDispatcher: Sendable {
                 return true
             } catch {
                 guard let delay = delays.popFirst() else { throw error }
-                try await Task.sleep(for: delay)
+                // Not cut short by a shutdown: giving up here would send the mail again.
+                try? await Task.detached { try await Task.sleep(for: delay) }.value
             }
         }
     }

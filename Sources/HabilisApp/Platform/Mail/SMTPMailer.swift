@@ -14,8 +14,24 @@ public struct SMTPMailer: Mailer {
     /// A PEM file of extra trust roots (a test server's self-signed certificate).
     let trustRootsFile: String?
     let eventLoopGroup: any EventLoopGroup
+    /// Connections the outbox keeps open to the relay at once (`HABILIS_SMTP_CONNECTIONS`).
+    var connections = 4
 
+    public var parallelSessions: Int { connections }
+
+    /// One message on a connection of its own.
     public func send(_ message: MailMessage, from sender: String, messageID: String, date: Date) async throws {
+        let connection = SMTPConnection(mailer: self)
+        defer { connection.abandon() }
+        try await connection.send(message, from: sender, messageID: messageID, date: date)
+        await connection.close()
+    }
+
+    /// Several messages on one connection: the TLS handshake and the greeting once, not once per message.
+    public func session() -> any MailSession { SMTPConnection(mailer: self) }
+
+    /// A new connection, greeted, secured and authenticated.
+    func open() async throws -> SMTPSession {
         let reader = SMTPReplyReader()
         let channel = try await ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(.seconds(10))
@@ -23,14 +39,14 @@ public struct SMTPMailer: Mailer {
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(reader) }
             }
             .connect(host: host, port: port).get()
+        let session = SMTPSession(channel: channel, reader: reader)
         do {
-            let session = SMTPSession(channel: channel, reader: reader)
             try await session.expect(220)
-            var capabilities = try await session.command("EHLO habilis", expecting: 250).lines
+            let capabilities = try await session.command("EHLO habilis", expecting: 250).lines
             if capabilities.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) {
                 try await session.command("STARTTLS", expecting: 220)
                 try await startTLS(on: channel)
-                capabilities = try await session.command("EHLO habilis", expecting: 250).lines
+                try await session.command("EHLO habilis", expecting: 250)
             } else if requiresTLS {
                 throw SMTPError(reply: "server offers no STARTTLS; refusing to send in clear")
             }
@@ -38,14 +54,7 @@ public struct SMTPMailer: Mailer {
                 let credentials = Data("\0\(username)\0\(password)".utf8).base64EncodedString()
                 try await session.command("AUTH PLAIN \(credentials)", expecting: 235)
             }
-            _ = capabilities
-            try await session.command("MAIL FROM:<\(Self.address(in: sender))>", expecting: 250)
-            try await session.command("RCPT TO:<\(message.recipient)>", expecting: 250, 251)
-            try await session.command("DATA", expecting: 354)
-            let body = MIMEMessage.render(message, from: sender, messageID: messageID, date: date)
-            try await session.command(Self.dotStuffed(body) + "\r\n.", expecting: 250)
-            try? await session.command("QUIT", expecting: 221)
-            try? await channel.close()
+            return session
         } catch {
             try? await channel.close()
             throw error
@@ -83,6 +92,80 @@ public struct SMTPMailer: Mailer {
     /// RFC 5321 4.5.2: a line starting with a dot gets a second one.
     static func dotStuffed(_ body: String) -> String {
         body.components(separatedBy: "\r\n").map { $0.hasPrefix(".") ? "." + $0 : $0 }.joined(separator: "\r\n")
+    }
+}
+
+/// One connection to the relay, used for message after message by one task (RFC 5321 3.3: a transaction per
+/// message, then the next MAIL). It is opened at the first message, opened again when the relay dropped it while
+/// idle, and closed after any failure, so that a confused connection is never used again.
+final class SMTPConnection: MailSession {
+    /// Relays cap the messages of a connection (Postfix's `smtpd_client_message_rate_limit`, Exchange's 20–100).
+    static let messagesPerConnection = 100
+
+    private let mailer: SMTPMailer
+    private var open: SMTPSession?
+    private var messages = 0
+
+    init(mailer: SMTPMailer) { self.mailer = mailer }
+
+    func send(_ message: MailMessage, from sender: String, messageID: String, date: Date) async throws {
+        let mailFrom = "MAIL FROM:<\(SMTPMailer.address(in: sender))>"
+        var session: SMTPSession
+        if let kept = open {
+            session = kept
+            do {
+                try await session.command(mailFrom, expecting: 250)
+            } catch {
+                // Nothing of this message reached the relay yet: a dropped idle connection costs a new one, not a retry.
+                abandon()
+                session = try await opened()
+                try await transaction(mailFrom, on: session)
+            }
+        } else {
+            session = try await opened()
+            try await transaction(mailFrom, on: session)
+        }
+        do {
+            try await session.command("RCPT TO:<\(message.recipient)>", expecting: 250, 251)
+            try await session.command("DATA", expecting: 354)
+            let body = MIMEMessage.render(message, from: sender, messageID: messageID, date: date)
+            try await session.command(SMTPMailer.dotStuffed(body) + "\r\n.", expecting: 250)
+        } catch {
+            abandon()
+            throw error
+        }
+        messages += 1
+        if messages >= Self.messagesPerConnection { await close() }
+    }
+
+    func close() async {
+        guard let session = open else { return }
+        open = nil
+        try? await session.command("QUIT", expecting: 221)
+        try? await session.channel.close()
+    }
+
+    /// Closes without a word to the relay (after a failure, or a task that ends early).
+    func abandon() {
+        guard let session = open else { return }
+        open = nil
+        session.channel.close(promise: nil)
+    }
+
+    private func opened() async throws -> SMTPSession {
+        let session = try await mailer.open()
+        open = session
+        messages = 0
+        return session
+    }
+
+    private func transaction(_ mailFrom: String, on session: SMTPSession) async throws {
+        do {
+            try await session.command(mailFrom, expecting: 250)
+        } catch {
+            abandon()
+            throw error
+        }
     }
 }
 
