@@ -1,3 +1,4 @@
+import Fluent
 import Vapor
 
 /// Runs the timed work inside the server: the outbox dispatcher, the back-channel logouts and the webhooks every 5 seconds, the
@@ -21,11 +22,12 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
                     }
                 }
                 do {
-                    try await portal.dispatcher.dispatchDue(on: application.db)
+                    let database = application.backgroundDB
+                    try await portal.dispatcher.dispatchDue(on: database)
                     try await portal.provider.signOut.deliverDue(
                         with: application.client, keys: portal.signingKeys, issuer: portal.provider.issuer,
-                        on: application.db)
-                    try await portal.webhookDispatcher.deliverDue(with: application.client, on: application.db)
+                        on: database)
+                    try await portal.webhookDispatcher.deliverDue(with: application.client, on: database)
                     outage.succeeded()
                 } catch {
                     outage.failed("outbox dispatch", error)
@@ -70,6 +72,21 @@ private struct OutageLog {
     }
 }
 
+extension DatabaseID {
+    /// The connections of the timed work (the sweep, the outbox, the deliveries) on PostgreSQL, apart from the pages':
+    /// a sweep's batches hold their connections for seconds, and on the pages' pool of one event loop they left its
+    /// requests a single connection to wait for, and a request that waited 10 s its 503 (the likely cause of the
+    /// one 503 outside any fault in the soak of 4 December).
+    static let background = DatabaseID(string: "background")
+}
+
+extension Application {
+    /// Where the timed work runs: its own pool on PostgreSQL; SQLite's one connection per event loop otherwise.
+    var backgroundDB: any Database {
+        databases.ids().contains(.background) ? db(.background) : db
+    }
+}
+
 /// What one sweep did.
 struct SweepOutcome {
     var accessRequests: AccessRequestService.SweepReport
@@ -89,6 +106,7 @@ extension Application {
     /// come, reminds the reviewers of access reviews and applies the rule of those whose deadline has come, purges unproven registrations and escalates old account requests,
     /// deletes the audit events past their retention and the throttle counters of windows long over.
     func sweep(asOf instant: Date) async throws -> SweepOutcome {
+        let db = backgroundDB
         // Who is away first: the requests of an organisme whose correspondents all left go to the administrators
         // before the reminders are sent.
         let rerouted = try await portal.absences.rerouteStarted(asOf: instant, on: db)

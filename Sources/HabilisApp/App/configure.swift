@@ -27,7 +27,13 @@ public func configure(
                 configuration: try SQLPostgresConfiguration(url: url),
                 maxConnectionsPerEventLoop: settings.postgresConnectionsPerEventLoop,
                 connectionPoolTimeout: .seconds(settings.databasePoolTimeout)),
-            as: .psql)
+            as: .psql, isDefault: true)
+        app.databases.use(
+            .postgres(
+                configuration: try SQLPostgresConfiguration(url: url),
+                maxConnectionsPerEventLoop: settings.sweepLanes,
+                connectionPoolTimeout: .seconds(settings.databasePoolTimeout)),
+            as: .background, isDefault: false)
     } else if settings.databasePath == ":memory:" {
         app.databases.use(.sqlite(.memory), as: .sqlite)
     } else {
@@ -117,6 +123,6 @@ func makeMailer(settings: Settings, app: Application) -> any Mailer {
         return SMTPMailer(
             host: host, port: port, username: username, password: password, requiresTLS: settings.isProduction,
             trustRootsFile: ProcessInfo.processInfo.environment["HABILIS_SMTP_CA_FILE"],
-            eventLoopGroup: app.eventLoopGroup)
+            eventLoopGroup: app.eventLoopGroup, connections: settings.smtpConnections)
     }
 }

@@ -32,7 +32,7 @@ struct SweepCommand: AsyncCommand {
         let outcome = try await app.sweep(asOf: instant)
         let (report, accounts, reviews) = (outcome.accessRequests, outcome.accountRequests, outcome.accessReviews)
         let swept = ContinuousClock.now - started
-        let sent = signature.keepMail ? nil : try await app.portal.dispatcher.dispatchDue(on: app.db)
+        let sent = signature.keepMail ? nil : try await app.portal.dispatcher.dispatchDue(on: app.backgroundDB)
         let seconds = Double(swept.components.seconds) + Double(swept.components.attoseconds) / 1e18
         context.console.print(
             "Balayage au \(ISO8601DateFormatter().string(from: instant)) : \(report.autoAccepted) demande(s) "

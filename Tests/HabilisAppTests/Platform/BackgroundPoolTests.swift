@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import Testing
+import Vapor
+
+@testable import HabilisApp
+
+@Suite("The timed work has database connections of its own")
+struct BackgroundPoolTests {
+    @Test("on PostgreSQL the sweep and the outbox run while the pages hold every connection of their pool")
+    func sweepBesideBusyPages() async throws {
+        let postgres = try PrivatePostgres()
+        defer { postgres.destroy() }
+        let url = postgres.url
+        let ownServer: (inout Settings) -> Void = { settings in
+            settings.databaseURL = url
+            settings.databasePoolTimeout = 2
+        }
+        try await withTestApp(settings: ownServer) { context in
+            try await requestAccess("GREVE", as: DemoWorld.agentEmail, context: context)
+            _ = try await context.deliverMail()
+            let request = try #require(try await Given.requests(of: DemoWorld.agentEmail, on: context.db).first)
+            context.clock.set(request.dueAt)
+
+            // Every connection the pages have, on every event loop, is taken for as long as the sweep lasts.
+            let app = context.app
+            let released = NIOLockedValueBox(false)
+            var holders: [Task<Void, any Error>] = []
+            for eventLoop in app.eventLoopGroup.makeIterator() {
+                for _ in 0..<app.settings.postgresConnectionsPerEventLoop {
+                    let pages = try #require(app.databases.database(.psql, logger: app.logger, on: eventLoop))
+                    holders.append(
+                        Task {
+                            try await pages.withConnection { _ in
+                                while !released.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
+                            }
+                        })
+                }
+            }
+            defer { released.withLockedValue { $0 = true } }
+            // A page waits in vain meanwhile…
+            try await Task.sleep(for: .milliseconds(200))
+            await #expect(throws: (any Error).self) { _ = try await Agent.query(on: app.db).count() }
+
+            // …while the timed work goes on, on its own connections.
+            let outcome = try await app.sweep(asOf: request.dueAt)
+            #expect(outcome.accessRequests.autoAccepted == 1)
+            #expect(try await app.portal.dispatcher.dispatchDue(on: app.backgroundDB) == 2)
+
+            released.withLockedValue { $0 = true }
+            for holder in holders { try await holder.value }
+            #expect(try await AccessRequest.find(request.id, on: context.db)?.status == .autoAccepted)
+            let toAgent = try context.mailbox.to(DemoWorld.agentEmail)
+            #expect(toAgent.last?.text.contains("acceptée automatiquement") == true)
+        }
+    }
+}
