@@ -132,8 +132,8 @@ def verify(postgres, database, work, run_started_db, accounts, faults, refused_r
     if signed_in < len(by_kind["sign_in"]):
         problems.append(f"{len(by_kind['sign_in'])} acknowledged sign-ins, {signed_in} audited")
 
-    mail = _mail(q, work, faults, refused_recipient, problems, since)
-    errors = _errors_outside_faults(by_kind["error"], faults, problems)
+    mail = _mail(q, work, faults, refused_recipient, problems, since, 120 if clock_skew else 0)
+    errors = _errors_outside_faults(by_kind["error"], faults, problems, work)
 
     # The automatic acceptance: never early by more than the skewed clock, never late by more than a sweep.
     for request_id in early_acceptances:
@@ -146,23 +146,47 @@ def verify(postgres, database, work, run_started_db, accounts, faults, refused_r
     auto_accepted = int(q(f"SELECT count(*) FROM access_requests WHERE status = 'auto_accepted' "
                           f"AND decided_at >= {since} - interval '5 minutes'")[0][0])
 
-    # Pages never wait for mail: a request sent while the relay took 10 s per message (and mailed its deciders)
-    # must not have taken those 10 s.
+    # Pages never wait for mail: while the relay takes 10 s per message, a request (which mails its deciders) that
+    # waited for the relay would take those 10 s, every one of them. Under this load a request may take 10 s now and
+    # then anyway (the 4 December run saw one of 13 s), so the test is the share of such requests, against the
+    # share outside the window.
     slow = [(f["from"], f["to"]) for f in faults if f["fault"] == "smtp_slow"]
     during = [a["seconds"] for a in by_kind["request"] if any(start <= a["at"] <= end for start, end in slow)]
-    if during and max(during) >= 10:
-        problems.append(f"a request waited {max(during)} s while the relay was slow: pages wait for mail")
+    others = [a["seconds"] for a in by_kind["request"] if not any(start <= a["at"] <= end for start, end in slow)]
+    waited = _share_at_least(during, 10)
+    if during and waited > max(0.05, 2 * _share_at_least(others, 10)):
+        problems.append(f"{waited:.0%} of the requests took 10 s or more while the relay was slow: pages wait for "
+                        f"mail")
 
     http = _http(work, problems)
     if not by_kind["request"] or not by_kind["decision"] or not by_kind["sign_in"]:
         problems.append("the load did not exercise sign-in, requests and decisions (see locust.log)")
     return {"acknowledged": acknowledged, "auto_accepted_during_run": auto_accepted, "mail": mail, "http": http,
             "errors_by_status": errors,
-            "request_seconds_while_relay_slow": {"count": len(during), "max": max(during, default=None)},
+            "request_seconds_while_relay_slow": {
+                "count": len(during), "max": max(during, default=None), "share_10s_or_more": round(waited, 4),
+                "share_10s_or_more_otherwise": round(_share_at_least(others, 10), 4)},
             "problems": problems}
 
 
-def _errors_outside_faults(errors, faults, problems):
+def _share_at_least(seconds, limit):
+    return sum(1 for value in seconds if value >= limit) / len(seconds) if seconds else 0.0
+
+
+def _log_line(work, correlation):
+    """The instance's log line of an answer's correlation id, to say why it failed."""
+    if not correlation:
+        return None
+    for name in sorted(os.listdir(work)):
+        if name.startswith("instance-") and name.endswith(".log"):
+            with open(os.path.join(work, name), errors="replace") as file:
+                for line in file:
+                    if correlation in line:
+                        return f"{name}: {line.strip()[:400]}"
+    return None
+
+
+def _errors_outside_faults(errors, faults, problems, work):
     """5xx answers are expected while a fault lasts (503 from the portal, 502 from nginx for a POST that was in
     flight on a killed instance) and shortly after; never a 500, never outside a fault."""
     # A request in flight when the database went away may take until the instance's deadline (50 s) to be
@@ -179,11 +203,13 @@ def _errors_outside_faults(errors, faults, problems):
         if error["status"] == 500:
             problems.append(f"HTTP 500 on {error['action']}")
         elif error["status"] >= 500 and not any(start <= error["at"] <= end for start, end in windows):
-            problems.append(f"HTTP {error['status']} on {error['action']} outside any fault")
+            problems.append(f"HTTP {error['status']} on {error['action']} outside any fault "
+                            f"({error.get('title')}, {error.get('seconds')} s; "
+                            f"{_log_line(work, error.get('correlation')) or 'no log line'})")
     return dict(by_status)
 
 
-def _mail(q, work, faults, refused_recipient, problems, since):
+def _mail(q, work, faults, refused_recipient, problems, since, skew):
     received = []
     path = os.path.join(work, "smtp.jsonl")
     if os.path.exists(path):
@@ -216,15 +242,16 @@ def _mail(q, work, faults, refused_recipient, problems, since):
                     "AND next_attempt_at <= now() - interval '60 seconds'")[0][0]
     if pending_due != "0":
         problems.append(f"{pending_due} mails due for more than a minute and not sent")
-    # Claimed by an instance that was then killed: retaken by the survivor once the claim is 5 minutes old.
+    # The instances have stopped, each after its batch in progress: a mail still claimed was claimed by an instance
+    # that was then killed (retaken by the survivor once the claim is 5 minutes old)…
     orphaned = [float(row[0]) for row in q(
-        "SELECT extract(epoch FROM claimed_at) FROM outbox_messages WHERE status = 'sending' "
-        "AND claimed_at <= now() - interval '60 seconds'")]
+        "SELECT extract(epoch FROM claimed_at) FROM outbox_messages WHERE status = 'sending'")]
     # Or claimed just before the database went away, so that the dispatcher could not record the outcome.
     outages = [(f["from"] - 60, f["to"]) for f in faults if f["fault"].startswith("postgres")]
     outages += [(killed - 120, killed) for killed in kills]
+    # A claim is dated by the clock of the instance that made it: the skewed one's are `skew` seconds ahead.
     for claimed in orphaned:
-        if not any(start <= claimed <= end for start, end in outages):
+        if not any(start <= claimed <= end + skew for start, end in outages):
             problems.append(f"a mail claimed at {claimed}, outside any fault, was never sent")
     refused = [row for row in rows if row[2] == refused_recipient]
     if any(f["fault"] == "smtp_refuse_one" for f in faults):

@@ -35,6 +35,17 @@ def record(kind, **fields):
         _log.write(json.dumps({"kind": kind, "at": time.time(), **fields}) + "\n")
 
 
+def detail(answer):
+    """What an error answer says of itself: its page title, the portal's correlation id (to find the instance's log
+    line) and how long it took."""
+    text = answer.text[:20000] if answer.text else ""
+    title = re.search(r"<title>([^<]*)</title>", text)
+    correlation = re.search(r"la référence <strong>([^<]*)</strong>", text)
+    return {"title": title.group(1).strip() if title else None,
+            "correlation": correlation.group(1) if correlation else None,
+            "seconds": round(answer.elapsed.total_seconds(), 2)}
+
+
 def totp(key, steps_later=0):
     secret = base64.b32decode(key + "=" * (-len(key) % 8))
     mac = hmac.new(secret, struct.pack(">Q", int(time.time() // 30) + steps_later), hashlib.sha1).digest()
@@ -78,7 +89,7 @@ class PortalUser(HttpUser):
                 return None
             if answer.status_code != 200:
                 answer.failure(f"HTTP {answer.status_code}")
-                record("error", status=answer.status_code, action=name or path, email=self.email)
+                record("error", status=answer.status_code, action=name or path, email=self.email, **detail(answer))
                 return None
             return answer.text
 
@@ -94,7 +105,8 @@ class PortalUser(HttpUser):
                 return answer.headers.get("location", "")
             answer.failure(f"HTTP {answer.status_code}")
             retry_after = answer.headers.get("retry-after")
-            record("error", status=answer.status_code, action=name, email=self.email, retry_after=retry_after)
+            record("error", status=answer.status_code, action=name, email=self.email, retry_after=retry_after,
+                   **detail(answer))
         # Told when to come back (the sign-in's hashing slots are all taken), a person waits that long.
         if retry_after and retry_after.isdigit():
             time.sleep(int(retry_after))
@@ -106,7 +118,7 @@ class PortalUser(HttpUser):
             location = answer.headers.get("location", "")
             if answer.status_code >= 500:
                 answer.failure(f"HTTP {answer.status_code}")
-                record("error", status=answer.status_code, action="catalogue", email=self.email)
+                record("error", status=answer.status_code, action="catalogue", email=self.email, **detail(answer))
                 return None
             answer.success()
         if answer.status_code == 200:
