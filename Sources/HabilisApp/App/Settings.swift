@@ -49,6 +49,9 @@ public struct Settings: Sendable {
     /// `HABILIS_METRICS_TOKEN`: the bearer token `/metrics` answers to (32 characters at least); without it,
     /// `/metrics` is not found.
     public var metricsToken: String?
+    /// Extra PEM trust roots for the portal's outgoing HTTPS (change events, back-channel logouts), beside the
+    /// system's (`HABILIS_HTTP_CA_FILE`): applications of a federation often serve certificates of its own PKI.
+    public var httpCAFile: String?
     /// Calls of one machine client to the API per minute (`HABILIS_API_CALLS_PER_MINUTE`, 1,200 by default), then
     /// 429 with `Retry-After` until the minute ends.
     public var apiCallsPerMinute = 1_200
@@ -192,6 +195,12 @@ public struct Settings: Sendable {
                 throw SettingsError(problems: ["HABILIS_DATABASE_CONNECTIONS must be a number between 1 and 64"])
             }
             settings.postgresConnectionsPerEventLoop = connections
+        }
+        if let path = value("HABILIS_HTTP_CA_FILE") {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw SettingsError(problems: ["HABILIS_HTTP_CA_FILE must name a readable PEM file"])
+            }
+            settings.httpCAFile = path
         }
         if let text = value("HABILIS_SMTP_CONNECTIONS") {
             guard let connections = Int(text), (1...32).contains(connections) else {

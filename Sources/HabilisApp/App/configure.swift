@@ -1,6 +1,7 @@
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
+import NIOSSL
 import SQLKit
 import Vapor
 
@@ -55,6 +56,11 @@ public func configure(
         app.lifecycle.use(SQLiteCheckpointer(path: settings.databasePath))
     }
     app.migrations.add(Migrations.all)
+    if let file = settings.httpCAFile {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.additionalTrustRoots = [.file(file)]
+        app.http.client.configuration.tlsConfiguration = tls
+    }
 
     // Forms are small; oversized fields are refused one by one with a message, larger bodies get 413.
     app.routes.defaultMaxBodySize = "256kb"

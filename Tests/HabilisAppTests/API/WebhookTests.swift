@@ -1,5 +1,7 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
+import NIOSSL
 import SQLKit
 import Testing
 import Vapor
@@ -83,6 +85,40 @@ struct WebhookTests {
             #expect(deliveries.map(\.eventType) == ["agent.disabled"])
             let data = try Self.payload(deliveries[0])["data"] as? [String: String]
             #expect(data?["application"] == "ACCORDS-LOCAUX" && data?["email"] == DemoWorld.agentEmail)
+        }
+    }
+
+    @Test("an application serving a certificate of the federation's own PKI gets its events with HABILIS_HTTP_CA_FILE")
+    func privateAuthority() async throws {
+        let (certificate, key) = try SMTPSink.makeCertificate()
+        let receiver = try await HTTPSReceiver(certificate: certificate, key: key)
+        defer { receiver.stop() }
+        func grantThenDeliver(_ context: TestContext) async throws -> Int {
+            let portal = context.app.portal
+            _ = try await portal.webhooks.add(application: "GREVE", url: receiver.url, by: .system, on: context.db)
+            let caller = try await MachineCaller.register(context, application: "GREVE", scopes: [.rightsWrite])
+            let petit = try await Given.agent(DemoWorld.cafAgentEmail, on: context.db)
+            let body = "{\"agent_id\":\"\(petit.id!.uuidString)\"}"
+            #expect(try await caller.call(.POST, "/applications/GREVE/rights", json: body).0.status == .created)
+            return try await portal.webhookDispatcher.deliverDue(
+                with: context.app.client, on: context.db, timeout: .seconds(5))
+        }
+        // Without it, the certificate is unknown: nothing is delivered, and the log says why.
+        try await withTestApp { context in
+            #expect(try await grantThenDeliver(context) == 0)
+            let delivery = try #require(try await Self.deliveries(context).first)
+            #expect(delivery.status == .pending && delivery.attempts == 1)
+            #expect(delivery.lastError?.isEmpty == false)
+        }
+        #expect(receiver.received.isEmpty)
+        let trusting: (inout Settings) -> Void = { $0.httpCAFile = certificate }
+        try await withTestApp(settings: trusting) { context in
+            #expect(try await grantThenDeliver(context) == 1)
+            let delivery = try #require(try await Self.deliveries(context).first)
+            #expect(delivery.status == .sent)
+            let received = try #require(receiver.received.first)
+            #expect(received.headers["webhook-id"] == delivery.messageID)
+            #expect(received.body.contains("\"right.granted\""))
         }
     }
 
@@ -180,5 +216,45 @@ struct WebhookTests {
             #expect(
                 try await context.auditActions().suffix(2) == ["webhook.endpoint_added", "webhook.endpoint_removed"])
         }
+    }
+}
+
+/// An application's HTTPS endpoint for change events, with a certificate the test made: records what it is sent.
+final class HTTPSReceiver: @unchecked Sendable {
+    struct Received {
+        let headers: [String: String]
+        let body: String
+    }
+
+    private let app: Application
+    private let store = NIOLockedValueBox<[Received]>([])
+    let url: String
+
+    var received: [Received] { store.withLockedValue { $0 } }
+
+    init(certificate: String, key: String) async throws {
+        app = try await Application.make(.testing)
+        app.logger.logLevel = .critical
+        let port = HabilisBinary.freePort()
+        app.http.server.configuration.hostname = "127.0.0.1"
+        app.http.server.configuration.port = port
+        app.http.server.configuration.tlsConfiguration = .makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .file(key))
+        let store = self.store
+        app.post("events") { request -> HTTPStatus in
+            var headers: [String: String] = [:]
+            for (name, value) in request.headers { headers[name.lowercased()] = value }
+            let body = request.body.string ?? ""
+            store.withLockedValue { $0.append(Received(headers: headers, body: body)) }
+            return .noContent
+        }
+        url = "https://127.0.0.1:\(port)/events"
+        try await app.server.start()
+    }
+
+    func stop() {
+        app.server.shutdown()
+        Task { [app] in try? await app.asyncShutdown() }
     }
 }
