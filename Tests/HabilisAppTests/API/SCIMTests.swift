@@ -164,4 +164,39 @@ struct SCIMTests {
             #expect(try await feed.scim(.POST, "/Groups", json: "{}").1["scimType"] as? String == "mutability")
         }
     }
+
+    @Test("a PATCH with excludedAttributes=members answers the group without its members; replace reads them all")
+    func groupMembersExcluded() async throws {
+        try await withTestApp { context in
+            let feed = try await MachineCaller.register(context, application: nil, scopes: [.scim, .rightsWrite])
+            let greve = try await Given.application("GREVE", on: context.db)
+            let petit = try await Given.agent(DemoWorld.cafAgentEmail, on: context.db)
+            let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            let add = Self.patch("{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"\(petit.id!)\"}]}")
+            let (added, group) = try await feed.scim(
+                .PATCH, "/Groups/\(greve.id!)?excludedAttributes=members", json: add)
+            #expect(added.status == .ok)
+            #expect(group["members"] == nil && group["externalId"] as? String == "GREVE")
+            #expect(try await Given.grants(of: DemoWorld.cafAgentEmail, on: context.db) == ["GREVE"])
+
+            // Replace: Charenne in, Petit out, whoever else held Grève out too.
+            let replace = Self.patch(
+                "{\"op\":\"replace\",\"path\":\"members\",\"value\":[{\"value\":\"\(charenne.id!)\"}]}")
+            let (replaced, after) = try await feed.scim(.PATCH, "/Groups/\(greve.id!)", json: replace)
+            #expect(replaced.status == .ok)
+            #expect(
+                (after["members"] as? [[String: Any]])?.compactMap { $0["value"] as? String } == [
+                    charenne.id!.uuidString.lowercased()
+                ])
+            #expect(try await Given.grants(of: DemoWorld.cafAgentEmail, on: context.db).isEmpty)
+            #expect(try await Given.grants(of: DemoWorld.agentEmail, on: context.db).contains("GREVE"))
+
+            // A bad member anywhere in the PatchOp changes nothing.
+            let bad = Self.patch(
+                "{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"\(petit.id!)\"}]},"
+                    + "{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"pas-un-uuid\"}]}")
+            #expect(try await feed.scim(.PATCH, "/Groups/\(greve.id!)", json: bad).0.status == .badRequest)
+            #expect(try await Given.grants(of: DemoWorld.cafAgentEmail, on: context.db).isEmpty)
+        }
+    }
 }

@@ -93,7 +93,7 @@ struct SCIMController: RouteCollection {
             let (caller, base) = try Self.caller(req)
             return try Self.resource(
                 try await SCIMGroups(caller: caller, base: base).patch(
-                    req.parameters.get("id")!, with: try Self.body(req)))
+                    req.parameters.get("id")!, with: try Self.body(req), members: Self.includesMembers(req)))
         }
         // Discovery is read-only (405); anything else under /scim/v2 is a SCIM 404, not the portal's page.
         for path in ["ServiceProviderConfig", "ResourceTypes", "Schemas"] {

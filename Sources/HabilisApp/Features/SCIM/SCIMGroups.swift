@@ -88,21 +88,21 @@ struct SCIMGroups {
     }
 
     /// PATCH of `members`: `add` grants, `remove` revokes (`members[value eq "id"]` or a list of values),
-    /// `replace` makes the members exactly those given.
-    func patch(_ id: String, with body: [String: Any]) async throws -> [String: Any] {
+    /// `replace` makes the members exactly those given. The group's thousands of members are read only for an
+    /// operation about all of them (`replace`, `remove` of `members`); the answer carries them unless the client
+    /// says `excludedAttributes=members` (RFC 7644 3.5.2, 3.9), as a directory patching one member at a time does.
+    func patch(_ id: String, with body: [String: Any], members returned: Bool = true) async throws -> [String: Any] {
         guard caller.scopes.contains(.rightsWrite) else {
             throw APIProblem(.forbidden, "Portée insuffisante.", detail: "Changer les membres demande rights:write.")
         }
-        let group = try await find(id)
+        _ = try await find(id, members: false)
         guard (body["schemas"] as? [String])?.contains(SCIMDiscovery.patchSchema) == true,
             let operations = body["Operations"] as? [[String: Any]], !operations.isEmpty, operations.count <= 100
         else { throw SCIMController.invalidSyntax("Un PatchOp avec ses Operations est attendu.") }
         guard let application = try await BusinessApplication.find(UUID(uuidString: id), on: caller.database) else {
             throw SCIMController.notFound("Groupe inconnu.")
         }
-        let current = Set(((group["members"] as? [[String: Any]]) ?? []).compactMap { $0["value"] as? String })
-        var grant: [UUID] = []
-        var revoke: [UUID] = []
+        var changes: [(op: String, path: String, ids: [UUID])] = []
         for operation in operations {
             guard let op = (operation["op"] as? String)?.lowercased() else {
                 throw SCIMController.invalidSyntax("op manque.")
@@ -123,20 +123,29 @@ struct SCIMGroups {
                 guard let id = UUID(uuidString: value) else { throw SCIMController.invalidValue("Membre inconnu.") }
                 return id
             }
-            switch op {
-            case "add": grant += ids
-            case "remove" where path.lowercased() == "members" && ids.isEmpty:
-                revoke += current.compactMap(UUID.init(uuidString:))
-            case "remove": revoke += ids
-            case "replace":
-                let wanted = Set(ids.map { $0.uuidString.lowercased() })
-                grant += ids.filter { !current.contains($0.uuidString.lowercased()) }
-                revoke += current.filter { !wanted.contains($0) }.compactMap(UUID.init(uuidString:))
-            default: throw SCIMController.invalidSyntax("op doit valoir add, replace ou remove.")
+            guard ["add", "remove", "replace"].contains(op) else {
+                throw SCIMController.invalidSyntax("op doit valoir add, replace ou remove.")
+            }
+            changes.append((op, path, ids))
+        }
+        let aboutEveryone = changes.contains { $0.op == "replace" || ($0.op == "remove" && $0.ids.isEmpty) }
+        let current = aboutEveryone ? try await memberIDs(of: application.id!) : []
+        var grant: [UUID] = []
+        var revoke: [UUID] = []
+        for change in changes {
+            switch change.op {
+            case "add": grant += change.ids
+            case "remove" where change.path.lowercased() == "members" && change.ids.isEmpty:
+                revoke += current
+            case "remove": revoke += change.ids
+            default:
+                let wanted = Set(change.ids)
+                grant += change.ids.filter { !current.contains($0) }
+                revoke += current.filter { !wanted.contains($0) }
             }
         }
         let rights = MachineRights(caller: caller)
-        for agent in grant where !current.contains(agent.uuidString.lowercased()) {
+        for agent in grant where !current.contains(agent) {
             do {
                 _ = try await rights.grant(application, profile: nil, to: agent)
             } catch let problem as APIProblem where problem.status == .conflict {
@@ -156,7 +165,17 @@ struct SCIMGroups {
             details: [
                 "granted": String(grant.count), "revoked": String(revoke.count), "client": caller.client.clientID,
             ], on: caller.database)
-        return try await find(id)
+        return try await find(id, members: returned)
+    }
+
+    /// The agents holding the application, whatever their profile.
+    private func memberIDs(of application: UUID) async throws -> Set<UUID> {
+        Set(
+            try await caller.sql.raw(
+                """
+                SELECT DISTINCT agent_id FROM grants WHERE application_id = \(bind: application) AND revoked_at IS NULL
+                """
+            ).all().map { try $0.decode(column: "agent_id", as: UUID.self) })
     }
 
     /// `[{"value": id}, …]`, one `{"value": id}`, or nothing.
