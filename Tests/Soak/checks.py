@@ -158,15 +158,94 @@ def verify(postgres, database, work, run_started_db, accounts, faults, refused_r
         problems.append(f"{waited:.0%} of the requests took 10 s or more while the relay was slow: pages wait for "
                         f"mail")
 
+    integration = _integration(q, by_kind, since, work, accounts.get("integration"), faults, problems)
     http = _http(work, problems)
     if not by_kind["request"] or not by_kind["decision"] or not by_kind["sign_in"]:
         problems.append("the load did not exercise sign-in, requests and decisions (see locust.log)")
     return {"acknowledged": acknowledged, "auto_accepted_during_run": auto_accepted, "mail": mail, "http": http,
+            "integration": integration,
             "errors_by_status": errors,
             "request_seconds_while_relay_slow": {
                 "count": len(during), "max": max(during, default=None), "share_10s_or_more": round(waited, 4),
                 "share_10s_or_more_otherwise": round(_share_at_least(others, 10), 4)},
             "problems": problems}
+
+
+def _integration(q, by_kind, since, work, integration, faults, problems):
+    """What the applications were told and given: every right the API or SCIM acknowledged is in the database with
+    its audit event and reached the application as a signed change event; every token exchange is audited."""
+    if not integration:
+        return None
+    code = integration["application"]
+    for wrong in by_kind["sso_wrong"]:
+        problems.append(f"single sign-on for {wrong['email']}: {wrong['problem']}")
+    rights = q(f"""SELECT g.id, g.agent_id, g.revoked_at IS NOT NULL, g.granted_at >= {since} - interval '5 minutes'
+                   FROM grants g JOIN applications ap ON ap.id = g.application_id
+                   WHERE ap.code = '{code}' AND (g.revoked_at IS NULL OR g.revoked_at >= {since} - interval '5 minutes'
+                       OR g.granted_at >= {since} - interval '5 minutes')""")
+    granted_during_run = collections.defaultdict(set)
+    for row in rights:
+        if row[3] == "t":
+            granted_during_run[row[1]].add(row[0])
+    held_during_run = {row[1] for row in rights}
+    revoked_during_run = {row[1] for row in rights if row[2] == "t"}
+    for action in by_kind["api_grant"]:
+        if not granted_during_run[action["agent"]]:
+            problems.append(f"{code} granted by the API to {action['agent']} is not there")
+    for action in by_kind["scim_grant"]:
+        if action["agent"] not in held_during_run:
+            problems.append(f"{action['agent']} added to {code}'s group by SCIM never held {code}")
+    for action in by_kind["api_revoke"]:
+        if action["agent"] not in revoked_during_run:
+            problems.append(f"{code} withdrawn by the API from {action['agent']} was never withdrawn")
+    audited = {row[0] for row in q(f"""SELECT lower(target_id) FROM audit_events WHERE action = 'grant.created'
+                                       AND occurred_at >= {since} - interval '5 minutes'""")}
+    for action in by_kind["api_grant"]:
+        if granted_during_run[action["agent"]] and not granted_during_run[action["agent"]] & audited:
+            problems.append(f"{code} granted by the API to {action['agent']} has no audit event")
+    counts = {row[0]: int(row[1]) for row in q(f"""
+        SELECT action, count(*) FROM audit_events WHERE occurred_at >= {since} - interval '5 minutes'
+        AND action IN ('scim.group_patched', 'oidc.tokens_issued', 'oidc.tokens_refreshed', 'oidc.door_closed',
+                       'machine_client.token_issued') GROUP BY action""")}
+    for kind, action in (("scim_grant", "scim.group_patched"), ("sso_tokens", "oidc.tokens_issued"),
+                         ("sso_refresh", "oidc.tokens_refreshed"), ("sso_door", "oidc.door_closed")):
+        wanted = len(by_kind[kind]) + (len(by_kind["scim_revoke"]) if kind == "scim_grant" else 0)
+        if counts.get(action, 0) < wanted:
+            problems.append(f"{wanted} acknowledged {kind}, {counts.get(action, 0)} audit events {action}")
+
+    # The change events, as the application's endpoint received and verified them.
+    received = []
+    path = os.path.join(work, "events.jsonl")
+    if os.path.exists(path):
+        with open(path) as file:
+            received = [json.loads(line) for line in file if line.strip()]
+    invalid = [event for event in received if not event["valid"]]
+    for event in invalid[:10]:
+        problems.append(f"change event {event['webhook_id']} did not verify: {event.get('error')}")
+    granted_events = {event["agent"] for event in received if event.get("type") == "right.granted"}
+    revoked_events = {event["agent"] for event in received if event.get("type") == "right.revoked"}
+    for action in by_kind["api_grant"]:
+        if action["agent"] not in granted_events:
+            problems.append(f"no right.granted event for {action['agent']} on {code}")
+    for action in by_kind["api_revoke"]:
+        if action["agent"] not in revoked_events:
+            problems.append(f"no right.revoked event for {action['agent']} on {code}")
+    deliveries = {row[0]: int(row[1]) for row in q(
+        f"SELECT status, count(*) FROM webhook_deliveries WHERE created_at >= {since} GROUP BY status")}
+    if deliveries.get("failed"):
+        problems.append(f"{deliveries['failed']} change events failed")
+    late = q("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending' "
+             "AND next_attempt_at <= now() - interval '60 seconds'")[0][0]
+    if late != "0":
+        problems.append(f"{late} change events due for more than a minute and not delivered")
+    repeated = collections.Counter(event["webhook_id"] for event in received if event["valid"])
+    return {"application": code, "events_received": len(received), "events_invalid": len(invalid),
+            "events_given_twice": sum(1 for count in repeated.values() if count > 1),
+            "deliveries": deliveries, "audit": counts,
+            "api_grants": len(by_kind["api_grant"]), "api_revokes": len(by_kind["api_revoke"]),
+            "scim_grants": len(by_kind["scim_grant"]), "scim_revokes": len(by_kind["scim_revoke"]),
+            "sso_tokens": len(by_kind["sso_tokens"]), "sso_refresh": len(by_kind["sso_refresh"]),
+            "sso_door": len(by_kind["sso_door"]), "sso_refused": len(by_kind["sso_refused"])}
 
 
 def _share_at_least(seconds, limit):
@@ -316,6 +395,8 @@ def report(results, path):
           f"early beyond the skew: {len(results.get('early_acceptances', []))}")
     print(f"  errors by status: {results.get('errors_by_status')}")
     print(f"  mail: {results.get('mail')}; outbox drained {results.get('outbox_drain_seconds')} s after the load")
+    if results.get("integration"):
+        print(f"  applications: {results['integration']}")
     print(f"  faults: {[(f['fault'], round(f['to'] - f['from'], 1)) for f in results.get('faults', [])]}")
     if "sqlite_disk_full" in results:
         print(f"  SQLite disk full: {results['sqlite_disk_full']}")

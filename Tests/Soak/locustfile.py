@@ -20,6 +20,8 @@ from locust import HttpUser, between, task
 from requests.adapters import HTTPAdapter
 
 ACCOUNTS = json.load(open(os.environ["SOAK_ACCOUNTS"]))
+# The application that single sign-on, the API, SCIM and change events are about (soak.py, integrations.py).
+INTEGRATION = ACCOUNTS.get("integration")
 PASSWORD = ACCOUNTS["password"]
 CA = os.environ["SOAK_CA"]
 _log = open(os.environ["SOAK_ACTIONS"], "a", buffering=1)
@@ -44,6 +46,19 @@ def detail(answer):
     return {"title": title.group(1).strip() if title else None,
             "correlation": correlation.group(1) if correlation else None,
             "seconds": round(answer.elapsed.total_seconds(), 2)}
+
+
+def pkce():
+    """A PKCE verifier and its S256 challenge (RFC 7636 4.1, 4.2)."""
+    verifier = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+def jwt_claims(token):
+    """The claims of a JWT, unverified: the soak checks what they say, the Authlib tests check the signatures."""
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
 def totp(key, steps_later=0):
@@ -239,6 +254,68 @@ class Agent(PortalUser):
             self.page("/mes-notifications", name="notifications")
 
     @task(1)
+    def single_sign_on(self):
+        """The application's door, as its relying party drives it: the code flow with PKCE on the agent's session,
+        the code exchanged for tokens, then a refresh. An agent without the right meets the door page."""
+        if not INTEGRATION or not self.ensure_signed_in():
+            return
+        sso = INTEGRATION["sso"]
+        verifier, challenge = pkce()
+        state, nonce = base64.urlsafe_b64encode(os.urandom(12)).decode(), base64.urlsafe_b64encode(os.urandom(12)).decode()
+        query = urllib.parse.urlencode({
+            "response_type": "code", "client_id": sso["client_id"], "redirect_uri": sso["redirect_uri"],
+            "scope": "openid profile email organisation", "state": state, "nonce": nonce,
+            "code_challenge": challenge, "code_challenge_method": "S256"})
+        with self.client.get("/oidc/authorize?" + query, name="sso: authorize", allow_redirects=False,
+                             catch_response=True) as answer:
+            location = answer.headers.get("location", "")
+            if answer.status_code in (302, 303) and location.startswith(sso["redirect_uri"]):
+                answer.success()
+            elif answer.status_code == 403 and "habilitation" in answer.text:
+                answer.success()
+                record("sso_door", email=self.email)
+                return
+            elif answer.status_code in (302, 303) and "/connexion" in location:
+                answer.success()
+                self.signed_in = False
+                return
+            else:
+                answer.failure(f"HTTP {answer.status_code}")
+                record("error", status=answer.status_code, action="sso: authorize", email=self.email,
+                       **detail(answer))
+                return
+        given = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
+        if given.get("state") != state or "code" not in given:
+            record("sso_wrong", email=self.email, problem=f"redirect without the code or the state: {location[:200]}")
+            return
+        tokens = self.token({"grant_type": "authorization_code", "code": given["code"],
+                             "redirect_uri": sso["redirect_uri"], "code_verifier": verifier}, "sso: code for tokens")
+        if not tokens:
+            return
+        claims = jwt_claims(tokens["id_token"])
+        if claims.get("nonce") != nonce or not claims.get("roles") or claims.get("email") != self.email:
+            record("sso_wrong", email=self.email, problem=f"ID token claims: {claims}")
+            return
+        record("sso_tokens", email=self.email, sub=claims["sub"], roles=claims["roles"])
+        if self.token({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}, "sso: refresh"):
+            record("sso_refresh", email=self.email)
+
+    def token(self, fields, name):
+        """The relying party at the token endpoint; a right withdrawn meanwhile answers invalid_grant."""
+        sso = INTEGRATION["sso"]
+        with self.client.post("/oidc/token", data=fields, auth=(sso["client_id"], sso["client_secret"]), name=name,
+                              catch_response=True) as answer:
+            if answer.status_code == 200:
+                return answer.json()
+            if answer.status_code == 400 and answer.json().get("error") == "invalid_grant":
+                answer.success()
+                record("sso_refused", email=self.email, step=name)
+                return None
+            answer.failure(f"HTTP {answer.status_code}")
+            record("error", status=answer.status_code, action=name, email=self.email, **detail(answer))
+            return None
+
+    @task(1)
     def subscriptions(self):
         if not self.ensure_signed_in():
             return
@@ -343,3 +420,135 @@ class Administrator(Decider):
                              {"_csrf": self.csrf(text), "motif": "Changement de poste"}, "admin: revoke")
         if location is not None and "retrait=" in location:
             record("revoke", grant=grant, outcome=location.rsplit("retrait=", 1)[1])
+
+
+class MachineUser(HttpUser):
+    """A system of an application calling the portal with a client-credentials token."""
+    abstract = True
+    wait_time = between(0.5, 2)
+    credentials = None
+
+    def on_start(self):
+        self.client.mount("https://", SourceAddress(f"127.9.{next(_sources) % 250}.1"))
+        self.client.verify = CA
+        self.access_token, self.expires = None, 0.0
+
+    def bearer(self):
+        if time.time() < self.expires - 30:
+            return self.access_token
+        client = INTEGRATION[self.credentials]
+        with self.client.post("/oidc/token", data={"grant_type": "client_credentials"}, name="machine: token",
+                              auth=(client["client_id"], client["client_secret"]), catch_response=True) as answer:
+            if answer.status_code != 200:
+                answer.failure(f"HTTP {answer.status_code}")
+                record("error", status=answer.status_code, action="machine: token", email=self.credentials,
+                       **detail(answer))
+                return None
+            body = answer.json()
+        self.access_token, self.expires = body["access_token"], time.time() + body.get("expires_in", 300)
+        return self.access_token
+
+    def call(self, method, path, name, expected, body=None, content_type="application/json"):
+        """The answer when its status is one of `expected`; None otherwise (an error is recorded, a 429 waited)."""
+        token = self.bearer()
+        if not token:
+            return None
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
+        data = None if body is None else json.dumps(body)
+        with self.client.request(method, path, name=name, headers=headers, data=data, catch_response=True) as answer:
+            if answer.status_code in expected:
+                answer.success()
+                return answer
+            if answer.status_code == 429:  # the client's calls per minute: told when to come back
+                answer.success()
+                time.sleep(int(answer.headers.get("retry-after", "5")))
+                return None
+            answer.failure(f"HTTP {answer.status_code}")
+            record("error", status=answer.status_code, action=name, email=self.credentials, **detail(answer))
+            return None
+
+
+class ApplicationSystem(MachineUser):
+    """The application's own system: keeps its copy of the right holders with the feed, grants and withdraws
+    through the REST API."""
+    abstract = INTEGRATION is None
+    fixed_count = 1
+    credentials = "api"
+
+    def on_start(self):
+        super().on_start()
+        self.cursor = None
+        self.granted = []
+        code = INTEGRATION["application"]
+        self.base = f"/api/v1/applications/{code}"
+        # The first synchronisation: every holder, page after page, then the cursor of changes.
+        after = None
+        for _ in range(500):
+            answer = self.call("GET", f"{self.base}/right-holders?limit=500" + (f"&after={after}" if after else ""),
+                               "api: right holders", (200,))
+            if answer is None:
+                return
+            page = answer.json()
+            if page.get("changes_cursor"):
+                self.cursor = page["changes_cursor"]
+                return
+            after = page.get("next")
+            if not after:
+                return
+
+    @task(3)
+    def changes(self):
+        if not self.cursor:
+            return
+        answer = self.call("GET", f"{self.base}/right-holders?changed_since={self.cursor}", "api: changes", (200,))
+        if answer is not None:
+            page = answer.json()
+            self.cursor = page.get("changes_cursor") or page.get("next") or self.cursor
+
+    @task(2)
+    def grant(self):
+        agent = random.choice(ACCOUNTS["agent_ids"])
+        record("api_grant_attempt", agent=agent, application=INTEGRATION["application"])
+        answer = self.call("POST", f"{self.base}/rights", "api: grant", (201, 409), {"agent_id": agent})
+        if answer is not None and answer.status_code == 201:
+            self.granted.append(agent)
+            record("api_grant", agent=agent, application=INTEGRATION["application"])
+
+    @task(1)
+    def revoke(self):
+        if not self.granted:
+            return
+        agent = self.granted.pop(random.randrange(len(self.granted)))
+        record("api_revoke_attempt", agent=agent, application=INTEGRATION["application"])
+        answer = self.call("DELETE", f"{self.base}/rights/{agent}", "api: revoke", (204, 404))
+        if answer is not None and answer.status_code == 204:
+            record("api_revoke", agent=agent, application=INTEGRATION["application"])
+
+
+class DirectoryFeed(MachineUser):
+    """The federation's directory: finds agents by login and keeps the application's group (SCIM)."""
+    abstract = INTEGRATION is None
+    fixed_count = 1
+    credentials = "scim"
+
+    @task(3)
+    def find(self):
+        email = random.choice(ACCOUNTS["agents"])
+        query = urllib.parse.quote(f'userName eq "{email}"')
+        self.call("GET", f"/scim/v2/Users?filter={query}", "scim: find user", (200,), content_type="application/scim+json")
+
+    @task(1)
+    def membership(self):
+        agent = random.choice(ACCOUNTS["agent_ids"])
+        add = random.random() < 0.6
+        operation = ({"op": "add", "path": "members", "value": [{"value": agent}]} if add
+                     else {"op": "remove", "path": f'members[value eq "{agent}"]'})
+        kind = "scim_grant" if add else "scim_revoke"
+        record(kind + "_attempt", agent=agent, application=INTEGRATION["application"])
+        answer = self.call(
+            "PATCH", f"/scim/v2/Groups/{INTEGRATION['application_id']}?excludedAttributes=members",
+            "scim: group member " + ("added" if add else "removed"), (200,),
+            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [operation]},
+            content_type="application/scim+json")
+        if answer is not None:
+            record(kind, agent=agent, application=INTEGRATION["application"])

@@ -21,6 +21,7 @@ import ssl
 sys.path.insert(0, os.path.dirname(__file__))
 from smtp_relay import Relay  # noqa: E402
 import checks  # noqa: E402
+import integrations  # noqa: E402
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 PASSWORD = "soak-habilis-2026"
@@ -355,13 +356,18 @@ class Bed:
         })
         return env
 
+    def operator_env(self):
+        """The environment of the executable's commands an operator runs beside the instances."""
+        env = self.base_env()
+        env.update({"DATABASE_URL": f"{self.postgres.url}/habilis", "HABILIS_DEMO_PASSWORD": PASSWORD,
+                    "HABILIS_MAIL_TRANSPORT": f"file:{self.work}/seed-mail"})
+        return env
+
     def seed(self):
         self.postgres.ctl("start")
         subprocess.run([f"{PG_BIN}/createdb", "-h", "127.0.0.1", "-p", str(self.postgres.port), "-U", "postgres",
                         "habilis"], check=True)
-        env = self.base_env()
-        env.update({"DATABASE_URL": f"{self.postgres.url}/habilis", "HABILIS_DEMO_PASSWORD": PASSWORD,
-                    "HABILIS_MAIL_TRANSPORT": f"file:{self.work}/seed-mail"})
+        env = self.operator_env()
         say("seeding: habilis seed --scale " + " ".join(self.args.scale))
         started = time.time()
         subprocess.run([self.binary, "migrate", "--yes"], env=env, check=True, stdout=subprocess.DEVNULL)
@@ -405,6 +411,9 @@ class Bed:
         self.seed()
         results["seed_seconds"] = round(self.seed_seconds, 1)
         accounts = self.accounts()
+        accounts["integration"], self.events = integrations.register(
+            self.binary, self.operator_env(), self.postgres, self.work, certificate, free_port())
+        say(f"integrations: single sign-on, API, SCIM and change events for {accounts['integration']['application']}")
         # Everything from here on is the run's: the instances' first sweep included.
         run_started_db = self.postgres.query("habilis", "SELECT now()")[0][0]
         with open(os.path.join(self.work, "accounts.json"), "w") as file:
@@ -425,6 +434,7 @@ class Bed:
             "HABILIS_BASE_URL": f"https://127.0.0.1:{https_port}",
             "HABILIS_MAIL_TRANSPORT": f"smtp://127.0.0.1:{smtp_port}",
             "HABILIS_SMTP_CA_FILE": certificate["ca.pem"],
+            "HABILIS_HTTP_CA_FILE": certificate["ca.pem"],
             "HABILIS_TRUSTED_PROXIES": "127.0.0.1",
             "HABILIS_METRICS_TOKEN": token,
         })
@@ -478,6 +488,7 @@ class Bed:
         nginx.terminate()
         nginx.wait()
         self.relay.stop()
+        self.events.stop()
         state = {"run_started_db": run_started_db, "accounts": accounts, "faults": faults.events,
                  "fault_errors": faults.errors, "refused_recipient": self.refused_recipient,
                  "early_acceptances": sorted(watch.early), "watch_samples": watch.samples,
@@ -505,8 +516,8 @@ class Bed:
         return [(round(first + step * index), kind) for index, kind in enumerate(wanted)]
 
     def drain(self, timeout):
-        """Waits until no mail is due any more (retries scheduled later stay, and are checked as such); returns
-        how long it took, or None when it did not within `timeout` seconds."""
+        """Waits until no mail and no change event is due any more (retries scheduled later stay, and are checked
+        as such); returns how long it took, or None when it did not within `timeout` seconds."""
         started = time.time()
         deadline = started + timeout
         while time.time() < deadline:
@@ -514,9 +525,12 @@ class Bed:
                 # A claim older than a minute belongs to a killed instance: the stale-claim rule retakes it
                 # after 5 minutes, which the checks report rather than wait for.
                 rows = self.postgres.query("habilis", """
-                    SELECT count(*) FROM outbox_messages
-                    WHERE (status = 'sending' AND claimed_at > now() - interval '60 seconds')
-                       OR (status = 'pending' AND next_attempt_at <= now())""")
+                    SELECT (SELECT count(*) FROM outbox_messages
+                            WHERE (status = 'sending' AND claimed_at > now() - interval '60 seconds')
+                               OR (status = 'pending' AND next_attempt_at <= now()))
+                         + (SELECT count(*) FROM webhook_deliveries
+                            WHERE (status = 'sending' AND claimed_at > now() - interval '60 seconds')
+                               OR (status = 'pending' AND next_attempt_at <= now()))""")
                 if rows[0][0] == "0":
                     return round(time.time() - started, 1)
             except RuntimeError:
