@@ -23,18 +23,17 @@ public func configure(
     }
 
     if let url = settings.databaseURL {
-        app.databases.use(
-            .postgres(
-                configuration: try SQLPostgresConfiguration(url: url),
-                maxConnectionsPerEventLoop: settings.postgresConnectionsPerEventLoop,
-                connectionPoolTimeout: .seconds(settings.databasePoolTimeout)),
-            as: .psql, isDefault: true)
-        app.databases.use(
-            .postgres(
-                configuration: try SQLPostgresConfiguration(url: url),
-                maxConnectionsPerEventLoop: settings.sweepLanes,
-                connectionPoolTimeout: .seconds(settings.databasePoolTimeout)),
-            as: .background, isDefault: false)
+        // The pages' pool, and the timed work's own (`DatabaseID.background`), on the same database.
+        let pools: [(DatabaseID, Int)] = [
+            (.psql, settings.postgresConnectionsPerEventLoop), (.background, settings.sweepLanes),
+        ]
+        for (id, connections) in pools {
+            app.databases.use(
+                .postgres(
+                    configuration: try SQLPostgresConfiguration(url: url), maxConnectionsPerEventLoop: connections,
+                    connectionPoolTimeout: .seconds(settings.databasePoolTimeout)),
+                as: id, isDefault: id == .psql)
+        }
     } else if settings.databasePath == ":memory:" {
         app.databases.use(.sqlite(.memory), as: .sqlite)
     } else {
