@@ -5,6 +5,7 @@ import Testing
 import Vapor
 
 @testable import HabilisApp
+@testable import PostgresNIO
 
 /// SECURITY.md R8 and L5: while the database cannot answer, pages say so with a 503 and `Retry-After`, never a 500,
 /// a stack or a driver's message; the server keeps running and serves again once the database is back.
@@ -36,6 +37,30 @@ struct DatabaseOutageTests {
             }
             // Every other test answers through the same deadline (50 s), and in time.
             expectOutagePage(try await context.browser().get("/attente-sans-fin"))
+        }
+    }
+
+    @Test("a server shutdown caught between a query's end and its ready-for-query gives the 503 page, not a 500")
+    func shutdownAfterCommandComplete() async throws {
+        // What PostgresNIO throws when FATAL 57P01 arrives after CommandComplete, as in the soak's `pg_ctl restart`.
+        func fatal(_ state: String) -> PSQLError {
+            .unexpectedBackendMessage(
+                .error(.init(fields: [.severity: "FATAL", .sqlState: state, .message: "terminating connection"])))
+        }
+        try await withTestApp { context in
+            context.app.get("arret-du-serveur") { _ async throws -> String in throw fatal("57P01") }
+            context.app.get("erreur-de-requete") { _ async throws -> String in throw fatal("42601") }
+            context.app.get("protocole-rompu") { _ async throws -> String in
+                throw PSQLError.unexpectedBackendMessage(.parseComplete)
+            }
+            let browser = context.browser()
+            expectOutagePage(try await browser.get("/arret-du-serveur"))
+            // A fault of the request or of the protocol stays a fault, so that it is seen and fixed.
+            for path in ["/erreur-de-requete", "/protocole-rompu"] {
+                let page = try await browser.get(path)
+                #expect(page.status == .internalServerError, "\(path)")
+                #expect(page.headers.first(name: .retryAfter) == nil)
+            }
         }
     }
 

@@ -17,6 +17,11 @@ enum DatabaseOutage {
                 return true
             case .server:
                 return error.serverInfo?[.sqlState].map(isUnavailableState) ?? false
+            case .unexpectedBackendMessage:
+                // A server shutting down sends FATAL 57P01 whatever the connection is doing; caught between a query's
+                // completion and its ready-for-query, the driver reports it as unexpected and only its description
+                // carries the state (seen in the soak's PostgreSQL restart as a 500 on a sign-on).
+                return reportedState(in: String(reflecting: error)).map(isUnavailableState) ?? false
             default:
                 return false
             }
@@ -31,6 +36,12 @@ enum DatabaseOutage {
         default:
             return false
         }
+    }
+
+    /// The SQLSTATE of an error response the driver describes as `Code: "57P01"`.
+    private static func reportedState(in description: String) -> String? {
+        guard let match = description.firstMatch(of: #/Code: "([0-9A-Z]{5})"/#) else { return nil }
+        return String(match.1)
     }
 
     /// PostgreSQL states of a server that cannot serve now: connection exceptions (class 08), insufficient
