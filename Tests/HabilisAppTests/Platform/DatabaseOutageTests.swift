@@ -43,7 +43,7 @@ struct DatabaseOutageTests {
     @Test("a server shutdown caught between a query's end and its ready-for-query gives the 503 page, not a 500")
     func shutdownAfterCommandComplete() async throws {
         // What PostgresNIO throws when FATAL 57P01 arrives after CommandComplete, as in the soak's `pg_ctl restart`.
-        func fatal(_ state: String) -> PSQLError {
+        @Sendable func fatal(_ state: String) -> PSQLError {
             .unexpectedBackendMessage(
                 .error(.init(fields: [.severity: "FATAL", .sqlState: state, .message: "terminating connection"])))
         }

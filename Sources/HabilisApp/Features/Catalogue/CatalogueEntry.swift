@@ -62,7 +62,7 @@ struct CatalogueEntry: Sendable {
             ORDER BY ap.position, ap.name, ap.code, gp.position
             """
         var entries: [CatalogueEntry] = []
-        for row in try await (database as! any SQLDatabase).raw(query).all() {
+        for row in try await (database as! any SQLDatabase).prepared(query).all() {
             let entry = try CatalogueEntry(row)
             if let last = entries.last, last.code == entry.code {
                 entries[entries.count - 1].heldProfiles += entry.heldProfiles

@@ -32,7 +32,7 @@ enum DecisionQueue {
         let page = try await CountedPage.read(
             page: number, perPage: perPage,
             rows: { offset in
-                try await sql.raw(
+                try await sql.prepared(
                     """
                     SELECT r.id, r.agent_id, r.justification, r.created_at, r.due_at,
                         a.first_name AS agent_first_name, a.last_name AS agent_last_name,
@@ -47,12 +47,12 @@ enum DecisionQueue {
                     LEFT JOIN application_profiles pr ON pr.id = r.profile_id
                     WHERE \(authorization.queueCondition(for: user, table: "r"))
                     ORDER BY r.due_at, r.created_at
-                    LIMIT \(literal: perPage) OFFSET \(literal: offset)
+                    LIMIT \(bind: perPage) OFFSET \(bind: offset)
                     """
                 ).all()
             },
             count: {
-                try await sql.raw(
+                try await sql.prepared(
                     """
                     SELECT COUNT(*) AS total FROM access_requests q
                     WHERE \(authorization.queueCondition(for: user, table: "q"))

@@ -44,7 +44,7 @@ enum MyRightsRecords {
         let page = try await CountedPage.read(
             page: number, perPage: perPage,
             rows: { offset in
-                try await sql.raw(
+                try await sql.prepared(
                     """
                     SELECT r.id, r.status, r.created_at, r.decided_at, r.refusal_reason,
                         \(RightName.sql(application: "ap", profile: "pr")) AS application_name,
@@ -59,13 +59,15 @@ enum MyRightsRecords {
                     LEFT JOIN agents ds ON ds.id = r.deputy_of_id
                     WHERE r.agent_id = \(bind: agentID)
                     ORDER BY r.created_at DESC
-                    LIMIT \(literal: perPage) OFFSET \(literal: offset)
+                    LIMIT \(bind: perPage) OFFSET \(bind: offset)
                     """
                 ).all()
             },
             count: {
-                try await sql.raw("SELECT COUNT(*) AS total FROM access_requests WHERE agent_id = \(bind: agentID)")
-                    .first()?.decode(column: "total", as: Int.self) ?? 0
+                try await sql.prepared(
+                    "SELECT COUNT(*) AS total FROM access_requests WHERE agent_id = \(bind: agentID)"
+                )
+                .first()?.decode(column: "total", as: Int.self) ?? 0
             })
         return HistoryPage(
             entries: try page.rows.map { row in
@@ -86,7 +88,7 @@ enum MyRightsRecords {
 
     /// The agent's rights not revoked, newest first.
     static func grants(of agentID: UUID, on database: any Database) async throws -> [GrantEntry] {
-        try await (database as! any SQLDatabase).raw(
+        try await (database as! any SQLDatabase).prepared(
             """
             SELECT g.id, g.granted_at, g.expires_at, \(RightName.sql(application: "ap", profile: "pr")) AS application_name,
                 ap.code AS application_code,

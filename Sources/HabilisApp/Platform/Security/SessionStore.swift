@@ -35,7 +35,7 @@ public struct SessionStore: Sendable {
     /// correspondents): every page pays it.
     public func resume(token: String, on database: any Database) async throws -> ResumedSession? {
         guard
-            let row = try await (database as! any SQLDatabase).raw(
+            let row = try await (database as! any SQLDatabase).prepared(
                 """
                 SELECT a.*, s.id AS session_id, s.csrf_token AS session_csrf_token,
                     s.created_at AS session_created_at, s.last_seen_at AS session_last_seen_at,

@@ -1,0 +1,87 @@
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import Synchronization
+
+extension SQLDatabase {
+    /// A statement of a busy page, prepared once per PostgreSQL connection instead of parsed and planned on every
+    /// request: PostgresNIO sends plain queries unnamed, and planning the history's or the session's statement costs
+    /// two to four times running it (docs/performance.md). SQLite runs it as `raw` does.
+    func prepared(_ query: SQLQueryString) -> PreparedQuery { PreparedQuery(database: self, query: query) }
+}
+
+/// `raw(…).all()` and `first()`, with the statement prepared on PostgreSQL. A statement with a null bind, or a bind
+/// PostgreSQL cannot take as it is, runs unprepared: a prepared statement's parameter types are fixed by its first
+/// run, and a null has none.
+struct PreparedQuery {
+    let database: any SQLDatabase
+    let query: SQLQueryString
+
+    func all() async throws -> [any SQLRow] {
+        guard let postgres = database as? any PostgresDatabase, let statement = PreparedStatement(query, database)
+        else { return try await database.raw(query).all() }
+        // Logged as SQLKit logs every other statement (what the query-count tests read).
+        database.logger.debug(
+            "Executing query",
+            metadata: ["sql": .string(statement.text.sql), "prepared-as": .string(statement.text.name)])
+        return try await statement.rows(on: postgres, logger: database.logger)
+    }
+
+    func first() async throws -> (any SQLRow)? { try await all().first }
+}
+
+/// PostgresNIO names a prepared statement by its type (`static var name`, `static var sql`); one type serves every
+/// statement by reading them from a task-local value set around the call.
+private struct PreparedStatement: PostgresPreparedStatement {
+    typealias Row = PostgresRow
+
+    struct Text: Sendable {
+        let name: String
+        let sql: String
+    }
+
+    @TaskLocal static var text = Text(name: "", sql: "")
+    static var name: String { text.name }
+    static var sql: String { text.sql }
+
+    /// One name per statement text and bind types, in this process; connections live and die with the process.
+    private static let names = Mutex<[String: String]>([:])
+
+    let text: Text
+    let bindings: PostgresBindings
+
+    init?(_ query: SQLQueryString, _ database: any SQLDatabase) {
+        let (sql, binds) = database.serialize(query)
+        var bindings = PostgresBindings(capacity: binds.count)
+        for bind in binds {
+            guard let value = bind as? any PostgresThrowingDynamicTypeEncodable, (try? bindings.append(value)) != nil
+            else { return nil }
+        }
+        let key = binds.reduce(sql) { $0 + "\u{0}" + String(reflecting: type(of: $1)) }
+        let name = Self.names.withLock { names in
+            if let name = names[key] { return name }
+            let name = "habilis_\(names.count + 1)"
+            names[key] = name
+            return name
+        }
+        self.text = Text(name: name, sql: sql)
+        self.bindings = bindings
+    }
+
+    func makeBindings() -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
+
+    func rows(on database: any PostgresDatabase, logger: Logger) async throws -> [any SQLRow] {
+        try await database.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask {
+                try await Self.$text.withValue(text) {
+                    var rows: [any SQLRow] = []
+                    for try await row in try await connection.execute(self, logger: logger) {
+                        rows.append(row.sql())
+                    }
+                    return rows
+                }
+            }
+        }.get()
+    }
+}
