@@ -77,7 +77,7 @@ public struct ClientRegistry: Sendable {
     /// here, and Fluent's reflective decoding of the two models cost more than the query.
     public func find(_ clientID: String, on database: any Database) async throws -> OIDCClient? {
         guard clientID.utf8.count <= 200,
-            let row = try await (database as! any SQLDatabase).raw(
+            let row = try await (database as! any SQLDatabase).prepared(
                 """
                 SELECT c.*, a.code AS application_code, a.name AS application_name,
                     a.description AS application_description, a.launch_url AS application_launch_url,

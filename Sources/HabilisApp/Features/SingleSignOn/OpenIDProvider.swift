@@ -34,7 +34,7 @@ public struct OpenIDProvider: Sendable {
     /// end is closed at once, before the sweep records its ending. The roles are the codes of the profiles held, or
     /// the application's code when it has no profiles.
     func door(agentID: UUID, application: BusinessApplication, on database: any Database) async throws -> Door {
-        let rows = try await (database as! any SQLDatabase).raw(
+        let rows = try await (database as! any SQLDatabase).prepared(
             """
             SELECT a.status AS agent_status, a.email, a.first_name, a.last_name,
                 o.code AS organisation_code, o.name AS organisation_name, g.id AS grant_id, pr.code AS profile_code
@@ -73,7 +73,7 @@ public struct OpenIDProvider: Sendable {
         // SQL text: the code redirect is the busiest step of single sign-on, and a model's reflective encoding
         // cost more than the insert.
         try await database.atomically { transaction in
-            try await (transaction as! any SQLDatabase).raw(
+            try await (transaction as! any SQLDatabase).prepared(
                 """
                 INSERT INTO oidc_authorization_codes (id, code_hash, client_id, agent_id, session_id, redirect_uri,
                     scope, nonce, code_challenge, auth_time, amr, created_at, expires_at)
@@ -142,7 +142,7 @@ public struct OpenIDProvider: Sendable {
         let now = clock.now
         let hash = SecureToken.hash(code)
         // One statement claims the code: two exchanges at the same instant cannot both succeed.
-        let claimed = try await sql.raw(
+        let claimed = try await sql.prepared(
             """
             UPDATE oidc_authorization_codes SET used_at = \(bind: now)
             WHERE code_hash = \(bind: hash) AND used_at IS NULL
@@ -216,7 +216,7 @@ public struct OpenIDProvider: Sendable {
         // One transaction, one commit: the claim, the checks, the audit event and the next token (on SQLite every
         // commit waits for the disk, and the refresh rate is the commit rate).
         let outcome: RefreshClaim = try await database.atomically { transaction in
-            let claimed = try await (transaction as! any SQLDatabase).raw(
+            let claimed = try await (transaction as! any SQLDatabase).prepared(
                 """
                 UPDATE oidc_refresh_tokens SET used_at = \(bind: now)
                 WHERE token_hash = \(bind: hash) AND used_at IS NULL AND expires_at > \(bind: now)
@@ -305,7 +305,7 @@ public struct OpenIDProvider: Sendable {
         async throws -> String
     {
         let token = SecureToken.generate()
-        try await (database as! any SQLDatabase).raw(
+        try await (database as! any SQLDatabase).prepared(
             """
             INSERT INTO oidc_refresh_tokens (id, token_hash, sign_in_id, created_at, expires_at)
             VALUES (\(bind: UUID.timeOrdered()), \(bind: SecureToken.hash(token)), \(bind: signIn.id!),
@@ -357,7 +357,7 @@ extension ApplicationSignIn {
     /// A sign-in that still stands (not revoked), read as SQL text: every refresh reads one.
     static func standing(_ id: UUID, on database: any Database) async throws -> ApplicationSignIn? {
         guard
-            let row = try await (database as! any SQLDatabase).raw(
+            let row = try await (database as! any SQLDatabase).prepared(
                 """
                 SELECT client_id, agent_id, session_id, scope, auth_time, amr, created_at FROM application_sign_ins
                 WHERE id = \(bind: id) AND revoked_at IS NULL

@@ -140,7 +140,7 @@ public struct AuditLog: Sendable {
         details: [String: String] = [:],
         on database: any Database
     ) async throws {
-        try await (database as! any SQLDatabase).raw(
+        try await (database as! any SQLDatabase).prepared(
             """
             INSERT INTO audit_events (id, occurred_at, actor_id, action, outcome, target_type, target_id,
                 organisation_id, application_id, ip, details)

@@ -10,9 +10,8 @@ extension SQLDatabase {
     func prepared(_ query: SQLQueryString) -> PreparedQuery { PreparedQuery(database: self, query: query) }
 }
 
-/// `raw(…).all()` and `first()`, with the statement prepared on PostgreSQL. A statement with a null bind, or a bind
-/// PostgreSQL cannot take as it is, runs unprepared: a prepared statement's parameter types are fixed by its first
-/// run, and a null has none.
+/// `raw(…).all()`, `first()` and `run()`, with the statement prepared on PostgreSQL. A statement with a bind that
+/// PostgreSQL cannot take as it is (one SQLKit would encode as JSON) runs unprepared.
 struct PreparedQuery {
     let database: any SQLDatabase
     let query: SQLQueryString
@@ -28,6 +27,14 @@ struct PreparedQuery {
     }
 
     func first() async throws -> (any SQLRow)? { try await all().first }
+
+    func run() async throws { _ = try await all() }
+}
+
+/// Whether a bind is a nil optional: casts look through the optional inside the existential, a mirror does not.
+private func isNull(_ value: any Encodable & Sendable) -> Bool {
+    let mirror = Mirror(reflecting: value)
+    return mirror.displayStyle == .optional && mirror.children.isEmpty
 }
 
 /// PostgresNIO names a prepared statement by its type (`static var name`, `static var sql`); one type serves every
@@ -53,11 +60,21 @@ private struct PreparedStatement: PostgresPreparedStatement {
     init?(_ query: SQLQueryString, _ database: any SQLDatabase) {
         let (sql, binds) = database.serialize(query)
         var bindings = PostgresBindings(capacity: binds.count)
+        // The key tells the binds' types, and which are null: PostgreSQL infers a null parameter's type from the
+        // statement, and a statement prepared so must not be run later with a value of another type.
+        var key = sql
         for bind in binds {
-            guard let value = bind as? any PostgresThrowingDynamicTypeEncodable, (try? bindings.append(value)) != nil
-            else { return nil }
+            if isNull(bind) {
+                bindings.appendNull()
+                key += "\u{0}null"
+            } else if let value = bind as? any PostgresThrowingDynamicTypeEncodable,
+                (try? bindings.append(value)) != nil
+            {
+                key += "\u{0}" + String(reflecting: type(of: value))
+            } else {
+                return nil
+            }
         }
-        let key = binds.reduce(sql) { $0 + "\u{0}" + String(reflecting: type(of: $1)) }
         let name = Self.names.withLock { names in
             if let name = names[key] { return name }
             let name = "habilis_\(names.count + 1)"
