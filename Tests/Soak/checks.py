@@ -281,6 +281,10 @@ def _errors_outside_faults(errors, faults, problems, work):
         by_status[error["status"]] += 1
         if error["status"] == 500:
             problems.append(f"HTTP 500 on {error['action']}")
+        elif error["status"] == 400 and error["action"].startswith(("api:", "scim:")):
+            # Locust's calls follow the contract: a 400 is the portal's error (one came from a restart).
+            problems.append(f"HTTP 400 on {error['action']}: a valid call refused ({error.get('title')}; "
+                            f"{_log_line(work, error.get('correlation')) or 'no log line'})")
         elif error["status"] >= 500 and not any(start <= error["at"] <= end for start, end in windows):
             problems.append(f"HTTP {error['status']} on {error['action']} outside any fault "
                             f"({error.get('title')}, {error.get('seconds')} s; "

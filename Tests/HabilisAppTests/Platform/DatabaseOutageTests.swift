@@ -1,6 +1,8 @@
 import FluentSQLiteDriver
 import Foundation
+import HTTPTypes
 import NIOPosix
+import OpenAPIRuntime
 import Testing
 import Vapor
 
@@ -117,6 +119,70 @@ struct DatabaseOutageTests {
             #expect(catalogue.status == .ok)
             #expect(catalogue.contains("Applications"))
         }
+    }
+
+    @Test("the API and SCIM answer a locked database with their own 503 and Retry-After, never HTML or a 400")
+    func integrationsDuringOutage() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("habilis-\(UUID()).sqlite").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let shortBusyTimeout: (inout Settings) -> Void = {
+            $0.databasePath = path
+            $0.sqliteBusyTimeoutMilliseconds = 300
+        }
+        try await withTestApp(settings: shortBusyTimeout) { context in
+            let caller = try await MachineCaller.register(context, application: nil, scopes: [.rightsWrite, .scim])
+            let stranger = UUID()
+            #expect(try await caller.call(.DELETE, "/applications/GREVE/rights/\(stranger)").0.status == .notFound)
+
+            let pool = NIOThreadPool(numberOfThreads: 1)
+            pool.start()
+            let other = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: pool, on: context.app.eventLoopGroup.any()
+            ).get()
+            _ = try await other.query("BEGIN IMMEDIATE").get()
+            let (api, problem) = try await caller.call(.DELETE, "/applications/GREVE/rights/\(stranger)")
+            #expect(api.status == .serviceUnavailable, "\(api.html)")
+            #expect(api.headers.first(name: .contentType) == "application/problem+json")
+            #expect(api.headers.first(name: .retryAfter) == "30")
+            #expect(problem["title"] as? String == "Service indisponible.")
+            let (scim, error) = try await caller.scim(.GET, "/Users?count=1")
+            #expect(scim.status == .serviceUnavailable, "\(scim.html)")
+            #expect(scim.headers.first(name: .contentType) == "application/scim+json")
+            #expect(scim.headers.first(name: .retryAfter) == "30")
+            #expect(error["status"] as? String == "503")
+
+            _ = try await other.query("ROLLBACK").get()
+            try await other.close().get()
+            try await pool.shutdownGracefully()
+            #expect(try await caller.call(.DELETE, "/applications/GREVE/rights/\(stranger)").0.status == .notFound)
+        }
+    }
+
+    @Test("the generated server's wrapping of a handler's error keeps an outage a 503 and a fault a 500")
+    func wrappedHandlerErrors() throws {
+        // What swift-openapi-runtime hands the gate: every error in a ServerError, with the operation's input once
+        // the request decoded (the soak saw a 400 « Requête invalide » for a revocation during a restart).
+        func wrapped(_ error: any Error, decoded: Bool) -> ServerError {
+            ServerError(
+                operationID: "revokeRight",
+                request: HTTPRequest(method: .delete, scheme: nil, authority: nil, path: "/"),
+                requestBody: nil, requestMetadata: .init(), operationInput: decoded ? "input" : nil,
+                causeDescription: "Unknown", underlyingError: error)
+        }
+        let shutdown = PSQLError.unexpectedBackendMessage(
+            .error(.init(fields: [.severity: "FATAL", .sqlState: "57P01", .message: "terminating connection"])))
+        let outage = APIGate.problem(for: wrapped(shutdown, decoded: true))
+        #expect(outage.status == .serviceUnavailable)
+        #expect(outage.headers.contains { $0 == ("Retry-After", "30") })
+        #expect(APIGate.problem(for: shutdown).status == .serviceUnavailable)
+        struct HandlerBug: Error {}
+        #expect(APIGate.problem(for: wrapped(HandlerBug(), decoded: true)).status == .internalServerError)
+        let undecodable = DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not JSON"))
+        #expect(APIGate.problem(for: wrapped(undecodable, decoded: false)).status == .badRequest)
+        let refusal = APIProblem(.conflict, "Habilitation déjà détenue.")
+        #expect(APIGate.problem(for: wrapped(refusal, decoded: true)).status == .conflict)
     }
 
     @Test("the server outlives a crash of its PostgreSQL server: 503 while it is down, pages again once it is back")

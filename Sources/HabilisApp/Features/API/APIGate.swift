@@ -12,6 +12,16 @@ struct APIGate: AsyncMiddleware {
     var format: APIProblem.Format = .problemDetails
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // The token check, the rate limit and the audit event read and write the database too: away, the caller
+        // is told in its own format, not with the pages' HTML.
+        do {
+            return try await gate(request, chainingTo: next)
+        } catch let error where DatabaseOutage.isOutage(error) {
+            return Self.problem(for: error).response(format)
+        }
+    }
+
+    private func gate(_ request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let services = request.portal
         guard let token = request.headers.bearerAuthorization?.token,
             let (client, scopes) = try await services.machineTokens.verify(token, on: request.db)
@@ -54,14 +64,25 @@ struct APIGate: AsyncMiddleware {
         return response
     }
 
-    /// A handler's refusal, or a request the generated code could not decode (400).
+    /// A handler's refusal; a request the generated code could not decode (400); the database away (503 with
+    /// `Retry-After`, as the pages); anything else a 500. The generated server wraps every error in a
+    /// `ServerError`, and only a failure before the handler ran (no operation input) is the caller's fault.
     static func problem(for error: any Error) -> APIProblem {
         if let problem = error as? APIProblem { return problem }
         if let error = error as? ServerError {
             if let problem = error.underlyingError as? APIProblem { return problem }
-            return APIProblem(
-                .badRequest, "Requête invalide.",
-                detail: "Un paramètre ou le corps de la requête ne respecte pas le contrat de l’API.")
+            guard error.operationInput != nil else {
+                return APIProblem(
+                    .badRequest, "Requête invalide.",
+                    detail: "Un paramètre ou le corps de la requête ne respecte pas le contrat de l’API.")
+            }
+            return problem(for: error.underlyingError)
+        }
+        if DatabaseOutage.isOutage(error) {
+            var problem = APIProblem(
+                .serviceUnavailable, "Service indisponible.", detail: "Réessayez dans quelques minutes.")
+            problem.headers = [("Retry-After", String(DatabaseOutage.retryAfterSeconds))]
+            return problem
         }
         return APIProblem(.internalServerError, "Erreur du service.")
     }
