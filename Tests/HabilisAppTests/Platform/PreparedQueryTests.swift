@@ -53,4 +53,26 @@ struct PreparedQueryTests {
             }
         }
     }
+
+    @Test("a statement first met in an aborted transaction works on that connection once the transaction is over")
+    func afterAbortedTransaction() async throws {
+        try await withTestApp { context in
+            try await context.app.db.withConnection { database in
+                let sql = database as! any SQLDatabase
+                let query: SQLQueryString = """
+                    SELECT COUNT(*) AS agents FROM agents WHERE email <> \(bind: "personne@exemple.fr")
+                    """
+                try await sql.raw("BEGIN").run()
+                // An error aborts a PostgreSQL transaction: every statement after it is refused, its preparation too.
+                await #expect(throws: (any Error).self) { try await sql.raw("SELECT * FROM no_such_table").run() }
+                let refused = (try? await sql.prepared(query).all()) == nil
+                #expect(refused == (TestDatabase.serverURL != nil))
+                try await sql.raw("ROLLBACK").run()
+                for _ in 0..<2 {
+                    let agents = try await sql.prepared(query).first()?.decode(column: "agents", as: Int.self)
+                    #expect((agents ?? 0) > 0)
+                }
+            }
+        }
+    }
 }

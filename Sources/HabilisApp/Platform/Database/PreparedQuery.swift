@@ -23,7 +23,14 @@ struct PreparedQuery {
         database.logger.debug(
             "Executing query",
             metadata: ["sql": .string(statement.text.sql), "prepared-as": .string(statement.text.name)])
-        return try await statement.rows(on: postgres, logger: database.logger)
+        do {
+            return try await statement.rows(on: postgres, logger: database.logger)
+        } catch {
+            // PostgresNIO keeps a failed preparation for good: the name would fail on that connection forever
+            // (e.g. first prepared inside a transaction an earlier error had aborted). The next call takes a new one.
+            PreparedStatement.retire(statement.text.name)
+            throw error
+        }
     }
 
     func first() async throws -> (any SQLRow)? { try await all().first }
@@ -52,7 +59,12 @@ private struct PreparedStatement: PostgresPreparedStatement {
     static var sql: String { text.sql }
 
     /// One name per statement text and bind types, in this process; connections live and die with the process.
-    private static let names = Mutex<[String: String]>([:])
+    private static let names = Mutex<(byKey: [String: String], issued: Int)>(([:], 0))
+
+    /// Gives up a name after a failed run; at worst a statement is prepared again under its next name.
+    static func retire(_ name: String) {
+        names.withLock { names in names.byKey = names.byKey.filter { $0.value != name } }
+    }
 
     let text: Text
     let bindings: PostgresBindings
@@ -76,9 +88,10 @@ private struct PreparedStatement: PostgresPreparedStatement {
             }
         }
         let name = Self.names.withLock { names in
-            if let name = names[key] { return name }
-            let name = "habilis_\(names.count + 1)"
-            names[key] = name
+            if let name = names.byKey[key] { return name }
+            names.issued += 1
+            let name = "habilis_\(names.issued)"
+            names.byKey[key] = name
             return name
         }
         self.text = Text(name: name, sql: sql)
