@@ -24,5 +24,6 @@ enum Migrations {
         CreateAbsences(),
         CreateApplicationProfiles(),
         AddDeputyPermissionToAgents(),
+        IndexPendingRenewals(),
     ]
 }
