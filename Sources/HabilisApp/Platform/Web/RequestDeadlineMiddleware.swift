@@ -19,23 +19,24 @@ struct RequestDeadlineMiddleware: AsyncMiddleware {
             }
         }
         let seconds = self.seconds
-        let timer = NIOLockedValueBox<Task<Void, Never>?>(nil)
+        let work = NIOLockedValueBox<Task<Void, Never>?>(nil)
         return try await withCheckedThrowingContinuation { continuation in
-            let work = Task {
-                let result: Result<Response, any Error>
-                do { result = .success(try await next.respond(to: request)) } catch { result = .failure(error) }
+            // An event loop's timer, removed when the answer comes. A sleeping task per request stays queued for
+            // the whole delay even once cancelled: at 12,000 requests a second the server grew by 90 MB in 12 s.
+            let deadline = request.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
                 guard first() else { return }
-                timer.withLockedValue { $0?.cancel() }
-                continuation.resume(with: result)
+                request.logger.error("no answer after \(seconds) s: \(request.method) \(request.url.path)")
+                work.withLockedValue { $0?.cancel() }
+                continuation.resume(
+                    throwing: Abort(.serviceUnavailable, headers: ["Retry-After": "30"], reason: "deadline"))
             }
-            timer.withLockedValue { handle in
-                handle = Task {
-                    try? await Task.sleep(for: .seconds(seconds))
-                    guard !Task.isCancelled, first() else { return }
-                    request.logger.error("no answer after \(seconds) s: \(request.method) \(request.url.path)")
-                    work.cancel()
-                    continuation.resume(
-                        throwing: Abort(.serviceUnavailable, headers: ["Retry-After": "30"], reason: "deadline"))
+            work.withLockedValue { task in
+                task = Task {
+                    let result: Result<Response, any Error>
+                    do { result = .success(try await next.respond(to: request)) } catch { result = .failure(error) }
+                    guard first() else { return }
+                    deadline.cancel()
+                    continuation.resume(with: result)
                 }
             }
         }
