@@ -109,7 +109,7 @@ enum DecisionQueue {
                 """)
         }
         guard !either.isEmpty else { return [] }
-        return try await (database as! any SQLDatabase).raw(
+        return try await (database as! any SQLDatabase).prepared(
             """
             SELECT r.id, r.civility, r.first_name, r.last_name, r.email, r.birth_name, r.phone, r.contact_email,
                 r.outside_mail_domains, r.created_at, r.proven_at, r.escalated_at,
@@ -120,7 +120,7 @@ enum DecisionQueue {
             LEFT JOIN organisations o2 ON o2.id = r.second_organisation_id
             WHERE r.status = \(bind: AccountRequest.Status.pending.rawValue) AND (\(either.joined(separator: " OR ")))
             ORDER BY r.proven_at, r.created_at
-            LIMIT \(literal: limit)
+            LIMIT \(bind: limit)
             """
         ).all().map { row in
             AccountEntry(
