@@ -21,8 +21,9 @@ struct RequestDeadlineMiddleware: AsyncMiddleware {
         let seconds = self.seconds
         let work = NIOLockedValueBox<Task<Void, Never>?>(nil)
         return try await withCheckedThrowingContinuation { continuation in
-            // An event loop's timer, removed when the answer comes. A sleeping task per request stays queued for
-            // the whole delay even once cancelled: at 12,000 requests a second the server grew by 90 MB in 12 s.
+            // An event loop's timer, removed when the answer comes. A sleeping task would stay queued for the whole
+            // delay even once cancelled, one per request (with tasks on NIO's event loops the server grew by 90 MB
+            // in 12 s of 12,000 requests a second; docs/performance.md).
             let deadline = request.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
                 guard first() else { return }
                 request.logger.error("no answer after \(seconds) s: \(request.method) \(request.url.path)")
