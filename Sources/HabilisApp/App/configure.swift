@@ -34,15 +34,16 @@ public func configure(
                     connectionPoolTimeout: .seconds(settings.databasePoolTimeout)),
                 as: id, isDefault: id == .psql)
         }
-    } else if settings.databasePath == ":memory:" {
-        app.databases.use(.sqlite(.memory), as: .sqlite)
     } else {
+        let inMemory = settings.databasePath == ":memory:"
         // FluentSQLiteDriver keeps one connection per event loop whatever is asked.
-        app.databases.use(.sqlite(.file(settings.databasePath)), as: .sqlite)
+        app.databases.use(.sqlite(inMemory ? .memory : .file(settings.databasePath)), as: .sqlite)
         // WAL: readers never wait for the writer, and a committed transaction survives a crash of the process.
-        _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
-        // Per-connection settings, on the one connection of each event loop. The page cache (2 MB by default) is
-        // too small for the indexes the hot pages walk at federation scale; every miss is a read system call.
+        if !inMemory { _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all() }
+        // Each event loop's one connection is opened here, with the application's logger: one a request opened
+        // would log every later transaction's statements under that request's id. Then its own settings: the
+        // page cache (2 MB by default) is too small for the indexes the hot pages walk at federation scale; every
+        // miss is a read system call.
         for eventLoop in app.eventLoopGroup.makeIterator() {
             let connection = app.databases.database(.sqlite, logger: app.logger, on: eventLoop)!
             _ = try await (connection as! any SQLDatabase)
@@ -50,9 +51,9 @@ public func configure(
             // A writer waits for the other connection's transaction (a sweep batch) instead of failing at once.
             _ = try await (connection as! any SQLDatabase)
                 .raw("PRAGMA busy_timeout=\(unsafeRaw: String(settings.sqliteBusyTimeoutMilliseconds))").all()
-            try await SQLiteCheckpointer.configure(connection as! any SQLDatabase)
+            if !inMemory { try await SQLiteCheckpointer.configure(connection as! any SQLDatabase) }
         }
-        app.lifecycle.use(SQLiteCheckpointer(path: settings.databasePath))
+        if !inMemory { app.lifecycle.use(SQLiteCheckpointer(path: settings.databasePath)) }
     }
     app.migrations.add(Migrations.all)
     if let file = settings.httpCAFile {
