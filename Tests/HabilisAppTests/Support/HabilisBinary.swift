@@ -10,7 +10,7 @@ final class HabilisBinary: @unchecked Sendable {
     static let path = packageRoot + "/.build/debug/habilis"
 
     let process = Process()
-    private let output = NIOLockedValueBox("")
+    private let output = NIOLockedValueBox(Data())
     private let input = Pipe()
 
     /// Starts `habilis <arguments>` in a scratch folder with the given environment added to a clean one.
@@ -25,18 +25,23 @@ final class HabilisBinary: @unchecked Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = input
-        pipe.fileHandleForReading.readabilityHandler = { [output] handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            output.withLockedValue { $0 += text }
-        }
         try process.run()
+        // A thread of its own reads until the end of the output. `readabilityHandler` is a dispatch source on
+        // Linux: its fd closed at the end of the process while the source is still registered crashed
+        // libdispatch's manager thread (swift-subprocess issue #47 shows the same crash).
+        let reader = pipe.fileHandleForReading
+        Thread.detachNewThread { [output] in
+            while case let data = reader.availableData, !data.isEmpty {
+                output.withLockedValue { $0.append(data) }
+            }
+        }
         if let stdin {
             input.fileHandleForWriting.write(Data((stdin + "\n").utf8))
         }
         try? input.fileHandleForWriting.close()
     }
 
-    var text: String { output.withLockedValue { $0 } }
+    var text: String { output.withLockedValue { String(decoding: $0, as: UTF8.self) } }
 
     /// Waits until the output contains `snippet` or the process ends; false after `timeout` seconds.
     func waitFor(_ snippet: String, timeout: TimeInterval = 30) async throws -> Bool {
