@@ -76,10 +76,11 @@ struct SMTPTransportTests {
     func clearTextRefused() async throws {
         let sink = try SMTPSink()
         defer { sink.stop() }
-        await #expect(throws: SMTPError.self) {
+        let error = await #expect(throws: MailRelayUnavailable.self) {
             try await mailer(port: sink.port, requiresTLS: true).send(
                 message, from: "no-reply@ucanss.fr", messageID: "x@test", date: testEpoch)
         }
+        #expect(error?.description.contains("no STARTTLS") == true)
         #expect(sink.messages().isEmpty)
     }
 
@@ -100,6 +101,38 @@ struct SMTPTransportTests {
             let row = try #require(try await OutboxMessage.query(on: context.db).first())
             #expect(row.status == .sent)
             #expect(row.attempts == 3)
+        }
+    }
+
+    @Test("a relay that cannot be reached costs one mail a connection each round, and all go once it is back")
+    func relayUnavailable() async throws {
+        try await withTestApp(seedDemo: false) { context in
+            let closed = OutboxDispatcher(
+                clock: context.clock, mailer: mailer(port: HabilisBinary.freePort(), connections: 2),
+                sender: "no-reply@ucanss.fr", messageIDDomain: "test")
+            for index in 0..<10 {
+                let mail = MailMessage(
+                    recipient: "agent\(index)@caf.fr", subject: "Objet", textBody: "Texte", htmlBody: "<p>T</p>")
+                try await context.app.portal.outbox.enqueue(mail, key: "notice:\(index)", on: context.db)
+            }
+            #expect(try await closed.dispatchDue(on: context.db) == 0)
+            var rows = try await OutboxMessage.query(on: context.db).all()
+            #expect(rows.allSatisfy { $0.status == .pending })
+            let tried = rows.filter { $0.attempts == 1 }
+            #expect(tried.count == 2, "one mail a connection, then the round stops")
+            #expect(rows.filter { $0.attempts == 0 }.count == 8)
+            #expect(tried.allSatisfy { $0.lastError?.contains("relay unavailable") == true })
+
+            let sink = try SMTPSink()
+            defer { sink.stop() }
+            let back = OutboxDispatcher(
+                clock: context.clock, mailer: mailer(port: sink.port, connections: 2), sender: "no-reply@ucanss.fr",
+                messageIDDomain: "test")
+            context.clock.advance(by: 31)
+            #expect(try await back.dispatchDue(on: context.db) == 10)
+            rows = try await OutboxMessage.query(on: context.db).all()
+            #expect(rows.allSatisfy { $0.status == .sent })
+            #expect(Set(sink.received().map(\.recipient)).count == 10)
         }
     }
 

@@ -26,6 +26,13 @@ public protocol Mailer: Sendable {
     func session() -> any MailSession
 }
 
+/// The relay could not be reached or refused the session (connection, greeting, STARTTLS, authentication): no
+/// message can go until it is back, whichever it is.
+public struct MailRelayUnavailable: Error, CustomStringConvertible {
+    let cause: any Error
+    public var description: String { "relay unavailable: \(cause)" }
+}
+
 /// Messages sent one after the other by one task; `close` once done.
 public protocol MailSession {
     func send(_ message: MailMessage, from sender: String, messageID: String, date: Date) async throws

@@ -75,12 +75,16 @@ public struct OutboxDispatcher: Sendable {
                 return await group.reduce(into: []) { $0.append($1) }
             }
             var claimedAny = false
+            var relayUnavailable = false
             for outcome in outcomes {
                 let lane = try outcome.get()
                 sent += lane.sent
                 claimedAny = claimedAny || lane.claimed
+                relayUnavailable = relayUnavailable || lane.relayUnavailable
             }
-            if due.count < batchSize || !claimedAny { return sent }
+            // With the relay away, the next round tries again with one mail a lane, not the whole backlog: each
+            // mail tried meant a connection refused, two updates and, behind a long queue, a slow batch query.
+            if relayUnavailable || due.count < batchSize || !claimedAny { return sent }
         }
         return sent
     }
@@ -101,6 +105,15 @@ public struct OutboxDispatcher: Sendable {
     private struct LaneOutcome: Sendable {
         var sent = 0
         var claimed = false
+        var relayUnavailable = false
+    }
+
+    /// What became of one mail handed to the relay.
+    private enum Delivery {
+        case sent
+        case retriedLater
+        /// Retried later too; the mails after it would meet the same closed door.
+        case relayUnavailable
     }
 
     /// Sends one lane's messages over one session, each claimed just before it goes.
@@ -115,7 +128,12 @@ public struct OutboxDispatcher: Sendable {
             for message in messages where !Task.isCancelled {
                 guard try await claim(message, now: now, on: database) else { continue }
                 outcome.claimed = true
-                if try await deliver(message, over: session, on: database) { outcome.sent += 1 }
+                switch try await deliver(message, over: session, on: database) {
+                case .sent: outcome.sent += 1
+                case .retriedLater: continue
+                case .relayUnavailable: outcome.relayUnavailable = true
+                }
+                if outcome.relayUnavailable { break }
             }
         } catch {
             await session.close()
@@ -140,7 +158,7 @@ public struct OutboxDispatcher: Sendable {
     private func deliver(
         _ message: OutboxMessage, over session: any MailSession, on database: any Database
     )
-        async throws -> Bool
+        async throws -> Delivery
     {
         let mail = MailMessage(
             recipient: message.recipient, subject: message.subject, textBody: message.textBody,
@@ -164,7 +182,7 @@ public struct OutboxDispatcher: Sendable {
                 .set("last_error", to: String(String(describing: error).prefix(500)))
                 .where("id", .equal, message.id!)
                 .run()
-            return false
+            return error is MailRelayUnavailable ? .relayUnavailable : .retriedLater
         }
         // Sent: from here on, only the database may fail, and the mail must not go twice.
         var delays = markRetryDelays[...]
@@ -176,7 +194,7 @@ public struct OutboxDispatcher: Sendable {
                     .set("attempts", to: message.attempts + 1)
                     .where("id", .equal, message.id!)
                     .run()
-                return true
+                return .sent
             } catch {
                 guard let delay = delays.popFirst() else { throw error }
                 // Not cut short by a shutdown: giving up here would send the mail again.

@@ -30,8 +30,12 @@ public struct SMTPMailer: Mailer {
     /// Several messages on one connection: the TLS handshake and the greeting once, not once per message.
     public func session() -> any MailSession { SMTPConnection(mailer: self) }
 
-    /// A new connection, greeted, secured and authenticated.
+    /// A new connection, greeted, secured and authenticated; any failure here is the relay's, not a message's.
     func open() async throws -> SMTPSession {
+        do { return try await connect() } catch { throw MailRelayUnavailable(cause: error) }
+    }
+
+    private func connect() async throws -> SMTPSession {
         let reader = SMTPReplyReader()
         let channel = try await ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(.seconds(10))
