@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -205,6 +206,60 @@ struct DecisionTests {
 
 @Suite("Deciding: a long queue is paged, its size counted with the page")
 struct LongQueueTests {
+    @Test("past 1,000 pending requests the queue lists the 1,000 soonest, says there are more, and counts no further")
+    func bounded() async throws {
+        try await withTestApp { context in
+            let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            let application = try await Given.application("GREVE", on: context.db)
+            let organisationID = charenne.$organisation.id
+            let waiting = DecisionQueue.listedBound + 5
+            try await context.db.transaction { database in
+                for number in 1...waiting {
+                    let agent = Agent(
+                        email: "file-\(number)@test.fr", passwordHash: charenne.passwordHash, civility: "Madame",
+                        firstName: "Camille", lastName: String(format: "File%04d", number),
+                        organisationID: organisationID, status: .active, createdAt: context.clock.now)
+                    try await agent.create(on: database)
+                    try await AccessRequest(
+                        agentID: agent.id!, applicationID: application.id!, organisationID: organisationID,
+                        justification: nil, routedTo: .correspondents, createdAt: context.clock.now,
+                        dueAt: context.clock.now.addingTimeInterval(Double(number) * 60)
+                    ).create(on: database)
+                }
+            }
+            let marie = context.browser()
+            try await marie.signIn(DemoWorld.correspondentEmail)
+            /// The page's text with French number spacing read as plain spaces.
+            func text(_ path: String) async throws -> String {
+                let page = try await marie.get(path)
+                #expect(page.status == .ok)
+                return page.html.replacingOccurrences(of: "\u{202F}", with: " ")
+                    .replacingOccurrences(of: "\u{A0}", with: " ")
+            }
+            let first = try await text(Paths.requestsToDecide)
+            #expect(first.contains("Demandes d’habilitation (plus de 1 000)"))
+            #expect(first.contains("Plus de 1 000 demandes en attente : voici les 1 000 dont l’acceptation"))
+            #expect(first.contains("Page 1 sur 20"))
+            #expect(first.contains("Camille File0001") && first.contains("Camille File0050"))
+            // Past the last listed page: the last one, the 951st to the 1,000th soonest.
+            let beyond = try await text(Paths.requestsToDecide + "?page=21")
+            #expect(beyond.contains("Page 20 sur 20"))
+            #expect(beyond.contains("Camille File0951") && beyond.contains("Camille File1000"))
+            #expect(!beyond.contains("Camille File1001"))
+            #expect(!beyond.contains("rel=\"next\""))
+
+            // Deciding some brings the next ones in, and at 1,000 or fewer the count is exact again.
+            let tenth = context.clock.now.addingTimeInterval(600)
+            try await (context.db as! any SQLDatabase).raw(
+                "UPDATE access_requests SET status = 'refused' WHERE due_at <= \(bind: tenth)"
+            ).run()
+            let shorter = try await text(Paths.requestsToDecide + "?page=20")
+            #expect(shorter.contains("Demandes d’habilitation (995)"))
+            #expect(shorter.contains("995 demande(s) en attente"))
+            #expect(shorter.contains("Camille File1005"))
+        }
+    }
+
     @Test("55 requests make two pages of 50 and 5; a page past the end shows the last one")
     func paged() async throws {
         try await withTestApp { context in

@@ -132,7 +132,7 @@ struct RequestsToDecideController: RouteCollection {
         let page = RequestsToDecidePage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Demandes à traiter", notice: DecisionTally.notice(req)),
             rows: queue.entries.map { RequestsToDecidePage.Row($0, now: now, selected: selected) },
-            pagination: pagination, action: Paths.decideRequests, reason: form.motif ?? "",
+            pagination: pagination, hasMore: queue.hasMore, action: Paths.decideRequests, reason: form.motif ?? "",
             reasonLimit: Self.reasonLimit, errors: errors,
             accountRows: accountRequests.map { AccountRequestRow($0, selected: selectedAccounts) },
             accountAction: Paths.decideAccountRequests, accountReason: accountForm.motif ?? "")

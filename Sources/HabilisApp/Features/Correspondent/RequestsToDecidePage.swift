@@ -1,3 +1,5 @@
+import Foundation
+
 extension RequestsToDecidePage: HTMLPage {
     func write(to html: inout HTMLWriter) {
         frame.write(to: &html) { html in
@@ -123,14 +125,21 @@ extension RequestsToDecidePage: HTMLPage {
                 html.markup("</form>\n")
             }
             if !rows.isEmpty {
+                let listed = pagination.total.formatted(.number.locale(Locale(identifier: "fr_FR")))
                 html.markup("<h2>Demandes d’habilitation (")
-                html.text(pagination.total)
-                html.markup(")</h2>\n")
-                html.markup("<p>")
-                html.text(pagination.total)
-                html.markup(
-                    " demande(s) en attente, de l’acceptation automatique la plus proche à la plus lointaine. Sans refus formel, chaque demande est acceptée automatiquement à sa date.</p>\n"
-                )
+                html.text(hasMore ? "plus de \(listed)" : listed)
+                html.markup(")</h2>\n<p>")
+                if hasMore {
+                    html.text(
+                        "Plus de \(listed) demandes en attente : voici les \(listed) dont l’acceptation automatique "
+                            + "est la plus proche, de la plus proche à la plus lointaine ; les suivantes s’ajoutent à "
+                            + "la liste à mesure que vous décidez.")
+                } else {
+                    html.text(listed)
+                    html.markup(
+                        " demande(s) en attente, de l’acceptation automatique la plus proche à la plus lointaine.")
+                }
+                html.markup(" Sans refus formel, chaque demande est acceptée automatiquement à sa date.</p>\n")
                 html.markup("<form method=\"post\" action=\"")
                 html.url(action)
                 html.markup("\" novalidate>\n")

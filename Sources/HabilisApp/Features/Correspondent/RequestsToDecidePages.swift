@@ -22,6 +22,8 @@ struct RequestsToDecidePage {
     let frame: PageFrame
     let rows: [Row]
     let pagination: Pagination
+    /// More requests wait than the `pagination.total` listed (`DecisionQueue.listedBound`).
+    var hasMore = false
     let action: String
     let reason: String
     let reasonLimit: Int
