@@ -21,16 +21,16 @@ struct RequestPagesSnapshotTests {
         birthName: "Dupont", submittedOn: "2 décembre 2026", isOutsideMailDomains: true, mailDomains: "caf.fr",
         isOverdue: true, url: "/demandes-a-traiter/comptes/c1", isSelected: false)
 
-    @Test("« Demandes à traiter »: requests and accounts, errors, a second page, nothing to decide")
+    @Test("« Demandes à traiter »: requests and accounts, errors, a second page, more than listed, nothing to decide")
     func queue() {
         func page(
-            rows: [RequestsToDecidePage.Row], accounts: [AccountRequestRow], total: Int,
+            rows: [RequestsToDecidePage.Row], accounts: [AccountRequestRow], total: Int, hasMore: Bool = false,
             _ errors: FormErrors = FormErrors()
         ) -> RequestsToDecidePage {
             RequestsToDecidePage(
                 frame: Fixture.frame(.correspondent, path: Paths.requestsToDecide), rows: rows,
                 pagination: Fixture.pagination(page: 2, total: total, baseURL: Paths.requestsToDecide),
-                action: Paths.requestsToDecide, reason: Fixture.hostile, reasonLimit: 2000, errors: errors,
+                hasMore: hasMore, action: Paths.requestsToDecide, reason: Fixture.hostile, reasonLimit: 2000, errors: errors,
                 accountRows: accounts, accountAction: Paths.requestsToDecide + "/comptes", accountReason: "")
         }
         assertPage(page(rows: [Self.request, Self.overdue], accounts: [Self.account], total: 45), "full")
@@ -42,6 +42,9 @@ struct RequestPagesSnapshotTests {
                     ("motif", "Le motif est obligatoire pour refuser."),
                     ("comptesSelection", "Sélectionnez au moins une demande de compte."))),
             "errors")
+        assertPage(
+            page(rows: [Self.request, Self.overdue], accounts: [], total: DecisionQueue.listedBound, hasMore: true),
+            "beyondListed")
         assertPage(page(rows: [], accounts: [], total: 0), "empty")
     }
 
