@@ -30,7 +30,8 @@ struct RequestPagesSnapshotTests {
             RequestsToDecidePage(
                 frame: Fixture.frame(.correspondent, path: Paths.requestsToDecide), rows: rows,
                 pagination: Fixture.pagination(page: 2, total: total, baseURL: Paths.requestsToDecide),
-                hasMore: hasMore, action: Paths.requestsToDecide, reason: Fixture.hostile, reasonLimit: 2000, errors: errors,
+                hasMore: hasMore, action: Paths.requestsToDecide, reason: Fixture.hostile, reasonLimit: 2000,
+                errors: errors,
                 accountRows: accounts, accountAction: Paths.requestsToDecide + "/comptes", accountReason: "")
         }
         assertPage(page(rows: [Self.request, Self.overdue], accounts: [Self.account], total: 45), "full")
