@@ -66,21 +66,19 @@ public func configure(
     app.routes.defaultMaxBodySize = "256kb"
 
     app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware(metrics: app.metrics))
+    app.middleware.use(SecurityHeadersMiddleware(servesHTTPS: settings.usesSecureCookies))
     // One line per request at info, below production's default level (notice): the reverse proxy keeps the access
-    // log there, and `LOG_LEVEL=info` brings these back when needed. It only logs the request as it comes in.
+    // log there, and `LOG_LEVEL=info` brings these back when needed.
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(RequestDeadlineMiddleware(seconds: settings.requestDeadlineSeconds))
     app.middleware.use(
-        MiddlewareChain([
-            MetricsMiddleware(metrics: app.metrics),
-            SecurityHeadersMiddleware(servesHTTPS: settings.usesSecureCookies),
-            ErrorPageMiddleware(),
-            RequestDeadlineMiddleware(seconds: settings.requestDeadlineSeconds),
-            StaticFilesMiddleware(files: FileMiddleware(publicDirectory: app.directory.publicDirectory)),
-            RuntimeSettingsMiddleware(),
-            SessionMiddleware(),
-            CSRFMiddleware(secureCookies: settings.usesSecureCookies),
-            SecondFactorRequirement(),
-        ]))
+        StaticFilesMiddleware(files: FileMiddleware(publicDirectory: app.directory.publicDirectory)))
+    app.middleware.use(RuntimeSettingsMiddleware())
+    app.middleware.use(SessionMiddleware())
+    app.middleware.use(CSRFMiddleware(secureCookies: settings.usesSecureCookies))
+    app.middleware.use(SecondFactorRequirement())
 
     let transport = mailer ?? makeMailer(settings: settings, app: app)
     // Bcrypt gets threads of its own: on the shared pool it would queue behind SQLite's statements and disk syncs,
