@@ -39,6 +39,11 @@ enum DecisionQueue {
     ) async throws -> Page {
         let sql = database as! any SQLDatabase
         let lastListedPage = max(1, listedBound / perPage)
+        let queueSize: SQLQueryString = """
+            SELECT COUNT(*) FROM (
+                SELECT 1 FROM access_requests q WHERE \(authorization.queueCondition(for: user, table: "q"))
+                LIMIT \(literal: listedBound + 1)) queued
+            """
         let page = try await CountedPage.read(
             page: min(number, lastListedPage), perPage: perPage,
             rows: { offset in
@@ -48,9 +53,7 @@ enum DecisionQueue {
                         a.first_name AS agent_first_name, a.last_name AS agent_last_name,
                         o.name AS organisation_name,
                         \(RightName.sql(application: "ap", profile: "pr")) AS application_name,
-                        (SELECT COUNT(*) FROM (
-                            SELECT 1 FROM access_requests q WHERE \(authorization.queueCondition(for: user, table: "q"))
-                            LIMIT \(literal: listedBound + 1)) queued) AS total
+                        (\(queueSize)) AS total
                     FROM access_requests r
                     JOIN agents a ON a.id = r.agent_id
                     JOIN organisations o ON o.id = r.organisation_id
@@ -63,13 +66,8 @@ enum DecisionQueue {
                 ).all()
             },
             count: {
-                try await sql.prepared(
-                    """
-                    SELECT COUNT(*) AS total FROM (
-                        SELECT 1 FROM access_requests q WHERE \(authorization.queueCondition(for: user, table: "q"))
-                        LIMIT \(literal: listedBound + 1)) queued
-                    """
-                ).first()?.decode(column: "total", as: Int.self) ?? 0
+                try await sql.prepared("SELECT (\(queueSize)) AS total").first()?.decode(column: "total", as: Int.self)
+                    ?? 0
             })
         return Page(
             entries: try page.rows.map { row in

@@ -128,12 +128,12 @@ public struct OutboxDispatcher: Sendable {
             for message in messages where !Task.isCancelled {
                 guard try await claim(message, now: now, on: database) else { continue }
                 outcome.claimed = true
-                switch try await deliver(message, over: session, on: database) {
-                case .sent: outcome.sent += 1
-                case .retriedLater: continue
-                case .relayUnavailable: outcome.relayUnavailable = true
+                let delivery = try await deliver(message, over: session, on: database)
+                if delivery == .sent { outcome.sent += 1 }
+                if delivery == .relayUnavailable {
+                    outcome.relayUnavailable = true
+                    break
                 }
-                if outcome.relayUnavailable { break }
             }
         } catch {
             await session.close()
