@@ -240,7 +240,13 @@ public struct PathTemplate: Sendable {
 
     private static let segmentCharacters = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
 
+    /// Codes are letters, digits and dashes: they go as they are, without Foundation's encoding (a few µs each,
+    /// 100,000 times in a sweep).
     private static func segment(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? ""
+        let plain = text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x2D
+                || byte == 0x5F || byte == 0x2E || byte == 0x7E
+        }
+        return plain ? text : text.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? ""
     }
 }

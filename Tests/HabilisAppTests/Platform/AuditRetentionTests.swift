@@ -36,6 +36,24 @@ struct AuditRetentionTests {
         }
     }
 
+    @Test("details are written as JSONEncoder writes them, hostile text escaped and each value cut at 500")
+    func detailsEncoding() throws {
+        let hostile = (0..<0x80).map { String(UnicodeScalar(UInt8($0))) }.joined() + "é€😀\u{2028}"
+        let details = [
+            "reason": hostile, "application": "CODE/1", "z": "", "a.before": "\"quoted\"",
+            "long": String(repeating: "x", count: 600),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let expected = String(
+            decoding: try encoder.encode(details.mapValues { String($0.prefix(500)) }), as: UTF8.self)
+        #expect(AuditLog.encode(details) == expected)
+        #expect(AuditLog.encode([:]) == "{}")
+        let decoded = try JSONDecoder().decode([String: String].self, from: Data(AuditLog.encode(details).utf8))
+        #expect(decoded["reason"] == hostile)
+        #expect(decoded["long"]?.count == 500)
+    }
+
     @Test("the retention is a setting between six months and three years")
     func setting() throws {
         #expect(try Settings.fromEnvironment([:], isProduction: false).auditRetentionDays == 365)

@@ -38,12 +38,6 @@ struct PreparedQuery {
     func run() async throws { _ = try await all() }
 }
 
-/// Whether a bind is a nil optional: casts look through the optional inside the existential, a mirror does not.
-private func isNull(_ value: any Encodable & Sendable) -> Bool {
-    let mirror = Mirror(reflecting: value)
-    return mirror.displayStyle == .optional && mirror.children.isEmpty
-}
-
 /// PostgresNIO names a prepared statement by its type (`static var name`, `static var sql`); one type serves every
 /// statement by reading them from a task-local value set around the call.
 private struct PreparedStatement: PostgresPreparedStatement {
