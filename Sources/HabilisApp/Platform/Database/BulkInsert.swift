@@ -104,14 +104,17 @@ private enum ColumnValues {
             }
             return typed
         }
+        let column: ColumnValues?
         switch first {
-        case is UUID: guard let values = typed(UUID.self) else { return nil }; self = .uuid(values)
-        case is Date: guard let values = typed(Date.self) else { return nil }; self = .date(values)
-        case is String: guard let values = typed(String.self) else { return nil }; self = .string(values)
-        case is Int: guard let values = typed(Int.self) else { return nil }; self = .int(values)
-        case is Bool: guard let values = typed(Bool.self) else { return nil }; self = .bool(values)
-        default: return nil
+        case is UUID: column = typed(UUID.self).map { .uuid($0) }
+        case is Date: column = typed(Date.self).map { .date($0) }
+        case is String: column = typed(String.self).map { .string($0) }
+        case is Int: column = typed(Int.self).map { .int($0) }
+        case is Bool: column = typed(Bool.self).map { .bool($0) }
+        default: column = nil
         }
+        guard let column else { return nil }
+        self = column
     }
 
     var array: (any PostgresThrowingDynamicTypeEncodable & Encodable & Sendable)? {
