@@ -33,9 +33,11 @@ struct BulkInsertTests {
                     into: "bulk_rows", columns: columns, rows: rows)
             }
             // The same ids again, with the first one changed: skipped, not updated, and no error.
-            try await (context.db as! any SQLDatabase).insertRows(
-                into: "bulk_rows", columns: ["id", "at", "label", "count", "flag", "other"],
-                rows: [[ids[0], instant, "changée", 1, true, UUID()]] + [[UUID(), instant, "nouvelle", 2, false, nobody]],
+            try await sql.insertRows(
+                into: "bulk_rows", columns: columns,
+                rows: [
+                    [ids[0], instant, "changée", 1, true, UUID()], [UUID(), instant, "nouvelle", 2, false, nobody],
+                ],
                 ignoringConflicts: true)
 
             struct Row: Equatable {

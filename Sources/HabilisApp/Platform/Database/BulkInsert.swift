@@ -131,9 +131,8 @@ private enum ColumnValues {
 
 /// A one-dimensional array that may hold nulls, in PostgreSQL's binary format (PostgresNIO encodes arrays of
 /// non-optional elements only).
-private struct PostgresArray<Element: PostgresArrayEncodable & Encodable & Sendable>: PostgresThrowingDynamicTypeEncodable,
-    Encodable, Sendable
-{
+private struct PostgresArray<Element>: PostgresThrowingDynamicTypeEncodable, Encodable, Sendable
+where Element: PostgresArrayEncodable & Encodable & Sendable {
     let elements: [Element?]
 
     init(_ elements: [Element?]) { self.elements = elements }
