@@ -18,7 +18,9 @@ extension MailTemplates {
             closing: "Vous recevez ce message parce que vous validez les demandes d’habilitation de cet organisme.")
     }
 
-    func accessRequestReminder(to decider: Agent, requester: Agent, application: String, dueAt: Date) -> MailMessage {
+    func accessRequestReminder(
+        to decider: Agent, requester: some MailAddressee, application: String, dueAt: Date
+    ) -> MailMessage {
         compose(
             to: decider.email,
             subject: "Rappel : demande d’habilitation à traiter avant le \(ParisCalendar.longDate(dueAt))",
@@ -60,7 +62,8 @@ extension MailTemplates {
 
     /// The decision told to the requester; an accepted request links straight into the application.
     func accessRequestOutcome(
-        to agent: Agent, application: String, code: String, status: AccessRequest.Status, decidedBy: String?,
+        to agent: some MailAddressee, application: String, code: String, status: AccessRequest.Status,
+        decidedBy: String?,
         reason: String?
     ) -> MailMessage {
         let (subject, sentence): (String, String) =
@@ -96,7 +99,7 @@ extension MailTemplates {
             closing: "Retrouvez l’historique de vos demandes dans « Mes informations ».")
     }
 
-    func autoAcceptedToDecider(to decider: Agent, requester: Agent, application: String) -> MailMessage {
+    func autoAcceptedToDecider(to decider: Agent, requester: some MailAddressee, application: String) -> MailMessage {
         compose(
             to: decider.email, subject: "Demande acceptée automatiquement : \(application)",
             greeting: "Bonjour \(decider.fullName),",

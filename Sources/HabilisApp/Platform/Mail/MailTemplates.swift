@@ -73,3 +73,11 @@ func escapeHTML(_ text: String) -> String {
     }
     return String(decoding: result, as: UTF8.self)
 }
+
+/// Whom a mail greets and is sent to.
+protocol MailAddressee {
+    var email: String { get }
+    var fullName: String { get }
+}
+
+extension Agent: MailAddressee {}
