@@ -2,37 +2,37 @@ import Fluent
 import Vapor
 
 /// Every service of the portal, built once in `configure` and kept on the application; tests replace it wholesale.
-public struct PortalServices: Sendable {
-    public var clock: any Clock
-    public var runtimeSettings: RuntimeSettings
-    public var audit: AuditLog
-    public var sessions: SessionStore
-    public var throttle: Throttle
-    var signInBudgets: SignInBudgets
-    public var passwords: PasswordHasher
-    public var passwordPolicy: PasswordPolicy
-    public var outbox: Outbox
-    public var dispatcher: OutboxDispatcher
-    public var mails: MailTemplates
-    public var signIn: SignInService
-    public var secondFactors: SecondFactorService
-    public var passwordReset: PasswordResetService
-    public var routing: Routing
-    public var authorization: Authorization
-    public var notifier: Notifier
-    public var accessRequests: AccessRequestService
-    public var accessReviews: AccessReviewService
-    var absences: AbsenceService
-    public var accountRequests: AccountRequestService
-    public var signingKeys: SigningKeys
-    public var clients: ClientRegistry
-    public var provider: OpenIDProvider
-    public var machineClients: MachineClientRegistry
-    var machineTokens: MachineTokens
-    public var webhookEvents: WebhookEvents
-    public var webhooks: WebhookRegistry
-    var webhookDispatcher: WebhookDispatcher
-    public var profile: ProfileService
+public final class PortalServices: Sendable {
+    public let clock: any Clock
+    public let runtimeSettings: RuntimeSettings
+    public let audit: AuditLog
+    public let sessions: SessionStore
+    public let throttle: Throttle
+    let signInBudgets: SignInBudgets
+    public let passwords: PasswordHasher
+    public let passwordPolicy: PasswordPolicy
+    public let outbox: Outbox
+    public let dispatcher: OutboxDispatcher
+    public let mails: MailTemplates
+    public let signIn: SignInService
+    public let secondFactors: SecondFactorService
+    public let passwordReset: PasswordResetService
+    public let routing: Routing
+    public let authorization: Authorization
+    public let notifier: Notifier
+    public let accessRequests: AccessRequestService
+    public let accessReviews: AccessReviewService
+    let absences: AbsenceService
+    public let accountRequests: AccountRequestService
+    public let signingKeys: SigningKeys
+    public let clients: ClientRegistry
+    public let provider: OpenIDProvider
+    public let machineClients: MachineClientRegistry
+    let machineTokens: MachineTokens
+    public let webhookEvents: WebhookEvents
+    public let webhooks: WebhookRegistry
+    let webhookDispatcher: WebhookDispatcher
+    public let profile: ProfileService
 
     init(
         settings: Settings, clock: any Clock, mailer: any Mailer, threadPool: NIOThreadPool, hashingThreads: Int

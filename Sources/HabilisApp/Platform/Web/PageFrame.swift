@@ -158,7 +158,9 @@ struct Pagination {
 
     /// The page asked in `?page=`, bounded; `perPage` rows a page.
     static func page(from request: Request) -> Int {
-        max(1, min(request.query[Int.self, at: "page"] ?? 1, 1_000_000))
+        // Vapor decodes the whole query string to read one key, and most pages are asked without one.
+        guard request.url.query != nil else { return 1 }
+        return max(1, min(request.query[Int.self, at: "page"] ?? 1, 1_000_000))
     }
 
     init(page: Int, perPage: Int, total: Int, baseURL: String, anchor: String = "") {
