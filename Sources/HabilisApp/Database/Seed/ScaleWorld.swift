@@ -301,7 +301,7 @@ struct ScaleWorld {
         "decided_at", "refusal_reason",
     ]
 
-    /// Inserts rows in multi-row statements, in one transaction per call.
+    /// Inserts rows in bulk (`insertRows`), in one transaction per call.
     func bulk(
         _ sql: any SQLDatabase, _ table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]]
     )
