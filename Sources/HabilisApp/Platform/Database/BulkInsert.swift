@@ -54,12 +54,47 @@ private struct UnnestInsert {
     init?(into table: String, columns: [String], rows: [[any Encodable & Sendable]]) {
         var arrays: [(any PostgresThrowingDynamicTypeEncodable & Encodable & Sendable)?] = []
         for index in columns.indices {
-            guard let column = ColumnValues(rows.map { $0[index] }) else { return nil }
-            arrays.append(column.array)
+            let values = rows.map { $0[index] }
+            // The first value that is not null says the type; a column of nulls only is written `NULL`.
+            guard let first = values.first(where: { !isNull($0) }) else {
+                arrays.append(nil)
+                continue
+            }
+            guard let array = Self.array(of: values, typedAs: first) else { return nil }
+            arrays.append(array)
         }
         self.table = table
         self.columns = columns
         self.arrays = arrays
+    }
+
+    /// One column's values as a typed array, nulls included, or nil for a type without an array here. A cast looks
+    /// through an optional, so a `UUID?` is a UUID.
+    private static func array(
+        of values: [any Encodable & Sendable], typedAs first: any Encodable & Sendable
+    ) -> (any PostgresThrowingDynamicTypeEncodable & Encodable & Sendable)? {
+        func typed<T: PostgresArrayEncodable & Encodable & Sendable>(_: T.Type) -> PostgresArray<T>? {
+            var typed: [T?] = []
+            typed.reserveCapacity(values.count)
+            for value in values {
+                if let value = value as? T {
+                    typed.append(value)
+                } else if isNull(value) {
+                    typed.append(nil)
+                } else {
+                    return nil
+                }
+            }
+            return PostgresArray(typed)
+        }
+        switch first {
+        case is UUID: return typed(UUID.self)
+        case is Date: return typed(Date.self)
+        case is String: return typed(String.self)
+        case is Int: return typed(Int.self)
+        case is Bool: return typed(Bool.self)
+        default: return nil
+        }
     }
 
     func query(ignoringConflicts: Bool) -> SQLQueryString {
@@ -72,60 +107,6 @@ private struct UnnestInsert {
         query += " FROM unnest(\(binds: unnested.map(\.1))) AS u(\(idents: unnested.map(\.0), joinedBy: ", "))"
         if ignoringConflicts { query += " ON CONFLICT DO NOTHING" }
         return query
-    }
-}
-
-/// One column's values as a typed PostgreSQL array, nulls included.
-private enum ColumnValues {
-    case uuid([UUID?])
-    case date([Date?])
-    case string([String?])
-    case int([Int?])
-    case bool([Bool?])
-    case null
-
-    init?(_ values: [any Encodable & Sendable]) {
-        // The first value that is not null says the type. A cast looks through an optional, so `UUID?` is a UUID.
-        guard let first = values.first(where: { !isNull($0) }) else {
-            self = .null
-            return
-        }
-        func typed<T>(_: T.Type) -> [T?]? {
-            var typed: [T?] = []
-            typed.reserveCapacity(values.count)
-            for value in values {
-                if let value = value as? T {
-                    typed.append(value)
-                } else if isNull(value) {
-                    typed.append(nil)
-                } else {
-                    return nil
-                }
-            }
-            return typed
-        }
-        let column: ColumnValues?
-        switch first {
-        case is UUID: column = typed(UUID.self).map { .uuid($0) }
-        case is Date: column = typed(Date.self).map { .date($0) }
-        case is String: column = typed(String.self).map { .string($0) }
-        case is Int: column = typed(Int.self).map { .int($0) }
-        case is Bool: column = typed(Bool.self).map { .bool($0) }
-        default: column = nil
-        }
-        guard let column else { return nil }
-        self = column
-    }
-
-    var array: (any PostgresThrowingDynamicTypeEncodable & Encodable & Sendable)? {
-        switch self {
-        case .uuid(let values): PostgresArray(values)
-        case .date(let values): PostgresArray(values)
-        case .string(let values): PostgresArray(values)
-        case .int(let values): PostgresArray(values)
-        case .bool(let values): PostgresArray(values)
-        case .null: nil
-        }
     }
 }
 
