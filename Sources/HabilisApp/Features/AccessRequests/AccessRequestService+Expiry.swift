@@ -53,7 +53,7 @@ extension AccessRequestService {
                 guard !ids.isEmpty else { return 0 }
                 // The claim: a right noticed or ended meanwhile by another instance is not taken again.
                 let rows = try await sql.update(Grant.schema).set("expiry_notices", to: stage)
-                    .where("id", .in, SQLBind.group(ids))
+                    .where(SQLIDList("id", in: ids))
                     .where("revoked_at", .is, SQLLiteral.null)
                     .where(Self.noticesSent, .lessThan, SQLBind(stage))
                     .returning("id", "agent_id", "application_id", "expires_at").all()

@@ -22,7 +22,7 @@ enum RightName {
             SELECT g.agent_id, \(sql(application: "ap", profile: "pr")) AS name FROM grants g
             JOIN applications ap ON ap.id = g.application_id
             LEFT JOIN application_profiles pr ON pr.id = g.profile_id
-            WHERE g.revoked_at IS NULL AND g.agent_id IN \(SQLBind.group(agentIDs))
+            WHERE g.revoked_at IS NULL AND \(SQLIDList(SQLColumn("agent_id", table: "g"), in: agentIDs))
             ORDER BY ap.position, ap.name, pr.position
             """
         ).all()

@@ -31,7 +31,7 @@ public struct SingleSignOut: Sendable {
         switch scope {
         case .sessions(let ids):
             guard !ids.isEmpty else { return 0 }
-            condition = "session_id IN \(SQLBind.group(ids))"
+            condition = "\(SQLIDList("session_id", in: ids))"
         case .agent(let agentID):
             condition = "agent_id = \(bind: agentID)"
         case .agentOnApplication(let agentID, let applicationID):
@@ -81,7 +81,7 @@ public struct SingleSignOut: Sendable {
             FROM application_sign_ins s
             JOIN oidc_clients c ON c.id = s.client_id
             JOIN applications ap ON ap.id = c.application_id
-            WHERE s.session_id IN \(SQLBind.group(sessionIDs)) AND s.revoked_at IS NULL
+            WHERE \(SQLIDList(SQLColumn("session_id", table: "s"), in: sessionIDs)) AND s.revoked_at IS NULL
             ORDER BY ap.name
             """
         ).all()

@@ -68,7 +68,7 @@ public struct WebhookEvents: Sendable {
         var held: [UUID: Set<UUID>] = [:]
         if !agentsWide.isEmpty {
             for row in try await sql.select().columns("agent_id", "application_id").from(Grant.schema)
-                .where("agent_id", .in, SQLBind.group(Array(agentsWide))).where("revoked_at", .is, SQLLiteral.null)
+                .where(SQLIDList("agent_id", in: Array(agentsWide))).where("revoked_at", .is, SQLLiteral.null)
                 .all()
             {
                 held[try row.decode(column: "agent_id", as: UUID.self), default: []].insert(

@@ -193,7 +193,7 @@ public struct AuditLog: Sendable {
                 .where("occurred_at", .lessThan, limit).orderBy("occurred_at").limit(Self.purgeBatchSize).all()
                 .map { try $0.decode(column: "id", as: UUID.self) }
             guard !ids.isEmpty else { break }
-            purged += try await sql.delete(from: AuditEvent.schema).where("id", .in, SQLBind.group(ids))
+            purged += try await sql.delete(from: AuditEvent.schema).where(SQLIDList("id", in: ids))
                 .returning("id").all().count
             if ids.count < Self.purgeBatchSize { break }
         }

@@ -107,7 +107,7 @@ public struct Routing: Sendable {
                 changed += try await sql.update(AccessRequest.schema)
                     .set("routed_to", to: target.rawValue)
                     .where(AccessRequest.isPending())
-                    .where(SQLColumn("id"), .in, SQLBind.group(Array(chunk)))
+                    .where(SQLIDList("id", in: Array(chunk)))
                     .returning("id").all().count
             }
         }
