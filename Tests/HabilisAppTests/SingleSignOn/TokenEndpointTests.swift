@@ -121,6 +121,21 @@ struct TokenEndpointTests {
             #expect(body["error"] as? String == "invalid_client")
             #expect(refused.headers.first(name: .wwwAuthenticate)?.hasPrefix("Basic") == true)
 
+            // The id and the secret are form-encoded before base64 (RFC 6749 §2.3.1): escapes are decoded, and a
+            // `+` is a space, hence here a wrong secret.
+            func escaped(_ text: String) -> String { text.utf8.map { "%" + String(format: "%02X", $0) }.joined() }
+            let secret = try #require(confidential.secret)
+            for (encodedSecret, status) in [
+                (escaped(secret), HTTPResponseStatus.badRequest), (secret + "+", .unauthorized),
+            ] {
+                let header = Data("\(escaped(confidential.clientID)):\(encodedSecret)".utf8).base64EncodedString()
+                let (answer, answerBody) = try await confidential.token(
+                    [("grant_type", "refresh_token"), ("refresh_token", "inconnu")], basic: false,
+                    headers: [("Authorization", "Basic \(header)")])
+                #expect(answer.status == status)
+                #expect(answerBody["error"] as? String == (status == .badRequest ? "invalid_grant" : "invalid_client"))
+            }
+
             // A confidential client cannot pass as public by leaving out its secret.
             let (noSecret, noSecretBody) = try await confidential.token(
                 [("grant_type", "refresh_token"), ("refresh_token", "x"), ("client_id", confidential.clientID)],
@@ -138,7 +153,8 @@ struct TokenEndpointTests {
                 ], basic: false)
             #expect(publicAnswer.status == .ok)
             #expect(publicTokens["id_token"] != nil)
-            #expect(try await context.auditActions().filter { $0 == "oidc_client.authentication_failed" }.count == 2)
+            // The wrong secret, the `+` one and the missing one.
+            #expect(try await context.auditActions().filter { $0 == "oidc_client.authentication_failed" }.count == 3)
         }
     }
 

@@ -96,8 +96,8 @@ enum ClientAuthentication {
         else { return nil }
         let parts = decoded.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2,
-            let id = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
-            let secret = String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
+            let id = ProtocolParameters.decode(parts[0]),
+            let secret = ProtocolParameters.decode(parts[1]),
             !id.isEmpty
         else { return nil }
         return (id, secret)
