@@ -69,15 +69,18 @@ struct QueryCountTests {
         }
     }
 
-    @Test("the code redirect and a refresh grant keep their number of statements as sign-ins and rights grow")
+    @Test("the code redirect, a refresh grant and userinfo keep their number of statements as sign-ins and rights grow")
     func singleSignOnSteps() async throws {
         QueryCounter.installed
         try await withTestApp { context in
             let application = try await RelyingParty.register(context)
             let agent = context.browser()
             try await agent.signIn(DemoWorld.agentEmail)
-            /// The statements of one code redirect and of one refresh, with the refresh token that comes next.
-            func measure(refreshing token: String) async throws -> (authorize: Int, refresh: Int, next: String) {
+            /// The statements of one code redirect, one refresh and one userinfo call, with the refresh token that
+            /// comes next.
+            func measure(
+                refreshing token: String
+            ) async throws -> (authorize: Int, refresh: Int, userinfo: Int, next: String) {
                 let authorizeID = UUID().uuidString
                 let answer = try await agent.get(
                     application.authorizePath(), headers: [("X-Request-Id", authorizeID)])
@@ -87,9 +90,17 @@ struct QueryCountTests {
                     [("grant_type", "refresh_token"), ("refresh_token", token)],
                     headers: [("X-Request-Id", refreshID)])
                 #expect(page.status == .ok, "\(page.html)")
+                let userinfoID = UUID().uuidString
+                let userinfo = try await context.browser().get(
+                    Paths.oidcUserinfo,
+                    headers: [
+                        ("Authorization", "Bearer \(try #require(json["access_token"] as? String))"),
+                        ("X-Request-Id", userinfoID),
+                    ])
+                #expect(userinfo.status == .ok)
                 return (
                     QueryCounter.count(for: authorizeID), QueryCounter.count(for: refreshID),
-                    try #require(json["refresh_token"] as? String)
+                    QueryCounter.count(for: userinfoID), try #require(json["refresh_token"] as? String)
                 )
             }
             let (_, first) = try await application.exchange(try await application.code(for: agent))
@@ -99,13 +110,15 @@ struct QueryCountTests {
             let after = try await measure(refreshing: before.next)
             #expect(after.authorize == before.authorize)
             #expect(after.refresh == before.refresh)
-            // A refresh: the client, the failures of its source, then BEGIN, the claim, the sign-in, the door, the
-            // audit event, the next token, COMMIT. A code redirect: the session, the client, the door, then BEGIN,
+            #expect(after.userinfo == before.userinfo)
+            // A refresh: the client, the failures of its source, then BEGIN, the claim, the sign-in with its door,
+            // the audit event, the next token, COMMIT. Userinfo: the client, the sign-in with its door. A code redirect: the session, the client, the door, then BEGIN,
             // the code, the audit event, COMMIT. Each used to take more (Fluent's eager loads, the agent read again
             // after the door). SQLite runs a transaction's statements on the connection's own logger, which does
             // not carry the request id: only those before the transaction are counted there.
             let onPostgres = TestDatabase.serverURL != nil
-            #expect(before.refresh == (onPostgres ? 9 : 2), "a refresh ran \(before.refresh) statements")
+            #expect(before.refresh == (onPostgres ? 8 : 2), "a refresh ran \(before.refresh) statements")
+            #expect(before.userinfo == 2, "userinfo ran \(before.userinfo) statements")
             #expect(before.authorize == (onPostgres ? 7 : 3), "a code redirect ran \(before.authorize) statements")
         }
     }

@@ -35,17 +35,64 @@ public struct OpenIDProvider: Sendable {
     /// the application's code when it has no profiles.
     func door(agentID: UUID, application: BusinessApplication, on database: any Database) async throws -> Door {
         let rows = try await (database as! any SQLDatabase).prepared(
-            """
-            SELECT a.status AS agent_status, a.email, a.first_name, a.last_name,
+            doorQuery(from: "agents a", where: "a.id = \(bind: agentID)", application: application)
+        ).all()
+        return try await door(of: agentID, rows, application: application, on: database)
+    }
+
+    /// A sign-in that still stands (not revoked) and the door of its agent, read together: every refresh needs both.
+    func standingSignIn(
+        _ id: UUID, application: BusinessApplication, on database: any Database
+    ) async throws
+        -> (signIn: ApplicationSignIn, door: Door)?
+    {
+        let rows = try await (database as! any SQLDatabase).prepared(
+            doorQuery(
+                from: "application_sign_ins s JOIN agents a ON a.id = s.agent_id",
+                where: "s.id = \(bind: id) AND s.revoked_at IS NULL", application: application,
+                signInColumns: true)
+        ).all()
+        guard let row = rows.first else { return nil }
+        let signIn = ApplicationSignIn()
+        signIn.id = id
+        signIn.$client.id = try row.decode(column: "sign_in_client_id", as: UUID.self)
+        signIn.$agent.id = try row.decode(column: "sign_in_agent_id", as: UUID.self)
+        signIn.sessionID = try row.decode(column: "sign_in_session_id", as: UUID?.self)
+        signIn.scope = try row.decode(column: "sign_in_scope", as: String.self)
+        signIn.authTime = try row.decode(column: "sign_in_auth_time", as: Date.self)
+        signIn.amr = try row.decode(column: "sign_in_amr", as: String.self)
+        signIn.createdAt = try row.decode(column: "sign_in_created_at", as: Date.self)
+        return (signIn, try await door(of: signIn.$agent.id, rows, application: application, on: database))
+    }
+
+    /// The door's statement for the agent `a` that `source` and `condition` find.
+    private func doorQuery(
+        from source: SQLQueryString, where condition: SQLQueryString, application: BusinessApplication,
+        signInColumns: Bool = false
+    ) -> SQLQueryString {
+        let signIn: SQLQueryString =
+            signInColumns
+            ? """
+            s.client_id AS sign_in_client_id, s.agent_id AS sign_in_agent_id, s.session_id AS sign_in_session_id,
+                s.scope AS sign_in_scope, s.auth_time AS sign_in_auth_time, s.amr AS sign_in_amr,
+                s.created_at AS sign_in_created_at,
+            """ : ""
+        return """
+            SELECT \(signIn) a.status AS agent_status, a.email, a.first_name, a.last_name,
                 o.code AS organisation_code, o.name AS organisation_name, g.id AS grant_id, pr.code AS profile_code
-            FROM agents a JOIN organisations o ON o.id = a.organisation_id
+            FROM \(source) JOIN organisations o ON o.id = a.organisation_id
             LEFT JOIN grants g ON g.agent_id = a.id AND g.application_id = \(bind: application.id!)
                 AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > \(bind: clock.now))
             LEFT JOIN application_profiles pr ON pr.id = g.profile_id
-            WHERE a.id = \(bind: agentID)
+            WHERE \(condition)
             ORDER BY pr.position, pr.code
             """
-        ).all()
+    }
+
+    /// The door the rows of `doorQuery` open or close; a closed door looks for the pending request.
+    private func door(
+        of agentID: UUID, _ rows: [any SQLRow], application: BusinessApplication, on database: any Database
+    ) async throws -> Door {
         if let row = rows.first,
             try row.decode(column: "agent_status", as: String.self) == Agent.Status.active.rawValue,
             try rows.contains(where: { try $0.decode(column: "grant_id", as: UUID?.self) != nil }), application.isActive
@@ -226,13 +273,12 @@ public struct OpenIDProvider: Sendable {
             guard let claimed else { return .notClaimed }
             let signInID = try claimed.decode(column: "sign_in_id", as: UUID.self)
             let expiresAt = try claimed.decode(column: "expires_at", as: Date.self)
-            guard let signIn = try await ApplicationSignIn.standing(signInID, on: transaction),
+            guard
+                let (signIn, door) = try await standingSignIn(
+                    signInID, application: client.application, on: transaction),
                 signIn.$client.id == client.id
             else { return .refused(.invalidGrant("the refresh token was revoked or belongs to another client")) }
-            guard
-                case .open(let roles, let agent) = try await door(
-                    agentID: signIn.$agent.id, application: client.application, on: transaction)
-            else {
+            guard case .open(let roles, let agent) = door else {
                 try await audit.record(
                     .oidcDoorClosed, outcome: "refused", by: AuditContext(actorID: signIn.$agent.id, ip: ip),
                     target: ("oidc_client", client.clientID),
@@ -287,11 +333,9 @@ public struct OpenIDProvider: Sendable {
         guard let access = try await keys.verify(token, as: AccessTokenClaims.self, on: database),
             access.iss == issuer, access.exp > Int(clock.now.timeIntervalSince1970),
             let signInID = UUID(uuidString: access.sid),
-            let signIn = try await ApplicationSignIn.query(on: database).filter(\.$id == signInID)
-                .with(\.$client) { $0.with(\.$application) }.first(),
-            signIn.revokedAt == nil, signIn.client.clientID == access.clientID,
-            case .open(let roles, let agent) = try await door(
-                agentID: signIn.$agent.id, application: signIn.client.application, on: database)
+            let client = try await clients.find(access.clientID, on: database),
+            let (signIn, door) = try await standingSignIn(signInID, application: client.application, on: database),
+            signIn.$client.id == client.id, case .open(let roles, let agent) = door
         else { return nil }
         let claims = IdentityClaims(agent: agent, roles: roles, scopes: access.scope.spaceSeparated)
         return (claims, access)
@@ -350,29 +394,5 @@ public struct OpenIDProvider: Sendable {
         try await audit.record(
             action, outcome: "refused", by: AuditContext(actorID: nil, ip: ip),
             target: ("oidc_client", client.clientID), details: ["sign_in": id?.uuidString ?? ""], on: database)
-    }
-}
-
-extension ApplicationSignIn {
-    /// A sign-in that still stands (not revoked), read as SQL text: every refresh reads one.
-    static func standing(_ id: UUID, on database: any Database) async throws -> ApplicationSignIn? {
-        guard
-            let row = try await (database as! any SQLDatabase).prepared(
-                """
-                SELECT client_id, agent_id, session_id, scope, auth_time, amr, created_at FROM application_sign_ins
-                WHERE id = \(bind: id) AND revoked_at IS NULL
-                """
-            ).first()
-        else { return nil }
-        let signIn = ApplicationSignIn()
-        signIn.id = id
-        signIn.$client.id = try row.decode(column: "client_id", as: UUID.self)
-        signIn.$agent.id = try row.decode(column: "agent_id", as: UUID.self)
-        signIn.sessionID = try row.decode(column: "session_id", as: UUID?.self)
-        signIn.scope = try row.decode(column: "scope", as: String.self)
-        signIn.authTime = try row.decode(column: "auth_time", as: Date.self)
-        signIn.amr = try row.decode(column: "amr", as: String.self)
-        signIn.createdAt = try row.decode(column: "created_at", as: Date.self)
-        return signIn
     }
 }
