@@ -118,22 +118,20 @@ public struct OpenIDProvider: Sendable {
         let scope = request.scopes.joined(separator: " ")
         let now = clock.now
         // SQL text: the code redirect is the busiest step of single sign-on, and a model's reflective encoding
-        // cost more than the insert.
-        try await database.atomically { transaction in
-            try await (transaction as! any SQLDatabase).prepared(
-                """
-                INSERT INTO oidc_authorization_codes (id, code_hash, client_id, agent_id, session_id, redirect_uri,
-                    scope, nonce, code_challenge, auth_time, amr, created_at, expires_at)
-                VALUES (\(bind: UUID.timeOrdered()), \(bind: SecureToken.hash(code)), \(bind: request.client.id!),
-                    \(bind: session.$agent.id), \(bind: session.id!), \(bind: request.redirectURI), \(bind: scope),
-                    \(bind: request.nonce), \(bind: request.codeChallenge), \(bind: session.createdAt), \(bind: session.amr),
-                    \(bind: now), \(bind: now.addingTimeInterval(Self.codeLifetime)))
-                """
-            ).run()
-            try await audit.record(
+        // cost more than the insert. The code and its audit event are one statement on PostgreSQL.
+        try await database.writeTogether([
+            """
+            INSERT INTO oidc_authorization_codes (id, code_hash, client_id, agent_id, session_id, redirect_uri,
+                scope, nonce, code_challenge, auth_time, amr, created_at, expires_at)
+            VALUES (\(bind: UUID.timeOrdered()), \(bind: SecureToken.hash(code)), \(bind: request.client.id!),
+                \(bind: session.$agent.id), \(bind: session.id!), \(bind: request.redirectURI), \(bind: scope),
+                \(bind: request.nonce), \(bind: request.codeChallenge), \(bind: session.createdAt), \(bind: session.amr),
+                \(bind: now), \(bind: now.addingTimeInterval(Self.codeLifetime)))
+            """,
+            audit.insert(
                 .oidcAuthorized, by: context, target: ("oidc_client", request.client.clientID),
-                details: ["application": request.client.application.code, "scope": scope], on: transaction)
-        }
+                details: ["application": request.client.application.code, "scope": scope]),
+        ])
         return request.redirectURI.adding([("code", code), ("state", request.state), ("iss", issuer)])
     }
 
@@ -285,11 +283,14 @@ public struct OpenIDProvider: Sendable {
                     details: ["application": client.application.code, "step": "refresh"], on: transaction)
                 return .refused(.invalidGrant("the agent has no right on this application"))
             }
-            try await audit.record(
-                .oidcTokensRefreshed, by: AuditContext(actorID: signIn.$agent.id, ip: ip),
-                target: ("oidc_client", client.clientID), on: transaction)
             // The sign-in keeps its first deadline: rotation never lengthens it.
-            let next = try await issueRefreshToken(for: signIn, expiresAt: expiresAt, on: transaction)
+            let next = SecureToken.generate()
+            try await transaction.writeTogether([
+                audit.insert(
+                    .oidcTokensRefreshed, by: AuditContext(actorID: signIn.$agent.id, ip: ip),
+                    target: ("oidc_client", client.clientID)),
+                refreshTokenInsert(next, for: signIn, expiresAt: expiresAt),
+            ])
             return .issued(signIn, agent: agent, roles: roles, refreshToken: next)
         }
         let signIn: ApplicationSignIn
@@ -349,14 +350,18 @@ public struct OpenIDProvider: Sendable {
         async throws -> String
     {
         let token = SecureToken.generate()
-        try await (database as! any SQLDatabase).prepared(
-            """
-            INSERT INTO oidc_refresh_tokens (id, token_hash, sign_in_id, created_at, expires_at)
-            VALUES (\(bind: UUID.timeOrdered()), \(bind: SecureToken.hash(token)), \(bind: signIn.id!),
-                \(bind: clock.now), \(bind: expiresAt))
-            """
-        ).run()
+        try await (database as! any SQLDatabase).prepared(refreshTokenInsert(token, for: signIn, expiresAt: expiresAt))
+            .run()
         return token
+    }
+
+    /// The row of a refresh token: its hash only, never the token.
+    private func refreshTokenInsert(_ token: String, for signIn: ApplicationSignIn, expiresAt: Date) -> SQLQueryString {
+        """
+        INSERT INTO oidc_refresh_tokens (id, token_hash, sign_in_id, created_at, expires_at)
+        VALUES (\(bind: UUID.timeOrdered()), \(bind: SecureToken.hash(token)), \(bind: signIn.id!),
+            \(bind: clock.now), \(bind: expiresAt))
+        """
     }
 
     /// The signed ID and access tokens of a sign-in.

@@ -141,14 +141,30 @@ public struct AuditLog: Sendable {
         on database: any Database
     ) async throws {
         try await (database as! any SQLDatabase).prepared(
-            """
-            INSERT INTO audit_events (id, occurred_at, actor_id, action, outcome, target_type, target_id,
-                organisation_id, application_id, ip, details)
-            VALUES (\(bind: UUID.timeOrdered()), \(bind: clock.now), \(bind: context.actorID), \(bind: action.rawValue),
-                \(bind: outcome), \(bind: target?.type), \(bind: target?.id), \(bind: organisationID),
-                \(bind: applicationID), \(bind: context.ip), \(bind: Self.encode(details)))
-            """
+            insert(
+                action, outcome: outcome, by: context, target: target, organisationID: organisationID,
+                applicationID: applicationID, details: details)
         ).run()
+    }
+
+    /// The statement `record` runs, for a write that goes in the same statement as what it records
+    /// (`Database.writeTogether`).
+    func insert(
+        _ action: AuditAction,
+        outcome: String = "success",
+        by context: AuditContext,
+        target: (type: String, id: String)? = nil,
+        organisationID: UUID? = nil,
+        applicationID: UUID? = nil,
+        details: [String: String] = [:]
+    ) -> SQLQueryString {
+        """
+        INSERT INTO audit_events (id, occurred_at, actor_id, action, outcome, target_type, target_id,
+            organisation_id, application_id, ip, details)
+        VALUES (\(bind: UUID.timeOrdered()), \(bind: clock.now), \(bind: context.actorID), \(bind: action.rawValue),
+            \(bind: outcome), \(bind: target?.type), \(bind: target?.id), \(bind: organisationID),
+            \(bind: applicationID), \(bind: context.ip), \(bind: Self.encode(details)))
+        """
     }
 
     /// One event of a batch written by `recordAll`.
