@@ -44,10 +44,12 @@ struct ProtocolParameters: Sendable {
     subscript(name: String) -> String? { values[name] }
 
     /// `+` is a space in forms; a value whose percent-escapes do not decode to UTF-8 is malformed. Foundation is
-    /// called only for what it has to change: its two calls were a thirtieth of a token refresh.
+    /// called only for the escapes: its replacements were a thirtieth of a token refresh.
     static func decode(_ text: Substring) -> String? {
         var value = String(text)
-        if value.utf8.contains(UInt8(ascii: "+")) { value = value.replacingOccurrences(of: "+", with: " ") }
+        if value.utf8.contains(UInt8(ascii: "+")) {
+            value = String(decoding: value.utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        }
         return value.utf8.contains(UInt8(ascii: "%")) ? value.removingPercentEncoding : value
     }
 }

@@ -55,7 +55,7 @@ public struct SessionStore: Sendable {
                 """
             ).first()
         else { return nil }
-        let agent = try row.decode(fluentModel: Agent.self)
+        let agent = try row.decode(listed: Agent.self)
         let session = UserSession(
             tokenHash: SecureToken.hash(token), agentID: agent.id!,
             csrfToken: try row.decode(column: "session_csrf_token", as: String.self),

@@ -94,7 +94,9 @@ extension Request {
 /// Loads the runtime settings for the pages (footer address, ADD contact).
 struct RuntimeSettingsMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if !request.url.path.hasPrefix("/static/"), request.url.path != Paths.health {
+        // Read once: Vapor rewrites the path's text at each read of `url.path`.
+        let path = request.url.path
+        if !path.hasPrefix("/static/"), path != Paths.health {
             request.runtimeSettings = try await request.portal.runtimeSettings.current(on: request.db)
         }
         return try await next.respond(to: request)
