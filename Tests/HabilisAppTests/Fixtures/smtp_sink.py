@@ -1,5 +1,6 @@
 """A real SMTP server for the tests (aiosmtpd): stores messages in a Maildir, can refuse the first N with 451 and
-one recipient for good with 550, take its time over each message, close each connection after a number of messages, and offers STARTTLS when
+one recipient for good with 550, take its time over each message (the first waiting for company if asked), close each
+connection after a number of messages, and offers STARTTLS when
 given a certificate. Writes a line per message received to `received.log` (the client's port, so one line per
 connection used, the most messages it held at once, the recipient, the Message-ID). Prints "PORT <n>" once listening; stops when its
 standard input closes (the test ended or died), which works even behind interpreter shims that swallow signals."""
@@ -16,13 +17,14 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, directory, fail_first, refused_recipient, delay, close_after):
+    def __init__(self, directory, fail_first, refused_recipient, delay, close_after, company_wait=0):
         self.box = mailbox.Maildir(directory, create=True)
         self.log = os.path.join(directory, "received.log")
         self.fail_first = fail_first
         self.refused_recipient = refused_recipient
         self.delay = delay
         self.close_after = close_after
+        self.company_wait = company_wait
         self.per_connection = {}
         self.in_flight = 0
         self.most_in_flight = 0
@@ -41,6 +43,13 @@ class Sink:
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
             await asyncio.sleep(self.delay)
+            # The first message waits for a second one alongside: a client that sends over several connections
+            # at once is seen doing so even when a loaded machine is slow to start them.
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + self.company_wait
+            self.company_wait = 0
+            while self.most_in_flight < 2 and loop.time() < deadline:
+                await asyncio.sleep(0.01)
         finally:
             self.in_flight -= 1
         self.box.add(envelope.original_content or envelope.content)
@@ -62,6 +71,8 @@ def main():
     parser.add_argument("--refuse-recipient")
     parser.add_argument("--delay", type=float, default=0, help="seconds spent on each message")
     parser.add_argument("--close-after", type=int, default=0, help="messages after which a connection is dropped")
+    parser.add_argument("--company-wait", type=float, default=0,
+                        help="seconds the first message waits for a second one to be held at once")
     parser.add_argument("--cert")
     parser.add_argument("--key")
     args = parser.parse_args()
@@ -73,7 +84,8 @@ def main():
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         tls.load_cert_chain(args.cert, args.key)
     controller = Controller(
-        Sink(args.dir, args.fail_first, args.refuse_recipient, args.delay, args.close_after), hostname="127.0.0.1",
+        Sink(args.dir, args.fail_first, args.refuse_recipient, args.delay, args.close_after, args.company_wait),
+        hostname="127.0.0.1",
         port=port, tls_context=tls, require_starttls=tls is not None)
     controller.start()
     print(f"PORT {port}", flush=True)

@@ -162,8 +162,10 @@ struct SMTPTransportTests {
 
     @Test("a batch goes out over a few kept connections at once, each recipient's mails in their order")
     func keptConnections() async throws {
-        // Each message takes the relay 0.3 s: one connection at a time would hold the relay for 12 × 0.3 s.
-        let sink = try SMTPSink(delay: 0.3)
+        // Each message takes the relay 0.3 s: one connection at a time would hold the relay for 12 × 0.3 s. The
+        // first waits up to 20 s for a second alongside, which one connection at a time never sends (under the
+        // whole suite, the connections' tasks once started more than 0.3 s apart).
+        let sink = try SMTPSink(delay: 0.3, companyWait: 20)
         defer { sink.stop() }
         try await withTestApp(seedDemo: false) { context in
             let dispatcher = OutboxDispatcher(

@@ -8,11 +8,11 @@ final class SMTPSink: @unchecked Sendable {
     private let input = Pipe()
 
     /// Starts the server; `failFirst` messages are refused with 451, `refusedRecipient` always with 550; each message
-    /// takes `delay` seconds; a connection is dropped after `closeAfter` messages (0: never); `tls` gives
-    /// (certificate, key) for STARTTLS.
+    /// takes `delay` seconds, and the first waits up to `companyWait` seconds more for a second one held at once; a
+    /// connection is dropped after `closeAfter` messages (0: never); `tls` gives (certificate, key) for STARTTLS.
     init(
-        failFirst: Int = 0, refusedRecipient: String? = nil, delay: Double = 0, closeAfter: Int = 0,
-        tls: (String, String)? = nil
+        failFirst: Int = 0, refusedRecipient: String? = nil, delay: Double = 0, companyWait: Double = 0,
+        closeAfter: Int = 0, tls: (String, String)? = nil
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(UUID())").path
         process = Process()
@@ -22,7 +22,9 @@ final class SMTPSink: @unchecked Sendable {
             "--fail-first", String(failFirst),
         ]
         if let refusedRecipient { arguments += ["--refuse-recipient", refusedRecipient] }
-        arguments += ["--delay", String(delay), "--close-after", String(closeAfter)]
+        arguments += [
+            "--delay", String(delay), "--company-wait", String(companyWait), "--close-after", String(closeAfter),
+        ]
         if let (certificate, key) = tls { arguments += ["--cert", certificate, "--key", key] }
         process.arguments = arguments
         let output = Pipe()
