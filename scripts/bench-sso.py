@@ -28,7 +28,7 @@ credentials = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
 tokens = []
 for _ in range(int(count)):
     answer = agent.get(authorize_path)
-    assert answer.status == 302, (answer.status, answer.body[:300])
+    assert answer.status == 302 and "code=" in answer.location, (answer.status, answer.location, answer.body[:300])
     code = urllib.parse.parse_qs(urllib.parse.urlsplit(answer.location).query)["code"][0]
     connection_answer = application.request("POST", "/oidc/token", [
         ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect_uri),

@@ -97,6 +97,56 @@ struct TokenEndpointTests {
         }
     }
 
+    @Test("a refresh token is its client's: another client is refused without using it up")
+    func refreshTokenOfAnotherClient() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            let other = try await RelyingParty.register(context)
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+            let (_, tokens) = try await application.exchange(try await application.code(for: agent))
+            let token = try #require(tokens["refresh_token"] as? String)
+
+            let (foreign, foreignBody) = try await other.refresh(token)
+            #expect(foreign.status == .badRequest)
+            #expect(foreignBody["error"] as? String == "invalid_grant")
+            #expect(foreignBody["access_token"] == nil)
+            #expect(!(try await context.auditActions().contains("oidc.tokens_refreshed")))
+
+            let (own, ownBody) = try await application.refresh(token)
+            #expect(own.status == .ok)
+            #expect(ownBody["refresh_token"] as? String != nil)
+            let refreshed = try #require(
+                try await AuditEvent.query(on: context.db).filter(\.$action == "oidc.tokens_refreshed").first())
+            #expect(refreshed.targetID == application.clientID)
+            #expect(refreshed.actorID == (try await Given.agent(DemoWorld.agentEmail, on: context.db)).id)
+            #expect(try await ApplicationSignIn.query(on: context.db).filter(\.$revokedAt != nil).count() == 0)
+        }
+    }
+
+    @Test("two refreshes at once with one token: one answer has tokens, the other is a reuse that ends the sign-in")
+    func concurrentRefreshes() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+            let (_, tokens) = try await application.exchange(try await application.code(for: agent))
+            let token = try #require(tokens["refresh_token"] as? String)
+
+            async let first = application.refresh(token)
+            async let second = application.refresh(token)
+            let answers = [try await first, try await second]
+            #expect(answers.filter { $0.0.status == .ok }.count == 1)
+            #expect(answers.filter { $0.1["error"] as? String == "invalid_grant" }.count == 1)
+            // Exactly one successor was written, and the reuse revoked the sign-in it belongs to.
+            #expect(try await OIDCRefreshToken.query(on: context.db).count() == 2)
+            #expect(try await ApplicationSignIn.query(on: context.db).filter(\.$revokedAt == nil).count() == 0)
+            let actions = try await context.auditActions()
+            #expect(actions.filter { $0 == "oidc.tokens_refreshed" }.count == 1)
+            #expect(actions.contains("oidc.refresh_token_reused"))
+        }
+    }
+
     @Test("client authentication: basic, post, none for public clients only; failures are invalid_client, 401")
     func clientAuthentication() async throws {
         try await withTestApp { context in

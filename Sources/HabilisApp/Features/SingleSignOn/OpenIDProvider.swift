@@ -40,53 +40,78 @@ public struct OpenIDProvider: Sendable {
         return try await door(of: agentID, rows, application: application, on: database)
     }
 
-    /// A sign-in that still stands (not revoked) and the door of its agent, read together: every refresh needs both.
+    /// A sign-in of `client` that still stands (not revoked) and the door of its agent, read together: userinfo and
+    /// introspection need both. Another client's sign-in does not stand for this one.
     func standingSignIn(
-        _ id: UUID, application: BusinessApplication, on database: any Database
+        _ id: UUID, of client: OIDCClient, on database: any Database
     ) async throws
         -> (signIn: ApplicationSignIn, door: Door)?
     {
+        try await standingSignIn(from: "application_sign_ins s", where: "s.id = \(bind: id)", of: client, on: database)
+            .map { ($0.signIn, $0.door) }
+    }
+
+    /// The standing sign-in of `client` that a refresh token still unused and unexpired belongs to, the token's
+    /// deadline, and the door of the agent, in one statement: what a refresh needs before it takes the token.
+    private func standingSignIn(
+        ofRefreshToken hash: String, of client: OIDCClient, on database: any Database
+    ) async throws
+        -> (signIn: ApplicationSignIn, tokenExpiresAt: Date, door: Door)?
+    {
+        guard
+            let found = try await standingSignIn(
+                from: "oidc_refresh_tokens t JOIN application_sign_ins s ON s.id = t.sign_in_id",
+                where: "t.token_hash = \(bind: hash) AND t.used_at IS NULL AND t.expires_at > \(bind: clock.now)",
+                columns: "t.expires_at AS token_expires_at,", of: client, on: database)
+        else { return nil }
+        return (found.signIn, try found.row.decode(column: "token_expires_at", as: Date.self), found.door)
+    }
+
+    /// The sign-in `s` that `source` and `condition` find, if it stands for `client`, with its agent's door.
+    private func standingSignIn(
+        from source: SQLQueryString, where condition: SQLQueryString, columns: SQLQueryString = "",
+        of client: OIDCClient, on database: any Database
+    ) async throws -> (signIn: ApplicationSignIn, row: any SQLRow, door: Door)? {
         let rows = try await (database as! any SQLDatabase).prepared(
             doorQuery(
-                from: "application_sign_ins s JOIN agents a ON a.id = s.agent_id",
-                where: "s.id = \(bind: id) AND s.revoked_at IS NULL", application: application,
-                signInColumns: true)
+                from: source + " JOIN agents a ON a.id = s.agent_id",
+                where: condition + " AND s.revoked_at IS NULL AND s.client_id = \(bind: client.id!)",
+                application: client.application,
+                columns: columns
+                    + """
+                     s.id AS sign_in_id, s.agent_id AS sign_in_agent_id, s.session_id AS sign_in_session_id,
+                        s.scope AS sign_in_scope, s.auth_time AS sign_in_auth_time, s.amr AS sign_in_amr,
+                        s.created_at AS sign_in_created_at,
+                    """)
         ).all()
         guard let row = rows.first else { return nil }
         let signIn = ApplicationSignIn()
-        signIn.id = id
-        signIn.$client.id = try row.decode(column: "sign_in_client_id", as: UUID.self)
+        signIn.id = try row.decode(column: "sign_in_id", as: UUID.self)
+        signIn.$client.id = client.id!
         signIn.$agent.id = try row.decode(column: "sign_in_agent_id", as: UUID.self)
         signIn.sessionID = try row.decode(column: "sign_in_session_id", as: UUID?.self)
         signIn.scope = try row.decode(column: "sign_in_scope", as: String.self)
         signIn.authTime = try row.decode(column: "sign_in_auth_time", as: Date.self)
         signIn.amr = try row.decode(column: "sign_in_amr", as: String.self)
         signIn.createdAt = try row.decode(column: "sign_in_created_at", as: Date.self)
-        return (signIn, try await door(of: signIn.$agent.id, rows, application: application, on: database))
+        return (signIn, row, try await door(of: signIn.$agent.id, rows, application: client.application, on: database))
     }
 
-    /// The door's statement for the agent `a` that `source` and `condition` find.
+    /// The door's statement for the agent `a` that `source` and `condition` find, after `columns` of their own.
     private func doorQuery(
         from source: SQLQueryString, where condition: SQLQueryString, application: BusinessApplication,
-        signInColumns: Bool = false
+        columns: SQLQueryString = ""
     ) -> SQLQueryString {
-        let signIn: SQLQueryString =
-            signInColumns
-            ? """
-            s.client_id AS sign_in_client_id, s.agent_id AS sign_in_agent_id, s.session_id AS sign_in_session_id,
-                s.scope AS sign_in_scope, s.auth_time AS sign_in_auth_time, s.amr AS sign_in_amr,
-                s.created_at AS sign_in_created_at,
-            """ : ""
-        return """
-            SELECT \(signIn) a.status AS agent_status, a.email, a.first_name, a.last_name,
-                o.code AS organisation_code, o.name AS organisation_name, g.id AS grant_id, pr.code AS profile_code
-            FROM \(source) JOIN organisations o ON o.id = a.organisation_id
-            LEFT JOIN grants g ON g.agent_id = a.id AND g.application_id = \(bind: application.id!)
-                AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > \(bind: clock.now))
-            LEFT JOIN application_profiles pr ON pr.id = g.profile_id
-            WHERE \(condition)
-            ORDER BY pr.position, pr.code
-            """
+        """
+        SELECT \(columns) a.status AS agent_status, a.email, a.first_name, a.last_name,
+            o.code AS organisation_code, o.name AS organisation_name, g.id AS grant_id, pr.code AS profile_code
+        FROM \(source) JOIN organisations o ON o.id = a.organisation_id
+        LEFT JOIN grants g ON g.agent_id = a.id AND g.application_id = \(bind: application.id!)
+            AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > \(bind: clock.now))
+        LEFT JOIN application_profiles pr ON pr.id = g.profile_id
+        WHERE \(condition)
+        ORDER BY pr.position, pr.code
+        """
     }
 
     /// The door the rows of `doorQuery` open or close; a closed door looks for the pending request.
@@ -258,71 +283,57 @@ public struct OpenIDProvider: Sendable {
         }
         let now = clock.now
         let hash = SecureToken.hash(token)
-        // One transaction, one commit: the claim, the checks, the audit event and the next token (on SQLite every
-        // commit waits for the disk, and the refresh rate is the commit rate).
-        let outcome: RefreshClaim = try await database.atomically { transaction in
-            let claimed = try await (transaction as! any SQLDatabase).prepared(
-                """
-                UPDATE oidc_refresh_tokens SET used_at = \(bind: now)
-                WHERE token_hash = \(bind: hash) AND used_at IS NULL AND expires_at > \(bind: now)
-                RETURNING sign_in_id, expires_at
-                """
-            ).first()
-            guard let claimed else { return .notClaimed }
-            let signInID = try claimed.decode(column: "sign_in_id", as: UUID.self)
-            let expiresAt = try claimed.decode(column: "expires_at", as: Date.self)
-            guard
-                let (signIn, door) = try await standingSignIn(
-                    signInID, application: client.application, on: transaction),
-                signIn.$client.id == client.id
-            else { return .refused(.invalidGrant("the refresh token was revoked or belongs to another client")) }
-            guard case .open(let roles, let agent) = door else {
-                try await audit.record(
-                    .oidcDoorClosed, outcome: "refused", by: AuditContext(actorID: signIn.$agent.id, ip: ip),
-                    target: ("oidc_client", client.clientID),
-                    details: ["application": client.application.code, "step": "refresh"], on: transaction)
-                return .refused(.invalidGrant("the agent has no right on this application"))
-            }
-            // The sign-in keeps its first deadline: rotation never lengthens it.
-            let next = SecureToken.generate()
-            try await transaction.writeTogether([
-                audit.insert(
-                    .oidcTokensRefreshed, by: AuditContext(actorID: signIn.$agent.id, ip: ip),
-                    target: ("oidc_client", client.clientID)),
-                refreshTokenInsert(next, for: signIn, expiresAt: expiresAt),
-            ])
-            return .issued(signIn, agent: agent, roles: roles, refreshToken: next)
+        // The token taken, only if still unused: two refreshes with one token cannot both succeed.
+        let take: SQLQueryString = """
+            UPDATE oidc_refresh_tokens SET used_at = \(bind: now)
+            WHERE token_hash = \(bind: hash) AND used_at IS NULL
+            RETURNING id
+            """
+        // Read first, then take the token together with what the answer writes: one statement on PostgreSQL, one
+        // commit on SQLite (where every commit waits for the disk, so the refresh rate is the commit rate).
+        guard let (signIn, expiresAt, door) = try await standingSignIn(ofRefreshToken: hash, of: client, on: database)
+        else { return .failure(try await refusedRefresh(hash, client: client, ip: ip, on: database)) }
+        let context = AuditContext(actorID: signIn.$agent.id, ip: ip)
+        guard case .open(let roles, let agent) = door else {
+            // Taken all the same: a refused refresh token does not come back.
+            _ = try await database.claimThenInsert(
+                take,
+                [
+                    audit.insert(
+                        .oidcDoorClosed, outcome: "refused", by: context, target: ("oidc_client", client.clientID),
+                        details: ["application": client.application.code, "step": "refresh"])
+                ])
+            return .failure(.invalidGrant("the agent has no right on this application"))
         }
-        let signIn: ApplicationSignIn
-        let agent: AgentIdentity
-        let roles: [String]
-        let refreshToken: String
-        switch outcome {
-        case .issued(let issued, let holder, let issuedRoles, let next):
-            (signIn, agent, roles, refreshToken) = (issued, holder, issuedRoles, next)
-        case .refused(let error): return .failure(error)
-        case .notClaimed:
-            // Not claimed: unknown, expired, or used already, which revokes the whole sign-in.
-            if let used = try await OIDCRefreshToken.query(on: database).filter(\.$tokenHash == hash)
-                .filter(\.$usedAt != nil).first()
-            {
-                try await revoke(
-                    signIn: used.$signIn.id, because: .oidcRefreshTokenReused, client: client, ip: ip, on: database)
-            }
-            return .failure(.invalidGrant("the refresh token is unknown, expired or was already used"))
-        }
+        // The sign-in keeps its first deadline: rotation never lengthens it.
+        let next = SecureToken.generate()
+        guard
+            try await database.claimThenInsert(
+                take,
+                [
+                    audit.insert(.oidcTokensRefreshed, by: context, target: ("oidc_client", client.clientID)),
+                    refreshTokenInsert(next, for: signIn, expiresAt: expiresAt),
+                ])
+        else { return .failure(try await refusedRefresh(hash, client: client, ip: ip, on: database)) }
         return .success(
             try await tokens(
-                for: signIn, agent: agent, client: client, roles: roles, nonce: nil, refreshToken: refreshToken,
+                for: signIn, agent: agent, client: client, roles: roles, nonce: nil, refreshToken: next,
                 on: database))
     }
 
-    /// What the transaction of a refresh ended with.
-    private enum RefreshClaim {
-        case issued(ApplicationSignIn, agent: AgentIdentity, roles: [String], refreshToken: String)
-        case refused(TokenError)
-        /// Unknown, expired or used already: told apart after the transaction.
-        case notClaimed
+    /// Why a refresh token that is not standing for this client is refused. One used already (even an instant ago,
+    /// by a refresh running alongside) revokes its whole sign-in; unknown, expired, revoked or another client's
+    /// token are refused alike.
+    private func refusedRefresh(
+        _ hash: String, client: OIDCClient, ip: String?, on database: any Database
+    ) async throws -> TokenError {
+        if let used = try await OIDCRefreshToken.query(on: database).filter(\.$tokenHash == hash)
+            .filter(\.$usedAt != nil).first()
+        {
+            try await revoke(
+                signIn: used.$signIn.id, because: .oidcRefreshTokenReused, client: client, ip: ip, on: database)
+        }
+        return .invalidGrant("the refresh token is unknown, expired, revoked or was already used")
     }
 
     /// The claims of a valid access token whose sign-in still stands and whose door is still open, or nil.
@@ -335,8 +346,8 @@ public struct OpenIDProvider: Sendable {
             access.iss == issuer, access.exp > Int(clock.now.timeIntervalSince1970),
             let signInID = UUID(uuidString: access.sid),
             let client = try await clients.find(access.clientID, on: database),
-            let (signIn, door) = try await standingSignIn(signInID, application: client.application, on: database),
-            signIn.$client.id == client.id, case .open(let roles, let agent) = door
+            let (signIn, door) = try await standingSignIn(signInID, of: client, on: database),
+            case .open(let roles, let agent) = door
         else { return nil }
         let claims = IdentityClaims(agent: agent, roles: roles, scopes: access.scope.spaceSeparated)
         return (claims, access)
@@ -359,8 +370,8 @@ public struct OpenIDProvider: Sendable {
     private func refreshTokenInsert(_ token: String, for signIn: ApplicationSignIn, expiresAt: Date) -> SQLQueryString {
         """
         INSERT INTO oidc_refresh_tokens (id, token_hash, sign_in_id, created_at, expires_at)
-        VALUES (\(bind: UUID.timeOrdered()), \(bind: SecureToken.hash(token)), \(bind: signIn.id!),
-            \(bind: clock.now), \(bind: expiresAt))
+        SELECT \(bind: UUID.timeOrdered()), \(bind: SecureToken.hash(token)), \(bind: signIn.id!),
+            \(bind: clock.now), \(bind: expiresAt)
         """
     }
 

@@ -148,7 +148,7 @@ public struct AuditLog: Sendable {
     }
 
     /// The statement `record` runs, for a write that goes in the same statement as what it records
-    /// (`Database.writeTogether`).
+    /// (`Database.writeTogether`, `Database.claimThenInsert`: hence `SELECT`, not `VALUES`).
     func insert(
         _ action: AuditAction,
         outcome: String = "success",
@@ -161,9 +161,9 @@ public struct AuditLog: Sendable {
         """
         INSERT INTO audit_events (id, occurred_at, actor_id, action, outcome, target_type, target_id,
             organisation_id, application_id, ip, details)
-        VALUES (\(bind: UUID.timeOrdered()), \(bind: clock.now), \(bind: context.actorID), \(bind: action.rawValue),
+        SELECT \(bind: UUID.timeOrdered()), \(bind: clock.now), \(bind: context.actorID), \(bind: action.rawValue),
             \(bind: outcome), \(bind: target?.type), \(bind: target?.id), \(bind: organisationID),
-            \(bind: applicationID), \(bind: context.ip), \(bind: Self.encode(details)))
+            \(bind: applicationID), \(bind: context.ip), \(bind: Self.encode(details))
         """
     }
 

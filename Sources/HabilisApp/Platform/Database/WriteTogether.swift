@@ -28,3 +28,28 @@ extension Database {
         }
     }
 }
+
+extension Database {
+    /// Runs `claim`, an `UPDATE … RETURNING` that changes at most one row (a single-use token taken), and `inserts`
+    /// only if it changed one, atomically; tells whether it did. Each insert is `INSERT INTO … SELECT …` without a
+    /// `FROM`. On PostgreSQL this is one statement: the inserts select `FROM claimed`, so they write nothing when
+    /// the claim took nothing. SQLite runs them one by one in a transaction (the caller's, if it is in one).
+    func claimThenInsert(_ claim: SQLQueryString, _ inserts: [SQLQueryString]) async throws -> Bool {
+        let sql = self as! any SQLDatabase
+        if sql.dialect.name == "postgresql" {
+            var statement: SQLQueryString = "WITH claimed AS (\(claim))"
+            for (index, insert) in inserts.enumerated() {
+                statement += ", insert_\(unsafeRaw: String(index)) AS (\(insert) FROM claimed)"
+            }
+            statement += " SELECT 1 AS taken FROM claimed"
+            return try await sql.prepared(statement).first() != nil
+        }
+        @Sendable func claimThenInsert(on database: any Database) async throws -> Bool {
+            let sql = database as! any SQLDatabase
+            guard try await sql.prepared(claim).first() != nil else { return false }
+            for insert in inserts { try await sql.prepared(insert).run() }
+            return true
+        }
+        return inTransaction ? try await claimThenInsert(on: self) : try await atomically(claimThenInsert)
+    }
+}
