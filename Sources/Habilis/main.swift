@@ -1,3 +1,4 @@
 import HabilisApp
 
+HabilisMain.prepareProcess()
 await HabilisMain.run()

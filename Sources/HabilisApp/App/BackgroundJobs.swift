@@ -5,9 +5,10 @@ import Vapor
 /// sweep every minute. Safe with several instances because every job claims its rows with a conditional update.
 final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
+    private let thread = ThreadOfItsOwn()
 
     func didBoot(_ application: Application) throws {
-        task = Task { [application] in
+        task = Task(executorPreference: thread) { [application] in
             var lastSweep = Date.distantPast
             var outage = OutageLog(logger: application.logger)
             while !Task.isCancelled {
@@ -46,6 +47,7 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     func shutdownAsync(_ application: Application) async {
         task?.cancel()
         await task?.value
+        await thread.shutdown()
     }
 }
 
