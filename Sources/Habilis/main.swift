@@ -1,4 +1,3 @@
 import HabilisApp
 
-HabilisMain.prepareProcess()
 await HabilisMain.run()

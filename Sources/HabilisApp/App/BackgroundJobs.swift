@@ -5,10 +5,9 @@ import Vapor
 /// sweep every minute. Safe with several instances because every job claims its rows with a conditional update.
 final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
-    private let thread = ThreadOfItsOwn()
 
     func didBoot(_ application: Application) throws {
-        task = Task(executorPreference: thread) { [application] in
+        task = Task { [application] in
             var lastSweep = Date.distantPast
             var outage = OutageLog(logger: application.logger)
             while !Task.isCancelled {
@@ -47,7 +46,6 @@ final class BackgroundJobs: LifecycleHandler, @unchecked Sendable {
     func shutdownAsync(_ application: Application) async {
         task?.cancel()
         await task?.value
-        await thread.shutdown()
     }
 }
 

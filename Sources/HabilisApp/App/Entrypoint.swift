@@ -1,27 +1,16 @@
 import Fluent
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import Vapor
 
 /// The `habilis` executable: reads the settings, configures the application, runs the command (serve by default).
 public enum HabilisMain {
-    /// Sets up the process, on the main thread before anything is awaited or any thread started.
-    public static func prepareProcess() {
+    public static func run() async {
         #if os(Linux)
             // glibc gives each thread that allocates its own heap arena; with event loops, SQLite's and Bcrypt's
             // pools that is a dozen mostly empty arenas kept resident. Two are enough for this server.
             _ = glibcMallopt(glibcArenaMax, 2)
         #endif
-        // Swift concurrency's tasks run on the event loops instead of Dispatch's threads: a handler then awaits its
-        // database answer on the thread that reads it, where each statement cost two thread hops and their
-        // wake-ups (docs/performance.md). Nothing of ours blocks a thread: Bcrypt and SQLite have pools of their
-        // own, nothing calls `wait()` on a future, and the timed work has a thread of its own (`BackgroundJobs`).
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-    }
-
-    public static func run() async {
         do {
             var environment = try Environment.detect()
             switch LogFormat.from(ProcessInfo.processInfo.environment) {
