@@ -8,13 +8,14 @@ struct OpenIDController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(Paths.openIDConfiguration.pathComponents, use: configuration)
         routes.get(Paths.oidcJWKS.pathComponents, use: jwks)
-        routes.get(Paths.oidcAuthorize.pathComponents, use: authorize)
-        routes.post(Paths.oidcAuthorize.pathComponents, use: authorize)
-        routes.post(Paths.oidcToken.pathComponents, use: token)
-        routes.get(Paths.oidcUserinfo.pathComponents, use: userinfo)
-        routes.post(Paths.oidcUserinfo.pathComponents, use: userinfo)
-        routes.post(Paths.oidcRevoke.pathComponents, use: revoke)
-        routes.post(Paths.oidcIntrospect.pathComponents, use: introspect)
+        // The protocol's calls are short and frequent: they run on their request's event loop.
+        routes.get(Paths.oidcAuthorize.pathComponents, use: onEventLoop(authorize))
+        routes.post(Paths.oidcAuthorize.pathComponents, use: onEventLoop(authorize))
+        routes.post(Paths.oidcToken.pathComponents, use: onEventLoop(token))
+        routes.get(Paths.oidcUserinfo.pathComponents, use: onEventLoop(userinfo))
+        routes.post(Paths.oidcUserinfo.pathComponents, use: onEventLoop(userinfo))
+        routes.post(Paths.oidcRevoke.pathComponents, use: onEventLoop(revoke))
+        routes.post(Paths.oidcIntrospect.pathComponents, use: onEventLoop(introspect))
     }
 
     /// `/.well-known/openid-configuration`: exactly what is supported.
