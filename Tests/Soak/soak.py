@@ -130,6 +130,18 @@ class Instance:
                 return None
         return self.process.returncode if self.process else None
 
+    def unready_answers(self, probes=40):
+        """How many of `probes` readiness probes, each on a connection of its own (hence spread over the event
+        loops and their pools), did not answer 200 within 15 s."""
+        failed = 0
+        for _ in range(probes):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=15) as answer:
+                    failed += answer.status != 200
+            except OSError:
+                failed += 1
+        return failed
+
     def metrics(self, token):
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}/metrics",
                                          headers={"Authorization": f"Bearer {token}"})
@@ -468,6 +480,9 @@ class Bed:
             stderr=subprocess.STDOUT)
         faults.stopping.set()
         faults.join(timeout=120)
+        # Every pool of every instance serves once the faults are over: after a PostgreSQL restart, a statement
+        # nothing answered used to hold its pooled connection for good (docs/soak.md, 6 December).
+        pools_after_faults = {instance.name: instance.unready_answers() for instance in self.instances}
         # What an operator's dashboard showed when the load stopped (the mail backlog above all).
         results["metrics_at_end_of_load"] = {}
         for instance in self.instances:
@@ -492,7 +507,8 @@ class Bed:
         state = {"run_started_db": run_started_db, "accounts": accounts, "faults": faults.events,
                  "fault_errors": faults.errors, "refused_recipient": self.refused_recipient,
                  "early_acceptances": sorted(watch.early), "watch_samples": watch.samples,
-                 "sweep_lateness_max_seconds": round(watch.max_lateness, 1), "clock_skew": "clock" in args.faults}
+                 "sweep_lateness_max_seconds": round(watch.max_lateness, 1), "clock_skew": "clock" in args.faults,
+                 "pools_after_faults": pools_after_faults}
         # Kept with the run's folder, so that `--recheck` can check it again after a fix of the checks.
         with open(os.path.join(self.work, "run.json"), "w") as file:
             json.dump({"results": results, "state": state}, file)
@@ -508,6 +524,8 @@ class Bed:
         if self.args.quick:
             every = ("kill_instance", "smtp_busy", "smtp_refuse_one", "postgres_pause")
         wanted = [kind for kind in every if kind.split("_")[0] in self.args.faults or kind in self.args.faults]
+        if self.args.restarts:
+            wanted = ["postgres_restart"] * self.args.restarts
         if not wanted:
             return []
         # The first fault once every user has signed in (spawning takes about ten seconds).
@@ -551,6 +569,11 @@ def check(postgres, work, state):
     report["fault_errors"] = state["fault_errors"]
     report["sweep_lateness_max_seconds"] = state["sweep_lateness_max_seconds"]
     report["early_acceptances"] = state["early_acceptances"]
+    report["unready_answers_after_faults"] = state.get("pools_after_faults", {})
+    for name, failed in report["unready_answers_after_faults"].items():
+        if failed:
+            report["problems"].append(f"{name}: {failed} of 40 readiness probes failed after the faults "
+                                      f"(a pool without connections)")
     return report
 
 
@@ -579,6 +602,8 @@ def main():
     parser.add_argument("--users", type=int)
     parser.add_argument("--duration", type=int)
     parser.add_argument("--faults", help="comma-separated: kill, postgres, smtp, clock, disk (all by default)")
+    parser.add_argument("--restarts", type=int,
+                        help="instead of the faults' schedule, this many PostgreSQL restarts spread over the run")
     parser.add_argument("--report")
     parser.add_argument("--recheck", metavar="FOLDER", help="check again the kept folder of a failed run")
     args = parser.parse_args()
@@ -587,6 +612,8 @@ def main():
     args.users = args.users or (50 if args.quick else 200)
     args.duration = args.duration or (60 if args.quick else 600)
     args.faults = set((args.faults or ("kill,smtp,postgres,clock,disk")).split(","))
+    if args.restarts:
+        args.faults = {"postgres"}
     args.bcrypt_cost = 10 if args.quick else 12
     args.due_during_run = 100 if args.quick else 1000
     args.scale = (["--organismes", "40", "--agents", "8000", "--applications", "20", "--requests", "40000",

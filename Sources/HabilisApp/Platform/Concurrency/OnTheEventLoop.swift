@@ -28,3 +28,20 @@ func onEventLoop(
         try await withTaskExecutorPreference(EventLoopTaskExecutor(request.eventLoop)) { try await handler(request) }
     }
 }
+
+extension EventLoop {
+    /// `makeFutureWithTask`, with the task run on this loop's thread.
+    func makeFutureWithTaskOnTheLoop<T: Sendable>(
+        _ body: @escaping @Sendable () async throws -> T
+    ) -> EventLoopFuture<T> {
+        let promise = makePromise(of: T.self)
+        Task(executorPreference: EventLoopTaskExecutor(self)) {
+            do {
+                promise.succeed(try await body())
+            } catch {
+                promise.fail(error)
+            }
+        }
+        return promise.futureResult
+    }
+}

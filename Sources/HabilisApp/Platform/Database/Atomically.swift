@@ -1,5 +1,7 @@
 import Fluent
+import FluentPostgresDriver
 import Foundation
+import SQLKit
 
 extension Database {
     /// Runs one user action in one transaction. On SQLite two writers that both read first can deadlock, and
@@ -10,11 +12,54 @@ extension Database {
         var attempt = 0
         while true {
             do {
-                return try await transaction(work)
+                return try await transactionAnsweredOrLost(work)
             } catch  where attempt < 20 && Self.isBusy(error) {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(Int.random(in: 5...20) * attempt))
             }
+        }
+    }
+
+    /// Fluent's transaction; on PostgreSQL, one that ends with `LostConnection` when the server ends its connection
+    /// under it, instead of holding the connection forever (its next statements and its ROLLBACK would never be
+    /// answered).
+    private func transactionAnsweredOrLost<T: Sendable>(
+        _ work: @Sendable @escaping (any Database) async throws -> T
+    ) async throws -> T {
+        guard !inTransaction, self is any PostgresDatabase else { return try await transaction(work) }
+        // Fluent's `withConnection` gives the one connection as a database that says it is in a transaction (so
+        // nested `atomically` calls run in this one), and leaves the transaction to its caller.
+        return try await withConnection { connected in
+            (connected as! any PostgresDatabase).withConnection { connection in
+                connection.answeredOrLost(
+                    connection.eventLoop.makeFutureWithTask {
+                        try await Self.inOneTransaction(connected, on: connection, work)
+                    })
+            }
+        }.get()
+    }
+
+    /// BEGIN, `work`, COMMIT; or ROLLBACK and `work`'s error. A connection whose ROLLBACK failed is closed, so that
+    /// the pool never lends it out inside a transaction it could not end.
+    private static func inOneTransaction<T: Sendable>(
+        _ database: any Database, on connection: PostgresConnection,
+        _ work: @Sendable @escaping (any Database) async throws -> T
+    ) async throws -> T {
+        let sql = database as! any SQLDatabase
+        try await sql.raw("BEGIN").run()
+        do {
+            let result = try await work(database)
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            if !connection.isClosed {
+                do {
+                    try await sql.raw("ROLLBACK").run()
+                } catch {
+                    try? await connection.close()
+                }
+            }
+            throw error
         }
     }
 

@@ -25,7 +25,7 @@ enum DatabaseOutage {
             default:
                 return false
             }
-        case is ConnectionPoolTimeoutError, is ConnectionPoolError:
+        case is ConnectionPoolTimeoutError, is ConnectionPoolError, is LostConnection:
             return true
         case let error as SQLiteError:
             // The extended codes are families of the basic ones (`busyTimeout`, `ioErrorFailedWrite`…).

@@ -103,10 +103,14 @@ private struct PreparedStatement: PostgresPreparedStatement {
     func makeBindings() -> PostgresBindings { bindings }
     func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
 
+    /// Runs on the connection's event loop, where the connection closes: open when checked, it is still open when
+    /// the statement is written right after, with no wait between (PostgresNIO never answers a statement written
+    /// after the close; LostConnection.swift).
     func rows(on database: any PostgresDatabase, logger: Logger) async throws -> [any SQLRow] {
         try await database.withConnection { connection in
-            connection.eventLoop.makeFutureWithTask {
-                try await Self.$text.withValue(text) {
+            connection.eventLoop.makeFutureWithTaskOnTheLoop {
+                guard !connection.isClosed else { throw LostConnection() }
+                return try await Self.$text.withValue(text) {
                     var rows: [any SQLRow] = []
                     for try await row in try await connection.execute(self, logger: logger) {
                         rows.append(row.sql())

@@ -1,0 +1,100 @@
+import Fluent
+import Foundation
+import SQLKit
+import Synchronization
+import Testing
+import Vapor
+
+@testable import HabilisApp
+
+/// A PostgreSQL restart ends every connection. A statement sent on a connection that has just closed must fail, and
+/// the pool must get its connection back: PostgresNIO 1.33 never answers a statement written after the close, and
+/// such a statement used to hold its pooled connection for good (docs/soak.md).
+@Suite("A connection the server ends")
+struct LostConnectionTests {
+    /// One event loop's own database: with one connection per loop (the tests' pools), a connection held for good
+    /// would leave this loop's pool nothing to give.
+    func database(of context: TestContext, on loop: any EventLoop) -> any Database {
+        context.app.databases.database(logger: context.app.logger, on: loop)!
+    }
+
+    @Test("a transaction whose connection the server ends fails as an outage, and its pool serves again")
+    func transactionOnAnEndedConnection() async throws {
+        try await withTestApp(seedDemo: false) { context in
+            guard TestDatabase.serverURL != nil else { return }
+            let loop = context.app.eventLoopGroup.next()
+            let database = database(of: context, on: loop)
+
+            let outcome = await answer(within: .seconds(20)) {
+                do {
+                    try await database.atomically { transaction in
+                        let sql = transaction as! any SQLDatabase
+                        // The server ends this transaction's connection, as a restart does.
+                        _ = try? await sql.raw("SELECT pg_terminate_backend(pg_backend_pid())").run()
+                        // By now the connection is closed and its driver's handler gone: the next statement of
+                        // the transaction (and its ROLLBACK) are written where nothing will ever answer them.
+                        try await Task.sleep(for: .milliseconds(300))
+                        try await sql.raw("SELECT 1").run()
+                    }
+                    return "committed"
+                } catch {
+                    return DatabaseOutage.isOutage(error) ? "outage" : String(reflecting: error)
+                }
+            }
+            #expect(outcome == "outage")
+
+            // The same loop's pool (one connection) serves the next requests on a new connection.
+            let served = await answer(within: .seconds(20)) {
+                var answers = 0
+                for _ in 0..<3 {
+                    let row = try? await (database as! any SQLDatabase).raw("SELECT 1 AS one").first()
+                    answers += (try? row?.decode(column: "one", as: Int.self)) == 1 ? 1 : 0
+                }
+                return answers
+            }
+            #expect(served == 3)
+        }
+    }
+
+    @Test("a prepared statement on a connection the server has ended fails as an outage instead of waiting")
+    func preparedStatementOnAnEndedConnection() async throws {
+        try await withTestApp(seedDemo: false) { context in
+            guard TestDatabase.serverURL != nil else { return }
+            let loop = context.app.eventLoopGroup.next()
+            let database = database(of: context, on: loop)
+
+            let outcome = await answer(within: .seconds(20)) {
+                do {
+                    // One connection throughout, as a request's statement gets from the pool.
+                    try await database.withConnection { connection in
+                        let sql = connection as! any SQLDatabase
+                        _ = try? await sql.raw("SELECT pg_terminate_backend(pg_backend_pid())").run()
+                        try await Task.sleep(for: .milliseconds(300))
+                        _ = try await sql.prepared("SELECT 1 AS one").all()
+                    }
+                    return "answered"
+                } catch {
+                    return DatabaseOutage.isOutage(error) ? "outage" : String(reflecting: error)
+                }
+            }
+            #expect(outcome == "outage")
+        }
+    }
+
+    /// `work`'s answer, or nil if none came in time. A statement nothing answers would hang a task group (it waits
+    /// for its children, and cancelling does not resume them), so `work` runs in a task left behind on timeout.
+    func answer<T: Sendable>(
+        within limit: Duration, _ work: @escaping @Sendable () async -> T
+    ) async -> T? {
+        let first = Mutex<CheckedContinuation<T?, Never>?>(nil)
+        return await withCheckedContinuation { continuation in
+            first.withLock { $0 = continuation }
+            let resume = { @Sendable (value: T?) in first.withLock { $0.take() }?.resume(returning: value) }
+            Task { resume(await work()) }
+            Task {
+                try? await Task.sleep(for: limit)
+                resume(nil)
+            }
+        }
+    }
+}
