@@ -58,11 +58,7 @@ struct DoorTests {
     func revokedRightClosesTheDoor() async throws {
         try await withTestApp { context in
             let application = try await RelyingParty.register(context)
-            let agent = context.browser()
-            try await agent.signIn(DemoWorld.agentEmail)
-            let (_, tokens) = try await application.exchange(try await application.code(for: agent))
-            let refreshToken = try #require(tokens["refresh_token"] as? String)
-            let accessToken = try #require(tokens["access_token"] as? String)
+            let (agent, accessToken, refreshToken) = try await application.signedInTokens()
             let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
             try await context.sql.raw(
                 "UPDATE grants SET revoked_at = \(bind: context.clock.now) WHERE agent_id = \(bind: charenne.id!)"

@@ -18,10 +18,8 @@ struct SingleSignOutTests {
             $0.backchannelLogoutURI = backchannel
             $0.postLogoutRedirectURIs = ["http://127.0.0.1:9999/au-revoir"]
         }
-        let agent = context.browser()
-        try await agent.signIn(DemoWorld.agentEmail)
-        let (_, tokens) = try await application.exchange(try await application.code(for: agent))
-        return (agent, application, try #require(tokens["refresh_token"] as? String))
+        let (agent, _, refreshToken) = try await application.signedInTokens()
+        return (agent, application, refreshToken)
     }
 
     @Test("signing out of Habilis ends the application's sign-in and queues one logout token for it")

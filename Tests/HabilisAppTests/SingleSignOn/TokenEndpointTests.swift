@@ -73,10 +73,7 @@ struct TokenEndpointTests {
     func refreshRotationAndReuse() async throws {
         try await withTestApp { context in
             let application = try await RelyingParty.register(context)
-            let agent = context.browser()
-            try await agent.signIn(DemoWorld.agentEmail)
-            let (_, tokens) = try await application.exchange(try await application.code(for: agent))
-            let first = try #require(tokens["refresh_token"] as? String)
+            let first = try await application.signedInTokens().refresh
             context.clock.advance(by: 120)
             let (rotated, next) = try await application.refresh(first)
             #expect(rotated.status == .ok)
@@ -102,10 +99,7 @@ struct TokenEndpointTests {
         try await withTestApp { context in
             let application = try await RelyingParty.register(context)
             let other = try await RelyingParty.register(context)
-            let agent = context.browser()
-            try await agent.signIn(DemoWorld.agentEmail)
-            let (_, tokens) = try await application.exchange(try await application.code(for: agent))
-            let token = try #require(tokens["refresh_token"] as? String)
+            let token = try await application.signedInTokens().refresh
 
             let (foreign, foreignBody) = try await other.refresh(token)
             #expect(foreign.status == .badRequest)
@@ -128,10 +122,7 @@ struct TokenEndpointTests {
     func concurrentRefreshes() async throws {
         try await withTestApp { context in
             let application = try await RelyingParty.register(context)
-            let agent = context.browser()
-            try await agent.signIn(DemoWorld.agentEmail)
-            let (_, tokens) = try await application.exchange(try await application.code(for: agent))
-            let token = try #require(tokens["refresh_token"] as? String)
+            let token = try await application.signedInTokens().refresh
 
             async let first = application.refresh(token)
             async let second = application.refresh(token)
@@ -253,11 +244,7 @@ struct TokenEndpointTests {
         try await withTestApp { context in
             let application = try await RelyingParty.register(context)
             let other = try await RelyingParty.register(context)
-            let agent = context.browser()
-            try await agent.signIn(DemoWorld.agentEmail)
-            let (_, tokens) = try await application.exchange(try await application.code(for: agent))
-            let accessToken = try #require(tokens["access_token"] as? String)
-            let refreshToken = try #require(tokens["refresh_token"] as? String)
+            let (_, accessToken, refreshToken) = try await application.signedInTokens()
             func introspect(_ token: String, by client: RelyingParty) async throws -> [String: Any] {
                 let page = try await context.browser().post(
                     Paths.oidcIntrospect, [("token", token)],

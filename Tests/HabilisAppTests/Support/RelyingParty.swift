@@ -91,6 +91,16 @@ struct RelyingParty {
         ])
     }
 
+    /// What a token test starts from: the demo agent signed in in a new browser, and the tokens of a code.
+    func signedInTokens() async throws -> (agent: TestBrowser, access: String, refresh: String) {
+        let agent = context.browser()
+        try await agent.signIn(DemoWorld.agentEmail)
+        let (_, tokens) = try await exchange(try await code(for: agent))
+        return (
+            agent, try #require(tokens["access_token"] as? String), try #require(tokens["refresh_token"] as? String)
+        )
+    }
+
     func refresh(_ refreshToken: String) async throws -> (Page, [String: Any]) {
         try await token([("grant_type", "refresh_token"), ("refresh_token", refreshToken)])
     }

@@ -30,7 +30,7 @@ struct FailedMailsController: RouteCollection {
         let notice =
             req.query[String.self, at: "renvoye"] == "1"
             ? "Le courriel repart dans la file d’envoi : il sera envoyé dans les prochaines secondes." : nil
-        return try await req.page(
+        return req.page(
             FailedMailsPage(
                 frame: PageFrame(req, title: "Courriels en échec", notice: notice),
                 rows: messages.map {

@@ -346,7 +346,7 @@ public struct OpenIDProvider: Sendable {
             access.iss == issuer, access.exp > Int(clock.now.timeIntervalSince1970),
             let signInID = UUID(uuidString: access.sid),
             let client = try await clients.find(access.clientID, on: database),
-            let (signIn, door) = try await standingSignIn(signInID, of: client, on: database),
+            let (_, door) = try await standingSignIn(signInID, of: client, on: database),
             case .open(let roles, let agent) = door
         else { return nil }
         let claims = IdentityClaims(agent: agent, roles: roles, scopes: access.scope.spaceSeparated)

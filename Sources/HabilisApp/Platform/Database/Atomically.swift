@@ -6,9 +6,11 @@ import SQLKit
 extension Database {
     /// Runs one user action in one transaction. On SQLite two writers that both read first can deadlock, and
     /// SQLite then refuses one at once with "database is locked" instead of waiting; the whole transaction is
-    /// retried a few times (it rolled back, so retrying is safe). PostgreSQL never takes this path.
+    /// retried a few times (it rolled back, so retrying is safe). PostgreSQL never takes this path. Called inside a
+    /// transaction, `work` runs in it, and a retry is the outer transaction's, as a whole.
     public func atomically<T: Sendable>(_ work: @Sendable @escaping (any Database) async throws -> T) async throws -> T
     {
+        if inTransaction { return try await work(self) }
         var attempt = 0
         while true {
             do {
@@ -26,7 +28,7 @@ extension Database {
     private func transactionAnsweredOrLost<T: Sendable>(
         _ work: @Sendable @escaping (any Database) async throws -> T
     ) async throws -> T {
-        guard !inTransaction, self is any PostgresDatabase else { return try await transaction(work) }
+        guard self is any PostgresDatabase else { return try await transaction(work) }
         // Fluent's `withConnection` gives the one connection as a database that says it is in a transaction (so
         // nested `atomically` calls run in this one), and leaves the transaction to its caller.
         return try await withConnection { connected in
