@@ -405,6 +405,8 @@ def report(results, path):
     if "sqlite_disk_full" in results:
         print(f"  SQLite disk full: {results['sqlite_disk_full']}")
     problems = list(results.get("problems", [])) + [f"fault {e}" for e in results.get("fault_errors", [])]
+    problems += [f"{name}: {count} requests unanswered until the deadline"
+                 for name, count in results.get("unanswered_at_deadline", {}).items() if count]
     problems += results.get("sqlite_disk_full", {}).get("problems", [])
     for name, code in results.get("instance_exit_codes", {}).items():
         if code != 0:

@@ -142,6 +142,12 @@ class Instance:
                 failed += 1
         return failed
 
+    def unanswered_at_deadline(self):
+        """Requests the instance answered 503 at its deadline (50 s): no fault lasts that long, so each is a
+        request that waited for something that never came."""
+        with open(os.path.join(self.work, f"{self.name}.log"), errors="replace") as log:
+            return sum("no answer after" in line for line in log)
+
     def metrics(self, token):
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}/metrics",
                                          headers={"Authorization": f"Bearer {token}"})
@@ -500,6 +506,7 @@ class Bed:
         results["elapsed_seconds"] = round(time.time() - started, 1)
         results["locust_exit_code"] = locust.returncode
         results["instance_exit_codes"] = {i.name: i.stop() for i in self.instances}
+        results["unanswered_at_deadline"] = {i.name: i.unanswered_at_deadline() for i in self.instances}
         nginx.terminate()
         nginx.wait()
         self.relay.stop()

@@ -33,6 +33,9 @@ struct RequestDeadlineMiddleware: AsyncMiddleware {
             }
             work.withLockedValue { task in
                 task = Task {
+                    // Answered already: the deadline came before this task began (a starved thread pool), and the
+                    // work would run for nobody, after the server stopped, perhaps.
+                    guard !Task.isCancelled else { return }
                     let result: Result<Response, any Error>
                     do { result = .success(try await next.respond(to: request)) } catch { result = .failure(error) }
                     guard first() else { return }
