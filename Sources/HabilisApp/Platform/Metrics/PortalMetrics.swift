@@ -165,23 +165,21 @@ final class PortalMetrics: Sendable {
 }
 
 /// Counts and times every answer by its route pattern.
-struct MetricsMiddleware: AsyncMiddleware {
+/// Future-based, as the other middlewares that never wait for anything: Vapor runs each `AsyncMiddleware` in a
+/// task of its own, a thread hop for every request (docs/performance.md).
+struct MetricsMiddleware: Middleware {
     let metrics: PortalMetrics
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let started = ContinuousClock.now
-        do {
-            let response = try await next.respond(to: request)
-            record(request, status: response.status.code, since: started)
-            return response
-        } catch {
-            record(request, status: (error as? any AbortError)?.status.code ?? 500, since: started)
-            throw error
+        return next.respond(to: request).always { result in
+            let status =
+                switch result {
+                case .success(let response): response.status.code
+                case .failure(let error): (error as? any AbortError)?.status.code ?? 500
+                }
+            metrics.recordRequest(request, status: status, duration: ContinuousClock.now - started)
         }
-    }
-
-    private func record(_ request: Request, status: UInt, since started: ContinuousClock.Instant) {
-        metrics.recordRequest(request, status: status, duration: ContinuousClock.now - started)
     }
 }
 

@@ -3,7 +3,7 @@ import Vapor
 
 /// Refuses every state-changing request that does not carry this site's form token, or that a browser says came
 /// from another site. Signed-in forms carry the session's token; visitors' forms a token bound to a cookie.
-struct CSRFMiddleware: AsyncMiddleware {
+struct CSRFMiddleware: Middleware {
     static let fieldName = "_csrf"
     /// The largest multipart body accepted (a CSV import).
     static let uploadLimit = 5 * 1024 * 1024
@@ -17,20 +17,29 @@ struct CSRFMiddleware: AsyncMiddleware {
     /// The REST API's and SCIM's machine clients send a bearer token, never a cookie.
     static let exemptPrefixes = ["/oidc/", "/api/", "/scim/"]
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    /// Future-based: only a state-changing request waits for anything (its body, the audit of a refusal), so only it
+    /// pays for a task (Vapor runs each `AsyncMiddleware` in one of its own).
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         if Self.exemptPrefixes.contains(where: request.url.path.hasPrefix) {
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         }
         let cookieToken = request.cookies[cookieName]?.string.nilIfEmpty
         if request.method == .GET || request.method == .HEAD {
             request.anonymousCSRFToken = cookieToken
-            let response = try await next.respond(to: request)
-            if let issued = request.issuedCSRFToken {
-                response.cookies[cookieName] = HTTPCookies.Value(
-                    string: issued, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
+            return next.respond(to: request).map { response in
+                if let issued = request.issuedCSRFToken {
+                    response.cookies[cookieName] = HTTPCookies.Value(
+                        string: issued, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
+                }
+                return response
             }
-            return response
         }
+        return request.eventLoop.makeFutureWithTask { try await checkToken(of: request, cookieToken: cookieToken) }
+            .flatMap { next.respond(to: request) }
+    }
+
+    /// Refuses a state-changing request without the right token, with an audit event.
+    private func checkToken(of request: Request, cookieToken: String?) async throws {
         // A streamed body is collected here (up to the route limit, 413 beyond) so that the token can be read.
         if request.body.data == nil {
             // File uploads (CSV imports) may be larger than forms.
@@ -48,7 +57,6 @@ struct CSRFMiddleware: AsyncMiddleware {
             throw Abort(.forbidden, reason: "csrf")
         }
         request.anonymousCSRFToken = cookieToken
-        return try await next.respond(to: request)
     }
 
     /// A browser's `Sec-Fetch-Site` and `Origin` must not name another site; requests without them (old browsers,

@@ -1,16 +1,12 @@
 import Vapor
 
 /// Turns every error into a French page with a correlation id: no stack, SQL or path ever reaches the browser.
-struct ErrorPageMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
-            return await page(for: error, request: request)
-        }
+struct ErrorPageMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapErrorThrowing { error in page(for: error, request: request) }
     }
 
-    private func page(for error: any Error, request: Request) async -> Response {
+    private func page(for error: any Error, request: Request) -> Response {
         let status: HTTPResponseStatus
         var headers = HTTPHeaders()
         if let abort = error as? any AbortError {
