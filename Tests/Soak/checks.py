@@ -405,8 +405,11 @@ def report(results, path):
     if "sqlite_disk_full" in results:
         print(f"  SQLite disk full: {results['sqlite_disk_full']}")
     problems = list(results.get("problems", [])) + [f"fault {e}" for e in results.get("fault_errors", [])]
+    # The instances themselves: no request left waiting until its deadline, every pool serving after the faults.
     problems += [f"{name}: {count} requests unanswered until the deadline"
                  for name, count in results.get("unanswered_at_deadline", {}).items() if count]
+    problems += [f"{name}: {count} readiness probes failed after the faults (a pool without connections)"
+                 for name, count in results.get("unready_answers_after_faults", {}).items() if count]
     problems += results.get("sqlite_disk_full", {}).get("problems", [])
     for name, code in results.get("instance_exit_codes", {}).items():
         if code != 0:

@@ -22,23 +22,14 @@ struct LostConnectionTests {
     func transactionOnAnEndedConnection() async throws {
         try await withTestApp(seedDemo: false) { context in
             guard TestDatabase.serverURL != nil else { return }
-            let loop = context.app.eventLoopGroup.next()
-            let database = database(of: context, on: loop)
+            let database = database(of: context, on: context.app.eventLoopGroup.next())
 
-            let outcome = await answer(within: .seconds(20)) {
-                do {
-                    try await database.atomically { transaction in
-                        let sql = transaction as! any SQLDatabase
-                        // The server ends this transaction's connection, as a restart does.
-                        _ = try? await sql.raw("SELECT pg_terminate_backend(pg_backend_pid())").run()
-                        // By now the connection is closed and its driver's handler gone: the next statement of
-                        // the transaction (and its ROLLBACK) are written where nothing will ever answer them.
-                        try await Task.sleep(for: .milliseconds(300))
-                        try await sql.raw("SELECT 1").run()
-                    }
-                    return "committed"
-                } catch {
-                    return DatabaseOutage.isOutage(error) ? "outage" : String(reflecting: error)
+            let outcome = await outcome {
+                try await database.atomically { transaction in
+                    let sql = transaction as! any SQLDatabase
+                    try await Self.endConnection(of: sql)
+                    // The transaction's next statement (and its ROLLBACK) are written where nothing answers them.
+                    try await sql.raw("SELECT 1").run()
                 }
             }
             #expect(outcome == "outage")
@@ -60,24 +51,37 @@ struct LostConnectionTests {
     func preparedStatementOnAnEndedConnection() async throws {
         try await withTestApp(seedDemo: false) { context in
             guard TestDatabase.serverURL != nil else { return }
-            let loop = context.app.eventLoopGroup.next()
-            let database = database(of: context, on: loop)
+            let database = database(of: context, on: context.app.eventLoopGroup.next())
 
-            let outcome = await answer(within: .seconds(20)) {
-                do {
-                    // One connection throughout, as a request's statement gets from the pool.
-                    try await database.withConnection { connection in
-                        let sql = connection as! any SQLDatabase
-                        _ = try? await sql.raw("SELECT pg_terminate_backend(pg_backend_pid())").run()
-                        try await Task.sleep(for: .milliseconds(300))
-                        _ = try await sql.prepared("SELECT 1 AS one").all()
-                    }
-                    return "answered"
-                } catch {
-                    return DatabaseOutage.isOutage(error) ? "outage" : String(reflecting: error)
+            let outcome = await outcome {
+                // One connection throughout, as a request's statement gets from the pool.
+                try await database.withConnection { connection in
+                    let sql = connection as! any SQLDatabase
+                    try await Self.endConnection(of: sql)
+                    _ = try await sql.prepared("SELECT 1 AS one").all()
                 }
             }
             #expect(outcome == "outage")
+        }
+    }
+
+    /// The server ends this connection, as a restart does; by the end the connection is closed and its driver's
+    /// handler gone.
+    static func endConnection(of sql: any SQLDatabase) async throws {
+        _ = try? await sql.raw("SELECT pg_terminate_backend(pg_backend_pid())").run()
+        try await Task.sleep(for: .milliseconds(300))
+    }
+
+    /// "outage" when `work` fails as an outage of the database, "answered" when it does not fail, the error
+    /// otherwise; nil when nothing came within 20 seconds.
+    func outcome(_ work: @escaping @Sendable () async throws -> Void) async -> String? {
+        await answer(within: .seconds(20)) {
+            do {
+                try await work()
+                return "answered"
+            } catch {
+                return DatabaseOutage.isOutage(error) ? "outage" : String(reflecting: error)
+            }
         }
     }
 

@@ -22,9 +22,9 @@ extension Database {
         }
     }
 
-    /// Fluent's transaction; on PostgreSQL, one that ends with `LostConnection` when the server ends its connection
-    /// under it, instead of holding the connection forever (its next statements and its ROLLBACK would never be
-    /// answered).
+    /// One transaction. On PostgreSQL it is ours rather than Fluent's, so that it ends with `LostConnection` when the
+    /// server ends its connection under it, instead of holding the connection forever (its next statements and its
+    /// ROLLBACK would never be answered).
     private func transactionAnsweredOrLost<T: Sendable>(
         _ work: @Sendable @escaping (any Database) async throws -> T
     ) async throws -> T {

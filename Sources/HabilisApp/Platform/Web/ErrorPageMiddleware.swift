@@ -3,7 +3,7 @@ import Vapor
 /// Turns every error into a French page with a correlation id: no stack, SQL or path ever reaches the browser.
 struct ErrorPageMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        next.respond(to: request).flatMapErrorThrowing { error in page(for: error, request: request) }
+        next.respond(to: request).recover { error in page(for: error, request: request) }
     }
 
     private func page(for error: any Error, request: Request) -> Response {
