@@ -183,32 +183,41 @@ public struct SessionDeadline: Sendable, Encodable {
     public let canBeExtended: Bool
 }
 
-/// Loads the signed-in person from the session cookie for every request.
-struct SessionMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+/// Loads the signed-in person from the session cookie for every request. Future-based: a request without a session
+/// pays for no task, and one with a session resumes it in a task on its own event loop, where its database
+/// connection answers (the lookup is one short statement; Vapor would run an `AsyncMiddleware` on Swift's threads,
+/// a thread hop each way).
+struct SessionMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let store = request.application.portal.sessions
-        var sessionEnded = false
-        if let token = request.cookies[store.cookieName]?.string, !token.isEmpty {
-            if let resumed = try await store.resume(token: token, on: request.db) {
-                let session = resumed.session
-                if resumed.expired {
-                    sessionEnded = true
-                    try await request.application.portal.audit.record(
-                        .sessionExpired, by: AuditContext(actorID: session.$agent.id, ip: request.clientIP),
-                        on: request.db)
-                } else {
-                    request.currentUser = CurrentUser(
-                        agent: session.agent, session: session, designations: resumed.designations,
-                        unreadNotifications: resumed.unreadNotifications, hasSecondFactor: resumed.hasSecondFactor)
+        guard let token = request.cookies[store.cookieName]?.string, !token.isEmpty else {
+            return next.respond(to: request)
+        }
+        return request.eventLoop.makeFutureWithTaskOnTheLoop { try await resume(token, of: request) }
+            .flatMap { sessionEnded in
+                next.respond(to: request).map { response in
+                    if sessionEnded, response.cookies[store.cookieName] == nil {
+                        response.cookies[store.cookieName] = store.expiredCookie
+                    }
+                    return response
                 }
-            } else {
-                sessionEnded = true
             }
+    }
+
+    /// Sets the request's signed-in person from the session behind `token`; tells whether that session has ended
+    /// (unknown or expired), so that the browser forgets its cookie.
+    private func resume(_ token: String, of request: Request) async throws -> Bool {
+        guard let resumed = try await request.application.portal.sessions.resume(token: token, on: request.db)
+        else { return true }
+        let session = resumed.session
+        if resumed.expired {
+            try await request.application.portal.audit.record(
+                .sessionExpired, by: AuditContext(actorID: session.$agent.id, ip: request.clientIP), on: request.db)
+            return true
         }
-        let response = try await next.respond(to: request)
-        if sessionEnded, response.cookies[store.cookieName] == nil {
-            response.cookies[store.cookieName] = store.expiredCookie
-        }
-        return response
+        request.currentUser = CurrentUser(
+            agent: session.agent, session: session, designations: resumed.designations,
+            unreadNotifications: resumed.unreadNotifications, hasSecondFactor: resumed.hasSecondFactor)
+        return false
     }
 }

@@ -38,9 +38,7 @@ public final class RuntimeSettings: Sendable {
 
     /// The effective values, at most a few seconds old.
     public func current(on database: any Database) async throws -> Values {
-        if let cached = cache.withLockedValue({ $0 }), Date().timeIntervalSince(cached.readAt) < Self.cacheLifetime {
-            return cached.values
-        }
+        if let values = fresh() { return values }
         let rows = try await StoredSetting.query(on: database).all()
         var values = defaults
         for row in rows {
@@ -77,6 +75,13 @@ public final class RuntimeSettings: Sendable {
     }
 
     func invalidate() { cache.withLockedValue { $0 = nil } }
+
+    /// The cached values while they are at most a few seconds old, else nil.
+    func fresh() -> Values? {
+        guard let cached = cache.withLockedValue({ $0 }), Date().timeIntervalSince(cached.readAt) < Self.cacheLifetime
+        else { return nil }
+        return cached.values
+    }
 }
 
 private struct RuntimeValuesKey: StorageKey {
@@ -91,14 +96,22 @@ extension Request {
     }
 }
 
-/// Loads the runtime settings for the pages (footer address, ADD contact).
-struct RuntimeSettingsMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+/// Loads the runtime settings for the pages (footer address, ADD contact). Future-based: the values are read from
+/// the database once every few seconds, and only then does a request pay for a task.
+struct RuntimeSettingsMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         // Read once: Vapor rewrites the path's text at each read of `url.path`.
         let path = request.url.path
-        if !path.hasPrefix("/static/"), path != Paths.health {
-            request.runtimeSettings = try await request.portal.runtimeSettings.current(on: request.db)
+        guard !path.hasPrefix("/static/"), path != Paths.health else { return next.respond(to: request) }
+        let settings = request.portal.runtimeSettings
+        if let values = settings.fresh() {
+            request.runtimeSettings = values
+            return next.respond(to: request)
         }
-        return try await next.respond(to: request)
+        return request.eventLoop.makeFutureWithTask { try await settings.current(on: request.db) }
+            .flatMap { values in
+                request.runtimeSettings = values
+                return next.respond(to: request)
+            }
     }
 }
