@@ -154,8 +154,10 @@ class PortalUser(HttpUser):
             if "/connexion/code" in location:
                 if not getattr(self, "totp_key", None):
                     return
-                text = self.page("/connexion/code")
-                location = self.post("/connexion/code", {"_csrf": self.csrf(text), "code": totp(self.totp_key)},
+                token = self.csrf(self.page("/connexion/code"))
+                if not token:
+                    return
+                location = self.post("/connexion/code", {"_csrf": token, "code": totp(self.totp_key)},
                                      "sign-in: code")
                 if location is None:
                     return
@@ -173,8 +175,10 @@ class PortalUser(HttpUser):
         """Sets up the authenticator as a person would; a code refused (the instance with the skewed clock
         answered) is typed again, with the next period's code, as a person would."""
         page = "/mes-informations/double-authentification"
-        text = self.page(page)
-        if self.post(page + "/configurer", {"_csrf": self.csrf(text)}, "second factor: set up") is None:
+        token = self.csrf(self.page(page))
+        if not token:
+            return False  # the page failed (counted there): a person would not post an empty form
+        if self.post(page + "/configurer", {"_csrf": token}, "second factor: set up") is None:
             return False
         text = self.page(page) or ""
         match = re.search(r"<dd><code>([^<]*)", text)

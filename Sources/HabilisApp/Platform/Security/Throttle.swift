@@ -100,7 +100,8 @@ public struct Throttle: Sendable {
     /// nothing, where only failures are counted).
     public func isSpent(_ key: String, _ limit: Limit, on database: any Database) async throws -> Bool {
         let windowStart = clock.now.addingTimeInterval(-limit.window)
-        let row = try await (database as! any SQLDatabase).raw(
+        // Prepared: every call of the token endpoint asks it.
+        let row = try await (database as! any SQLDatabase).prepared(
             """
             SELECT attempts FROM throttle_buckets
             WHERE bucket_key = \(bind: key) AND window_started_at > \(bind: windowStart)
