@@ -277,6 +277,16 @@ struct CommandLineTests {
             #expect(!queue.isEmpty)
             #expect(queue.allSatisfy { $0.dueAt > Date() })
             #expect(try await Grant.query(on: context.db).count() >= 900)
+            // Single sign-on as a live federation has it: a client per application, sign-ins for a quarter of the
+            // rights, each with four refresh tokens of which one stands, held by agents who have the right.
+            #expect(seed.text.contains("225 connexions aux applications"))
+            #expect(try await OIDCClient.query(on: context.db).filter(\.$clientID ~~ "scale-app-").count() == 8)
+            let signIns = try await ApplicationSignIn.query(on: context.db).with(\.$client).all()
+            #expect(signIns.count == 225)
+            #expect(try await OIDCRefreshToken.query(on: context.db).count() == 900)
+            #expect(try await OIDCRefreshToken.query(on: context.db).filter(\.$usedAt == nil).count() == 225)
+            let held = Set(try await Grant.query(on: context.db).all().map { "\($0.$agent.id)-\($0.$application.id)" })
+            #expect(signIns.allSatisfy { held.contains("\($0.$agent.id)-\($0.client.$application.id)") })
             let page = try await context.browser().signIn(DemoWorld.agentEmail, password: "demo-habilis-2026")
             #expect(page.status == .seeOther)
             let queuePage = try await context.browser()

@@ -89,7 +89,8 @@ extension SeedCommand {
         context.console.success(
             "Données d’échelle ajoutées en \(Int(Date().timeIntervalSince(started))) s : \(report.organisations) organismes, "
                 + "\(report.agents) agents, \(report.applications) applications, \(report.requests) demandes historiques, "
-                + "\(report.rights) habilitations, \(report.pending) demandes en attente. Correspondant de la plus "
+                + "\(report.rights) habilitations, \(report.pending) demandes en attente, \(report.signIns) connexions aux "
+                + "applications. Correspondant de la plus "
                 + "grande file : correspondant@scale-0.fr (mot de passe de démonstration).")
     }
 }

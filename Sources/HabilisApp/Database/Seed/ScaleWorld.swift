@@ -30,6 +30,7 @@ struct ScaleWorld {
         var requests = 0
         var rights = 0
         var pending = 0
+        var signIns = 0
     }
 
     let options: Options
@@ -172,10 +173,13 @@ struct ScaleWorld {
         // Rights.
         rows.removeAll(keepingCapacity: true)
         var rights = 0
+        var rightPairs: [(agent: Int32, application: Int32)] = []
+        rightPairs.reserveCapacity(options.rights)
         while rights < options.rights {
             let agent = skewedAgent(&random)
             let application = random.below(options.applications)
             guard taken.insert(pairKey(agent, application)).inserted else { continue }
+            rightPairs.append((Int32(agent), Int32(application)))
             rows.append([
                 UUID.timeOrdered(), agentIDs[agent], applicationIDs[application],
                 now.addingTimeInterval(-Double(random.below(900)) * 86_400),
@@ -276,10 +280,79 @@ struct ScaleWorld {
         try await bulk(sql, "access_requests", Self.requestColumns, rows)
         report.pending = pending
         log("demandes en attente : \(pending)")
+        report.signIns = try await addSingleSignOn(
+            sql, rights: rightPairs, agentIDs: agentIDs, applicationIDs: applicationIDs)
+        log("connexions aux applications : \(report.signIns)")
         // A bulk load leaves PostgreSQL without statistics to plan from, and without the visibility map and hint bits
         // that autovacuum keeps on a live database (the first writes after the load would set them instead).
         if sql.dialect.name == "postgresql" { try await sql.raw("VACUUM (ANALYZE)").run() }
         return report
+    }
+
+    /// Single sign-on as a live federation has it: a client for each application, and sign-ins for a quarter of
+    /// the rights, each with its refresh tokens (three used, one standing). Without them the token endpoint's
+    /// statements were planned on empty tables, and scanned them for a minute as the bench filled them
+    /// (docs/performance.md). The tokens last 30 days, so that the bench's sweep a month ahead purges none. Drawn
+    /// from a random sequence of their own: the rest of the world stays the same.
+    func addSingleSignOn(
+        _ sql: any SQLDatabase, rights: [(agent: Int32, application: Int32)], agentIDs: [UUID], applicationIDs: [UUID]
+    ) async throws -> Int {
+        var random = Random(state: 7)
+        let lifetime = 30 * 24 * 60 * 60
+        let clientIDs = applicationIDs.map { _ in UUID.timeOrdered() }
+        try await bulk(
+            sql, "oidc_clients",
+            [
+                "id", "client_id", "application_id", "name", "secret_hash", "requires_pkce", "redirect_uris",
+                "post_logout_redirect_uris", "signing_algorithm", "access_token_seconds", "id_token_seconds",
+                "refresh_token_seconds", "created_at", "updated_at",
+            ],
+            applicationIDs.indices.map { index in
+                [
+                    clientIDs[index], "scale-app-\(index)", applicationIDs[index], "Application \(index)",
+                    SecureToken.hash(SecureToken.generate()), true, "https://app-\(index).example.fr/callback", "",
+                    "RS256", 300, 300, lifetime, now, now,
+                ]
+            })
+        var signIns: [[any Encodable & Sendable]] = []
+        var tokens: [[any Encodable & Sendable]] = []
+        var written = 0
+        for (index, right) in rights.enumerated() where index % 4 == 0 {
+            let signedInAt = now.addingTimeInterval(-Double(random.below(12 * 60 * 60)))
+            let expiresAt = signedInAt.addingTimeInterval(Double(lifetime))
+            let signInID = UUID.timeOrdered()
+            signIns.append([
+                signInID, clientIDs[Int(right.application)], agentIDs[Int(right.agent)], "openid profile email",
+                signedInAt, "pwd", signedInAt,
+            ])
+            for rotation in 0..<4 {
+                let issuedAt = signedInAt.addingTimeInterval(Double(rotation) * 300)
+                tokens.append([
+                    UUID.timeOrdered(), SecureToken.hash("scale-\(index)-\(rotation)"), signInID, issuedAt, expiresAt,
+                    rotation < 3 ? issuedAt.addingTimeInterval(300) : Date?.none,
+                ])
+            }
+            written += 1
+            if tokens.count >= Self.rowsPerTransaction {
+                try await writeSignIns(sql, &signIns, &tokens)
+            }
+        }
+        try await writeSignIns(sql, &signIns, &tokens)
+        return written
+    }
+
+    private func writeSignIns(
+        _ sql: any SQLDatabase, _ signIns: inout [[any Encodable & Sendable]],
+        _ tokens: inout [[any Encodable & Sendable]]
+    ) async throws {
+        try await bulk(
+            sql, "application_sign_ins", ["id", "client_id", "agent_id", "scope", "auth_time", "amr", "created_at"],
+            signIns)
+        try await bulk(
+            sql, "oidc_refresh_tokens", ["id", "token_hash", "sign_in_id", "created_at", "expires_at", "used_at"],
+            tokens)
+        signIns.removeAll(keepingCapacity: true)
+        tokens.removeAll(keepingCapacity: true)
     }
 
     /// The position of each index in `order`.
