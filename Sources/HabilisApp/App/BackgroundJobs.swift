@@ -100,14 +100,16 @@ struct SweepOutcome {
     var webhookDeliveriesPurged: Int
     /// Codes, refresh tokens and sign-ins single sign-on no longer needs.
     var singleSignOnPurged: Int
+    /// Portal sessions past their limits.
+    var sessionsPurged: Int
 }
 
 extension Application {
     /// The sweep, the same in the server's timer and in `habilis sweep`: accepts the access requests due at
     /// `instant` and reminds their deciders, tells the holders of rights that end soon and ends those whose date has
     /// come, reminds the reviewers of access reviews and applies the rule of those whose deadline has come, purges unproven registrations and escalates old account requests,
-    /// deletes the audit events past their retention, the throttle counters of windows long over, and what single
-    /// sign-on no longer needs.
+    /// deletes the audit events past their retention, the throttle counters of windows long over, the expired
+    /// sessions, and what single sign-on no longer needs.
     func sweep(asOf instant: Date) async throws -> SweepOutcome {
         let db = backgroundDB
         // Who is away first: the requests of an organisme whose correspondents all left go to the administrators
@@ -124,6 +126,7 @@ extension Application {
                 olderThan: settings.auditRetentionDays, at: instant, on: db),
             throttleBucketsPurged: try await portal.throttle.purge(at: instant, on: db),
             webhookDeliveriesPurged: try await portal.webhooks.purge(at: instant, on: db),
-            singleSignOnPurged: try await portal.provider.purge(at: instant, on: db))
+            singleSignOnPurged: try await portal.provider.purge(at: instant, on: db),
+            sessionsPurged: try await portal.sessions.purgeExpired(at: instant, audit: portal.audit, on: db))
     }
 }

@@ -43,7 +43,8 @@ struct SweepCommand: AsyncCommand {
                 + "\(accounts.escalated) demande(s) de compte "
                 + "signalée(s) en retard, \(accounts.purged) inscription(s) non confirmée(s) purgée(s), \(outcome.auditEventsPurged) "
                 + "événement(s) d’audit de plus de \(app.settings.auditRetentionDays) jours supprimé(s), "
-                + "\(outcome.singleSignOnPurged) code(s), jeton(s) et connexion(s) aux applications expiré(s) "
+                + "\(outcome.sessionsPurged) session(s) expirée(s) et \(outcome.singleSignOnPurged) code(s), jeton(s) "
+                + "et connexion(s) aux applications expiré(s) "
                 + "supprimé(s) en "
                 + String(format: "%.1f", seconds) + " s ; "
                 + (sent.map { "\($0) courriel(s) envoyé(s)." } ?? "courriels laissés dans la file d’envoi."))

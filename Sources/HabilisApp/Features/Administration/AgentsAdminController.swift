@@ -211,7 +211,7 @@ struct AgentsAdminController: RouteCollection {
                 }
             }
             .filter { !held.contains($0.id) }
-        let openSessions = try await UserSession.query(on: req.db).filter(\.$agent.$id == agent.id!).count()
+        let openSessions = try await req.portal.sessions.sessions(of: agent.id!, on: req.db).count
         let secondFactor = try await req.portal.secondFactors.factor(of: agent.id!, on: req.db)
         let page = AgentAdminPage(
             frame: PageFrame(req, title: errorPrefix(errors) + "Compte de \(agent.fullName)", notice: savedNotice(req)),

@@ -113,10 +113,50 @@ public struct SessionStore: Sendable {
         try await SingleSignOut(clock: clock).end(.sessions([session.id!]), on: database)
     }
 
-    /// The open sessions of an agent, last used first.
+    /// The open sessions of an agent, last used first. An expired session stays in the table until the sweep or its
+    /// next request deletes it, and is not open.
     public func sessions(of agentID: UUID, on database: any Database) async throws -> [UserSession] {
-        try await UserSession.query(on: database).filter(\.$agent.$id == agentID).sort(\.$lastSeenAt, .descending)
-            .all()
+        let now = clock.now
+        return try await UserSession.query(on: database).filter(\.$agent.$id == agentID)
+            .filter(\.$lastSeenAt >= now.addingTimeInterval(-Self.idleTimeout))
+            .filter(\.$createdAt >= now.addingTimeInterval(-Self.absoluteTimeout))
+            .sort(\.$lastSeenAt, .descending).all()
+    }
+
+    /// Sessions deleted per transaction by `purgeExpired`.
+    static let purgeBatchSize = 10_000
+
+    /// Deletes the sessions past their idle or absolute limit, 10,000 per transaction, each recorded as expired;
+    /// returns how many. Most are never resumed (a browser drops the cookie when it closes), so without this they
+    /// would stay in the table for ever. Safe when several instances purge at once: each records what it deleted.
+    public func purgeExpired(at instant: Date, audit: AuditLog, on database: any Database) async throws -> Int {
+        var purged = 0
+        while true {
+            let (found, deleted) = try await database.atomically { transaction in
+                let sql = transaction as! any SQLDatabase
+                let ids = try await sql.select().column("id").from(UserSession.schema)
+                    .where("last_seen_at", .lessThan, instant.addingTimeInterval(-Self.idleTimeout))
+                    .orWhere("created_at", .lessThan, instant.addingTimeInterval(-Self.absoluteTimeout))
+                    .limit(Self.purgeBatchSize).all().map { try $0.decode(column: "id", as: UUID.self) }
+                guard !ids.isEmpty else { return (0, 0) }
+                let ended = try await sql.delete(from: UserSession.schema).where(SQLIDList("id", in: ids))
+                    .returning("id", "agent_id").all()
+                if !ended.isEmpty {
+                    try await audit.recordAll(
+                        try ended.map { row in
+                            AuditLog.Entry(
+                                action: .sessionExpired,
+                                target: ("agent", try row.decode(column: "agent_id", as: UUID.self).uuidString),
+                                organisationID: nil,
+                                details: ["session": try row.decode(column: "id", as: UUID.self).uuidString])
+                        }, by: .system, on: transaction)
+                }
+                return (ids.count, ended.count)
+            }
+            purged += deleted
+            if found < Self.purgeBatchSize { break }
+        }
+        return purged
     }
 
     /// Ends the session `id` if it is one of `agentID`'s; tells whether it was.
