@@ -33,6 +33,10 @@ struct ExpiredSessionsTests {
             let expired = try await AuditEvent.query(on: context.db).filter(\.$action == "session.expired").all()
             #expect(expired.map(\.targetID) == [agent.id!.uuidString])
             #expect(try await context.app.sweep(asOf: context.clock.now).sessionsPurged == 0)
+            // A sweep run ahead of time (`habilis sweep --as-of`) judges expiry by the clock: the phone stays.
+            #expect(
+                try await context.app.sweep(asOf: context.clock.now.addingTimeInterval(11 * 86_400)).sessionsPurged == 0
+            )
 
             // The laptop comes back: it signs in again, and the phone goes on.
             let back = try await laptop.get(Paths.home)
