@@ -292,7 +292,7 @@ struct ScaleWorld {
     /// Single sign-on as a live federation has it: a client for each application, and sign-ins for a quarter of
     /// the rights, each with its refresh tokens (three used, one standing). Without them the token endpoint's
     /// statements were planned on empty tables, and scanned them for a minute as the bench filled them
-    /// (docs/performance.md). The tokens last 30 days, so that the bench's sweep a month ahead purges none. Drawn
+    /// (docs/performance.md). The tokens last 30 days, the longest a client may set. Drawn
     /// from a random sequence of their own: the rest of the world stays the same.
     func addSingleSignOn(
         _ sql: any SQLDatabase, rights: [(agent: Int32, application: Int32)], agentIDs: [UUID], applicationIDs: [UUID]
