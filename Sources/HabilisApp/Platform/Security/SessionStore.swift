@@ -17,6 +17,12 @@ public struct SessionStore: Sendable {
 
     var cookieName: String { secureCookies ? "__Host-habilis_session" : "habilis_session" }
 
+    /// The one rule of a live session, for `resume`, the list of open sessions and the purge: used since
+    /// `lastSeen` and opened since `created`.
+    static func liveSince(_ now: Date) -> (lastSeen: Date, created: Date) {
+        (now.addingTimeInterval(-idleTimeout), now.addingTimeInterval(-absoluteTimeout))
+    }
+
     /// Opens a new session for the agent and returns the cookie token (never stored in clear). `amr` says how the
     /// agent proved who it is (RFC 8176), for the applications it signs into.
     public func open(
@@ -67,9 +73,9 @@ public struct SessionStore: Sendable {
         session.$id.exists = true
         session.$agent.value = agent
         let now = clock.now
+        let live = Self.liveSince(now)
         let expired =
-            now.timeIntervalSince(session.lastSeenAt) > Self.idleTimeout
-            || now.timeIntervalSince(session.createdAt) > Self.absoluteTimeout
+            session.lastSeenAt < live.lastSeen || session.createdAt < live.created
             || agent.status != Agent.Status.active
         if expired {
             try await session.delete(on: database)
@@ -116,10 +122,9 @@ public struct SessionStore: Sendable {
     /// The open sessions of an agent, last used first. An expired session stays in the table until the sweep or its
     /// next request deletes it, and is not open.
     public func sessions(of agentID: UUID, on database: any Database) async throws -> [UserSession] {
-        let now = clock.now
+        let live = Self.liveSince(clock.now)
         return try await UserSession.query(on: database).filter(\.$agent.$id == agentID)
-            .filter(\.$lastSeenAt >= now.addingTimeInterval(-Self.idleTimeout))
-            .filter(\.$createdAt >= now.addingTimeInterval(-Self.absoluteTimeout))
+            .filter(\.$lastSeenAt >= live.lastSeen).filter(\.$createdAt >= live.created)
             .sort(\.$lastSeenAt, .descending).all()
     }
 
@@ -134,9 +139,9 @@ public struct SessionStore: Sendable {
         while true {
             let (found, deleted) = try await database.atomically { transaction in
                 let sql = transaction as! any SQLDatabase
+                let live = Self.liveSince(instant)
                 let ids = try await sql.select().column("id").from(UserSession.schema)
-                    .where("last_seen_at", .lessThan, instant.addingTimeInterval(-Self.idleTimeout))
-                    .orWhere("created_at", .lessThan, instant.addingTimeInterval(-Self.absoluteTimeout))
+                    .where("last_seen_at", .lessThan, live.lastSeen).orWhere("created_at", .lessThan, live.created)
                     .limit(Self.purgeBatchSize).all().map { try $0.decode(column: "id", as: UUID.self) }
                 guard !ids.isEmpty else { return (0, 0) }
                 let ended = try await sql.delete(from: UserSession.schema).where(SQLIDList("id", in: ids))
