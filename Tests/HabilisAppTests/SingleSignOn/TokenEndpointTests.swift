@@ -219,6 +219,30 @@ struct TokenEndpointTests {
         }
     }
 
+    @Test("an unknown client id is refused and held like a known one, and holds no other client")
+    func unknownClientThrottled() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            let unknown = Data("inconnu:secret".utf8).base64EncodedString()
+            func tryUnknown() async throws -> (Page, [String: Any]) {
+                try await application.token(
+                    [("grant_type", "refresh_token"), ("refresh_token", "x")], basic: false,
+                    headers: [("Authorization", "Basic \(unknown)")])
+            }
+            for _ in 0..<22 {
+                let (answer, body) = try await tryUnknown()
+                #expect(answer.status == .unauthorized && body["error"] as? String == "invalid_client")
+            }
+            let reasons = try await AuditEvent.query(on: context.db)
+                .filter(\.$action == "oidc_client.authentication_failed").all().map(\.details)
+            #expect(reasons.count == 21, "20 failures and one hold, audited once")
+            #expect(reasons.filter { $0.contains("wrong_secret") }.count == 20)
+            #expect(reasons.filter { $0.contains("throttled") }.count == 1)
+            // The registered client, from the same source, is not held by the unknown one's failures.
+            #expect(try await application.refresh("x").1["error"] as? String == "invalid_grant")
+        }
+    }
+
     @Test("unknown and missing grant types, repeated parameters: the errors RFC 6749 names, as JSON")
     func grantTypeErrors() async throws {
         try await withTestApp { context in

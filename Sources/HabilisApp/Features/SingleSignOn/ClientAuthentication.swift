@@ -16,10 +16,18 @@ enum ClientAuthentication {
         -> Result<OIDCClient, OpenIDProvider.TokenError>
     {
         let clients = req.portal.clients
-        return try await authenticate(req, parameters: parameters) { clientID, secret in
-            if let secret { return try await clients.authenticate(clientID: clientID, secret: secret, on: req.db) }
-            guard let found = try await clients.find(clientID, on: req.db), found.isPublic else { return nil }
-            return found
+        let throttle = req.portal.throttle
+        return try await authenticate(req, parameters: parameters) { clientID, secret, bucket in
+            // The client and its source's failures in one statement: every token call asks both.
+            let (found, failed) = try await clients.find(
+                clientID, alongside: throttle.attempts(of: bucket, failures), as: Int.self, on: req.db)
+            let accepted: OIDCClient?
+            if let secret {
+                accepted = found.flatMap { clients.accepts(secret, from: $0) ? $0 : nil }
+            } else {
+                accepted = found?.isPublic == true ? found : nil
+            }
+            return (accepted, throttle.isSpent(failed, failures))
         }
     }
 
@@ -30,16 +38,20 @@ enum ClientAuthentication {
         -> Result<MachineClient, OpenIDProvider.TokenError>
     {
         let clients = req.portal.machineClients
-        return try await authenticate(req, parameters: parameters) { clientID, secret in
-            guard let secret else { return nil }
-            return try await clients.authenticate(clientID: clientID, secret: secret, on: req.db)
+        let throttle = req.portal.throttle
+        return try await authenticate(req, parameters: parameters) { clientID, secret, bucket in
+            guard try await !throttle.isSpent(bucket, failures, on: req.db) else { return (nil, true) }
+            guard let secret else { return (nil, false) }
+            return (try await clients.authenticate(clientID: clientID, secret: secret, on: req.db), false)
         }
     }
 
-    /// The method, the throttle and the audit, whatever kind of client `find` looks up (nil secret: `none`).
+    /// The method, the throttle and the audit, whatever kind of client `find` looks up (nil secret: `none`). `find`
+    /// also tells whether the throttle's `bucket` spent its budget: a spent source is refused even with the right
+    /// secret.
     private static func authenticate<Client>(
         _ req: Request, parameters: ProtocolParameters,
-        find: (_ clientID: String, _ secret: String?) async throws -> Client?
+        find: (_ clientID: String, _ secret: String?, _ bucket: String) async throws -> (client: Client?, spent: Bool)
     ) async throws
         -> Result<Client, OpenIDProvider.TokenError>
     {
@@ -60,7 +72,8 @@ enum ClientAuthentication {
         let secret = basic?.secret ?? postedSecret
         let services = req.portal
         let key = "oidc_client:\(clientID)|\(req.clientIP ?? "unknown")"
-        if try await services.throttle.isSpent(key, failures, on: req.db) {
+        let (found, spent) = try await find(clientID, secret, key)
+        if spent {
             // Held: counted, so that the hold is audited once per window.
             if case .refused(_, true) = try await services.throttle.reserve(key, failures, on: req.db) {
                 try await services.audit.record(
@@ -69,7 +82,7 @@ enum ClientAuthentication {
             }
             return .failure(invalidClient)
         }
-        guard let client = try await find(clientID, secret) else {
+        guard let client = found else {
             // Each failure within the budget is audited; past it, parallel failures were checked already.
             if try await services.throttle.reserve(key, failures, on: req.db) == .allowed {
                 try await services.audit.record(

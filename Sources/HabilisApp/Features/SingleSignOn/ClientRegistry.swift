@@ -78,17 +78,46 @@ public struct ClientRegistry: Sendable {
     public func find(_ clientID: String, on database: any Database) async throws -> OIDCClient? {
         guard clientID.utf8.count <= 200,
             let row = try await (database as! any SQLDatabase).prepared(
-                """
-                SELECT c.*, a.code AS application_code, a.name AS application_name,
-                    a.description AS application_description, a.launch_url AS application_launch_url,
-                    a.access_mode AS application_access_mode, a.is_active AS application_is_active,
-                    a.position AS application_position, a.created_at AS application_created_at
-                FROM oidc_clients c JOIN applications a ON a.id = c.application_id
-                WHERE c.client_id = \(bind: clientID)
-                """
+                "SELECT \(Self.clientColumns) FROM oidc_clients c JOIN applications a ON a.id = c.application_id "
+                    + "WHERE c.client_id = \(bind: clientID)"
             ).first()
         else { return nil }
         return try OIDCClient(row: row)
+    }
+
+    /// `find`, and a value the caller reads in the same statement (`alongside`, a scalar subquery: the token
+    /// endpoint's failure count), which comes back even when no client has this id.
+    func find<Value: Decodable>(
+        _ clientID: String, alongside: SQLQueryString, as: Value.Type, on database: any Database
+    ) async throws
+        -> (client: OIDCClient?, alongside: Value?)
+    {
+        guard clientID.utf8.count <= 200,
+            let row = try await (database as! any SQLDatabase).prepared(
+                """
+                SELECT \(alongside) AS alongside, \(Self.clientColumns)
+                FROM (SELECT 1 AS one) wanted
+                LEFT JOIN (oidc_clients c JOIN applications a ON a.id = c.application_id)
+                    ON c.client_id = \(bind: clientID)
+                """
+            ).first()
+        else { return (nil, nil) }
+        let client = try row.decode(column: "id", as: UUID?.self) == nil ? nil : try OIDCClient(row: row)
+        return (client, try row.decode(column: "alongside", as: Value?.self))
+    }
+
+    /// The columns `OIDCClient(row:)` reads, from `oidc_clients c` and `applications a`.
+    private static let clientColumns: SQLQueryString = """
+        c.*, a.code AS application_code, a.name AS application_name,
+            a.description AS application_description, a.launch_url AS application_launch_url,
+            a.access_mode AS application_access_mode, a.is_active AS application_is_active,
+            a.position AS application_position, a.created_at AS application_created_at
+        """
+
+    /// Whether `secret` is the confidential `client`'s; compared in constant time.
+    func accepts(_ secret: String, from client: OIDCClient) -> Bool {
+        guard let expected = client.secretHash, secret.utf8.count <= 200 else { return false }
+        return SecureToken.constantTimeEquals(expected, SecureToken.hash(secret))
     }
 
     /// Removes a client and everything it issued; tells whether it existed.
@@ -119,14 +148,6 @@ public struct ClientRegistry: Sendable {
                 .oidcClientSecretRotated, by: context, target: ("oidc_client", client.clientID), on: transaction)
         }
         return secret
-    }
-
-    /// The confidential client whose id and secret these are, or nil; compared in constant time.
-    func authenticate(clientID: String, secret: String, on database: any Database) async throws -> OIDCClient? {
-        guard let client = try await find(clientID, on: database), let expected = client.secretHash,
-            secret.utf8.count <= 200, SecureToken.constantTimeEquals(expected, SecureToken.hash(secret))
-        else { return nil }
-        return client
     }
 
     // MARK: - Validation

@@ -99,15 +99,24 @@ public struct Throttle: Sendable {
     /// Whether `key` has spent `limit` in its current window, read without counting anything (for checks that cost
     /// nothing, where only failures are counted).
     public func isSpent(_ key: String, _ limit: Limit, on database: any Database) async throws -> Bool {
+        let row = try await (database as! any SQLDatabase).prepared("SELECT \(attempts(of: key, limit)) AS attempts")
+            .first()
+        return isSpent(try row?.decode(column: "attempts", as: Int?.self) ?? nil, limit)
+    }
+
+    /// The attempts `key` made in its current window as a scalar subquery (NULL for none), for a statement that
+    /// reads something else with it: `isSpent(_:_:)` then judges the value.
+    func attempts(of key: String, _ limit: Limit) -> SQLQueryString {
         let windowStart = clock.now.addingTimeInterval(-limit.window)
-        // Prepared: every call of the token endpoint asks it.
-        let row = try await (database as! any SQLDatabase).prepared(
+        return """
+            (SELECT attempts FROM throttle_buckets
+            WHERE bucket_key = \(bind: key) AND window_started_at > \(bind: windowStart))
             """
-            SELECT attempts FROM throttle_buckets
-            WHERE bucket_key = \(bind: key) AND window_started_at > \(bind: windowStart)
-            """
-        ).first()
-        return try (row?.decode(column: "attempts", as: Int.self) ?? 0) >= limit.attempts
+    }
+
+    /// Whether attempts read with `attempts(of:_:)` spent `limit`.
+    func isSpent(_ attempts: Int?, _ limit: Limit) -> Bool {
+        (attempts ?? 0) >= limit.attempts
     }
 
     /// Reserves one attempt of each key in order; the first refusal gives back the reservations made before it,
