@@ -44,4 +44,41 @@ struct SingleSignOnPurgeTests {
             #expect(try await ApplicationSignIn.query(on: context.db).filter(\.$revokedAt != nil).count() == 0)
         }
     }
+
+    @Test("many expired rows go in batches, each sign-in with all its tokens; the sweep then finds nothing")
+    func purgeInBatches() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            for _ in 0..<3 {
+                let (_, _, first) = try await application.signedInTokens()
+                _ = try await application.refresh(first)
+            }
+            #expect(try await OIDCRefreshToken.query(on: context.db).count() == 6)
+            context.clock.advance(by: TimeInterval(ClientRegistry.defaultRefreshTokenSeconds + 24 * 60 * 60 + 1))
+            let provider = context.app.portal.provider
+            // Batches of 2: 3 codes, then 3 sign-ins with their 6 tokens.
+            #expect(try await provider.purge(at: context.clock.now, batchSize: 2, on: context.db) == 3 + 6 + 3)
+            #expect(try await OIDCAuthorizationCode.query(on: context.db).count() == 0)
+            #expect(try await OIDCRefreshToken.query(on: context.db).count() == 0)
+            #expect(try await ApplicationSignIn.query(on: context.db).count() == 0)
+            #expect(try await provider.purge(at: context.clock.now, batchSize: 2, on: context.db) == 0)
+        }
+    }
+
+    @Test("the upgrade gives each existing sign-in the end of its refresh tokens, or its start when it has none")
+    func deadlineOfExistingSignIns() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            let (_, _, refresh) = try await application.signedInTokens()
+            let signIn = try #require(try await ApplicationSignIn.query(on: context.db).first())
+            let token = try #require(
+                try await OIDCRefreshToken.query(on: context.db).filter(\.$signIn.$id == signIn.id!).first())
+            #expect(signIn.expiresAt == token.expiresAt)
+            let migration = AddSignInDeadline()
+            try await migration.revert(on: context.db)
+            try await migration.prepare(on: context.db)
+            #expect(try await ApplicationSignIn.find(signIn.id, on: context.db)?.expiresAt == token.expiresAt)
+            #expect(try await application.refresh(refresh).0.status == .ok)
+        }
+    }
 }

@@ -25,5 +25,6 @@ enum Migrations {
         CreateApplicationProfiles(),
         AddDeputyPermissionToAgents(),
         IndexPendingRenewals(),
+        AddSignInDeadline(),
     ]
 }

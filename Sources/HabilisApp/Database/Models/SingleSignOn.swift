@@ -96,6 +96,8 @@ public final class ApplicationSignIn: Model, @unchecked Sendable {
     /// RFC 8176 methods, space-separated.
     @Field(key: "amr") public var amr: String
     @Field(key: "created_at") public var createdAt: Date
+    /// When every refresh token of the sign-in ends: rotation never lengthens it.
+    @Field(key: "expires_at") public var expiresAt: Date
     @OptionalField(key: "revoked_at") public var revokedAt: Date?
 
     public init() {}

@@ -323,7 +323,7 @@ struct ScaleWorld {
             let signInID = UUID.timeOrdered()
             signIns.append([
                 signInID, clientIDs[Int(right.application)], agentIDs[Int(right.agent)], "openid profile email",
-                signedInAt, "pwd", signedInAt,
+                signedInAt, "pwd", signedInAt, expiresAt,
             ])
             for rotation in 0..<4 {
                 let issuedAt = signedInAt.addingTimeInterval(Double(rotation) * 300)
@@ -346,7 +346,8 @@ struct ScaleWorld {
         _ tokens: inout [[any Encodable & Sendable]]
     ) async throws {
         try await bulk(
-            sql, "application_sign_ins", ["id", "client_id", "agent_id", "scope", "auth_time", "amr", "created_at"],
+            sql, "application_sign_ins",
+            ["id", "client_id", "agent_id", "scope", "auth_time", "amr", "created_at", "expires_at"],
             signIns)
         try await bulk(
             sql, "oidc_refresh_tokens", ["id", "token_hash", "sign_in_id", "created_at", "expires_at", "used_at"],

@@ -48,40 +48,35 @@ public struct OpenIDProvider: Sendable {
         -> (signIn: ApplicationSignIn, door: Door)?
     {
         try await standingSignIn(from: "application_sign_ins s", where: "s.id = \(bind: id)", of: client, on: database)
-            .map { ($0.signIn, $0.door) }
     }
 
-    /// The standing sign-in of `client` that a refresh token still unused and unexpired belongs to, the token's
-    /// deadline, and the door of the agent, in one statement: what a refresh needs before it takes the token.
+    /// The standing sign-in of `client` that a refresh token still unused and unexpired belongs to, and the door of
+    /// the agent, in one statement: what a refresh needs before it takes the token.
     private func standingSignIn(
         ofRefreshToken hash: String, of client: OIDCClient, on database: any Database
     ) async throws
-        -> (signIn: ApplicationSignIn, tokenExpiresAt: Date, door: Door)?
+        -> (signIn: ApplicationSignIn, door: Door)?
     {
-        guard
-            let found = try await standingSignIn(
-                from: "oidc_refresh_tokens t JOIN application_sign_ins s ON s.id = t.sign_in_id",
-                where: "t.token_hash = \(bind: hash) AND t.used_at IS NULL AND t.expires_at > \(bind: clock.now)",
-                columns: "t.expires_at AS token_expires_at,", of: client, on: database)
-        else { return nil }
-        return (found.signIn, try found.row.decode(column: "token_expires_at", as: Date.self), found.door)
+        try await standingSignIn(
+            from: "oidc_refresh_tokens t JOIN application_sign_ins s ON s.id = t.sign_in_id",
+            where: "t.token_hash = \(bind: hash) AND t.used_at IS NULL AND t.expires_at > \(bind: clock.now)",
+            of: client, on: database)
     }
 
     /// The sign-in `s` that `source` and `condition` find, if it stands for `client`, with its agent's door.
     private func standingSignIn(
-        from source: SQLQueryString, where condition: SQLQueryString, columns: SQLQueryString = "",
-        of client: OIDCClient, on database: any Database
-    ) async throws -> (signIn: ApplicationSignIn, row: any SQLRow, door: Door)? {
+        from source: SQLQueryString, where condition: SQLQueryString, of client: OIDCClient,
+        on database: any Database
+    ) async throws -> (signIn: ApplicationSignIn, door: Door)? {
         let rows = try await (database as! any SQLDatabase).prepared(
             doorQuery(
                 from: source + " JOIN agents a ON a.id = s.agent_id",
                 where: condition + " AND s.revoked_at IS NULL AND s.client_id = \(bind: client.id!)",
                 application: client.application,
-                columns: columns
-                    + """
+                columns: """
                      s.id AS sign_in_id, s.agent_id AS sign_in_agent_id, s.session_id AS sign_in_session_id,
                         s.scope AS sign_in_scope, s.auth_time AS sign_in_auth_time, s.amr AS sign_in_amr,
-                        s.created_at AS sign_in_created_at,
+                        s.created_at AS sign_in_created_at, s.expires_at AS sign_in_expires_at,
                     """)
         ).all()
         guard let row = rows.first else { return nil }
@@ -94,7 +89,8 @@ public struct OpenIDProvider: Sendable {
         signIn.authTime = try row.decode(column: "sign_in_auth_time", as: Date.self)
         signIn.amr = try row.decode(column: "sign_in_amr", as: String.self)
         signIn.createdAt = try row.decode(column: "sign_in_created_at", as: Date.self)
-        return (signIn, row, try await door(of: signIn.$agent.id, rows, application: client.application, on: database))
+        signIn.expiresAt = try row.decode(column: "sign_in_expires_at", as: Date.self)
+        return (signIn, try await door(of: signIn.$agent.id, rows, application: client.application, on: database))
     }
 
     /// The door's statement for the agent `a` that `source` and `condition` find, after `columns` of their own.
@@ -253,6 +249,7 @@ public struct OpenIDProvider: Sendable {
         signIn.authTime = row.authTime
         signIn.amr = row.amr
         signIn.createdAt = now
+        signIn.expiresAt = now.addingTimeInterval(TimeInterval(client.refreshTokenSeconds))
         let refreshToken = try await database.atomically { transaction in
             try await signIn.create(on: transaction)
             row.signInID = signIn.id
@@ -261,9 +258,7 @@ public struct OpenIDProvider: Sendable {
                 .oidcTokensIssued, by: AuditContext(actorID: row.$agent.id, ip: ip),
                 target: ("oidc_client", client.clientID), details: ["application": client.application.code],
                 on: transaction)
-            return try await issueRefreshToken(
-                for: signIn, expiresAt: now.addingTimeInterval(TimeInterval(client.refreshTokenSeconds)),
-                on: transaction)
+            return try await issueRefreshToken(for: signIn, on: transaction)
         }
         return .success(
             try await tokens(
@@ -291,7 +286,7 @@ public struct OpenIDProvider: Sendable {
             """
         // Read first, then take the token together with what the answer writes: one statement on PostgreSQL, one
         // commit on SQLite (where every commit waits for the disk, so the refresh rate is the commit rate).
-        guard let (signIn, expiresAt, door) = try await standingSignIn(ofRefreshToken: hash, of: client, on: database)
+        guard let (signIn, door) = try await standingSignIn(ofRefreshToken: hash, of: client, on: database)
         else { return .failure(try await refusedRefresh(hash, client: client, ip: ip, on: database)) }
         let context = AuditContext(actorID: signIn.$agent.id, ip: ip)
         guard case .open(let roles, let agent) = door else {
@@ -305,14 +300,13 @@ public struct OpenIDProvider: Sendable {
                 ])
             return .failure(.invalidGrant("the agent has no right on this application"))
         }
-        // The sign-in keeps its first deadline: rotation never lengthens it.
         let next = SecureToken.generate()
         guard
             try await database.claimThenInsert(
                 take,
                 [
                     audit.insert(.oidcTokensRefreshed, by: context, target: ("oidc_client", client.clientID)),
-                    refreshTokenInsert(next, for: signIn, expiresAt: expiresAt),
+                    refreshTokenInsert(next, for: signIn),
                 ])
         else { return .failure(try await refusedRefresh(hash, client: client, ip: ip, on: database)) }
         return .success(
@@ -355,23 +349,18 @@ public struct OpenIDProvider: Sendable {
 
     // MARK: - Pieces
 
-    private func issueRefreshToken(
-        for signIn: ApplicationSignIn, expiresAt: Date, on database: any Database
-    )
-        async throws -> String
-    {
+    private func issueRefreshToken(for signIn: ApplicationSignIn, on database: any Database) async throws -> String {
         let token = SecureToken.generate()
-        try await (database as! any SQLDatabase).prepared(refreshTokenInsert(token, for: signIn, expiresAt: expiresAt))
-            .run()
+        try await (database as! any SQLDatabase).prepared(refreshTokenInsert(token, for: signIn)).run()
         return token
     }
 
-    /// The row of a refresh token: its hash only, never the token.
-    private func refreshTokenInsert(_ token: String, for signIn: ApplicationSignIn, expiresAt: Date) -> SQLQueryString {
+    /// The row of a refresh token: its hash only, never the token. It ends with its sign-in.
+    private func refreshTokenInsert(_ token: String, for signIn: ApplicationSignIn) -> SQLQueryString {
         """
         INSERT INTO oidc_refresh_tokens (id, token_hash, sign_in_id, created_at, expires_at)
         SELECT \(bind: UUID.timeOrdered()), \(bind: SecureToken.hash(token)), \(bind: signIn.id!),
-            \(bind: clock.now), \(bind: expiresAt)
+            \(bind: clock.now), \(bind: signIn.expiresAt)
         """
     }
 
