@@ -74,10 +74,21 @@ struct SingleSignOnPurgeTests {
             let token = try #require(
                 try await OIDCRefreshToken.query(on: context.db).filter(\.$signIn.$id == signIn.id!).first())
             #expect(signIn.expiresAt == token.expiresAt)
+            // A second sign-in whose tokens are gone: the fill falls back to its start.
+            context.clock.advance(by: 60)
+            _ = try await application.signedInTokens()
+            let bare = try #require(
+                try await ApplicationSignIn.query(on: context.db).filter(\.$id != signIn.id!).first())
+            try await OIDCRefreshToken.query(on: context.db).filter(\.$signIn.$id == bare.id!).delete()
             let migration = AddSignInDeadline()
-            try await migration.revert(on: context.db)
-            try await migration.prepare(on: context.db)
+            // On one connection: across the pool of SQLite's in-memory test database, the connection that added the
+            // column back could still see the one the revert dropped ("duplicate column name").
+            try await context.db.transaction { database in
+                try await migration.revert(on: database)
+                try await migration.prepare(on: database)
+            }
             #expect(try await ApplicationSignIn.find(signIn.id, on: context.db)?.expiresAt == token.expiresAt)
+            #expect(try await ApplicationSignIn.find(bare.id, on: context.db)?.expiresAt == bare.createdAt)
             #expect(try await application.refresh(refresh).0.status == .ok)
         }
     }
