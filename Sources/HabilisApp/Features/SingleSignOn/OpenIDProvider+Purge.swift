@@ -17,9 +17,9 @@ extension OpenIDProvider {
     /// so a sweep costs what it deletes; safe when several instances purge at once. Returns how many rows went.
     func purge(at instant: Date, batchSize: Int = purgeBatchSize, on database: any Database) async throws -> Int {
         let expiredBefore = instant.addingTimeInterval(-Self.keptAfterExpiry)
-        var purged = 0
-        while true {
-            let codes = try await (database as! any SQLDatabase).raw(
+        let codes = try await database.deleteInRounds(of: batchSize) { transaction in
+            let sql = transaction as! any SQLDatabase
+            let deleted = try await sql.raw(
                 """
                 DELETE FROM oidc_authorization_codes WHERE id IN (
                     SELECT id FROM oidc_authorization_codes WHERE expires_at < \(bind: expiredBefore)
@@ -27,28 +27,23 @@ extension OpenIDProvider {
                 RETURNING id
                 """
             ).all().count
-            purged += codes
-            if codes < batchSize { break }
+            return (deleted, deleted)
         }
-        while true {
-            let (signIns, rows) = try await database.atomically { transaction in
-                let sql = transaction as! any SQLDatabase
-                let ended = try await sql.raw(
-                    """
-                    SELECT id FROM application_sign_ins WHERE expires_at < \(bind: expiredBefore)
-                    LIMIT \(bind: batchSize)
-                    """
-                ).all().map { try $0.decode(column: "id", as: UUID.self) }
-                guard !ended.isEmpty else { return (0, 0) }
-                let tokens = try await sql.delete(from: OIDCRefreshToken.schema)
-                    .where(SQLIDList("sign_in_id", in: ended)).returning("id").all().count
-                let signIns = try await sql.delete(from: ApplicationSignIn.schema)
-                    .where(SQLIDList("id", in: ended)).returning("id").all().count
-                return (ended.count, tokens + signIns)
-            }
-            purged += rows
-            if signIns < batchSize { break }
+        let signIns = try await database.deleteInRounds(of: batchSize) { transaction in
+            let sql = transaction as! any SQLDatabase
+            let ended = try await sql.raw(
+                """
+                SELECT id FROM application_sign_ins WHERE expires_at < \(bind: expiredBefore)
+                LIMIT \(bind: batchSize)
+                """
+            ).all().map { try $0.decode(column: "id", as: UUID.self) }
+            guard !ended.isEmpty else { return (0, 0) }
+            let tokens = try await sql.delete(from: OIDCRefreshToken.schema)
+                .where(SQLIDList("sign_in_id", in: ended)).returning("id").all().count
+            let signIns = try await sql.delete(from: ApplicationSignIn.schema)
+                .where(SQLIDList("id", in: ended)).returning("id").all().count
+            return (ended.count, tokens + signIns)
         }
-        return purged
+        return codes + signIns
     }
 }

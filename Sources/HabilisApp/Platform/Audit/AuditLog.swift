@@ -201,17 +201,16 @@ public struct AuditLog: Sendable {
     /// (so that a first purge of years of events never holds a long transaction), and records the purge itself;
     /// returns how many were deleted. Safe when several instances purge at once: each deletes what is still there.
     public func purge(olderThan retentionDays: Int, at instant: Date, on database: any Database) async throws -> Int {
-        let sql = database as! any SQLDatabase
         let limit = ParisCalendar.adding(days: -retentionDays, to: instant)
-        var purged = 0
-        while true {
+        let purged = try await database.deleteInRounds(of: Self.purgeBatchSize) { transaction in
+            let sql = transaction as! any SQLDatabase
             let ids = try await sql.select().column("id").from(AuditEvent.schema)
                 .where("occurred_at", .lessThan, limit).orderBy("occurred_at").limit(Self.purgeBatchSize).all()
                 .map { try $0.decode(column: "id", as: UUID.self) }
-            guard !ids.isEmpty else { break }
-            purged += try await sql.delete(from: AuditEvent.schema).where(SQLIDList("id", in: ids))
+            guard !ids.isEmpty else { return (0, 0) }
+            let deleted = try await sql.delete(from: AuditEvent.schema).where(SQLIDList("id", in: ids))
                 .returning("id").all().count
-            if ids.count < Self.purgeBatchSize { break }
+            return (ids.count, deleted)
         }
         if purged > 0 {
             try await record(

@@ -135,33 +135,27 @@ public struct SessionStore: Sendable {
     /// returns how many. Most are never resumed (a browser drops the cookie when it closes), so without this they
     /// would stay in the table for ever. Safe when several instances purge at once: each records what it deleted.
     public func purgeExpired(at instant: Date, audit: AuditLog, on database: any Database) async throws -> Int {
-        var purged = 0
-        while true {
-            let (found, deleted) = try await database.atomically { transaction in
-                let sql = transaction as! any SQLDatabase
-                let live = Self.liveSince(instant)
-                let ids = try await sql.select().column("id").from(UserSession.schema)
-                    .where("last_seen_at", .lessThan, live.lastSeen).orWhere("created_at", .lessThan, live.created)
-                    .limit(Self.purgeBatchSize).all().map { try $0.decode(column: "id", as: UUID.self) }
-                guard !ids.isEmpty else { return (0, 0) }
-                let ended = try await sql.delete(from: UserSession.schema).where(SQLIDList("id", in: ids))
-                    .returning("id", "agent_id").all()
-                if !ended.isEmpty {
-                    try await audit.recordAll(
-                        try ended.map { row in
-                            AuditLog.Entry(
-                                action: .sessionExpired,
-                                target: ("agent", try row.decode(column: "agent_id", as: UUID.self).uuidString),
-                                organisationID: nil,
-                                details: ["session": try row.decode(column: "id", as: UUID.self).uuidString])
-                        }, by: .system, on: transaction)
-                }
-                return (ids.count, ended.count)
+        try await database.deleteInRounds(of: Self.purgeBatchSize) { transaction in
+            let sql = transaction as! any SQLDatabase
+            let live = Self.liveSince(instant)
+            let ids = try await sql.select().column("id").from(UserSession.schema)
+                .where("last_seen_at", .lessThan, live.lastSeen).orWhere("created_at", .lessThan, live.created)
+                .limit(Self.purgeBatchSize).all().map { try $0.decode(column: "id", as: UUID.self) }
+            guard !ids.isEmpty else { return (0, 0) }
+            let ended = try await sql.delete(from: UserSession.schema).where(SQLIDList("id", in: ids))
+                .returning("id", "agent_id").all()
+            if !ended.isEmpty {
+                try await audit.recordAll(
+                    try ended.map { row in
+                        AuditLog.Entry(
+                            action: .sessionExpired,
+                            target: ("agent", try row.decode(column: "agent_id", as: UUID.self).uuidString),
+                            organisationID: nil,
+                            details: ["session": try row.decode(column: "id", as: UUID.self).uuidString])
+                    }, by: .system, on: transaction)
             }
-            purged += deleted
-            if found < Self.purgeBatchSize { break }
+            return (ids.count, ended.count)
         }
-        return purged
     }
 
     /// Ends the session `id` if it is one of `agentID`'s; tells whether it was.
