@@ -320,6 +320,23 @@ struct RightsAPITests {
         }
     }
 
+    @Test("a path the contract does not have is a 404 problem, and Vapor's refusals keep their status as problems")
+    func unknownPathAndVaporRefusals() async throws {
+        try await withTestApp { context in
+            let unknown = try await context.browser().get("/api/v1/nowhere")
+            #expect(unknown.status == .notFound)
+            #expect(unknown.headers.first(name: .contentType) == "application/problem+json")
+            let problem = try #require(
+                try JSONSerialization.jsonObject(with: Data(unknown.html.utf8)) as? [String: Any])
+            #expect(problem["title"] as? String == "Ressource inconnue.")
+            #expect(problem["status"] as? Int == 404)
+            // A body over the limit is refused by Vapor before any handler (black-box test: over real HTTP).
+            #expect(APIGate.problem(for: Abort(.payloadTooLarge)).status == .payloadTooLarge)
+            #expect(APIGate.problem(for: Abort(.unsupportedMediaType)).status == .unsupportedMediaType)
+            #expect(APIGate.problem(for: Abort(.internalServerError)).title == "Erreur du service.")
+        }
+    }
+
     @Test("a removed client's token stops working at its next call")
     func removedClient() async throws {
         try await withTestApp { context in

@@ -263,6 +263,28 @@ struct TokenEndpointTests {
         }
     }
 
+    @Test("another method on an endpoint that programs call is a 405 naming the allowed ones, as JSON")
+    func otherMethods() async throws {
+        try await withTestApp { context in
+            let browser = context.browser()
+            for (method, path, allowed) in [
+                (HTTPMethod.GET, Paths.oidcToken, "POST"), (.POST, Paths.oidcJWKS, "GET, HEAD"),
+                (.DELETE, Paths.openIDConfiguration, "GET, HEAD"), (.PUT, Paths.oidcUserinfo, "GET, HEAD, POST"),
+                (.GET, Paths.oidcIntrospect, "POST"),
+            ] {
+                let answer = try await browser.request(method, path)
+                #expect(answer.status == .methodNotAllowed, "\(method) \(path)")
+                #expect(answer.headers.first(name: "Allow") == allowed)
+                #expect(answer.headers.contentType == .json)
+                let body = try JSONSerialization.jsonObject(with: Data(answer.html.utf8)) as? [String: Any]
+                #expect(body?["error"] as? String == "invalid_request")
+            }
+            // The browser's endpoints keep their pages.
+            let unknown = try await browser.get("/oidc/nowhere")
+            #expect(unknown.status == .notFound && unknown.contains("Page introuvable"))
+        }
+    }
+
     @Test("revocation (RFC 7009) ends the sign-in; introspection (RFC 7662) says active, then inactive")
     func revocationAndIntrospection() async throws {
         try await withTestApp { context in

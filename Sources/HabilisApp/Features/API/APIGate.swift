@@ -49,6 +49,8 @@ struct APIGate: AsyncMiddleware {
         }
         let response: Response
         do {
+            // The generated code would read a streamed body of any size: it is read here, up to the routes' limit.
+            _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
             response = try await APICaller.$current.withValue(caller) { try await next.respond(to: request) }
         } catch {
             let problem = Self.problem(for: error)
@@ -64,9 +66,9 @@ struct APIGate: AsyncMiddleware {
         return response
     }
 
-    /// A handler's refusal; a request the generated code could not decode (400); the database away (503 with
-    /// `Retry-After`, as the pages); anything else a 500. The generated server wraps every error in a
-    /// `ServerError`, and only a failure before the handler ran (no operation input) is the caller's fault.
+    /// A handler's refusal; a request the generated code could not decode (400) or Vapor refused (its status); the
+    /// database away (503 with `Retry-After`, as the pages); anything else a 500. The generated server wraps every
+    /// error in a `ServerError`, and only a failure before the handler ran (no operation input) is the caller's fault.
     static func problem(for error: any Error) -> APIProblem {
         if let problem = error as? APIProblem { return problem }
         if let error = error as? ServerError {
@@ -77,6 +79,10 @@ struct APIGate: AsyncMiddleware {
                     detail: "Un paramètre ou le corps de la requête ne respecte pas le contrat de l’API.")
             }
             return problem(for: error.underlyingError)
+        }
+        // Vapor's own refusals: a body over the limit (413), a body it cannot decode (400, 415).
+        if let abort = error as? any AbortError, (400..<500).contains(abort.status.code) {
+            return ProgramInterface.problem(abort.status)
         }
         if DatabaseOutage.isOutage(error) {
             var problem = APIProblem(

@@ -16,6 +16,24 @@ struct OpenIDController: RouteCollection {
         routes.post(Paths.oidcUserinfo.pathComponents, use: onEventLoop(userinfo))
         routes.post(Paths.oidcRevoke.pathComponents, use: onEventLoop(revoke))
         routes.post(Paths.oidcIntrospect.pathComponents, use: onEventLoop(introspect))
+        refuseOtherMethods(on: routes)
+    }
+
+    /// Any other method on the endpoints that programs call is a 405 naming the allowed ones (RFC 9110 §15.5.6),
+    /// answered as JSON by `ProgramInterface`, not a 404 page: RFC 6749 §3.2 has clients POST to the token endpoint.
+    private func refuseOtherMethods(on routes: any RoutesBuilder) {
+        let allowed: [(path: String, methods: [HTTPMethod])] = [
+            (Paths.openIDConfiguration, [.GET, .HEAD]), (Paths.oidcJWKS, [.GET, .HEAD]), (Paths.oidcToken, [.POST]),
+            (Paths.oidcUserinfo, [.GET, .HEAD, .POST]), (Paths.oidcRevoke, [.POST]), (Paths.oidcIntrospect, [.POST]),
+        ]
+        for (path, methods) in allowed {
+            let allow = methods.map(\.rawValue).joined(separator: ", ")
+            for method in [HTTPMethod.GET, .POST, .PUT, .PATCH, .DELETE, .OPTIONS] where !methods.contains(method) {
+                routes.on(method, path.pathComponents) { _ -> Response in
+                    throw Abort(.methodNotAllowed, headers: ["Allow": allow])
+                }
+            }
+        }
     }
 
     /// `/.well-known/openid-configuration`: exactly what is supported.

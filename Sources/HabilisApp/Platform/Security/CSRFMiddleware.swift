@@ -14,8 +14,8 @@ struct CSRFMiddleware: Middleware {
     /// The OpenID Connect protocol endpoints: clients authenticate with their credentials or a bearer token, never
     /// with the session cookie, and the authorization endpoint may be posted to from the application's site by
     /// design; it only answers with a redirect to a registered URI.
-    /// The REST API's and SCIM's machine clients send a bearer token, never a cookie.
-    static let exemptPrefixes = ["/oidc/", "/api/", "/scim/"]
+    /// The REST API's and SCIM's machine clients send a bearer token, never a cookie. `/.well-known/` only reads.
+    static let exemptPrefixes = ["/oidc/", "/api/", "/scim/", "/.well-known/"]
 
     /// Future-based: only a state-changing request waits for anything (its body, the audit of a refusal), so only it
     /// pays for a task (Vapor runs each `AsyncMiddleware` in one of its own).

@@ -1,6 +1,7 @@
 import Vapor
 
-/// Turns every error into a French page with a correlation id: no stack, SQL or path ever reaches the browser.
+/// Turns every error into a French page with a correlation id: no stack, SQL or path ever reaches the browser. The
+/// programs' interfaces (`ProgramInterface`) get the same status in their own format.
 struct ErrorPageMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         next.respond(to: request).recover { error in page(for: error, request: request) }
@@ -24,6 +25,9 @@ struct ErrorPageMiddleware: Middleware {
         let correlationID = SecureToken.generate().prefix(12)
         if status.code >= 500 {
             request.logger.error("\(correlationID) \(request.method) \(request.url.path): \(String(reflecting: error))")
+        }
+        if let interface = ProgramInterface(path: request.url.path) {
+            return interface.response(status, headers: headers)
         }
         let (title, message): (String, String) =
             switch status.code {
