@@ -72,6 +72,7 @@ public func configure(
     // log there, and `LOG_LEVEL=info` brings these back when needed.
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(NulCharacterGuard())
     app.middleware.use(RequestDeadlineMiddleware(seconds: settings.requestDeadlineSeconds))
     app.middleware.use(
         StaticFilesMiddleware(files: FileMiddleware(publicDirectory: app.directory.publicDirectory)))

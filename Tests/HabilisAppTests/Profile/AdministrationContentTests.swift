@@ -189,6 +189,11 @@ struct AdministrationContentTests {
             let page = try await upload("nom;prenom\nLeroy;Denis", simulation: false, browser: admin)
             #expect(page.status == .unprocessableEntity)
             #expect(page.fieldError("fichier")?.contains("colonne « email »") == true)
+            try await admin.get(Paths.adminDirectorsImport)
+            let binary = try await upload(
+                "email;nom\nd.leroy@lassuranceretraite.fr;Le\u{0}roy", simulation: false, browser: admin)
+            #expect(binary.fieldError("fichier")?.contains("caractère nul") == true)
+            #expect(try await Given.agent(DemoWorld.directorEmail, on: context.db).lastName == "Leroy")
         }
     }
 }

@@ -84,6 +84,7 @@ struct APIGate: AsyncMiddleware {
         if let abort = error as? any AbortError, (400..<500).contains(abort.status.code) {
             return ProgramInterface.problem(abort.status)
         }
+        if NulCharacterGuard.isRefusedByDatabase(error) { return ProgramInterface.problem(.badRequest) }
         if DatabaseOutage.isOutage(error) {
             var problem = APIProblem(
                 .serviceUnavailable, "Service indisponible.", detail: "Réessayez dans quelques minutes.")

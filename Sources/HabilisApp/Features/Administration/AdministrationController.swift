@@ -295,6 +295,11 @@ struct AdministrationController: RouteCollection {
             errors.add("fichier", "Le fichier doit être un CSV encodé en UTF-8.")
             return try await renderImport(req, report: nil, errors: errors)
         }
+        // A binary file, or a CSV with a NUL that PostgreSQL could not store (`NulCharacterGuard`).
+        guard !text.utf8.contains(0) else {
+            errors.add("fichier", "Le fichier contient le caractère nul : ce n’est pas un CSV texte.")
+            return try await renderImport(req, report: nil, errors: errors)
+        }
         let dryRun = upload?.simulation == "1"
         let (clock, audit, passwords) = (req.portal.clock, req.portal.audit, req.portal.passwords)
         let report: DirectorsImport.Report

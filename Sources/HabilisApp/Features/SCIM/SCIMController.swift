@@ -142,7 +142,18 @@ struct SCIMController: RouteCollection {
         guard let buffer = req.body.data, buffer.readableBytes <= 256 * 1024,
             let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any]
         else { throw invalidSyntax("Un objet JSON est attendu.") }
+        guard !holdsNul(object) else { throw invalidValue("Une valeur contient le caractère nul (U+0000).") }
         return object
+    }
+
+    /// Whether a key or a string anywhere in `value` holds NUL, which PostgreSQL cannot store (`NulCharacterGuard`).
+    private static func holdsNul(_ value: Any) -> Bool {
+        switch value {
+        case let text as String: text.utf8.contains(0)
+        case let array as [Any]: array.contains(where: holdsNul)
+        case let object as [String: Any]: object.contains { $0.key.utf8.contains(0) || holdsNul($0.value) }
+        default: false
+        }
     }
 
     static func json(_ object: Any, status: HTTPResponseStatus = .ok) throws -> Response {

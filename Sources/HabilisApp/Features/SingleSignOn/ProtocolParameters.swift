@@ -43,14 +43,19 @@ struct ProtocolParameters: Sendable {
 
     subscript(name: String) -> String? { values[name] }
 
-    /// `+` is a space in forms; a value whose percent-escapes do not decode to UTF-8 is malformed. Foundation is
-    /// called only for the escapes: its replacements were a thirtieth of a token refresh.
+    /// `+` is a space in forms; a value whose percent-escapes do not decode to UTF-8, or that holds a control
+    /// character (which no parameter's syntax allows, RFC 6749 Appendix A, and PostgreSQL cannot store if NUL), is
+    /// malformed. Foundation is called only for the escapes: its replacements were a thirtieth of a token refresh.
     static func decode(_ text: Substring) -> String? {
         var value = String(text)
         if value.utf8.contains(UInt8(ascii: "+")) {
             value = String(decoding: value.utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
         }
-        return value.utf8.contains(UInt8(ascii: "%")) ? value.removingPercentEncoding : value
+        if value.utf8.contains(UInt8(ascii: "%")) {
+            guard let decoded = value.removingPercentEncoding else { return nil }
+            value = decoded
+        }
+        return value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) ? nil : value
     }
 }
 

@@ -13,6 +13,8 @@ struct ErrorPageMiddleware: Middleware {
         if let abort = error as? any AbortError {
             status = abort.status
             headers = abort.headers
+        } else if NulCharacterGuard.isRefusedByDatabase(error) {
+            status = .badRequest
         } else if DatabaseOutage.isOutage(error) {
             status = .serviceUnavailable
             headers.replaceOrAdd(name: .retryAfter, value: String(DatabaseOutage.retryAfterSeconds))
