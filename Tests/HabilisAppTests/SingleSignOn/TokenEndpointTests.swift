@@ -260,6 +260,18 @@ struct TokenEndpointTests {
             #expect(repeated.status == .badRequest)
             #expect(repeated.headers.contentType == .json)
             #expect(body["error"] as? String == "invalid_request")
+            // A machine client that sends no grant, or a body that is not a form, is told so, not invalid_client:
+            // no secret was checked, so nothing is counted against it nor audited as a failure.
+            let machine = try await MachineCaller.register(context, application: nil, scopes: [.directoryRead])
+            let credentials = Data("\(machine.clientID):\(machine.secret)".utf8).base64EncodedString()
+            let failures = try await context.auditActions().filter { $0 == "oidc_client.authentication_failed" }
+            let plain = try await context.browser().request(
+                .POST, Paths.oidcToken, json: "{\"grant_type\":\"client_credentials\"}",
+                headers: [("Authorization", "Basic \(credentials)")])
+            #expect(plain.status == .badRequest, "\(plain.html)")
+            #expect(plain.html.contains("\"invalid_request\""))
+            #expect(
+                try await context.auditActions().filter { $0 == "oidc_client.authentication_failed" } == failures)
         }
     }
 

@@ -148,7 +148,18 @@ struct OpenIDController: RouteCollection {
     /// The token endpoint: `authorization_code` and `refresh_token` grants for an authenticated client.
     func token(req: Request) async throws -> Response {
         let parameters = ProtocolParameters(req)
-        if parameters["grant_type"] == "client_credentials" { return try await machineToken(parameters, req) }
+        // The grant decides which clients may ask; a request without a grant this endpoint serves is refused before
+        // any secret is checked, whichever registry its client is in.
+        switch parameters["grant_type"] {
+        case "client_credentials": return try await machineToken(parameters, req)
+        case "authorization_code", "refresh_token": break
+        case nil: return try tokenError(.init(error: "invalid_request", description: "grant_type is missing"))
+        default:
+            return try tokenError(
+                .init(
+                    error: "unsupported_grant_type",
+                    description: "only authorization_code, refresh_token and client_credentials"))
+        }
         let authentication = try await ClientAuthentication.authenticate(req, parameters: parameters)
         let client: OIDCClient
         switch authentication {
@@ -166,15 +177,9 @@ struct OpenIDController: RouteCollection {
                 code: parameters["code"], redirectURI: parameters["redirect_uri"],
                 verifier: parameters["code_verifier"],
                 client: client, ip: req.clientIP, on: req.db)
-        case "refresh_token":
+        default:
             result = try await provider.refresh(
                 token: parameters["refresh_token"], client: client, ip: req.clientIP, on: req.db)
-        case nil: result = .failure(.init(error: "invalid_request", description: "grant_type is missing"))
-        default:
-            result = .failure(
-                .init(
-                    error: "unsupported_grant_type",
-                    description: "only authorization_code, refresh_token and client_credentials"))
         }
         switch result {
         case .success(let tokens): return try json(tokens, cache: "no-store")
