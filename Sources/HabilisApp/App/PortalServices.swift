@@ -99,7 +99,17 @@ private struct SettingsKey: StorageKey {
     typealias Value = Settings
 }
 
+private struct LateWorkKey: StorageKey {
+    typealias Value = LateWork
+}
+
 extension Application {
+    /// The work of requests answered by their deadline that still runs (`RequestDeadlineMiddleware`).
+    var lateWork: LateWork? {
+        get { storage[LateWorkKey.self] }
+        set { storage[LateWorkKey.self] = newValue }
+    }
+
     /// The services of the portal.
     public var portal: PortalServices {
         get {

@@ -73,7 +73,9 @@ public func configure(
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(NulCharacterGuard())
-    app.middleware.use(RequestDeadlineMiddleware(seconds: settings.requestDeadlineSeconds))
+    let lateWork = LateWork()
+    app.lateWork = lateWork
+    app.middleware.use(RequestDeadlineMiddleware(seconds: settings.requestDeadlineSeconds, lateWork: lateWork))
     app.middleware.use(
         StaticFilesMiddleware(files: FileMiddleware(publicDirectory: app.directory.publicDirectory)))
     app.middleware.use(RuntimeSettingsMiddleware())
@@ -105,6 +107,8 @@ public func configure(
     if settings.runsBackgroundJobs {
         app.lifecycle.use(BackgroundJobs())
     }
+    // Registered last, so run first at shutdown: before the jobs, the pools and the storage go.
+    app.lifecycle.use(LateWork.Drain(work: lateWork, limit: .seconds(30)))
 }
 
 /// Stops a thread pool of ours when the application shuts down.

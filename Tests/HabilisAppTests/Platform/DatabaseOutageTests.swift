@@ -42,13 +42,15 @@ struct DatabaseOutageTests {
             }
             // Every other test answers through the same deadline (50 s), and in time.
             expectOutagePage(try await context.browser().get("/attente-sans-fin"))
-            // The late work goes on after the answer, through the middlewares that read the portal's services.
-            // The application must outlive it: shut down under it, the services are gone and the test process
-            // stopped on `configure(_:) has not run` (seen twice on PostgreSQL, where a loaded start made the
-            // settings' read outlast the deadline).
-            for _ in 0..<600 where !finished.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(100)) }
+            // The late work goes on after the answer, through the middlewares that read the portal's services, and
+            // is counted until it ends; the application's shutdown waits for it (`LateWork.Drain`). Shut down under
+            // it, the services were gone and the test process stopped on `configure(_:) has not run` (seen twice
+            // on PostgreSQL, where a loaded start made the settings' read outlast the deadline).
+            let lateWork = try #require(context.app.lateWork)
+            #expect(lateWork.count == 1)
+            #expect(await !lateWork.drained(within: .milliseconds(100)))
+            #expect(await lateWork.drained(within: .seconds(60)))
             #expect(finished.withLockedValue { $0 })
-            try await Task.sleep(for: .milliseconds(500))
         }
     }
 
