@@ -86,11 +86,10 @@ struct APIGate: AsyncMiddleware {
         }
         if NulCharacterGuard.isRefusedByDatabase(error) { return ProgramInterface.problem(.badRequest) }
         if DatabaseOutage.isOutage(error) {
-            var problem = APIProblem(
-                .serviceUnavailable, "Service indisponible.", detail: "Réessayez dans quelques minutes.")
+            var problem = ProgramInterface.problem(.serviceUnavailable)
             problem.headers = [("Retry-After", String(DatabaseOutage.retryAfterSeconds))]
             return problem
         }
-        return APIProblem(.internalServerError, "Erreur du service.")
+        return ProgramInterface.problem(.internalServerError)
     }
 }
