@@ -32,6 +32,29 @@ struct TokenEndpointTests {
         }
     }
 
+    @Test("two exchanges at once with one code: whichever wins, no token of that code stays valid")
+    func concurrentCodeExchanges() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+            // Several rounds: the second exchange can arrive before, during or after the first one's writes.
+            for _ in 0..<8 {
+                let code = try await application.code(for: agent)
+                async let first = application.exchange(code)
+                async let second = application.exchange(code)
+                let answers = [try await first, try await second]
+                #expect(answers.filter { $0.1["error"] as? String == "invalid_grant" }.count >= 1)
+                for (answer, tokens) in answers where answer.status == .ok {
+                    let refresh = try #require(tokens["refresh_token"] as? String)
+                    #expect(try await application.refresh(refresh).1["error"] as? String == "invalid_grant")
+                }
+            }
+            #expect(try await ApplicationSignIn.query(on: context.db).filter(\.$revokedAt == nil).count() == 0)
+            #expect(try await context.auditActions().filter { $0 == "oidc.code_reused" }.count == 8)
+        }
+    }
+
     @Test("a code expires after 60 seconds, and is bound to its redirect URI, its client and its PKCE verifier")
     func codeBindings() async throws {
         try await withTestApp { context in

@@ -26,5 +26,6 @@ enum Migrations {
         AddDeputyPermissionToAgents(),
         IndexPendingRenewals(),
         AddSignInDeadline(),
+        AddCodeReplayMark(),
     ]
 }

@@ -124,6 +124,8 @@ public final class OIDCAuthorizationCode: Model, @unchecked Sendable {
     @OptionalField(key: "used_at") public var usedAt: Date?
     /// The sign-in its exchange opened: revoked if the code comes back.
     @OptionalField(key: "sign_in_id") public var signInID: UUID?
+    /// When it came back after its exchange: an exchange still writing its tokens then gives them up.
+    @OptionalField(key: "replayed_at") public var replayedAt: Date?
 
     public init() {}
 }

@@ -218,9 +218,18 @@ public struct OpenIDProvider: Sendable {
         guard claimed != nil,
             let row = try await OIDCAuthorizationCode.query(on: database).filter(\.$codeHash == hash).first()
         else {
-            if let used = try await OIDCAuthorizationCode.query(on: database).filter(\.$codeHash == hash).first() {
+            // Marked in the same statement that reads its sign-in: an exchange of it still writing its tokens
+            // either committed them already (revoked here) or will find the mark and give them up.
+            if let replayed = try await sql.prepared(
+                """
+                UPDATE oidc_authorization_codes SET replayed_at = \(bind: now)
+                WHERE code_hash = \(bind: hash)
+                RETURNING sign_in_id
+                """
+            ).first() {
                 try await revoke(
-                    signIn: used.signInID, because: .oidcCodeReused, client: client, ip: ip, on: database)
+                    signIn: try replayed.decode(column: "sign_in_id", as: UUID?.self), because: .oidcCodeReused,
+                    client: client, ip: ip, on: database)
             }
             return .failure(.invalidGrant("the code is unknown or was already used"))
         }
@@ -250,15 +259,19 @@ public struct OpenIDProvider: Sendable {
         signIn.amr = row.amr
         signIn.createdAt = now
         signIn.expiresAt = now.addingTimeInterval(TimeInterval(client.refreshTokenSeconds))
-        let refreshToken = try await database.atomically { transaction in
-            try await signIn.create(on: transaction)
-            row.signInID = signIn.id
-            try await row.update(on: transaction)
-            try await audit.record(
-                .oidcTokensIssued, by: AuditContext(actorID: row.$agent.id, ip: ip),
-                target: ("oidc_client", client.clientID), details: ["application": client.application.code],
-                on: transaction)
-            return try await issueRefreshToken(for: signIn, on: transaction)
+        let refreshToken: String
+        do {
+            refreshToken = try await database.atomically { transaction in
+                try await signIn.create(on: transaction)
+                try await attach(signIn, toCode: row, on: transaction)
+                try await audit.record(
+                    .oidcTokensIssued, by: AuditContext(actorID: row.$agent.id, ip: ip),
+                    target: ("oidc_client", client.clientID), details: ["application": client.application.code],
+                    on: transaction)
+                return try await issueRefreshToken(for: signIn, on: transaction)
+            }
+        } catch is CodeReplayed {
+            return .failure(.invalidGrant("the code was used twice"))
         }
         return .success(
             try await tokens(
@@ -385,6 +398,23 @@ public struct OpenIDProvider: Sendable {
             tokenType: "Bearer", expiresIn: client.accessTokenSeconds,
             idToken: try await keys.sign(idToken, with: algorithm, type: "JWT", on: database),
             refreshToken: refreshToken, scope: signIn.scope)
+    }
+
+    /// A code that came back while its exchange was writing: that exchange's tokens are given up.
+    private struct CodeReplayed: Error {}
+
+    /// Records on the code the sign-in its exchange opens, unless the code came back meanwhile.
+    private func attach(
+        _ signIn: ApplicationSignIn, toCode code: OIDCAuthorizationCode, on transaction: any Database
+    ) async throws {
+        let attached = try await (transaction as! any SQLDatabase).prepared(
+            """
+            UPDATE oidc_authorization_codes SET sign_in_id = \(bind: signIn.id!)
+            WHERE id = \(bind: code.id!) AND replayed_at IS NULL
+            RETURNING id
+            """
+        ).first()
+        guard attached != nil else { throw CodeReplayed() }
     }
 
     /// Revokes a sign-in and so every token of it; audited as `action`.
