@@ -37,6 +37,26 @@ struct SingleSignOutTests {
         }
     }
 
+    @Test("a code issued before the agent signed out gives no tokens: its session has ended")
+    func codeOfAnEndedSession() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context)
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+            let code = try await application.code(for: agent)
+            try await agent.post(Paths.signOut)
+            let (answer, body) = try await application.exchange(code)
+            #expect(answer.status == .badRequest)
+            #expect(body["error"] as? String == "invalid_grant")
+            #expect(body["access_token"] == nil)
+            #expect(try await ApplicationSignIn.query(on: context.db).count() == 0)
+
+            // The same agent signed in again: a fresh code works.
+            try await agent.signIn(DemoWorld.agentEmail)
+            #expect(try await application.exchange(try await application.code(for: agent)).0.status == .ok)
+        }
+    }
+
     @Test("ending the other sessions from « Mes sessions », then withdrawing the right: each ends the sign-ins")
     func otherEnds() async throws {
         try await withTestApp { context in

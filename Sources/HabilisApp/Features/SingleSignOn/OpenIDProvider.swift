@@ -262,6 +262,7 @@ public struct OpenIDProvider: Sendable {
         let refreshToken: String
         do {
             refreshToken = try await database.atomically { transaction in
+                try await holdSession(of: row, on: transaction)
                 try await signIn.create(on: transaction)
                 try await attach(signIn, toCode: row, on: transaction)
                 try await audit.record(
@@ -270,8 +271,11 @@ public struct OpenIDProvider: Sendable {
                     on: transaction)
                 return try await issueRefreshToken(for: signIn, on: transaction)
             }
-        } catch is CodeReplayed {
-            return .failure(.invalidGrant("the code was used twice"))
+        } catch let refused as ExchangeRefused {
+            switch refused {
+            case .codeReplayed: return .failure(.invalidGrant("the code was used twice"))
+            case .sessionEnded: return .failure(.invalidGrant("the agent's session has ended"))
+            }
         }
         return .success(
             try await tokens(
@@ -400,8 +404,22 @@ public struct OpenIDProvider: Sendable {
             refreshToken: refreshToken, scope: signIn.scope)
     }
 
-    /// A code that came back while its exchange was writing: that exchange's tokens are given up.
-    private struct CodeReplayed: Error {}
+    /// Why an exchange that passed its checks gives its tokens up as it writes them.
+    private enum ExchangeRefused: Error {
+        /// The code came back meanwhile.
+        case codeReplayed
+        /// The session the code was issued in has ended (sign-out, « Mes sessions », an administrator).
+        case sessionEnded
+    }
+
+    /// Fails unless the code's session still stands, and holds it until the transaction ends: a sign-out revokes the
+    /// sign-ins of the session, so a sign-in written after the session ended would stand for ever. On PostgreSQL the
+    /// shared lock makes a sign-out wait for the sign-in it must revoke; SQLite's single writer orders them.
+    private func holdSession(of code: OIDCAuthorizationCode, on transaction: any Database) async throws {
+        let session = try await (transaction as! any SQLDatabase).select().column("id").from(UserSession.schema)
+            .where("id", .equal, code.sessionID).for(.share).first()
+        guard session != nil else { throw ExchangeRefused.sessionEnded }
+    }
 
     /// Records on the code the sign-in its exchange opens, unless the code came back meanwhile.
     private func attach(
@@ -414,7 +432,7 @@ public struct OpenIDProvider: Sendable {
             RETURNING id
             """
         ).first()
-        guard attached != nil else { throw CodeReplayed() }
+        guard attached != nil else { throw ExchangeRefused.codeReplayed }
     }
 
     /// Revokes a sign-in and so every token of it; audited as `action`.
