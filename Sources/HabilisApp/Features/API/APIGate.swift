@@ -85,6 +85,7 @@ struct APIGate: AsyncMiddleware {
             return ProgramInterface.problem(abort.status)
         }
         if NulCharacterGuard.isRefusedByDatabase(error) { return ProgramInterface.problem(.badRequest) }
+        if WriteConflict.isConflict(error) { return ProgramInterface.problem(.conflict) }
         if DatabaseOutage.isOutage(error) {
             var problem = ProgramInterface.problem(.serviceUnavailable)
             problem.headers = [("Retry-After", String(DatabaseOutage.retryAfterSeconds))]

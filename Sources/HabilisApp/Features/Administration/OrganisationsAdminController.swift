@@ -89,7 +89,26 @@ struct OrganisationsAdminController: RouteCollection {
         let routing = req.portal.routing
         let context = req.auditContext
         let now = req.portal.clock.now
-        try await req.db.atomically { database in
+        do {
+            try await designate(
+                agent, of: organisation, applications: applicationIDs, now: now, context: context, on: req.db,
+                routing: routing, audit: audit)
+        } catch let error where WriteConflict.isConflict(error) {
+            // The same designation sent twice at once: the first one made it.
+            var errors = FormErrors()
+            errors.add("correspondant", "\(agent.fullName) est déjà correspondant de cet organisme.")
+            var typed = OrganisationForm(organisation)
+            typed.correspondent = form.email
+            return try await render(req, organisation: organisation, form: typed, errors: errors)
+        }
+        return req.redirect(to: Paths.adminOrganisation(organisation.id!) + "?enregistre=1")
+    }
+
+    private func designate(
+        _ agent: Agent, of organisation: Organisation, applications applicationIDs: [UUID], now: Date,
+        context: AuditContext, on db: any Database, routing: Routing, audit: AuditLog
+    ) async throws {
+        try await db.atomically { database in
             let designation = Correspondent(agentID: agent.id!, organisationID: organisation.id!, createdAt: now)
             try await designation.create(on: database)
             for id in applicationIDs {
@@ -107,7 +126,6 @@ struct OrganisationsAdminController: RouteCollection {
                 details: ["applications": applicationIDs.map(\.uuidString).sorted().joined(separator: ",")],
                 on: database)
         }
-        return req.redirect(to: Paths.adminOrganisation(organisation.id!) + "?enregistre=1")
     }
 
     /// Ends a designation; the person keeps their account.

@@ -35,6 +35,8 @@ struct SubscriptionsController: RouteCollection {
         let audit = req.portal.audit
         let context = req.auditContext
         try await req.db.atomically { database in
+            // The same form sent twice at once: the second waits, then finds the first's subscriptions.
+            try await database.lockRow(Agent.schema, id: user.id)
             let active = try await Newsletter.query(on: database).filter(\.$isActive == true).all(\.$id)
             let wanted = ticked.intersection(active)
             let current = try await Subscription.query(on: database).filter(\.$agent.$id == user.id).all()

@@ -15,6 +15,10 @@ struct ErrorPageMiddleware: Middleware {
             headers = abort.headers
         } else if NulCharacterGuard.isRefusedByDatabase(error) {
             status = .badRequest
+        } else if WriteConflict.isConflict(error) {
+            status = .conflict
+            request.logger.warning(
+                "\(request.method) \(request.url.path): write conflict: \(String(reflecting: error))")
         } else if DatabaseOutage.isOutage(error) {
             status = .serviceUnavailable
             headers.replaceOrAdd(name: .retryAfter, value: String(DatabaseOutage.retryAfterSeconds))
@@ -41,6 +45,11 @@ struct ErrorPageMiddleware: Middleware {
             case 403: ("Accès refusé", "Vous n’avez pas accès à cette page.")
             case 404: ("Page introuvable", "La page demandée n’existe pas ou n’existe plus.")
             case 405: ("Méthode non autorisée", "Cette adresse ne s’utilise pas ainsi.")
+            case 409:
+                (
+                    "Modification simultanée",
+                    "Une autre modification des mêmes données a été enregistrée au même instant, et la vôtre ne l’a pas été. Rechargez la page pour voir l’état actuel, puis recommencez si besoin."
+                )
             case 413: ("Envoi trop volumineux", "Les données envoyées sont trop volumineuses.")
             case 400..<500: ("Requête invalide", "La requête n’a pas pu être comprise.")
             case 503 where error is HashingOverloaded:

@@ -47,6 +47,10 @@ enum ProgramInterface {
         switch status.code {
         case 404: APIProblem(status, "Ressource inconnue.")
         case 405: APIProblem(status, "Méthode non prise en charge.")
+        case 409:
+            APIProblem(
+                status, "Modification simultanée.",
+                detail: "Une autre modification des mêmes données a été enregistrée au même instant ; recommencez.")
         case 413:
             APIProblem(
                 status, "Requête trop volumineuse.", detail: "Le corps de la requête dépasse la taille admise.")

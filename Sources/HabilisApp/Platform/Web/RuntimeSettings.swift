@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import NIOConcurrencyHelpers
+import SQLKit
 import Vapor
 
 /// The settings administrators change without restart: stored in the database (shared by every instance), read
@@ -62,14 +63,15 @@ public final class RuntimeSettings: Sendable {
             (.webmasterEmail, values.webmasterEmail), (.directorContactEmail, values.directorContactEmail),
             (.dayCounting, values.dayCounting.rawValue),
         ]
+        // One upsert per setting: two administrators saving at once both succeed, the last one's values stay.
         for (key, value) in pairs {
-            if let row = try await StoredSetting.query(on: database).filter(\.$key == key.rawValue).first() {
-                row.value = value
-                row.updatedAt = now
-                try await row.update(on: database)
-            } else {
-                try await StoredSetting(key: key.rawValue, value: value, updatedAt: now).create(on: database)
-            }
+            try await (database as! any SQLDatabase).insert(into: StoredSetting.schema)
+                .columns("id", "setting_key", "value", "updated_at")
+                .values(SQLBind(UUID()), SQLBind(key.rawValue), SQLBind(value), SQLBind(now))
+                .onConflict(with: ["setting_key"]) {
+                    $0.set(excludedValueOf: "value").set(excludedValueOf: "updated_at")
+                }
+                .run()
         }
         invalidate()
     }

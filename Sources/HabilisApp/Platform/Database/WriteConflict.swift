@@ -1,0 +1,27 @@
+import Fluent
+import PostgresNIO
+import SQLKit
+
+/// Two requests that change the same thing at the same instant (a button pressed twice, two tabs, two
+/// administrators): the database keeps one and refuses the other, through a unique index or, on PostgreSQL, a
+/// deadlock. The refused transaction rolled back whole, so its request is answered 409, never 500.
+enum WriteConflict {
+    static func isConflict(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError {
+            // unique_violation, serialization_failure, deadlock_detected
+            return error.code == .server && ["23505", "40001", "40P01"].contains(error.serverInfo?[.sqlState] ?? "")
+        }
+        return String(describing: error).contains("UNIQUE constraint failed")
+    }
+}
+
+extension Database {
+    /// Makes the transaction's other writers of the same row wait until it ends (`SELECT … FOR UPDATE`), so that
+    /// what it reads next is what they committed. A user action that reads then writes what belongs to one row
+    /// (an agent's subscriptions, an agent's rights) starts with it. SQLite needs nothing: its single writer already
+    /// refuses a transaction that read before another one committed, and `atomically` runs it again.
+    func lockRow(_ table: String, id: UUID) async throws {
+        _ = try await (self as! any SQLDatabase).select().column("id").from(table).where("id", .equal, id)
+            .for(.update).first()
+    }
+}

@@ -1,0 +1,116 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+@testable import HabilisApp
+
+/// A form sent several times at once (a double click, two tabs): each answer is what one sending would give, and
+/// the database holds what one sending would write. Found by posting every form of the portal twice at once on
+/// PostgreSQL, where three of them answered 500.
+@Suite("A form sent several times at once")
+struct DoubleSubmitTests {
+    static let copies = 4
+
+    /// Posts the same form `copies` times at once from one browser; returns the statuses.
+    static func postAtOnce(
+        _ browser: TestBrowser, _ path: String, _ fields: [(String, String)]
+    ) async throws -> [Page] {
+        try await withThrowingTaskGroup(of: Page.self) { group in
+            for _ in 0..<copies { group.addTask { try await browser.post(path, fields) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test("« Mes abonnements »: every answer saves, and each newsletter is subscribed once")
+    func subscriptions() async throws {
+        try await withTestApp { context in
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+            try await agent.get(Paths.mySubscriptions)
+            let newsletters = try await Newsletter.query(on: context.db).sort(\.$position).all()
+            for ticked in [newsletters, Array(newsletters.prefix(2)), Array(newsletters.suffix(3))] {
+                let answers = try await Self.postAtOnce(
+                    agent, Paths.mySubscriptions, ticked.map { ("lettres[]", $0.id!.uuidString) })
+                #expect(answers.map(\.status) == Array(repeating: .seeOther, count: Self.copies))
+                let held = try await Subscription.query(on: context.db).all().map(\.$newsletter.id)
+                #expect(held.sorted() == ticked.map { $0.id! }.sorted())
+            }
+        }
+    }
+
+    @Test("the settings: every answer saves, and each setting is stored once")
+    func settings() async throws {
+        try await withTestApp { context in
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            try await administrator.get(Paths.adminSettings)
+            let answers = try await Self.postAtOnce(
+                administrator, Paths.adminSettings,
+                [
+                    ("delai", "12"), ("rappel", "3"), ("webmaster", "webmaster@ucanss.fr"),
+                    ("contactAdd", "labdd@ucanss.fr"), ("decompte", "working"),
+                ])
+            #expect(answers.allSatisfy { $0.status == .ok && $0.contains("Les paramètres ont été enregistrés.") })
+            let stored = try await StoredSetting.query(on: context.db).all()
+            #expect(stored.count == 5)
+            #expect(stored.first { $0.key == "auto_accept_days" }?.value == "12")
+        }
+    }
+
+    @Test("a right granted by an administrator: every answer succeeds, and the agent holds it once")
+    func directGrant() async throws {
+        try await withTestApp { context in
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            let tdb = try await Given.application("TDB-RH", on: context.db)
+            try await administrator.get(Paths.adminAgent(charenne.id!))
+            let answers = try await Self.postAtOnce(
+                administrator, Paths.adminGrant(charenne.id!), [("application", tdb.id!.uuidString)])
+            #expect(answers.map(\.status) == Array(repeating: .seeOther, count: Self.copies))
+            let held = try await Grant.query(on: context.db).filter(\.$agent.$id == charenne.id!)
+                .filter(\.$application.$id == tdb.id!).filter(\.$revokedAt == nil).count()
+            #expect(held == 1)
+            #expect(try await context.auditActions().filter { $0 == "grant.created" }.count == 1)
+        }
+    }
+
+    @Test("a correspondent designated: one designation; the other answers say it exists")
+    func designation() async throws {
+        try await withTestApp { context in
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            let caf = try await Given.organisation("CAF-69", on: context.db)
+            let newcomer = try await Given.newAgent("c.blanc@caf.fr", organisation: "CAF-69", context: context)
+            try await administrator.get(Paths.adminOrganisation(caf.id!))
+            let answers = try await Self.postAtOnce(
+                administrator, Paths.adminDesignate(caf.id!), [("email", newcomer.email)])
+            #expect(answers.filter { $0.status == .seeOther }.count == 1)
+            for refused in answers where refused.status != .seeOther {
+                #expect(refused.fieldError("correspondant") == "Camille Test est déjà correspondant de cet organisme.")
+            }
+            #expect(
+                try await Correspondent.query(on: context.db).filter(\.$agent.$id == newcomer.id!).count() == 1)
+        }
+    }
+
+    @Test("a duplicate refused by a unique index is a write conflict; other refusals are not")
+    func conflictsAreRecognised() async throws {
+        try await withTestApp { context in
+            let sql = context.db as! any SQLDatabase
+            let agent = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            let newsletter = try #require(try await Newsletter.query(on: context.db).first())
+            func subscribe() async throws {
+                try await Subscription(agentID: agent.id!, newsletterID: newsletter.id!, subscribedAt: Date())
+                    .create(on: context.db)
+            }
+            try await subscribe()
+            await #expect { try await subscribe() } throws: { WriteConflict.isConflict($0) }
+            await #expect {
+                try await sql.raw("INSERT INTO subscriptions (id) VALUES (\(bind: UUID()))").run()
+            } throws: { !WriteConflict.isConflict($0) }
+        }
+    }
+}
