@@ -77,6 +77,20 @@ struct DoubleSubmitTests {
         }
     }
 
+    @Test("« Configurer » the second factor: every answer goes on, and the agent has one factor to confirm")
+    func secondFactorSetup() async throws {
+        try await withTestApp { context in
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+            try await agent.get(Paths.mySecondFactor)
+            let answers = try await Self.postAtOnce(agent, Paths.setUpMySecondFactor, [])
+            #expect(answers.map(\.status) == Array(repeating: .seeOther, count: Self.copies))
+            let factors = try await SecondFactor.query(on: context.db).all()
+            #expect(factors.count == 1)
+            #expect(factors.first?.confirmedAt == nil)
+        }
+    }
+
     @Test("a correspondent designated: one designation; the other answers say it exists")
     func designation() async throws {
         try await withTestApp { context in

@@ -46,6 +46,8 @@ public struct SecondFactorService: Sendable {
     /// Draws a new secret for an agent without a confirmed factor; a confirmed one is kept as it is.
     public func startSetup(for agentID: UUID, on database: any Database) async throws {
         try await database.atomically { transaction in
+            // « Configurer » sent twice at once: the second waits, then replaces the first's secret.
+            try await transaction.lockRow(Agent.schema, id: agentID)
             if let existing = try await factor(of: agentID, on: transaction) {
                 guard existing.confirmedAt == nil else { return }
                 try await existing.delete(on: transaction)
