@@ -43,6 +43,22 @@ struct OutboxTests {
             try await context.app.portal.outbox.enqueue(message, key: "event-1:a@caf.fr", on: context.db)
             try await context.app.portal.outbox.enqueue(message, key: "event-1:a@caf.fr", on: context.db)
             #expect(try await OutboxMessage.query(on: context.db).count() == 1)
+
+            // Two transactions enqueueing one key at the same instant: both commit, one mail.
+            let outbox = context.app.portal.outbox
+            let message = self.message
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await context.db.atomically { transaction in
+                            try await outbox.enqueue(message, key: "event-3:a@caf.fr", on: transaction)
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await OutboxMessage.query(on: context.db).filter(\.$dedupeKey == "event-3:a@caf.fr").count() == 1)
         }
     }
 

@@ -9,21 +9,21 @@ public struct Outbox: Sendable {
 
     let clock: any Clock
 
-    /// Enqueues a message; a second message with the same key (same event, same recipient) is ignored.
+    /// Enqueues a message; a second message with the same key (same event, same recipient) is ignored, also when
+    /// two transactions enqueue it at the same instant.
     public func enqueue(_ message: MailMessage, key: String, on database: any Database) async throws {
-        let exists = try await OutboxMessage.query(on: database).filter(\.$dedupeKey == key).count() > 0
-        guard !exists else { return }
-        let row = OutboxMessage()
-        row.dedupeKey = key
-        row.recipient = message.recipient
-        row.subject = message.subject
-        row.textBody = message.textBody
-        row.htmlBody = message.htmlBody
-        row.status = .pending
-        row.attempts = 0
-        row.nextAttemptAt = clock.now
-        row.createdAt = clock.now
-        try await row.create(on: database)
+        try await (database as! any SQLDatabase).insert(into: OutboxMessage.schema)
+            .columns(
+                "id", "dedupe_key", "recipient", "subject", "text_body", "html_body", "status", "attempts",
+                "next_attempt_at", "created_at"
+            )
+            .values(
+                SQLBind(UUID()), SQLBind(key), SQLBind(message.recipient), SQLBind(message.subject),
+                SQLBind(message.textBody), SQLBind(message.htmlBody), SQLBind(OutboxMessage.Status.pending.rawValue),
+                SQLBind(0), SQLBind(clock.now), SQLBind(clock.now)
+            )
+            .ignoringConflicts(with: ["dedupe_key"])
+            .run()
     }
 }
 
