@@ -57,6 +57,41 @@ struct SingleSignOutTests {
         }
     }
 
+    @Test("a right ended while its code is exchanged: no sign-in outlives it without a logout token")
+    func rightEndedDuringExchange() async throws {
+        try await withTestApp { context in
+            let application = try await RelyingParty.register(context) { $0.backchannelLogoutURI = Self.backchannel }
+            let agent = context.browser()
+            try await agent.signIn(DemoWorld.agentEmail)
+            let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            let accords = try await Given.application("ACCORDS-LOCAUX", on: context.db)
+            let services = context.app.portal.accessRequests
+            let actor = AccessRequestService.RightActor(
+                context: AuditContext(actorID: nil, ip: nil), agentID: nil, name: "Essai")
+            for _ in 0..<8 {
+                let code = try await application.code(for: agent)
+                let grant = try #require(
+                    try await Grant.query(on: context.db).filter(\.$agent.$id == charenne.id!)
+                        .filter(\.$application.$id == accords.id!).filter(\.$revokedAt == nil).first())
+                async let exchanged = application.exchange(code)
+                async let ended = context.db.atomically { transaction in
+                    try await services.endRight(
+                        grant.id!, of: charenne, on: accords, reason: "Essai", by: actor, on: transaction)
+                }
+                _ = try await (exchanged, ended)
+                // Whichever came first, the application holds no sign-in it will not be told about.
+                let standing = try await ApplicationSignIn.query(on: context.db).filter(\.$revokedAt == nil).count()
+                #expect(standing == 0)
+                let revoked = try await ApplicationSignIn.query(on: context.db).filter(\.$revokedAt != nil).count()
+                #expect(try await BackchannelLogout.query(on: context.db).count() == revoked)
+                try await context.db.atomically { transaction in
+                    _ = try await services.grantDirectly(
+                        accords, to: charenne, by: actor, accepting: nil, on: transaction)
+                }
+            }
+        }
+    }
+
     @Test("ending the other sessions from « Mes sessions », then withdrawing the right: each ends the sign-ins")
     func otherEnds() async throws {
         try await withTestApp { context in

@@ -262,7 +262,7 @@ public struct OpenIDProvider: Sendable {
         let refreshToken: String
         do {
             refreshToken = try await database.atomically { transaction in
-                try await holdSession(of: row, on: transaction)
+                try await holdDoor(of: row, application: client.application, on: transaction)
                 try await signIn.create(on: transaction)
                 try await attach(signIn, toCode: row, on: transaction)
                 try await audit.record(
@@ -275,6 +275,7 @@ public struct OpenIDProvider: Sendable {
             switch refused {
             case .codeReplayed: return .failure(.invalidGrant("the code was used twice"))
             case .sessionEnded: return .failure(.invalidGrant("the agent's session has ended"))
+            case .doorClosed: return .failure(.invalidGrant("the agent has no right on this application"))
             }
         }
         return .success(
@@ -410,15 +411,33 @@ public struct OpenIDProvider: Sendable {
         case codeReplayed
         /// The session the code was issued in has ended (sign-out, « Mes sessions », an administrator).
         case sessionEnded
+        /// The right or the account ended after the door was read.
+        case doorClosed
     }
 
-    /// Fails unless the code's session still stands, and holds it until the transaction ends: a sign-out revokes the
-    /// sign-ins of the session, so a sign-in written after the session ended would stand for ever. On PostgreSQL the
-    /// shared lock makes a sign-out wait for the sign-in it must revoke; SQLite's single writer orders them.
-    private func holdSession(of code: OIDCAuthorizationCode, on transaction: any Database) async throws {
-        let session = try await (transaction as! any SQLDatabase).select().column("id").from(UserSession.schema)
-            .where("id", .equal, code.sessionID).for(.share).first()
+    /// Fails unless the code's session, the agent's account and a right on `application` still stand, and holds
+    /// them until the transaction ends. Ending any of them revokes the sign-ins it opened, so a sign-in written just
+    /// after would stand with no logout token ever owed for it. On PostgreSQL the shared locks make the sign-out,
+    /// the right's end or the account's suspension wait for the sign-in they must revoke; SQLite's single writer
+    /// refuses this transaction if one of them committed after its reads, and `atomically` runs it again.
+    private func holdDoor(
+        of code: OIDCAuthorizationCode, application: BusinessApplication, on transaction: any Database
+    ) async throws {
+        let sql = transaction as! any SQLDatabase
+        let lock: SQLQueryString = sql.dialect.name == "postgresql" ? "FOR SHARE" : ""
+        let session = try await sql.raw("SELECT id FROM user_sessions WHERE id = \(bind: code.sessionID) \(lock)")
+            .first()
         guard session != nil else { throw ExchangeRefused.sessionEnded }
+        let rights = try await sql.raw(
+            """
+            SELECT g.id FROM grants g JOIN agents a ON a.id = g.agent_id
+            WHERE g.agent_id = \(bind: code.$agent.id) AND g.application_id = \(bind: application.id!)
+                AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > \(bind: clock.now))
+                AND a.status = \(bind: Agent.Status.active.rawValue)
+            \(lock)
+            """
+        ).all()
+        guard !rights.isEmpty else { throw ExchangeRefused.doorClosed }
     }
 
     /// Records on the code the sign-in its exchange opens, unless the code came back meanwhile.
