@@ -424,9 +424,11 @@ public struct OpenIDProvider: Sendable {
         of code: OIDCAuthorizationCode, application: BusinessApplication, on transaction: any Database
     ) async throws {
         let sql = transaction as! any SQLDatabase
-        let lock: SQLQueryString = sql.dialect.name == "postgresql" ? "FOR SHARE" : ""
-        let session = try await sql.raw("SELECT id FROM user_sessions WHERE id = \(bind: code.sessionID) \(lock)")
-            .first()
+        let onPostgres = sql.dialect.name == "postgresql"
+        // A sign-out deletes the session, which KEY SHARE holds off, while the session's minute touch goes on.
+        let session = try await sql.raw(
+            "SELECT id FROM user_sessions WHERE id = \(bind: code.sessionID) \(onPostgres ? "FOR KEY SHARE" : "")"
+        ).first()
         guard session != nil else { throw ExchangeRefused.sessionEnded }
         let rights = try await sql.raw(
             """
@@ -434,7 +436,7 @@ public struct OpenIDProvider: Sendable {
             WHERE g.agent_id = \(bind: code.$agent.id) AND g.application_id = \(bind: application.id!)
                 AND g.revoked_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > \(bind: clock.now))
                 AND a.status = \(bind: Agent.Status.active.rawValue)
-            \(lock)
+            \(onPostgres ? "FOR SHARE" : "")
             """
         ).all()
         guard !rights.isEmpty else { throw ExchangeRefused.doorClosed }
