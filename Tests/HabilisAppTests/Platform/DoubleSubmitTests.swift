@@ -77,6 +77,29 @@ struct DoubleSubmitTests {
         }
     }
 
+    @Test("a right granted through the API four times at once: one 201, then « Habilitation déjà détenue »")
+    func grantThroughTheAPI() async throws {
+        try await withTestApp { context in
+            let petit = try await Given.agent(DemoWorld.cafAgentEmail, on: context.db)
+            let caller = try await MachineCaller.register(context, application: "GREVE", scopes: [.rightsWrite])
+            _ = try await caller.call(.GET, "/applications/GREVE/right-holders")
+            let body = "{\"agent_id\":\"\(petit.id!.uuidString)\"}"
+            let answers = try await withThrowingTaskGroup(of: (HTTPResponseStatus, String?).self) { group in
+                for _ in 0..<Self.copies {
+                    group.addTask {
+                        let (page, problem) = try await caller.call(.POST, "/applications/GREVE/rights", json: body)
+                        return (page.status, problem["title"] as? String)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.filter { $0.0 == .created }.count == 1)
+            let refused = answers.filter { $0.0 != .created }
+            #expect(refused.allSatisfy { $0.0 == .conflict && $0.1 == "Habilitation déjà détenue." })
+            #expect(try await Given.grants(of: DemoWorld.cafAgentEmail, on: context.db) == ["GREVE"])
+        }
+    }
+
     @Test("« Configurer » the second factor: every answer goes on, and the agent has one factor to confirm")
     func secondFactorSetup() async throws {
         try await withTestApp { context in

@@ -24,6 +24,9 @@ extension AccessRequestService {
         _ application: BusinessApplication, profile named: ApplicationProfile? = nil, to agent: Agent,
         by actor: RightActor, accepting pending: AccessRequest?, on transaction: any Database
     ) async throws -> UUID? {
+        // Granted twice at once (a form sent twice, the API and SCIM together): the second waits, then finds the
+        // right held and grants nothing.
+        try await transaction.lockRow(Agent.schema, id: agent.id!)
         let profiles = try await ProfileDirectory.profiles(of: application.id!, on: transaction)
         let profile = named ?? profiles.first(where: \.isDefault) ?? profiles.first
         let held = try await Grant.query(on: transaction).filter(\.$agent.$id == agent.id!)

@@ -183,8 +183,6 @@ struct AgentsAdminController: RouteCollection {
             context: req.auditContext, agentID: user.id, name: user.agent.fullName)
         let chosen = profile
         try await req.db.atomically { database in
-            // Granted twice at once: the second waits, then finds the right held and grants nothing.
-            try await database.lockRow(Agent.schema, id: agent.id!)
             _ = try await service.grantDirectly(
                 application, profile: chosen, to: agent, by: actor, accepting: nil, on: database)
         }
