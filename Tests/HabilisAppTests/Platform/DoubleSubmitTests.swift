@@ -100,6 +100,29 @@ struct DoubleSubmitTests {
         }
     }
 
+    @Test("an absence declared four times at once: one absence; the other answers say the period is taken")
+    func absence() async throws {
+        try await withTestApp { context in
+            let marie = try await Given.agent(DemoWorld.correspondentEmail, on: context.db)
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            try await administrator.get(Paths.adminAgentAbsences(marie.id!))
+            let answers = try await Self.postAtOnce(
+                administrator, Paths.adminAgentAbsences(marie.id!),
+                [
+                    ("du", RightValidity.inputValue(of: ParisCalendar.adding(days: 1, to: context.clock.now))),
+                    ("au", RightValidity.inputValue(of: ParisCalendar.adding(days: 5, to: context.clock.now))),
+                    ("suppleant", ""),
+                ])
+            #expect(answers.filter { $0.status == .seeOther }.count == 1)
+            for refused in answers where refused.status != .seeOther {
+                #expect(refused.fieldError("du") == "Une absence est déjà déclarée sur cette période.")
+            }
+            #expect(try await Absence.query(on: context.db).filter(\.$agent.$id == marie.id!).count() == 1)
+            #expect(try await context.auditActions().filter { $0 == "absence.declared" }.count == 1)
+        }
+    }
+
     @Test("« Configurer » the second factor: every answer goes on, and the agent has one factor to confirm")
     func secondFactorSetup() async throws {
         try await withTestApp { context in

@@ -13,13 +13,19 @@ struct AbsenceService: Sendable {
     let mails: MailTemplates
     let routing: Routing
 
-    /// Records the absence of `absent` over `period`, tells the deputy, and routes again at once when it has begun.
+    /// Records the absence of `absent` over `period`, tells the deputy, and routes again at once when it has begun;
+    /// false, and nothing written, when another absence of theirs overlaps it.
     func declare(
         for absent: Agent, period: Range<Date>, deputy: Agent?, by user: CurrentUser, ip: String?,
         on database: any Database
-    ) async throws {
+    ) async throws -> Bool {
         let now = clock.now
-        try await database.atomically { transaction in
+        let declared = try await database.atomically { transaction in
+            // The same form sent twice at once: the second waits, then finds the first's absence.
+            try await transaction.lockRow(Agent.schema, id: absent.id!)
+            let overlapping = try await Absence.query(on: transaction).filter(\.$agent.$id == absent.id!)
+                .filter(\.$endsAt > period.lowerBound).filter(\.$startsAt < period.upperBound).count()
+            guard overlapping == 0 else { return false }
             let absence = Absence(
                 agentID: absent.id!, startsAt: period.lowerBound, endsAt: period.upperBound, deputyID: deputy?.id,
                 createdByID: user.id, createdAt: now)
@@ -44,8 +50,10 @@ struct AbsenceService: Sendable {
                     "ends_at": ISO8601DateFormatter().string(from: period.upperBound),
                     "deputy": deputy?.email ?? "",
                 ], on: transaction)
+            return true
         }
-        if period.lowerBound <= now { _ = try await rerouteStarted(asOf: now, on: database) }
+        if declared, period.lowerBound <= now { _ = try await rerouteStarted(asOf: now, on: database) }
+        return declared
     }
 
     /// Ends an absence now (or cancels one not begun); false when it was over already.

@@ -61,16 +61,16 @@ struct AbsencesController: RouteCollection {
         var errors = FormErrors()
         let period = form.period(now: req.portal.clock.now, errors: &errors)
         let deputy = try await form.deputy(of: absent, namedBy: user, errors: &errors, on: req.db)
-        if let period, errors.isEmpty {
-            let overlapping = try await Absence.query(on: req.db).filter(\.$agent.$id == absent.id!)
-                .filter(\.$endsAt > period.lowerBound).filter(\.$startsAt < period.upperBound).count()
-            if overlapping > 0 { errors.add("du", "Une absence est déjà déclarée sur cette période.") }
-        }
         guard errors.isEmpty, let period else {
             return try await render(req, absent: absent, action: action, form: form, errors: errors)
         }
-        try await req.portal.absences.declare(
-            for: absent, period: period, deputy: deputy, by: user, ip: req.clientIP, on: req.db)
+        guard
+            try await req.portal.absences.declare(
+                for: absent, period: period, deputy: deputy, by: user, ip: req.clientIP, on: req.db)
+        else {
+            errors.add("du", "Une absence est déjà déclarée sur cette période.")
+            return try await render(req, absent: absent, action: action, form: form, errors: errors)
+        }
         return req.redirect(to: action + "?declaree=1")
     }
 
