@@ -153,21 +153,23 @@ struct OpenIDController: RouteCollection {
         switch parameters["grant_type"] {
         case "client_credentials": return try await machineToken(parameters, req)
         case "authorization_code", "refresh_token": break
-        case nil: return try tokenError(.init(error: "invalid_request", description: "grant_type is missing"))
+        case nil:
+            return OpenIDProvider.TokenError.invalidRequest("grant_type is missing").response
         default:
-            return try tokenError(
-                .init(
-                    error: "unsupported_grant_type",
-                    description: "only authorization_code, refresh_token and client_credentials"))
+            return OpenIDProvider.TokenError(
+                error: "unsupported_grant_type",
+                description: "only authorization_code, refresh_token and client_credentials"
+            ).response
         }
         let authentication = try await ClientAuthentication.authenticate(req, parameters: parameters)
         let client: OIDCClient
         switch authentication {
-        case .failure(let error): return try tokenError(error)
+        case .failure(let error): return error.response
         case .success(let authenticated): client = authenticated
         }
         if parameters.isMalformed || !parameters.repeated.isEmpty {
-            return try tokenError(.init(error: "invalid_request", description: "malformed or repeated parameters"))
+            return OpenIDProvider.TokenError.invalidRequest("malformed or repeated parameters")
+                .response
         }
         let provider = req.portal.provider
         let result: Result<OpenIDProvider.TokenResponse, OpenIDProvider.TokenError>
@@ -183,7 +185,7 @@ struct OpenIDController: RouteCollection {
         }
         switch result {
         case .success(let tokens): return try json(tokens, cache: "no-store")
-        case .failure(let error): return try tokenError(error)
+        case .failure(let error): return error.response
         }
     }
 
@@ -197,20 +199,22 @@ struct OpenIDController: RouteCollection {
                 try await req.portal.clients.find(claimed, on: req.db) != nil,
                 case .success = try await ClientAuthentication.authenticate(req, parameters: parameters)
             {
-                return try tokenError(
-                    .init(error: "unauthorized_client", description: "client_credentials is for machine clients"))
+                return OpenIDProvider.TokenError(
+                    error: "unauthorized_client", description: "client_credentials is for machine clients"
+                ).response
             }
-            return try tokenError(error)
+            return error.response
         case .success(let authenticated): client = authenticated
         }
         if parameters.isMalformed || !parameters.repeated.isEmpty {
-            return try tokenError(.init(error: "invalid_request", description: "malformed or repeated parameters"))
+            return OpenIDProvider.TokenError.invalidRequest("malformed or repeated parameters")
+                .response
         }
         switch try await req.portal.machineTokens.issue(
             to: client, scope: parameters["scope"], ip: req.clientIP, on: req.db)
         {
         case .success(let tokens): return try json(tokens, cache: "no-store")
-        case .failure(let error): return try tokenError(error)
+        case .failure(let error): return error.response
         }
     }
 
@@ -237,11 +241,12 @@ struct OpenIDController: RouteCollection {
         let parameters = ProtocolParameters(req)
         let client: OIDCClient
         switch try await ClientAuthentication.authenticate(req, parameters: parameters) {
-        case .failure(let error): return try tokenError(error)
+        case .failure(let error): return error.response
         case .success(let authenticated): client = authenticated
         }
         guard let token = parameters["token"], !parameters.isMalformed, parameters.repeated.isEmpty else {
-            return try tokenError(.init(error: "invalid_request", description: "token is missing or repeated"))
+            return OpenIDProvider.TokenError.invalidRequest("token is missing or repeated")
+                .response
         }
         try await req.portal.provider.revoke(token: token, client: client, ip: req.clientIP, on: req.db)
         let response = Response(status: .ok)
@@ -254,17 +259,18 @@ struct OpenIDController: RouteCollection {
         let parameters = ProtocolParameters(req)
         let client: OIDCClient
         switch try await ClientAuthentication.authenticate(req, parameters: parameters) {
-        case .failure(let error): return try tokenError(error)
+        case .failure(let error): return error.response
         case .success(let authenticated): client = authenticated
         }
         guard !client.isPublic else {
-            return try tokenError(
-                .init(
-                    error: "invalid_client", description: "introspection is for confidential clients",
-                    status: .unauthorized))
+            return OpenIDProvider.TokenError(
+                error: "invalid_client", description: "introspection is for confidential clients",
+                status: .unauthorized
+            ).response
         }
         guard let token = parameters["token"], !parameters.isMalformed, parameters.repeated.isEmpty else {
-            return try tokenError(.init(error: "invalid_request", description: "token is missing or repeated"))
+            return OpenIDProvider.TokenError.invalidRequest("token is missing or repeated")
+                .response
         }
         return try json(
             try await req.portal.provider.introspect(token: token, client: client, on: req.db), cache: "no-store")
@@ -281,15 +287,6 @@ struct OpenIDController: RouteCollection {
         response.headers.contentType = .json
         response.headers.replaceOrAdd(name: .cacheControl, value: cache)
         if cache == "no-store" { response.headers.replaceOrAdd(name: "Pragma", value: "no-cache") }
-        return response
-    }
-
-    private func tokenError(_ error: OpenIDProvider.TokenError) throws -> Response {
-        let response = try json(["error": error.error, "error_description": error.description], cache: "no-store")
-        response.status = error.status
-        if error.status == .unauthorized {
-            response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Basic realm=\"habilis\"")
-        }
         return response
     }
 

@@ -193,6 +193,10 @@ public struct OpenIDProvider: Sendable {
         static func invalidGrant(_ description: String) -> TokenError {
             TokenError(error: "invalid_grant", description: description)
         }
+
+        static func invalidRequest(_ description: String) -> TokenError {
+            TokenError(error: "invalid_request", description: description)
+        }
     }
 
     /// `grant_type=authorization_code`: a code is exchanged once, by its client, with its redirect URI and PKCE
@@ -202,7 +206,7 @@ public struct OpenIDProvider: Sendable {
         on database: any Database
     ) async throws -> Result<TokenResponse, TokenError> {
         guard let code, code.utf8.count <= 200 else {
-            return .failure(TokenError(error: "invalid_request", description: "code is missing"))
+            return .failure(.invalidRequest("code is missing"))
         }
         let sql = database as! any SQLDatabase
         let now = clock.now
@@ -243,7 +247,7 @@ public struct OpenIDProvider: Sendable {
         switch (row.codeChallenge, verifier) {
         case (let challenge?, let verifier?) where AuthorizationRequest.verifier(verifier, matches: challenge): break
         case (nil, nil): break
-        case (_?, nil): return .failure(TokenError(error: "invalid_request", description: "code_verifier is missing"))
+        case (_?, nil): return .failure(.invalidRequest("code_verifier is missing"))
         default: return .failure(.invalidGrant("code_verifier does not match the code challenge"))
         }
         guard
@@ -292,7 +296,7 @@ public struct OpenIDProvider: Sendable {
         -> Result<TokenResponse, TokenError>
     {
         guard let token, token.utf8.count <= 200 else {
-            return .failure(TokenError(error: "invalid_request", description: "refresh_token is missing"))
+            return .failure(.invalidRequest("refresh_token is missing"))
         }
         let now = clock.now
         let hash = SecureToken.hash(token)

@@ -73,11 +73,6 @@ enum ProgramInterface {
             case 503: ("temporarily_unavailable", "retry later")
             default: ("server_error", "unexpected error")
             }
-        let body = try? JSONSerialization.data(
-            withJSONObject: ["error": error, "error_description": description], options: [.sortedKeys])
-        let response = Response(status: status, body: .init(data: body ?? Data()))
-        response.headers.contentType = .json
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return OpenIDProvider.TokenError(error: error, description: description, status: status).response
     }
 }
