@@ -16,12 +16,14 @@ enum WriteConflict {
 }
 
 extension Database {
-    /// Makes the transaction's other writers of the same row wait until it ends (`SELECT … FOR UPDATE`), so that
-    /// what it reads next is what they committed. A user action that reads then writes what belongs to one row
-    /// (an agent's subscriptions, an agent's rights) starts with it. SQLite needs nothing: its single writer already
-    /// refuses a transaction that read before another one committed, and `atomically` runs it again.
+    /// Makes the transaction's other writers of the same row wait until it ends, so that what it reads next is what
+    /// they committed. A user action that reads then writes what belongs to one row (an agent's subscriptions, an
+    /// agent's rights) starts with it. On PostgreSQL `FOR NO KEY UPDATE`: rows that merely reference this one (their
+    /// foreign-key check takes `KEY SHARE`) are not held up. SQLite needs nothing: its single writer already refuses
+    /// a transaction that read before another one committed, and `atomically` runs it again.
     func lockRow(_ table: String, id: UUID) async throws {
-        _ = try await (self as! any SQLDatabase).select().column("id").from(table).where("id", .equal, id)
-            .for(.update).first()
+        let sql = self as! any SQLDatabase
+        guard sql.dialect.name == "postgresql" else { return }
+        _ = try await sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR NO KEY UPDATE").first()
     }
 }
