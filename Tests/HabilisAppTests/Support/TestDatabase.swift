@@ -16,17 +16,59 @@ struct TestDatabase: Sendable {
         ProcessInfo.processInfo.environment["HABILIS_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// A new database for one test, or nil when the tests run on SQLite.
+    /// A new database for one test, or nil when the tests run on SQLite. It waits for one of the run's
+    /// `TestDatabaseSlots`, which `drop()` gives back.
     static func make() async throws -> TestDatabase? {
         guard let server = serverURL else { return nil }
-        try await PostgresTemplate.shared.prepare(server: server)
-        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        try await PostgresTemplate.shared.execute("CREATE DATABASE \(name) TEMPLATE habilis_template")
-        return TestDatabase(name: name, url: "\(server)/\(name)")
+        await TestDatabaseSlots.shared.take()
+        do {
+            try await PostgresTemplate.shared.prepare(server: server)
+            let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            try await PostgresTemplate.shared.execute("CREATE DATABASE \(name) TEMPLATE habilis_template")
+            return TestDatabase(name: name, url: "\(server)/\(name)")
+        } catch {
+            await TestDatabaseSlots.shared.giveBack()
+            throw error
+        }
     }
 
     func drop() async throws {
-        try await PostgresTemplate.shared.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        do {
+            try await PostgresTemplate.shared.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        } catch {
+            await TestDatabaseSlots.shared.giveBack()
+            throw error
+        }
+        await TestDatabaseSlots.shared.giveBack()
+    }
+}
+
+/// How many tests hold a PostgreSQL database at once. Swift Testing starts every test of the run together: on two
+/// cores the 400 tests then queued so long for the server and the processor that pool waits (120 s) and request
+/// deadlines (50 s) ran out in tests that had done nothing wrong. A test waits here, before its application exists,
+/// for as long as it takes.
+actor TestDatabaseSlots {
+    static let shared = TestDatabaseSlots(count: 12)
+
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) { free = count }
+
+    func take() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func giveBack() {
+        if waiting.isEmpty {
+            free += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }
 
