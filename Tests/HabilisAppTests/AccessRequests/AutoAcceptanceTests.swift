@@ -124,7 +124,7 @@ struct AutoAcceptanceTests {
             // The database refuses the right for "Droit syndical", as a broken row or a constraint would.
             let sql = context.db as! any SQLDatabase
             let faulty = "(SELECT id FROM applications WHERE code = 'DROIT-SYNDICAL')"
-            if sql.dialect.name == "postgresql" {
+            if sql.dialect.isPostgreSQL {
                 try await sql.raw(
                     """
                     CREATE FUNCTION refuse_grant() RETURNS trigger AS $$ BEGIN
@@ -158,7 +158,7 @@ struct AutoAcceptanceTests {
             #expect(try await context.deliverMail().filter { $0.recipient == DemoWorld.agentEmail }.count == 2)
             // Still refused: the next sweep ends without accepting it; once the fault is gone, it is accepted.
             #expect(try await sweep(context, at: later).autoAccepted == 0)
-            try await sql.raw("DROP TRIGGER refuse\(unsafeRaw: sql.dialect.name == "postgresql" ? " ON grants" : "")")
+            try await sql.raw("DROP TRIGGER refuse\(unsafeRaw: sql.dialect.isPostgreSQL ? " ON grants" : "")")
                 .run()
             #expect(try await sweep(context, at: later).autoAccepted == 1)
             #expect(try await Given.grants(of: DemoWorld.agentEmail, on: context.db).count == 4)

@@ -285,7 +285,7 @@ struct ScaleWorld {
         log("connexions aux applications : \(report.signIns)")
         // A bulk load leaves PostgreSQL without statistics to plan from, and without the visibility map and hint bits
         // that autovacuum keeps on a live database (the first writes after the load would set them instead).
-        if sql.dialect.name == "postgresql" { try await sql.raw("VACUUM (ANALYZE)").run() }
+        if sql.dialect.isPostgreSQL { try await sql.raw("VACUUM (ANALYZE)").run() }
         return report
     }
 

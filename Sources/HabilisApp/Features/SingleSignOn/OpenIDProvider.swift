@@ -428,7 +428,7 @@ public struct OpenIDProvider: Sendable {
         of code: OIDCAuthorizationCode, application: BusinessApplication, on transaction: any Database
     ) async throws {
         let sql = transaction as! any SQLDatabase
-        let onPostgres = sql.dialect.name == "postgresql"
+        let onPostgres = sql.dialect.isPostgreSQL
         // A sign-out deletes the session, which KEY SHARE holds off, while the session's minute touch goes on.
         let session = try await sql.raw(
             "SELECT id FROM user_sessions WHERE id = \(bind: code.sessionID) \(onPostgres ? "FOR KEY SHARE" : "")"

@@ -14,7 +14,7 @@ extension SQLDatabase {
         into table: String, columns: [String], rows: [[any Encodable & Sendable]], ignoringConflicts: Bool = false
     ) async throws {
         guard !rows.isEmpty else { return }
-        if dialect.name == "postgresql" {
+        if dialect.isPostgreSQL {
             for chunk in rows.chunks(of: 10_000) {
                 if let statement = UnnestInsert(into: table, columns: columns, rows: Array(chunk)) {
                     try await raw(statement.query(ignoringConflicts: ignoringConflicts)).run()

@@ -20,7 +20,7 @@ struct SQLIDList: SQLExpression {
 
     func serialize(to serializer: inout SQLSerializer) {
         column.serialize(to: &serializer)
-        if serializer.dialect.name == "postgresql" {
+        if serializer.dialect.isPostgreSQL {
             serializer.write(" = ANY(")
             serializer.write(bind: ids)
             serializer.write(")")

@@ -23,7 +23,7 @@ extension Database {
     /// a transaction that read before another one committed, and `atomically` runs it again.
     func lockRow(_ table: String, id: UUID) async throws {
         let sql = self as! any SQLDatabase
-        guard sql.dialect.name == "postgresql" else { return }
+        guard sql.dialect.isPostgreSQL else { return }
         _ = try await sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR NO KEY UPDATE").first()
     }
 }

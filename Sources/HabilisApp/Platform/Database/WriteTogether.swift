@@ -11,7 +11,7 @@ extension Database {
     func writeTogether(_ writes: [SQLQueryString]) async throws {
         guard let last = writes.last else { return }
         let sql = self as! any SQLDatabase
-        if sql.dialect.name == "postgresql" {
+        if sql.dialect.isPostgreSQL {
             let clauses = writes.dropLast().enumerated().map { (name: "write_\($0.offset)", query: $0.element) }
             try await sql.prepared(withClauses(clauses, last)).run()
         } else {
@@ -30,7 +30,7 @@ extension Database {
     /// one).
     func claimThenInsert(_ claim: SQLQueryString, _ inserts: [SQLQueryString]) async throws -> Bool {
         let sql = self as! any SQLDatabase
-        if sql.dialect.name == "postgresql" {
+        if sql.dialect.isPostgreSQL {
             let clauses =
                 [(name: "claimed", query: claim)]
                 + inserts.enumerated().map { (name: "insert_\($0.offset)", query: $0.element + " FROM claimed") }
