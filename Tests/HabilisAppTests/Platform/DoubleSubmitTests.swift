@@ -156,6 +156,83 @@ struct DoubleSubmitTests {
         }
     }
 
+    @Test("an organisme created four times at once: one is kept, the other answers say its code is taken")
+    func organisation() async throws {
+        try await withTestApp { context in
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            try await administrator.get(Paths.adminNewOrganisation)
+            let answers = try await Self.postAtOnce(
+                administrator, Paths.adminNewOrganisation,
+                [("code", "CPAM-75"), ("name", "CPAM de Paris"), ("branch", "maladie"), ("active", "1")])
+            #expect(answers.filter { $0.status == .seeOther }.count == 1)
+            for refused in answers where refused.status != .seeOther {
+                #expect(refused.status == .unprocessableEntity)
+                #expect(refused.fieldError("code") == "Ce code est déjà utilisé par un autre organisme.")
+            }
+            #expect(try await Organisation.query(on: context.db).filter(\.$code == "CPAM-75").count() == 1)
+            #expect(try await context.auditActions().filter { $0 == "organisation.saved" }.count == 1)
+        }
+    }
+
+    @Test("an application created four times at once: one is kept, the other answers say its code is taken")
+    func application() async throws {
+        try await withTestApp { context in
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            try await administrator.get(Paths.adminNewApplication)
+            let answers = try await Self.postAtOnce(
+                administrator, Paths.adminNewApplication,
+                [
+                    ("code", "SIRH"), ("name", "SIRH national"), ("launchURL", "https://sirh.ucanss.fr/"),
+                    ("mode", "central"), ("position", "0"), ("active", "1"),
+                ])
+            #expect(answers.filter { $0.status == .seeOther }.count == 1)
+            for refused in answers where refused.status != .seeOther {
+                #expect(refused.status == .unprocessableEntity)
+                #expect(refused.fieldError("code") == "Ce code est déjà utilisé par une autre application.")
+            }
+            #expect(try await BusinessApplication.query(on: context.db).filter(\.$code == "SIRH").count() == 1)
+            #expect(try await context.auditActions().filter { $0 == "application.saved" }.count == 1)
+        }
+    }
+
+    @Test("profiles saved at once: one per code, and the application keeps exactly one default profile")
+    func profiles() async throws {
+        try await withTestApp { context in
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            let greve = try await Given.application("GREVE", on: context.db)
+            let new = Paths.adminNewApplicationProfile(greve.id!)
+            try await administrator.get(new)
+            let same = try await Self.postAtOnce(
+                administrator, new, [("code", "DECL"), ("label", "Déclarant"), ("position", "1"), ("isDefault", "1")])
+            #expect(same.filter { $0.status == .seeOther }.count == 1)
+            for refused in same where refused.status != .seeOther {
+                #expect(refused.status == .unprocessableEntity)
+                #expect(refused.fieldError("code") == "Ce code est déjà celui d’un autre profil de l’application.")
+            }
+            // Four other profiles at once, each asked to be the default one.
+            let others = try await withThrowingTaskGroup(of: Page.self) { group in
+                for number in 1...Self.copies {
+                    group.addTask {
+                        try await administrator.post(
+                            new,
+                            [
+                                ("code", "P\(number)"), ("label", "Profil \(number)"), ("position", "\(number)"),
+                                ("isDefault", "1"),
+                            ])
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(others.map(\.status) == Array(repeating: .seeOther, count: Self.copies))
+            let saved = try await ApplicationProfile.query(on: context.db).filter(\.$application.$id == greve.id!).all()
+            #expect(saved.count == 1 + Self.copies)
+            #expect(saved.filter(\.isDefault).count == 1)
+        }
+    }
+
     @Test("a duplicate refused by a unique index is a write conflict; other refusals are not")
     func conflictsAreRecognised() async throws {
         try await withTestApp { context in

@@ -53,13 +53,13 @@ struct ApplicationsAdminController: RouteCollection {
         let form = (try? req.content.decode(ApplicationForm.self)) ?? ApplicationForm()
         var errors = form.validate()
         let code = (form.code ?? "").trimmingCharacters(in: .whitespaces).uppercased()
-        if errors.isEmpty,
+        let isNew = application.id == nil
+        let codeTaken = {
             try await BusinessApplication.query(on: req.db).filter(\.$code == code)
                 .filter(\.$id != application.id ?? UUID()).count() > 0
-        {
-            errors.add("code", "Ce code est déjà utilisé par une autre application.")
         }
-        let isNew = application.id == nil
+        let codeTakenMessage = "Ce code est déjà utilisé par une autre application."
+        if errors.isEmpty, try await codeTaken() { errors.add("code", codeTakenMessage) }
         guard errors.isEmpty else {
             return try await render(
                 req, application: isNew ? nil : application, form: form, errors: errors, pendingToReroute: nil)
@@ -94,15 +94,23 @@ struct ApplicationsAdminController: RouteCollection {
         let audit = req.portal.audit
         let routing = req.portal.routing
         let context = req.auditContext
-        try await audit.save(
-            application, as: .applicationSaved, target: "application", before: before, after: after, by: context,
-            on: req.db
-        ) { database in
-            guard reroutes else { return }
-            let rerouted = try await routing.reroutePending(ofApplication: application.id!, on: database)
-            try await audit.record(
-                .requestsRerouted, by: context, target: ("application", application.id!.uuidString),
-                details: ["count": String(rerouted), "mode": mode.rawValue], on: database)
+        do {
+            try await audit.save(
+                application, as: .applicationSaved, target: "application", before: before, after: after, by: context,
+                on: req.db
+            ) { database in
+                guard reroutes else { return }
+                let rerouted = try await routing.reroutePending(ofApplication: application.id!, on: database)
+                try await audit.record(
+                    .requestsRerouted, by: context, target: ("application", application.id!.uuidString),
+                    details: ["count": String(rerouted), "mode": mode.rawValue], on: database)
+            }
+        } catch let error where WriteConflict.isConflict(error) {
+            // The same code saved twice at once (a form sent twice, two administrators): the other one made it.
+            guard try await codeTaken() else { throw error }
+            errors.add("code", codeTakenMessage)
+            return try await render(
+                req, application: isNew ? nil : application, form: form, errors: errors, pendingToReroute: nil)
         }
         return req.redirect(to: Paths.adminApplications + "?enregistre=1")
     }

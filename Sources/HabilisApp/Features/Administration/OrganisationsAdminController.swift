@@ -54,6 +54,11 @@ struct OrganisationsAdminController: RouteCollection {
         try await save(req, organisation: try await find(req))
     }
 
+    /// Said when the agent is a correspondent of the organisme already, found before the insert or refused by it.
+    private static func alreadyCorrespondent(_ agent: Agent) -> String {
+        "\(agent.fullName) est déjà correspondant de cet organisme."
+    }
+
     /// Designates an agent (by e-mail) as correspondent, for all applications or the ticked ones.
     func designate(req: Request) async throws -> Response {
         let organisation = try await find(req)
@@ -76,7 +81,7 @@ struct OrganisationsAdminController: RouteCollection {
             try await Correspondent.query(on: req.db).filter(\.$agent.$id == agent.id!)
                 .filter(\.$organisation.$id == organisation.id!).count() > 0
         {
-            errors.add("correspondant", "\(agent.fullName) est déjà correspondant de cet organisme.")
+            errors.add("correspondant", Self.alreadyCorrespondent(agent))
         }
         guard errors.isEmpty, let agent else {
             var typed = OrganisationForm(organisation)
@@ -96,7 +101,7 @@ struct OrganisationsAdminController: RouteCollection {
         } catch let error where WriteConflict.isConflict(error) {
             // The same designation sent twice at once: the first one made it.
             var errors = FormErrors()
-            errors.add("correspondant", "\(agent.fullName) est déjà correspondant de cet organisme.")
+            errors.add("correspondant", Self.alreadyCorrespondent(agent))
             var typed = OrganisationForm(organisation)
             typed.correspondent = form.email
             return try await render(req, organisation: organisation, form: typed, errors: errors)
@@ -156,15 +161,15 @@ struct OrganisationsAdminController: RouteCollection {
         let form = (try? req.content.decode(OrganisationForm.self)) ?? OrganisationForm()
         var errors = form.validate()
         let code = (form.code ?? "").trimmingCharacters(in: .whitespaces).uppercased()
-        if errors.isEmpty,
+        let isNew = organisation.id == nil
+        let codeTaken = {
             try await Organisation.query(on: req.db).filter(\.$code == code).filter(\.$id != organisation.id ?? UUID())
                 .count() > 0
-        {
-            errors.add("code", "Ce code est déjà utilisé par un autre organisme.")
         }
+        let codeTakenMessage = "Ce code est déjà utilisé par un autre organisme."
+        if errors.isEmpty, try await codeTaken() { errors.add("code", codeTakenMessage) }
         guard errors.isEmpty else {
-            return try await render(
-                req, organisation: organisation.id == nil ? nil : organisation, form: form, errors: errors)
+            return try await render(req, organisation: isNew ? nil : organisation, form: form, errors: errors)
         }
         let before = organisation.id == nil ? [:] : OrganisationForm(organisation).snapshot
         organisation.code = code
@@ -173,15 +178,22 @@ struct OrganisationsAdminController: RouteCollection {
         organisation.mailDomainsText = form.domains.joined(separator: ",")
         organisation.isActive = form.active == "1"
         organisation.isInAlsaceMoselle = form.alsaceMoselle == "1"
-        if organisation.id == nil {
+        if isNew {
             organisation.createdAt = req.portal.clock.now
             // Known before the save: the audit event names the organisme it concerns.
             organisation.id = UUID()
         }
         let after = OrganisationForm(organisation).snapshot
-        try await req.portal.audit.save(
-            organisation, as: .organisationSaved, target: "organisation", organisationID: organisation.id,
-            before: before, after: after, by: req.auditContext, on: req.db)
+        do {
+            try await req.portal.audit.save(
+                organisation, as: .organisationSaved, target: "organisation", organisationID: organisation.id,
+                before: before, after: after, by: req.auditContext, on: req.db)
+        } catch let error where WriteConflict.isConflict(error) {
+            // The same code saved twice at once (a form sent twice, two administrators): the other one made it.
+            guard try await codeTaken() else { throw error }
+            errors.add("code", codeTakenMessage)
+            return try await render(req, organisation: isNew ? nil : organisation, form: form, errors: errors)
+        }
         return req.redirect(to: Paths.adminOrganisations + "?enregistre=1")
     }
 

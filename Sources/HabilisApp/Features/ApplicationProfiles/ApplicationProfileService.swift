@@ -11,41 +11,45 @@ struct ApplicationProfileService: Sendable {
     let audit: AuditLog
 
     /// Saves `form` as a new profile of `application` (`profile` nil) or as `profile`; the errors, empty once saved.
+    /// The application's row is locked first: two saves at once (a form sent twice, two administrators) check the
+    /// code, the label and the default one after the other, never both against what neither has written yet.
     func save(
         _ form: ApplicationProfileForm, as profile: ApplicationProfile?, of application: BusinessApplication,
         by context: AuditContext, on database: any Database
     ) async throws -> FormErrors {
-        var errors = form.validate(isNew: profile == nil)
-        let existing = try await ProfileDirectory.profiles(of: application.id!, on: database)
-        let others = existing.filter { $0.id != profile?.id }
-        let code = profile?.code ?? form.trimmedCode
-        let label = (form.label ?? "").trimmingCharacters(in: .whitespaces)
-        if profile == nil, others.contains(where: { $0.code == code }) {
-            errors.add("code", "Ce code est déjà celui d’un autre profil de l’application.")
-        }
-        if others.contains(where: { $0.label.lowercased() == label.lowercased() }) {
-            errors.add("label", "Ce libellé est déjà celui d’un autre profil de l’application.")
-        }
-        // There is always one default profile: it moves to another, it is never unset.
-        if profile?.isDefault == true, form.isDefault != "1" {
-            errors.add(
-                "isDefault", "Un profil reste le profil par défaut : cochez plutôt cette case sur un autre profil.")
-        }
-        guard errors.isEmpty else { return errors }
-        let record = profile ?? ApplicationProfile()
-        let before = profile.map(ApplicationProfileForm.init)?.snapshot ?? [:]
-        let isFirst = existing.isEmpty
-        if profile == nil {
-            record.$application.id = application.id!
-            record.code = code
-            record.createdAt = clock.now
-        }
-        record.label = label
-        record.summary = TextInput.stored(form.summary) ?? ""
-        record.position = Int((form.position ?? "").trimmingCharacters(in: .whitespaces)) ?? 0
-        record.isDefault = isFirst || form.isDefault == "1"
-        let after = ApplicationProfileForm(record).snapshot
-        try await database.atomically { transaction in
+        let (clock, audit) = (clock, audit)
+        return try await database.atomically { transaction in
+            try await transaction.lockRow(BusinessApplication.schema, id: application.id!)
+            var errors = form.validate(isNew: profile == nil)
+            let existing = try await ProfileDirectory.profiles(of: application.id!, on: transaction)
+            let others = existing.filter { $0.id != profile?.id }
+            let code = profile?.code ?? form.trimmedCode
+            let label = (form.label ?? "").trimmingCharacters(in: .whitespaces)
+            if profile == nil, others.contains(where: { $0.code == code }) {
+                errors.add("code", "Ce code est déjà celui d’un autre profil de l’application.")
+            }
+            if others.contains(where: { $0.label.lowercased() == label.lowercased() }) {
+                errors.add("label", "Ce libellé est déjà celui d’un autre profil de l’application.")
+            }
+            // There is always one default profile: it moves to another, it is never unset.
+            if profile?.isDefault == true, form.isDefault != "1" {
+                errors.add(
+                    "isDefault", "Un profil reste le profil par défaut : cochez plutôt cette case sur un autre profil.")
+            }
+            guard errors.isEmpty else { return errors }
+            let record = profile ?? ApplicationProfile()
+            let before = profile.map(ApplicationProfileForm.init)?.snapshot ?? [:]
+            let isFirst = existing.isEmpty
+            if profile == nil {
+                record.$application.id = application.id!
+                record.code = code
+                record.createdAt = clock.now
+            }
+            record.label = label
+            record.summary = TextInput.stored(form.summary) ?? ""
+            record.position = Int((form.position ?? "").trimmingCharacters(in: .whitespaces)) ?? 0
+            record.isDefault = isFirst || form.isDefault == "1"
+            let after = ApplicationProfileForm(record).snapshot
             try await record.save(on: transaction)
             if record.isDefault {
                 try await (transaction as! any SQLDatabase).update(ApplicationProfile.schema)
@@ -61,8 +65,8 @@ struct ApplicationProfileService: Sendable {
             try await audit.record(
                 .applicationProfileSaved, by: context, target: ("application_profile", record.id!.uuidString),
                 applicationID: application.id, details: details, on: transaction)
+            return FormErrors()
         }
-        return FormErrors()
     }
 
     /// Removes a profile nobody holds nor ever asked for (the history names it otherwise), and not the default one
