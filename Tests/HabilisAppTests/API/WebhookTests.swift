@@ -100,8 +100,9 @@ struct WebhookTests {
             let petit = try await Given.agent(DemoWorld.cafAgentEmail, on: context.db)
             let body = "{\"agent_id\":\"\(petit.id!.uuidString)\"}"
             #expect(try await caller.call(.POST, "/applications/GREVE/rights", json: body).0.status == .created)
+            // Generous: a TLS handshake with the local receiver while the whole suite runs on two cores.
             return try await portal.webhookDispatcher.deliverDue(
-                with: context.app.client, on: context.db, timeout: .seconds(5))
+                with: context.app.client, on: context.db, timeout: .seconds(60))
         }
         // Without it, the certificate is unknown: nothing is delivered, and the log says why.
         try await withTestApp { context in

@@ -23,6 +23,15 @@ struct DoubleSubmitTests {
         }
     }
 
+    /// One answer saved (303); each other one is the form again, 422, with `message` beside `field`.
+    static func expectOneSaved(_ answers: [Page], theOthersSay message: String, beside field: String) {
+        #expect(answers.filter { $0.status == .seeOther }.count == 1)
+        for refused in answers where refused.status != .seeOther {
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.fieldError(field) == message)
+        }
+    }
+
     @Test("« Mes abonnements »: every answer saves, and each newsletter is subscribed once")
     func subscriptions() async throws {
         try await withTestApp { context in
@@ -114,10 +123,7 @@ struct DoubleSubmitTests {
                     ("au", RightValidity.inputValue(of: ParisCalendar.adding(days: 5, to: context.clock.now))),
                     ("suppleant", ""),
                 ])
-            #expect(answers.filter { $0.status == .seeOther }.count == 1)
-            for refused in answers where refused.status != .seeOther {
-                #expect(refused.fieldError("du") == "Une absence est déjà déclarée sur cette période.")
-            }
+            Self.expectOneSaved(answers, theOthersSay: "Une absence est déjà déclarée sur cette période.", beside: "du")
             #expect(try await Absence.query(on: context.db).filter(\.$agent.$id == marie.id!).count() == 1)
             #expect(try await context.auditActions().filter { $0 == "absence.declared" }.count == 1)
         }
@@ -147,10 +153,8 @@ struct DoubleSubmitTests {
             try await administrator.get(Paths.adminOrganisation(caf.id!))
             let answers = try await Self.postAtOnce(
                 administrator, Paths.adminDesignate(caf.id!), [("email", newcomer.email)])
-            #expect(answers.filter { $0.status == .seeOther }.count == 1)
-            for refused in answers where refused.status != .seeOther {
-                #expect(refused.fieldError("correspondant") == "Camille Test est déjà correspondant de cet organisme.")
-            }
+            Self.expectOneSaved(
+                answers, theOthersSay: "Camille Test est déjà correspondant de cet organisme.", beside: "correspondant")
             #expect(
                 try await Correspondent.query(on: context.db).filter(\.$agent.$id == newcomer.id!).count() == 1)
         }
@@ -165,11 +169,8 @@ struct DoubleSubmitTests {
             let answers = try await Self.postAtOnce(
                 administrator, Paths.adminNewOrganisation,
                 [("code", "CPAM-75"), ("name", "CPAM de Paris"), ("branch", "maladie"), ("active", "1")])
-            #expect(answers.filter { $0.status == .seeOther }.count == 1)
-            for refused in answers where refused.status != .seeOther {
-                #expect(refused.status == .unprocessableEntity)
-                #expect(refused.fieldError("code") == "Ce code est déjà utilisé par un autre organisme.")
-            }
+            Self.expectOneSaved(
+                answers, theOthersSay: "Ce code est déjà utilisé par un autre organisme.", beside: "code")
             #expect(try await Organisation.query(on: context.db).filter(\.$code == "CPAM-75").count() == 1)
             #expect(try await context.auditActions().filter { $0 == "organisation.saved" }.count == 1)
         }
@@ -187,11 +188,8 @@ struct DoubleSubmitTests {
                     ("code", "SIRH"), ("name", "SIRH national"), ("launchURL", "https://sirh.ucanss.fr/"),
                     ("mode", "central"), ("position", "0"), ("active", "1"),
                 ])
-            #expect(answers.filter { $0.status == .seeOther }.count == 1)
-            for refused in answers where refused.status != .seeOther {
-                #expect(refused.status == .unprocessableEntity)
-                #expect(refused.fieldError("code") == "Ce code est déjà utilisé par une autre application.")
-            }
+            Self.expectOneSaved(
+                answers, theOthersSay: "Ce code est déjà utilisé par une autre application.", beside: "code")
             #expect(try await BusinessApplication.query(on: context.db).filter(\.$code == "SIRH").count() == 1)
             #expect(try await context.auditActions().filter { $0 == "application.saved" }.count == 1)
         }
@@ -207,11 +205,8 @@ struct DoubleSubmitTests {
             try await administrator.get(new)
             let same = try await Self.postAtOnce(
                 administrator, new, [("code", "DECL"), ("label", "Déclarant"), ("position", "1"), ("isDefault", "1")])
-            #expect(same.filter { $0.status == .seeOther }.count == 1)
-            for refused in same where refused.status != .seeOther {
-                #expect(refused.status == .unprocessableEntity)
-                #expect(refused.fieldError("code") == "Ce code est déjà celui d’un autre profil de l’application.")
-            }
+            Self.expectOneSaved(
+                same, theOthersSay: "Ce code est déjà celui d’un autre profil de l’application.", beside: "code")
             // Four other profiles at once, each asked to be the default one.
             let others = try await withThrowingTaskGroup(of: Page.self) { group in
                 for number in 1...Self.copies {
