@@ -94,7 +94,7 @@ struct ApplicationsAdminController: RouteCollection {
         let audit = req.portal.audit
         let routing = req.portal.routing
         let context = req.auditContext
-        do {
+        let saved = try await WriteConflict.written(unless: codeTaken) {
             try await audit.save(
                 application, as: .applicationSaved, target: "application", before: before, after: after, by: context,
                 on: req.db
@@ -105,9 +105,8 @@ struct ApplicationsAdminController: RouteCollection {
                     .requestsRerouted, by: context, target: ("application", application.id!.uuidString),
                     details: ["count": String(rerouted), "mode": mode.rawValue], on: database)
             }
-        } catch let error where WriteConflict.isConflict(error) {
-            // The same code saved twice at once (a form sent twice, two administrators): the other one made it.
-            guard try await codeTaken() else { throw error }
+        }
+        guard saved else {
             errors.add("code", codeTakenMessage)
             return try await render(
                 req, application: isNew ? nil : application, form: form, errors: errors, pendingToReroute: nil)

@@ -171,7 +171,7 @@ struct OrganisationsAdminController: RouteCollection {
         guard errors.isEmpty else {
             return try await render(req, organisation: isNew ? nil : organisation, form: form, errors: errors)
         }
-        let before = organisation.id == nil ? [:] : OrganisationForm(organisation).snapshot
+        let before = isNew ? [:] : OrganisationForm(organisation).snapshot
         organisation.code = code
         organisation.name = form.name!.trimmingCharacters(in: .whitespaces)
         organisation.branch = Organisation.Branch(rawValue: form.branch ?? "") ?? .autre
@@ -184,13 +184,12 @@ struct OrganisationsAdminController: RouteCollection {
             organisation.id = UUID()
         }
         let after = OrganisationForm(organisation).snapshot
-        do {
+        let saved = try await WriteConflict.written(unless: codeTaken) {
             try await req.portal.audit.save(
                 organisation, as: .organisationSaved, target: "organisation", organisationID: organisation.id,
                 before: before, after: after, by: req.auditContext, on: req.db)
-        } catch let error where WriteConflict.isConflict(error) {
-            // The same code saved twice at once (a form sent twice, two administrators): the other one made it.
-            guard try await codeTaken() else { throw error }
+        }
+        guard saved else {
             errors.add("code", codeTakenMessage)
             return try await render(req, organisation: isNew ? nil : organisation, form: form, errors: errors)
         }

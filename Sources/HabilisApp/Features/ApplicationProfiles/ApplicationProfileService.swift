@@ -17,8 +17,7 @@ struct ApplicationProfileService: Sendable {
         _ form: ApplicationProfileForm, as profile: ApplicationProfile?, of application: BusinessApplication,
         by context: AuditContext, on database: any Database
     ) async throws -> FormErrors {
-        let (clock, audit) = (clock, audit)
-        return try await database.atomically { transaction in
+        try await database.atomically { transaction in
             try await transaction.lockRow(BusinessApplication.schema, id: application.id!)
             var errors = form.validate(isNew: profile == nil)
             let existing = try await ProfileDirectory.profiles(of: application.id!, on: transaction)

@@ -27,3 +27,19 @@ extension Database {
         _ = try await sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR NO KEY UPDATE").first()
     }
 }
+
+extension WriteConflict {
+    /// Runs `write`, and answers false when a unique index refused it because what it guards is now `taken` by
+    /// another record: the same form sent twice at once, or two administrators. Any other refusal is thrown (409).
+    static func written(
+        unless taken: () async throws -> Bool, _ write: () async throws -> Void
+    ) async throws -> Bool {
+        do {
+            try await write()
+            return true
+        } catch let error where isConflict(error) {
+            guard try await taken() else { throw error }
+            return false
+        }
+    }
+}
