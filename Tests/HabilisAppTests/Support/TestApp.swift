@@ -65,15 +65,23 @@ func withTestApp(
     settings.postgresConnectionsPerEventLoop = 1
     adjust(&settings)
     // A test that names an SQLite file (one the executable wrote) reads it; the others get their own database.
-    let database =
-        settings.databasePath == ":memory:" && settings.databaseURL == nil ? try await TestDatabase.make() : nil
+    let ownDatabase = settings.databasePath == ":memory:" && settings.databaseURL == nil
+    let database = ownDatabase ? try await TestDatabase.make() : nil
     if let database { settings.databaseURL = database.url }
 
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     do {
         try await configure(app, settings: settings, clock: clock)
-        if database == nil, migrate { try await app.autoMigrate() }
+        // An in-memory database gets the run's migrated SQLite schema; a PostgreSQL one was copied from its migrated
+        // template; a file the test names is migrated as the executable would.
+        if database == nil, migrate {
+            if ownDatabase {
+                try await SQLiteTemplate.shared.copy(into: app.db)
+            } else {
+                try await app.autoMigrate()
+            }
+        }
         if seedDemo { _ = try await DemoWorld.seed(app) }
         try await body(TestContext(app: app, clock: clock, mailbox: Mailbox(directory: mailDirectory)))
     } catch {

@@ -114,3 +114,72 @@ actor PostgresTemplate {
         try await (admin.db as! any SQLDatabase).raw(SQLQueryString(statement)).run()
     }
 }
+
+/// A migrated SQLite database written out once per test run as the statements that rebuild it. Fluent's migrator
+/// takes about 0.4 s of processor per test in a debug build, replaying the statements about 0.05 s; the SQLite
+/// tests then run in 100 s instead of 185 on two cores.
+actor SQLiteTemplate {
+    static let shared = SQLiteTemplate()
+
+    private var statements: Task<[String], any Error>?
+
+    /// Gives `database` the tables, indexes and rows (the migration log) of a freshly migrated database.
+    func copy(into database: any Database) async throws {
+        if statements == nil { statements = Task { try await Self.migratedSchema() } }
+        let statements = try await statements!.value
+        try await database.transaction { transaction in
+            for statement in statements {
+                try await (transaction as! any SQLDatabase).raw(SQLQueryString(statement)).run()
+            }
+        }
+    }
+
+    private static func migratedSchema() async throws -> [String] {
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+        app.migrations.add(Migrations.all)
+        do {
+            try await app.autoMigrate()
+            let statements = try await dump(app.db as! any SQLDatabase)
+            try await app.asyncShutdown()
+            return statements
+        } catch {
+            try await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    /// Tables first, then their indexes, in the order they were made; then each table's rows as inserts.
+    private static func dump(_ sql: any SQLDatabase) async throws -> [String] {
+        let schema = try await sql.raw(
+            """
+            SELECT type, name, sql FROM sqlite_master
+            WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
+            ORDER BY type <> 'table', rowid
+            """
+        ).all(decoding: SchemaEntry.self)
+        var statements = schema.map(\.sql)
+        for table in schema where table.type == "table" {
+            let columns = try await sql.raw("SELECT name FROM pragma_table_info(\(bind: table.name)) ORDER BY cid")
+                .all(decoding: Named.self)
+            let values = columns.map { "quote(\"\($0.name)\")" }.joined(separator: " || ',' || ")
+            let inserts = try await sql.raw(
+                SQLQueryString(
+                    "SELECT 'INSERT INTO \"\(table.name)\" VALUES(' || \(values) || ')' AS name FROM \"\(table.name)\"")
+            ).all(decoding: Named.self)
+            statements += inserts.map(\.name)
+        }
+        return statements
+    }
+}
+
+private struct SchemaEntry: Decodable {
+    let type: String
+    let name: String
+    let sql: String
+}
+
+private struct Named: Decodable {
+    let name: String
+}

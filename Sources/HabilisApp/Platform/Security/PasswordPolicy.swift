@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 /// The password rule: 12 to 128 characters of any kind, no composition rule, common passwords and words of the
 /// person's context refused (CNIL 2022-100 case 2 together with throttling; OWASP ASVS 5.0 6.2). Administrators and
@@ -19,13 +20,21 @@ public struct PasswordPolicy: Sendable {
         self.commonPasswords = commonPasswords
     }
 
-    /// Loads the block list shipped in `Resources/Security/common-passwords.txt`.
+    /// Loads the block list shipped in `Resources/Security/common-passwords.txt`, once per process and path: the
+    /// 30,000 words take tens of milliseconds, and the tests start hundreds of applications.
     public static func load(fromWorkingDirectory directory: String) -> PasswordPolicy {
         let path = directory + "/Resources/Security/common-passwords.txt"
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        let words = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { String($0) }
-        return PasswordPolicy(commonPasswords: Set(words))
+        return loaded.withLockedValue { loaded in
+            if let policy = loaded[path] { return policy }
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            let words = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { String($0) }
+            let policy = PasswordPolicy(commonPasswords: Set(words))
+            loaded[path] = policy
+            return policy
+        }
     }
+
+    private static let loaded = NIOLockedValueBox<[String: PasswordPolicy]>([:])
 
     /// The French message explaining why `password` is refused, or nil when it is acceptable.
     /// The password is checked exactly as typed: nothing is trimmed or truncated.
