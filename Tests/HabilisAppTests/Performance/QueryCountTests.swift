@@ -45,6 +45,7 @@ struct QueryCountTests {
     func mainPages() async throws {
         QueryCounter.installed
         try await withTestApp { context in
+            QueryCounter.watch(context)
             let agent = context.browser()
             try await agent.signIn(DemoWorld.agentEmail)
             let marie = context.browser()
@@ -73,6 +74,7 @@ struct QueryCountTests {
     func singleSignOnSteps() async throws {
         QueryCounter.installed
         try await withTestApp { context in
+            QueryCounter.watch(context)
             let application = try await RelyingParty.register(context)
             let agent = context.browser()
             try await agent.signIn(DemoWorld.agentEmail)
@@ -128,6 +130,7 @@ struct QueryCountTests {
     func reroutingStaysFlat() async throws {
         QueryCounter.installed
         try await withTestApp { context in
+            QueryCounter.watch(context)
             let routing = context.app.portal.routing
             let carsat = try await Given.organisation("CARSAT-RA", on: context.db)
             // An application managed locally among those `grow` asks for.
