@@ -27,10 +27,12 @@ public func configure(
         let pools: [(DatabaseID, Int)] = [
             (.psql, settings.postgresConnectionsPerEventLoop), (.background, settings.sweepLanes),
         ]
+        // One configuration for both: with TLS, making it reads the system's certificate authorities.
+        let configuration = try SQLPostgresConfiguration(url: url)
         for (id, connections) in pools {
             app.databases.use(
                 .postgres(
-                    configuration: try SQLPostgresConfiguration(url: url), maxConnectionsPerEventLoop: connections,
+                    configuration: configuration, maxConnectionsPerEventLoop: connections,
                     connectionPoolTimeout: .seconds(settings.databasePoolTimeout)),
                 as: id, isDefault: id == .psql)
         }
