@@ -43,7 +43,6 @@ struct QueryCountTests {
 
     @Test("catalogue, history, notifications, queue, contacts and dashboard keep the same number of queries")
     func mainPages() async throws {
-        QueryCounter.installed
         try await withTestApp { context in
             QueryCounter.watch(context)
             let agent = context.browser()
@@ -72,7 +71,6 @@ struct QueryCountTests {
 
     @Test("the code redirect, a refresh grant and userinfo keep their number of statements as sign-ins and rights grow")
     func singleSignOnSteps() async throws {
-        QueryCounter.installed
         try await withTestApp { context in
             QueryCounter.watch(context)
             let application = try await RelyingParty.register(context)
@@ -128,7 +126,6 @@ struct QueryCountTests {
 
     @Test("re-routing the pending requests of an organisme or of an application runs the same number of statements")
     func reroutingStaysFlat() async throws {
-        QueryCounter.installed
         try await withTestApp { context in
             QueryCounter.watch(context)
             let routing = context.app.portal.routing

@@ -1,5 +1,4 @@
 import Fluent
-import FluentSQLiteDriver
 import SQLKit
 import Testing
 import Vapor
@@ -8,47 +7,30 @@ import Vapor
 
 @Suite("The SQLite tests' schema: copied from one migrated database, the same as migrating")
 struct SQLiteTemplateTests {
-    struct SchemaEntry: Decodable, Equatable {
-        let type: String
-        let name: String
-        let sql: String?
-    }
-
-    /// Every table, index and trigger of an in-memory database prepared by `prepare`, by name.
-    func schema(_ prepare: (Application) async throws -> Void) async throws -> (entries: [SchemaEntry], log: Int) {
-        let app = try await Application.make(.testing)
-        app.logger.logLevel = .warning
-        app.databases.use(.sqlite(.memory), as: .sqlite)
-        app.migrations.add(Migrations.all)
-        do {
+    /// Every table, index and trigger of an in-memory database prepared by `prepare`, by name, and the number of
+    /// migrations its log holds once the migrator has run again (it finds nothing left to do).
+    func schema(_ prepare: (Application) async throws -> Void) async throws -> ([SQLiteSchemaEntry], Int) {
+        try await withInMemorySQLite { app in
             try await prepare(app)
             let sql = app.db as! any SQLDatabase
             let entries = try await sql.raw(
                 "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
-            ).all(decoding: SchemaEntry.self)
-            // The migrator finds nothing left to do on either.
+            ).all(decoding: SQLiteSchemaEntry.self)
             try await app.autoMigrate()
-            let log = try await sql.raw("SELECT count(*) AS count FROM _fluent_migrations").first(decoding: Count.self)
-            try await app.asyncShutdown()
-            return (entries, log?.count ?? 0)
-        } catch {
-            try await app.asyncShutdown()
-            throw error
+            let log = try await sql.raw("SELECT count(*) AS count FROM _fluent_migrations")
+                .first(decodingColumn: "count", as: Int.self)
+            return (entries, log ?? 0)
         }
-    }
-
-    struct Count: Decodable {
-        let count: Int
     }
 
     @Test("every table, index and migration record of a migrated database is in the copy, and nothing else")
     func copyIsMigrated() async throws {
-        let migrated = try await schema { try await $0.autoMigrate() }
-        let copied = try await schema { try await SQLiteTemplate.shared.copy(into: $0.db) }
-        #expect(migrated.entries.contains { $0.type == "table" && $0.name == "agents" })
-        #expect(migrated.entries.contains { $0.type == "index" })
-        #expect(copied.entries == migrated.entries)
-        #expect(migrated.log == Migrations.all.count)
-        #expect(copied.log == Migrations.all.count)
+        let (migrated, migratedLog) = try await schema { try await $0.autoMigrate() }
+        let (copied, copiedLog) = try await schema { try await SQLiteTemplate.shared.copy(into: $0.db) }
+        #expect(migrated.contains { $0.type == "table" && $0.name == "agents" })
+        #expect(migrated.contains { $0.type == "index" })
+        #expect(copied == migrated)
+        #expect(migratedLog == Migrations.all.count)
+        #expect(copiedLog == Migrations.all.count)
     }
 }

@@ -6,14 +6,12 @@ import NIOConcurrencyHelpers
 enum QueryCounter {
     static let counts = NIOLockedValueBox<[String: Int]>([:])
 
-    /// Installs the counting log handler once for the test process.
-    static let installed: Void = {
-        LoggingSystem.bootstrap { label in CountingLogHandler(label: label) }
-    }()
-
-    /// Counts the statements of `context`'s requests from now on.
+    /// Counts the statements of `context`'s requests from now on: they inherit the application's logger, which now
+    /// counts at `debug`, the level of "Executing query". The rest of the process keeps its own loggers.
     static func watch(_ context: TestContext) {
-        context.app.logger.logLevel = .debug
+        var logger = Logger(label: "habilis.query-counter", factory: { CountingLogHandler(label: $0) })
+        logger.logLevel = .debug
+        context.app.logger = logger
     }
 
     static func count(for requestID: String) -> Int {
@@ -22,11 +20,6 @@ enum QueryCounter {
 }
 
 /// Records "Executing query" messages per request id; everything else is dropped (the tests stay quiet).
-///
-/// Each logger keeps the level it is given: a counting test sets its application's logger, which its requests
-/// inherit, to `debug`, the level of "Executing query". Logging everything at `trace`, as this handler once did, made
-/// every logger of the process format every message of the PostgreSQL driver: a tenth of the PostgreSQL test run's
-/// processor.
 struct CountingLogHandler: LogHandler {
     let label: String
     var metadata: Logger.Metadata = [:]

@@ -1,5 +1,6 @@
 import Fluent
 import FluentPostgresDriver
+import FluentSQLiteDriver
 import Foundation
 import SQLKit
 import Vapor
@@ -26,7 +27,7 @@ struct TestDatabase: Sendable {
             let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
             try await PostgresTemplate.shared.execute("CREATE DATABASE \(name) TEMPLATE habilis_template")
             // The test server has no TLS; without `sslmode=disable` every pool would read the system's certificate
-            // authorities, a twentieth of the PostgreSQL run's processor.
+            // authorities, about 7 % of the PostgreSQL run's processor.
             return TestDatabase(name: name, url: "\(server)/\(name)?sslmode=disable")
         } catch {
             await TestDatabaseSlots.shared.giveBack()
@@ -127,61 +128,61 @@ actor SQLiteTemplate {
 
     /// Gives `database` the tables, indexes and rows (the migration log) of a freshly migrated database.
     func copy(into database: any Database) async throws {
-        if statements == nil { statements = Task { try await Self.migratedSchema() } }
+        if statements == nil {
+            statements = Task { try await withInMemorySQLite { app in try await Self.dump(migrated: app) } }
+        }
         let statements = try await statements!.value
         try await database.transaction { transaction in
-            for statement in statements {
-                try await (transaction as! any SQLDatabase).raw(SQLQueryString(statement)).run()
-            }
-        }
-    }
-
-    private static func migratedSchema() async throws -> [String] {
-        let app = try await Application.make(.testing)
-        app.logger.logLevel = .warning
-        app.databases.use(.sqlite(.memory), as: .sqlite)
-        app.migrations.add(Migrations.all)
-        do {
-            try await app.autoMigrate()
-            let statements = try await dump(app.db as! any SQLDatabase)
-            try await app.asyncShutdown()
-            return statements
-        } catch {
-            try await app.asyncShutdown()
-            throw error
+            let sql = transaction as! any SQLDatabase
+            for statement in statements { try await sql.raw(SQLQueryString(statement)).run() }
         }
     }
 
     /// Tables first, then their indexes, in the order they were made; then each table's rows as inserts.
-    private static func dump(_ sql: any SQLDatabase) async throws -> [String] {
+    private static func dump(migrated app: Application) async throws -> [String] {
+        try await app.autoMigrate()
+        let sql = app.db as! any SQLDatabase
         let schema = try await sql.raw(
             """
             SELECT type, name, sql FROM sqlite_master
             WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
             ORDER BY type <> 'table', rowid
             """
-        ).all(decoding: SchemaEntry.self)
-        var statements = schema.map(\.sql)
+        ).all(decoding: SQLiteSchemaEntry.self)
+        var statements = schema.compactMap(\.sql)
         for table in schema where table.type == "table" {
             let columns = try await sql.raw("SELECT name FROM pragma_table_info(\(bind: table.name)) ORDER BY cid")
-                .all(decoding: Named.self)
-            let values = columns.map { "quote(\"\($0.name)\")" }.joined(separator: " || ',' || ")
-            let inserts = try await sql.raw(
+                .all(decodingColumn: "name", as: String.self)
+            let values = columns.map { "quote(\"\($0)\")" }.joined(separator: " || ',' || ")
+            statements += try await sql.raw(
                 SQLQueryString(
-                    "SELECT 'INSERT INTO \"\(table.name)\" VALUES(' || \(values) || ')' AS name FROM \"\(table.name)\"")
-            ).all(decoding: Named.self)
-            statements += inserts.map(\.name)
+                    "SELECT 'INSERT INTO \"\(table.name)\" VALUES(' || \(values) || ')' AS sql FROM \"\(table.name)\"")
+            ).all(decodingColumn: "sql", as: String.self)
         }
         return statements
     }
 }
 
-private struct SchemaEntry: Decodable {
+/// One row of `sqlite_master`: a table, an index or a trigger (SQLite's own indexes have no `sql`).
+struct SQLiteSchemaEntry: Decodable, Equatable {
     let type: String
     let name: String
-    let sql: String
+    let sql: String?
 }
 
-private struct Named: Decodable {
-    let name: String
+/// Runs `body` with an application on a fresh in-memory SQLite database, every migration registered, and shuts it
+/// down.
+func withInMemorySQLite<Result: Sendable>(_ body: (Application) async throws -> Result) async throws -> Result {
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    app.databases.use(.sqlite(.memory), as: .sqlite)
+    app.migrations.add(Migrations.all)
+    do {
+        let result = try await body(app)
+        try await app.asyncShutdown()
+        return result
+    } catch {
+        try await app.asyncShutdown()
+        throw error
+    }
 }
