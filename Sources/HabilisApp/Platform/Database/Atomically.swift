@@ -4,10 +4,11 @@ import Foundation
 import SQLKit
 
 extension Database {
-    /// Runs one user action in one transaction. On SQLite two writers that both read first can deadlock, and
-    /// SQLite then refuses one at once with "database is locked" instead of waiting; the whole transaction is
-    /// retried a few times (it rolled back, so retrying is safe). PostgreSQL never takes this path. Called inside a
-    /// transaction, `work` runs in it, and a retry is the outer transaction's, as a whole.
+    /// Runs one user action in one transaction. When the database refuses it because of another transaction
+    /// running at the same instant, the whole transaction runs again (it rolled back, so that is safe): on SQLite,
+    /// two writers that both read first, one refused at once with "database is locked"; on PostgreSQL, a deadlock
+    /// or a serialization failure, which its documentation says to retry. Called inside a transaction, `work` runs
+    /// in it, and a retry is the outer transaction's, as a whole.
     public func atomically<T: Sendable>(_ work: @Sendable @escaping (any Database) async throws -> T) async throws -> T
     {
         if inTransaction { return try await work(self) }
@@ -15,7 +16,7 @@ extension Database {
         while true {
             do {
                 return try await transactionAnsweredOrLost(work)
-            } catch  where attempt < 20 && Self.isBusy(error) {
+            } catch  where attempt < WriteConflict.retries(after: error) {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(Int.random(in: 5...20) * attempt))
             }
@@ -65,8 +66,4 @@ extension Database {
         }
     }
 
-    static func isBusy(_ error: any Error) -> Bool {
-        let text = String(describing: error)
-        return text.contains("database is locked") || text.contains("database table is locked")
-    }
 }

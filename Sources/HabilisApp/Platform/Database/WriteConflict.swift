@@ -4,14 +4,31 @@ import SQLKit
 
 /// Two requests that change the same thing at the same instant (a button pressed twice, two tabs, two
 /// administrators): the database keeps one and refuses the other, through a unique index or, on PostgreSQL, a
-/// deadlock. The refused transaction rolled back whole, so its request is answered 409, never 500.
+/// deadlock that repeated after `atomically`'s retries. The refused transaction rolled back whole, so its request
+/// is answered 409, never 500.
 enum WriteConflict {
     static func isConflict(_ error: any Error) -> Bool {
         if let error = error as? PSQLError {
-            // unique_violation, serialization_failure, deadlock_detected
-            return error.code == .server && ["23505", "40001", "40P01"].contains(error.serverInfo?[.sqlState] ?? "")
+            // unique_violation, or a refusal that retries did not resolve
+            return isTransient(error) || (error.code == .server && error.serverInfo?[.sqlState] == "23505")
         }
         return String(describing: error).contains("UNIQUE constraint failed")
+    }
+
+    /// A PostgreSQL refusal that running the transaction again resolves: serialization_failure, deadlock_detected
+    /// (the other transaction went on). A unique index's refusal is not: the row it guards stays.
+    static func isTransient(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, error.code == .server else { return false }
+        return ["40001", "40P01"].contains(error.serverInfo?[.sqlState] ?? "")
+    }
+
+    /// How many times `atomically` runs again a transaction refused with `error`. SQLite's refusals are immediate
+    /// and cheap; PostgreSQL finds a deadlock only after its `deadlock_timeout` (a second by default), and one that
+    /// repeats is better answered 409 than retried for long.
+    static func retries(after error: any Error) -> Int {
+        if isTransient(error) { return 3 }
+        let text = String(describing: error)
+        return text.contains("database is locked") || text.contains("database table is locked") ? 20 : 0
     }
 }
 
