@@ -117,6 +117,59 @@ struct ApplicationProfileTests {
         }
     }
 
+    @Test("a profile edited or removed from a page read before another administrator's change: read again")
+    func staleProfilePage() async throws {
+        try await withTestApp { context in
+            let greve = try await Given.application("GREVE", on: context.db)
+            let service = context.app.portal.applicationProfiles
+            let by = AuditContext(actorID: nil, ip: nil)
+            func form(_ code: String, _ label: String, isDefault: Bool = false) -> ApplicationProfileForm {
+                var form = ApplicationProfileForm(position: "1")
+                (form.code, form.label, form.isDefault) = (code, label, isDefault ? "1" : nil)
+                return form
+            }
+            for (code, label) in [("DECL", "Déclarant"), ("SUIVI", "Suivi")] {
+                #expect(try await service.save(form(code, label), as: nil, of: greve, by: by, on: context.db).isEmpty)
+            }
+            func profiles() async throws -> [String: Bool] {
+                let all = try await ProfileDirectory.profiles(of: greve.id!, on: context.db)
+                return Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0.isDefault) })
+            }
+            #expect(try await profiles() == ["DECL": true, "SUIVI": false])
+
+            // The first administrator opens « Suivi », not the default; the second one makes it the default.
+            let seenBySecond = try await ApplicationProfile.query(on: context.db).filter(\.$code == "SUIVI").first()
+            let stale = try #require(seenBySecond)
+            let made = try await service.save(
+                form("SUIVI", "Suivi", isDefault: true), as: ApplicationProfile.find(stale.id, on: context.db),
+                of: greve, by: by, on: context.db)
+            #expect(made.isEmpty)
+
+            // Saved from the old page, box unticked: refused, since « Suivi » is the default now.
+            let saved = try await service.save(
+                form("SUIVI", "Suivi national"), as: stale, of: greve, by: by, on: context.db)
+            #expect(saved.byField["isDefault"]?.contains("cochez plutôt cette case sur un autre profil") == true)
+            // Removed from the old page: refused for the same reason.
+            let removed = try await service.remove(stale, of: greve, by: by, on: context.db)
+            #expect(removed == "C’est le profil par défaut : choisissez d’abord un autre profil par défaut.")
+            #expect(try await profiles() == ["DECL": false, "SUIVI": true])
+
+            // A profile removed meanwhile: its page is gone, and removing it again changes nothing.
+            let decl = try #require(
+                try await ApplicationProfile.query(on: context.db).filter(\.$code == "DECL").first())
+            #expect(try await service.remove(decl, of: greve, by: by, on: context.db) == nil)
+            await #expect {
+                _ = try await service.save(form("DECL", "Déclarant"), as: decl, of: greve, by: by, on: context.db)
+            } throws: {
+                ($0 as? Abort)?.status == .notFound
+            }
+            #expect(try await service.remove(decl, of: greve, by: by, on: context.db) == nil)
+            #expect(try await profiles() == ["SUIVI": true])
+            let removals = try await context.auditActions().filter { $0 == "application_profile.removed" }
+            #expect(removals.count == 1)
+        }
+    }
+
     @Test("a change of profile is asked for, decided and replaces the profile held, everywhere at once")
     func changeReplaces() async throws {
         try await withTestApp { context in

@@ -10,17 +10,23 @@ struct ApplicationProfileService: Sendable {
     let clock: any Clock
     let audit: AuditLog
 
-    /// Saves `form` as a new profile of `application` (`profile` nil) or as `profile`; the errors, empty once saved.
+    /// Saves `form` as a new profile of `application` (`edited` nil) or as `edited`; the errors, empty once saved.
     /// The application's row is locked first: two saves at once (a form sent twice, two administrators) check the
-    /// code, the label and the default one after the other, never both against what neither has written yet.
+    /// code, the label and the default one after the other, never both against what neither has written yet. The
+    /// profile is read again under the lock, so that what another administrator saved meanwhile counts.
     func save(
-        _ form: ApplicationProfileForm, as profile: ApplicationProfile?, of application: BusinessApplication,
+        _ form: ApplicationProfileForm, as edited: ApplicationProfile?, of application: BusinessApplication,
         by context: AuditContext, on database: any Database
     ) async throws -> FormErrors {
         try await database.atomically { transaction in
             try await transaction.lockRow(BusinessApplication.schema, id: application.id!)
-            var errors = form.validate(isNew: profile == nil)
+            var errors = form.validate(isNew: edited == nil)
             let existing = try await ProfileDirectory.profiles(of: application.id!, on: transaction)
+            let profile = try edited.map { edited in
+                // Removed meanwhile: the page of a profile that is no longer there.
+                guard let current = existing.first(where: { $0.id == edited.id }) else { throw Abort(.notFound) }
+                return current
+            }
             let others = existing.filter { $0.id != profile?.id }
             let code = profile?.code ?? form.trimmedCode
             let label = (form.label ?? "").trimmingCharacters(in: .whitespaces)
@@ -69,31 +75,32 @@ struct ApplicationProfileService: Sendable {
     }
 
     /// Removes a profile nobody holds nor ever asked for (the history names it otherwise), and not the default one
-    /// while others remain; the reason it cannot, nil once removed.
+    /// while others remain; the reason it cannot, nil once removed. Read under the application's lock, like `save`.
+    /// The rights and requests that name the profile are the foreign keys', which refuse the deletion even when
+    /// one of them was written an instant before.
     func remove(
         _ profile: ApplicationProfile, of application: BusinessApplication, by context: AuditContext,
         on database: any Database
     ) async throws -> String? {
-        let uses =
-            try await Grant.query(on: database).filter(\.$profile.$id == profile.id!).count()
-            + AccessRequest.query(on: database).filter(\.$profile.$id == profile.id!).count()
-        if uses > 0 {
-            return
-                "Ce profil figure dans des habilitations ou des demandes, même passées : il ne peut pas être supprimé."
+        do {
+            return try await database.atomically { transaction in
+                try await transaction.lockRow(BusinessApplication.schema, id: application.id!)
+                let existing = try await ProfileDirectory.profiles(of: application.id!, on: transaction)
+                guard let current = existing.first(where: { $0.id == profile.id }) else { return nil }
+                if current.isDefault, existing.count > 1 {
+                    return "C’est le profil par défaut : choisissez d’abord un autre profil par défaut."
+                }
+                try await current.delete(on: transaction)
+                try await audit.record(
+                    .applicationProfileRemoved, by: context, target: ("application_profile", profile.id!.uuidString),
+                    applicationID: application.id, details: ["application": application.code, "code": profile.code],
+                    on: transaction)
+                return nil
+            }
+        } catch let error where WriteConflict.isStillReferenced(error) {
+            return "Ce profil figure dans des habilitations ou des demandes, même passées : il ne peut pas être "
+                + "supprimé."
         }
-        let count = try await ApplicationProfile.query(on: database).filter(\.$application.$id == application.id!)
-            .count()
-        if profile.isDefault, count > 1 {
-            return "C’est le profil par défaut : choisissez d’abord un autre profil par défaut."
-        }
-        try await database.atomically { transaction in
-            try await profile.delete(on: transaction)
-            try await audit.record(
-                .applicationProfileRemoved, by: context, target: ("application_profile", profile.id!.uuidString),
-                applicationID: application.id, details: ["application": application.code, "code": profile.code],
-                on: transaction)
-        }
-        return nil
     }
 
     /// Chooses whether a granted change of profile replaces the profile held or adds to it.

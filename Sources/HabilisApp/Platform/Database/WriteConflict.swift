@@ -22,6 +22,12 @@ enum WriteConflict {
         return ["40001", "40P01"].contains(error.serverInfo?[.sqlState] ?? "")
     }
 
+    /// A row deleted while others still refer to it, or written naming one that is gone: a foreign key refused it.
+    static func isStillReferenced(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError { return error.code == .server && error.serverInfo?[.sqlState] == "23503" }
+        return String(describing: error).contains("FOREIGN KEY constraint failed")
+    }
+
     /// How many times `atomically` runs again a transaction refused with `error`. SQLite's refusals are immediate
     /// and cheap; PostgreSQL finds a deadlock only after its `deadlock_timeout` (a second by default), and one that
     /// repeats is better answered 409 than retried for long.
