@@ -228,21 +228,35 @@ struct DoubleSubmitTests {
         }
     }
 
-    @Test("a duplicate refused by a unique index is a write conflict; other refusals are not")
+    @Test("a unique index's or a foreign key's refusal is a write conflict, answered 409; other refusals are not")
     func conflictsAreRecognised() async throws {
         try await withTestApp { context in
             let sql = context.db as! any SQLDatabase
             let agent = try await Given.agent(DemoWorld.agentEmail, on: context.db)
             let newsletter = try #require(try await Newsletter.query(on: context.db).first())
-            func subscribe() async throws {
-                try await Subscription(agentID: agent.id!, newsletterID: newsletter.id!, subscribedAt: Date())
+            func subscribe(_ agentID: UUID) async throws {
+                try await Subscription(agentID: agentID, newsletterID: newsletter.id!, subscribedAt: Date())
                     .create(on: context.db)
             }
-            try await subscribe()
-            await #expect { try await subscribe() } throws: { WriteConflict.isConflict($0) }
+            try await subscribe(agent.id!)
+            await #expect { try await subscribe(agent.id!) } throws: {
+                WriteConflict.isConflict($0) && WriteConflict.isDuplicate($0)
+            }
+            // An agent removed an instant before: the foreign key refuses the row that names it.
+            await #expect { try await subscribe(UUID()) } throws: {
+                WriteConflict.isConflict($0) && WriteConflict.isStillReferenced($0) && !WriteConflict.isDuplicate($0)
+            }
             await #expect {
                 try await sql.raw("INSERT INTO subscriptions (id) VALUES (\(bind: UUID()))").run()
             } throws: { !WriteConflict.isConflict($0) }
+
+            context.app.get("abonnement-orphelin") { _ async throws -> String in
+                try await subscribe(UUID())
+                return "enregistré"
+            }
+            let page = try await context.browser().get("/abonnement-orphelin")
+            #expect(page.status == .conflict)
+            #expect(page.contains("Modification simultanée"))
         }
     }
 }

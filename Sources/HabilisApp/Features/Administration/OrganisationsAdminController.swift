@@ -98,7 +98,7 @@ struct OrganisationsAdminController: RouteCollection {
             try await designate(
                 agent, of: organisation, applications: applicationIDs, now: now, context: context, on: req.db,
                 routing: routing, audit: audit)
-        } catch let error where WriteConflict.isConflict(error) {
+        } catch let error where WriteConflict.isDuplicate(error) {
             // The same designation sent twice at once: the first one made it.
             var errors = FormErrors()
             errors.add("correspondant", Self.alreadyCorrespondent(agent))

@@ -3,16 +3,24 @@ import PostgresNIO
 import SQLKit
 
 /// Two requests that change the same thing at the same instant (a button pressed twice, two tabs, two
-/// administrators): the database keeps one and refuses the other, through a unique index or, on PostgreSQL, a
-/// deadlock that repeated after `atomically`'s retries. The refused transaction rolled back whole, so its request
-/// is answered 409, never 500.
+/// administrators): the database keeps one and refuses the other, through a unique index, a foreign key (a row
+/// named by one request and removed by the other) or, on PostgreSQL, a deadlock that repeated after `atomically`'s
+/// retries. The refused transaction rolled back whole, so its request is answered 409, never 500.
 enum WriteConflict {
     static func isConflict(_ error: any Error) -> Bool {
-        if let error = error as? PSQLError {
-            // unique_violation, or a refusal that retries did not resolve
-            return isTransient(error) || (error.code == .server && error.serverInfo?[.sqlState] == "23505")
-        }
+        isDuplicate(error) || isStillReferenced(error) || isTransient(error)
+    }
+
+    /// A unique index refused the row: what it guards was taken by another record.
+    static func isDuplicate(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError { return error.code == .server && error.serverInfo?[.sqlState] == "23505" }
         return String(describing: error).contains("UNIQUE constraint failed")
+    }
+
+    /// A row deleted while others still refer to it, or written naming one that is gone: a foreign key refused it.
+    static func isStillReferenced(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError { return error.code == .server && error.serverInfo?[.sqlState] == "23503" }
+        return String(describing: error).contains("FOREIGN KEY constraint failed")
     }
 
     /// A PostgreSQL refusal that running the transaction again resolves: serialization_failure, deadlock_detected
@@ -20,12 +28,6 @@ enum WriteConflict {
     static func isTransient(_ error: any Error) -> Bool {
         guard let error = error as? PSQLError, error.code == .server else { return false }
         return ["40001", "40P01"].contains(error.serverInfo?[.sqlState] ?? "")
-    }
-
-    /// A row deleted while others still refer to it, or written naming one that is gone: a foreign key refused it.
-    static func isStillReferenced(_ error: any Error) -> Bool {
-        if let error = error as? PSQLError { return error.code == .server && error.serverInfo?[.sqlState] == "23503" }
-        return String(describing: error).contains("FOREIGN KEY constraint failed")
     }
 
     /// How many times `atomically` runs again a transaction refused with `error`. SQLite's refusals are immediate
@@ -53,14 +55,15 @@ extension Database {
 
 extension WriteConflict {
     /// Runs `write`, and answers false when a unique index refused it because what it guards is now `taken` by
-    /// another record: the same form sent twice at once, or two administrators. Any other refusal is thrown (409).
+    /// another record: the same form sent twice at once, or two administrators. Any other refusal is thrown (a
+    /// conflict's is answered 409).
     static func written(
         unless taken: () async throws -> Bool, _ write: () async throws -> Void
     ) async throws -> Bool {
         do {
             try await write()
             return true
-        } catch let error where isConflict(error) {
+        } catch let error where isDuplicate(error) {
             guard try await taken() else { throw error }
             return false
         }
