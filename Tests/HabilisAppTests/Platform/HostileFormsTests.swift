@@ -1,0 +1,152 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+
+@testable import HabilisApp
+
+/// Every form the portal shows, found by following the links of its pages as a signed-in person, posted back with
+/// hostile values: never a 500. Each form is sent with every field hostile at once, then with one field hostile
+/// and the others as the page gave them, so that the hostile value gets past the other fields' checks.
+@Suite("Every form of the portal, posted with hostile values")
+struct HostileFormsTests {
+    static let hostileValues = [
+        // Longer than any field allows, short enough that a form of eight such fields stays under the body limit.
+        String(repeating: "é", count: 5_000),
+        "nul\u{0}",
+        "",
+        " ",
+        "-1",
+        "99999999999999999999999999",
+        "1e309",
+        "NaN",
+        "9999-99-99",
+        "0000-00-00T00:00",
+        "<script>alert(1)</script>",
+        "../../../etc/passwd",
+        "\u{202E}\u{FEFF}\r\n\t",
+        "00000000-0000-0000-0000-000000000000",
+        "javascript:alert(1)",
+        "http://[::1",
+    ]
+
+    /// Pages not followed: signing out, the protocols' endpoints and the machines' interfaces have their own tests.
+    static let notFollowed = ["/deconnexion", "/oidc/", "/api/", "/scim/", "/.well-known/", "/metrics", "/static/"]
+    /// Not posted: it ends the session, and has no field. Other forms that end it are followed by a new sign-in.
+    static let notPosted = [Paths.signOut]
+
+    /// A form as its page shows it: where it posts, and its fields with the values the page gave them.
+    struct Form: Hashable {
+        let action: String
+        let fields: [Field]
+        let isUpload: Bool
+    }
+
+    struct Field: Hashable {
+        let name: String
+        let value: String
+    }
+
+    /// The forms of a page.
+    static func forms(in html: String) -> [Form] {
+        let pattern = /<form method="post" action="([^"]*)"([^>]*)>(.*?)<\/form>/.dotMatchesNewlines()
+        return html.matches(of: pattern).map { match in
+            let body = String(match.output.3)
+            let fields = body.matches(of: /<(input|select|textarea|button)\b([^>]*)>/).compactMap { tag -> Field? in
+                let attributes = String(tag.output.2)
+                guard let name = attributes.firstMatch(of: /name="([^"]*)"/)?.output.1, name != "_csrf" else {
+                    return nil
+                }
+                let value = attributes.firstMatch(of: /value="([^"]*)"/).map { decodeEntities(String($0.output.1)) }
+                return Field(name: decodeEntities(String(name)), value: value ?? "")
+            }
+            return Form(
+                action: decodeEntities(String(match.output.1)), fields: fields,
+                isUpload: match.output.2.contains("multipart/form-data"))
+        }
+    }
+
+    /// The site's own links of a page, without fragment.
+    static func links(in html: String) -> [String] {
+        html.matches(of: /href="(\/[^"#]*)/).map { decodeEntities(String($0.output.1)) }
+            .filter { link in !notFollowed.contains { link.hasPrefix($0) } }
+    }
+
+    /// The route a form posts to: its path with ids replaced, so that one form per route is posted (the forms of
+    /// each agent, request or session are the same form).
+    static func route(of action: String) -> String {
+        action.replacing(/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/, with: ":id")
+    }
+
+    /// Follows every link from the home page (up to `limit` pages) and returns the forms found, one per route.
+    static func crawl(_ browser: TestBrowser, limit: Int = 400) async throws -> [String: Form] {
+        var queue = ["/"]
+        var seen: Set<String> = ["/"]
+        var forms: [String: Form] = [:]
+        while !queue.isEmpty, seen.count <= limit {
+            let page = try await browser.get(queue.removeFirst())
+            guard page.status == .ok else { continue }
+            for form in Self.forms(in: page.html) where !form.isUpload && !notPosted.contains(form.action) {
+                forms[route(of: form.action)] = forms[route(of: form.action)] ?? form
+            }
+            for link in Self.links(in: page.html) where seen.insert(link).inserted { queue.append(link) }
+        }
+        return forms
+    }
+
+    /// Posts `form` with each hostile value in every field, then in each field alone; returns the answers that
+    /// were 500s.
+    static func attack(
+        _ form: Form, as browser: TestBrowser, signIn: () async throws -> Void
+    ) async throws
+        -> [String]
+    {
+        var variants: [[(String, String)]] = hostileValues.map { value in form.fields.map { ($0.name, value) } }
+        for field in form.fields {
+            for value in [hostileValues[0], hostileValues[1]] {
+                variants.append(form.fields.map { ($0.name, $0.name == field.name ? value : $0.value) })
+            }
+        }
+        // Every field twice, and as a list where a single value is expected.
+        variants.append(form.fields.flatMap { [($0.name, $0.value), ($0.name, "autre")] })
+        variants.append(form.fields.map { ($0.name + "[]", $0.value) })
+        var failures: [String] = []
+        for fields in variants {
+            var answer = try await browser.post(form.action, fields)
+            // A form that ended the session (« Fermer » on this session, say): signed in again, sent again.
+            if answer.location?.hasPrefix(Paths.signIn) == true {
+                try await signIn()
+                answer = try await browser.post(form.action, fields)
+            }
+            if answer.status.code >= 500 {
+                failures.append("\(form.action) \(fields.map { "\($0.0)=\($0.1.prefix(20))" }): \(answer.status)")
+            }
+        }
+        // Bytes that are not UTF-8 in every field.
+        let raw = (["_csrf=\(browser.csrfToken ?? "")"] + form.fields.map { "\($0.name)=%FF%FE%C0%AF" })
+            .joined(separator: "&")
+        let answer = try await browser.postRaw(form.action, body: raw, contentType: "application/x-www-form-urlencoded")
+        if answer.status.code >= 500 { failures.append("\(form.action) invalid UTF-8: \(answer.status)") }
+        return failures
+    }
+
+    @Test(
+        "the administrator's, a correspondent's and an agent's forms never answer 500",
+        arguments: [DemoWorld.administratorEmail, DemoWorld.correspondentEmail, DemoWorld.agentEmail])
+    func everyForm(_ email: String) async throws {
+        try await withTestApp { context in
+            let browser = context.browser()
+            try await browser.signIn(email)
+            let forms = try await Self.crawl(browser)
+            #expect(forms.count >= (email == DemoWorld.administratorEmail ? 30 : 8), "\(forms.keys.sorted())")
+            var failures: [String] = []
+            for action in forms.keys.sorted() {
+                failures += try await Self.attack(forms[action]!, as: browser) {
+                    try await browser.signIn(email)
+                    try await browser.get("/")
+                }
+            }
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        }
+    }
+}
