@@ -143,6 +143,46 @@ struct DoubleSubmitTests {
         }
     }
 
+    @Test("an account disabled four times at once, then enabled: one audit event and one change event each")
+    func accountStatus() async throws {
+        try await withTestApp { context in
+            _ = try await context.app.portal.webhooks.add(
+                application: "ACCORDS-LOCAUX", url: WebhookTests.deadEndpoint, by: .system, on: context.db)
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            try await administrator.get(Paths.adminAgent(charenne.id!))
+            for action in ["desactiver", "reactiver"] {
+                let answers = try await Self.postAtOnce(
+                    administrator, Paths.adminAgentStatus(charenne.id!), [("action", action)])
+                #expect(answers.map(\.status) == Array(repeating: .seeOther, count: Self.copies))
+            }
+            let actions = try await context.auditActions()
+            #expect(actions.filter { $0 == "agent.disabled" }.count == 1)
+            #expect(actions.filter { $0 == "agent.enabled" }.count == 1)
+            #expect(try await WebhookTests.deliveries(context).map(\.eventType) == ["agent.disabled"])
+            #expect(try await Given.agent(DemoWorld.agentEmail, on: context.db).status == .active)
+        }
+    }
+
+    @Test("an account disabled from a page read before another administrator disabled it: disabled once")
+    func staleAccountStatus() async throws {
+        try await withTestApp { context in
+            let portal = context.app.portal
+            let stale = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            let fresh = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            let by = AuditContext(actorID: nil, ip: nil)
+            let first = try await context.db.atomically {
+                try await portal.disable(fresh, decidedBy: nil, by: by, on: $0)
+            }
+            let second = try await context.db.atomically {
+                try await portal.disable(stale, decidedBy: nil, by: by, on: $0)
+            }
+            #expect((first, second) == (true, false))
+            #expect(try await context.auditActions().filter { $0 == "agent.disabled" }.count == 1)
+        }
+    }
+
     @Test("a correspondent designated: one designation; the other answers say it exists")
     func designation() async throws {
         try await withTestApp { context in
@@ -234,7 +274,7 @@ struct DoubleSubmitTests {
             let sql = context.db as! any SQLDatabase
             let agent = try await Given.agent(DemoWorld.agentEmail, on: context.db)
             let newsletter = try #require(try await Newsletter.query(on: context.db).first())
-            func subscribe(_ agentID: UUID) async throws {
+            @Sendable func subscribe(_ agentID: UUID) async throws {
                 try await Subscription(agentID: agentID, newsletterID: newsletter.id!, subscribedAt: Date())
                     .create(on: context.db)
             }

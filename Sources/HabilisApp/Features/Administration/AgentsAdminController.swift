@@ -109,10 +109,9 @@ struct AgentsAdminController: RouteCollection {
         let context = req.auditContext
         try await req.db.atomically { database in
             if enable {
-                guard agent.status == .disabled else { return }
-                agent.status = .active
-                agent.updatedAt = portal.clock.now
-                try await agent.update(on: database)
+                guard try await portal.changeStatus(of: agent, from: .disabled, to: .active, on: database) else {
+                    return
+                }
                 try await audit.record(
                     .agentEnabled, by: context, target: ("agent", agent.id!.uuidString), on: database)
                 return

@@ -226,11 +226,15 @@ struct SCIMUsers {
             if let director = identity.director { agent.isDirector = director }
             agent.identitySource = client.name
             agent.updatedAt = services.clock.now
-            if !identity.active, wasActive {
-                _ = try await services.disable(
+            // Disabling saves the identity with the status; an account another request disabled meanwhile is
+            // saved here.
+            let disabled =
+                !identity.active && wasActive
+                ? try await services.disable(
                     agent, decidedBy: nil, by: context, details: ["client": client.clientID, "via": "scim"],
                     on: transaction)
-            } else {
+                : false
+            if !disabled {
                 if identity.active, agent.status == .disabled { agent.status = .active }
                 try await agent.update(on: transaction)
             }
