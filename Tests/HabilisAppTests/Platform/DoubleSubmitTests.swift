@@ -200,6 +200,22 @@ struct DoubleSubmitTests {
         }
     }
 
+    @Test("a correspondent removed four times at once: removed once, with one audit event")
+    func correspondentRemoval() async throws {
+        try await withTestApp { context in
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            let marie = try await Given.agent(DemoWorld.correspondentEmail, on: context.db)
+            let designation = try #require(
+                try await Correspondent.query(on: context.db).filter(\.$agent.$id == marie.id!).first())
+            try await administrator.get(Paths.adminOrganisation(designation.$organisation.id))
+            let answers = try await Self.postAtOnce(administrator, Paths.adminRemoveCorrespondent(designation.id!), [])
+            #expect(answers.allSatisfy { [.seeOther, .notFound].contains($0.status) })
+            #expect(try await Correspondent.find(designation.id, on: context.db) == nil)
+            #expect(try await context.auditActions().filter { $0 == "correspondent.removed" }.count == 1)
+        }
+    }
+
     @Test("an organisme created four times at once: one is kept, the other answers say its code is taken")
     func organisation() async throws {
         try await withTestApp { context in

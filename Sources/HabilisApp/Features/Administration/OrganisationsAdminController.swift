@@ -143,7 +143,10 @@ struct OrganisationsAdminController: RouteCollection {
         let context = req.auditContext
         try await req.db.atomically { database in
             try await CorrespondentScope.query(on: database).filter(\.$correspondent.$id == id).delete()
-            try await designation.delete(on: database)
+            // Removed by another sending since it was read (a double click, two administrators): done already.
+            let removed = try await (database as! any SQLDatabase).delete(from: Correspondent.schema)
+                .where("id", .equal, id).returning("id").all()
+            guard !removed.isEmpty else { return }
             let rerouted = try await routing.reroutePending(of: designation.$organisation.id, on: database)
             if rerouted > 0 {
                 try await audit.record(
