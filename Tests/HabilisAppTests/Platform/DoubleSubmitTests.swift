@@ -216,6 +216,35 @@ struct DoubleSubmitTests {
         }
     }
 
+    @Test("a client, a machine client and an event endpoint removed four times at once: one removal event each")
+    func integrationRemovals() async throws {
+        try await withTestApp { context in
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            let accords = try await Given.application("ACCORDS-LOCAUX", on: context.db)
+            let party = try await RelyingParty.register(context)
+            let machine = try await MachineCaller.register(
+                context, application: "ACCORDS-LOCAUX", scopes: [.rightsRead])
+            let (endpoint, _) = try await context.app.portal.webhooks.add(
+                application: "ACCORDS-LOCAUX", url: WebhookTests.deadEndpoint, by: .system, on: context.db)
+            try await administrator.get(Paths.adminIntegrations)
+            for path in [
+                Paths.adminRemoveClient(accords.id!, party.clientID), Paths.adminRemoveMachineClient(machine.clientID),
+                Paths.adminRemoveWebhook(endpoint.id!),
+            ] {
+                let answers = try await Self.postAtOnce(administrator, path, [])
+                #expect(answers.allSatisfy { [.seeOther, .notFound].contains($0.status) }, "\(path)")
+            }
+            #expect(try await OIDCClient.query(on: context.db).count() == 0)
+            #expect(try await MachineClient.query(on: context.db).count() == 0)
+            #expect(try await WebhookEndpoint.query(on: context.db).count() == 0)
+            let actions = try await context.auditActions()
+            for removal in ["oidc_client.removed", "machine_client.removed", "webhook.endpoint_removed"] {
+                #expect(actions.filter { $0 == removal }.count == 1, "\(removal)")
+            }
+        }
+    }
+
     @Test("an organisme created four times at once: one is kept, the other answers say its code is taken")
     func organisation() async throws {
         try await withTestApp { context in

@@ -78,7 +78,7 @@ public struct MachineClientRegistry: Sendable {
     public func remove(_ clientID: String, by context: AuditContext, on database: any Database) async throws -> Bool {
         guard let client = try await find(clientID, on: database) else { return false }
         try await database.atomically { transaction in
-            try await client.delete(on: transaction)
+            guard try await transaction.deleteRow(MachineClient.schema, id: client.id!) else { return }
             try await audit.record(
                 .machineClientRemoved, by: context, target: ("machine_client", client.clientID),
                 applicationID: client.$application.id,

@@ -143,10 +143,7 @@ struct OrganisationsAdminController: RouteCollection {
         let context = req.auditContext
         try await req.db.atomically { database in
             try await CorrespondentScope.query(on: database).filter(\.$correspondent.$id == id).delete()
-            // Removed by another sending since it was read (a double click, two administrators): done already.
-            let removed = try await (database as! any SQLDatabase).delete(from: Correspondent.schema)
-                .where("id", .equal, id).returning("id").all()
-            guard !removed.isEmpty else { return }
+            guard try await database.deleteRow(Correspondent.schema, id: id) else { return }
             let rerouted = try await routing.reroutePending(of: designation.$organisation.id, on: database)
             if rerouted > 0 {
                 try await audit.record(

@@ -94,7 +94,7 @@ public struct SecondFactorService: Sendable {
             factor.totp?.matchingStep(for: code, at: clock.now, after: factor.lastUsedStep) != nil
         else { return false }
         try await database.atomically { transaction in
-            try await factor.delete(on: transaction)
+            guard try await transaction.deleteRow(SecondFactor.schema, id: factor.id!) else { return }
             try await audit.record(
                 .secondFactorDisabled, by: context, target: ("agent", agentID.uuidString), on: transaction)
         }

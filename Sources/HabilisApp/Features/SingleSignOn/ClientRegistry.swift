@@ -124,7 +124,7 @@ public struct ClientRegistry: Sendable {
     public func remove(_ clientID: String, by context: AuditContext, on database: any Database) async throws -> Bool {
         guard let client = try await find(clientID, on: database) else { return false }
         try await database.atomically { transaction in
-            try await client.delete(on: transaction)
+            guard try await transaction.deleteRow(OIDCClient.schema, id: client.id!) else { return }
             try await audit.record(
                 .oidcClientRemoved, by: context, target: ("oidc_client", client.clientID),
                 details: ["application": client.application.code], on: transaction)

@@ -51,7 +51,7 @@ public struct WebhookRegistry: Sendable {
                 .first()
         else { return false }
         try await database.atomically { transaction in
-            try await endpoint.delete(on: transaction)
+            guard try await transaction.deleteRow(WebhookEndpoint.schema, id: id) else { return }
             try await audit.record(
                 .webhookEndpointRemoved, by: context, target: ("webhook_endpoint", id.uuidString),
                 applicationID: endpoint.$application.id,

@@ -51,6 +51,15 @@ extension Database {
         guard sql.dialect.isPostgreSQL else { return }
         _ = try await sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR NO KEY UPDATE").first()
     }
+
+    /// Deletes one row and tells whether it was still there. Of two requests that remove the same thing at once
+    /// (a double click, two administrators), one removes it and the other finds it gone: only the first goes on to
+    /// audit it and to what follows.
+    func deleteRow(_ table: String, id: UUID) async throws -> Bool {
+        let deleted = try await (self as! any SQLDatabase).delete(from: table).where("id", .equal, id)
+            .returning("id").all()
+        return !deleted.isEmpty
+    }
 }
 
 extension WriteConflict {
