@@ -143,6 +143,23 @@ struct DoubleSubmitTests {
         }
     }
 
+    @Test("one's second factor removed four times at once: every answer says it is off, and one audit event")
+    func secondFactorRemoval() async throws {
+        try await withTestApp { context in
+            let (agent, key) = try await SecondFactorTests().enable(DemoWorld.agentEmail, context)
+            context.clock.advance(by: 30)
+            try await agent.get(Paths.mySecondFactor)
+            let code = SecondFactorTests.code(for: key, at: context.clock.now)
+            let answers = try await Self.postAtOnce(agent, Paths.disableMySecondFactor, [("code", code)])
+            for answer in answers {
+                #expect(answer.status == .seeOther)
+                #expect(answer.location == Paths.mySecondFactor + "?message=desactivee")
+            }
+            #expect(try await SecondFactor.query(on: context.db).count() == 0)
+            #expect(try await context.auditActions().filter { $0 == "second_factor.disabled" }.count == 1)
+        }
+    }
+
     @Test("an account disabled four times at once, then enabled: one audit event and one change event each")
     func accountStatus() async throws {
         try await withTestApp { context in

@@ -86,13 +86,15 @@ public struct SecondFactorService: Sendable {
         }
     }
 
-    /// The owner takes it away, proving with a current code that the application is still theirs.
+    /// The owner takes it away, proving with a current code that the application is still theirs. Tells whether
+    /// it is now off: a factor already gone (the first of a double click took it) needs no code.
     public func disable(
         for agentID: UUID, code: String, by context: AuditContext, on database: any Database
     ) async throws -> Bool {
-        guard let factor = try await factor(of: agentID, on: database), factor.confirmedAt != nil,
-            factor.totp?.matchingStep(for: code, at: clock.now, after: factor.lastUsedStep) != nil
-        else { return false }
+        guard let factor = try await factor(of: agentID, on: database), factor.confirmedAt != nil else { return true }
+        guard factor.totp?.matchingStep(for: code, at: clock.now, after: factor.lastUsedStep) != nil else {
+            return false
+        }
         try await database.atomically { transaction in
             guard try await transaction.deleteRow(SecondFactor.schema, id: factor.id!) else { return }
             try await audit.record(
