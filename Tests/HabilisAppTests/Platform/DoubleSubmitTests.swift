@@ -262,6 +262,57 @@ struct DoubleSubmitTests {
         }
     }
 
+    @Test("a removal sent again from a page read before it: the list, without the notice, and one audit event")
+    func removalsFromStalePages() async throws {
+        try await withTestApp { context in
+            let accords = try await Given.application("ACCORDS-LOCAUX", on: context.db)
+            let party = try await RelyingParty.register(context)
+            let machine = try await MachineCaller.register(
+                context, application: "ACCORDS-LOCAUX", scopes: [.rightsRead])
+            let (endpoint, _) = try await context.app.portal.webhooks.add(
+                application: "ACCORDS-LOCAUX", url: WebhookTests.deadEndpoint, by: .system, on: context.db)
+            let mail = try await FailedMailsTests().failedMail(
+                to: DemoWorld.agentEmail, subject: "Votre demande", on: context.db)
+            _ = try await SecondFactorTests().enable(DemoWorld.agentEmail, context)
+            let charenne = try await Given.agent(DemoWorld.agentEmail, on: context.db)
+            // Another session of the administrator's, from another browser.
+            let administratorID = try await Given.agent(DemoWorld.administratorEmail, on: context.db).id!
+            try await context.browser().signIn(DemoWorld.administratorEmail)
+            let other = try #require(
+                try await UserSession.query(on: context.db).filter(\.$agent.$id == administratorID).first())
+            let administrator = context.browser()
+            try await administrator.signIn(DemoWorld.administratorEmail)
+            try await administrator.get(Paths.adminIntegrations)
+            for (path, list, notice, action) in [
+                (
+                    Paths.adminRemoveClient(accords.id!, party.clientID), Paths.adminApplicationClients(accords.id!),
+                    "?fait=supprime", "oidc_client.removed"
+                ),
+                (
+                    Paths.adminRemoveMachineClient(machine.clientID), Paths.adminIntegrations, "?fait=client-supprime",
+                    "machine_client.removed"
+                ),
+                (
+                    Paths.adminRemoveWebhook(endpoint.id!), Paths.adminIntegrations, "?fait=point-supprime",
+                    "webhook.endpoint_removed"
+                ),
+                (Paths.adminRetryMail(mail.id!), Paths.adminFailedMails, "?renvoye=1", "mail.retried"),
+                (
+                    Paths.adminResetSecondFactor(charenne.id!), Paths.adminAgent(charenne.id!), "?enregistre=1",
+                    "second_factor.reset_by_administrator"
+                ),
+                (Paths.endMySession(other.id!), Paths.mySessions, "?fermees=1", "session.ended"),
+            ] {
+                let first = try await administrator.post(path, [])
+                #expect(first.location == list + notice, "\(path)")
+                let again = try await administrator.post(path, [])
+                #expect(again.status == .seeOther, "\(path)")
+                #expect(again.location == list, "\(path)")
+                #expect(try await context.auditActions().filter { $0 == action }.count == 1, "\(action)")
+            }
+        }
+    }
+
     @Test("an organisme created four times at once: one is kept, the other answers say its code is taken")
     func organisation() async throws {
         try await withTestApp { context in

@@ -60,10 +60,11 @@ struct IntegrationsAdminController: RouteCollection {
             req, heading: "Nouveau secret du client machine", identifier: clientID, secret: secret, isHashed: true)
     }
 
+    /// Already removed (another tab, another administrator): the list, which shows it gone.
     func removeClient(req: Request) async throws -> Response {
         guard let clientID = req.parameters.get("client"),
             try await req.portal.machineClients.remove(clientID, by: req.auditContext, on: req.db)
-        else { throw Abort(.notFound) }
+        else { return req.redirect(to: Paths.adminIntegrations) }
         return req.redirect(to: Paths.adminIntegrations + "?fait=client-supprime")
     }
 
@@ -109,9 +110,11 @@ struct IntegrationsAdminController: RouteCollection {
                 removeURL: Paths.adminRemoveWebhook(endpoint.id!), listURL: Paths.adminIntegrations))
     }
 
+    /// Already removed: the list, as for a client.
     func removeEndpoint(req: Request) async throws -> Response {
-        let endpoint = try await findEndpoint(req)
-        _ = try await req.portal.webhooks.remove(endpoint.id!, by: req.auditContext, on: req.db)
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            try await req.portal.webhooks.remove(id, by: req.auditContext, on: req.db)
+        else { return req.redirect(to: Paths.adminIntegrations) }
         return req.redirect(to: Paths.adminIntegrations + "?fait=point-supprime")
     }
 

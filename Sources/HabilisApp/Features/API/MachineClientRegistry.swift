@@ -74,17 +74,18 @@ public struct MachineClientRegistry: Sendable {
         return client
     }
 
-    /// Removes a client: its tokens stop working at their next call. Tells whether it existed.
+    /// Removes a client: its tokens stop working at their next call. Tells whether this call removed it (false: it
+    /// was gone).
     public func remove(_ clientID: String, by context: AuditContext, on database: any Database) async throws -> Bool {
         guard let client = try await find(clientID, on: database) else { return false }
-        try await database.atomically { transaction in
-            guard try await transaction.deleteRow(MachineClient.schema, id: client.id!) else { return }
+        return try await database.atomically { transaction in
+            guard try await transaction.deleteRow(MachineClient.schema, id: client.id!) else { return false }
             try await audit.record(
                 .machineClientRemoved, by: context, target: ("machine_client", client.clientID),
                 applicationID: client.$application.id,
                 details: ["application": client.application?.code ?? "(fédération)"], on: transaction)
+            return true
         }
-        return true
     }
 
     /// A new secret; the old one stops working at once (tokens already issued live out their five minutes).

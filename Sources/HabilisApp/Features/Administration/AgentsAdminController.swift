@@ -144,10 +144,9 @@ struct AgentsAdminController: RouteCollection {
     func resetSecondFactor(req: Request) async throws -> Response {
         let agent = try await find(req)
         guard agent.id != req.currentUser?.id else { throw Abort(.forbidden) }
-        guard try await req.portal.secondFactors.reset(for: agent.id!, by: req.auditContext, on: req.db) else {
-            throw Abort(.notFound)
-        }
-        return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
+        // Already reset (another tab, another administrator): the agent's page, which shows none.
+        let reset = try await req.portal.secondFactors.reset(for: agent.id!, by: req.auditContext, on: req.db)
+        return req.redirect(to: Paths.adminAgent(agent.id!) + (reset ? "?enregistre=1" : ""))
     }
 
     /// Grants a right directly (a pending request for it is accepted at the same time). The choice is

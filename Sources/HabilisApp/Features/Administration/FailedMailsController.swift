@@ -67,8 +67,8 @@ struct FailedMailsController: RouteCollection {
             try await audit.record(.mailRetried, by: context, target: ("outbox_message", id.uuidString), on: database)
             return true
         }
-        guard retried else { throw Abort(.notFound) }
-        return req.redirect(to: Paths.adminFailedMails + "?renvoye=1")
+        // No longer failed (sent again from another tab, or by another administrator): the list, without it.
+        return req.redirect(to: Paths.adminFailedMails + (retried ? "?renvoye=1" : ""))
     }
 }
 

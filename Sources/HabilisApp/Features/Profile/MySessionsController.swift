@@ -61,9 +61,9 @@ struct MySessionsController: RouteCollection {
             try await audit.record(.sessionEnded, by: context, target: ("agent", user.id.uuidString), on: database)
             return true
         }
-        // Someone else's session, or one already ended: the same answer, so that ids cannot be probed.
-        guard ended else { throw Abort(.notFound) }
-        return req.redirect(to: Paths.mySessions + "?fermees=1")
+        // Someone else's session, or one already ended (from another tab): the list, the same answer for both, so
+        // that ids cannot be probed.
+        return req.redirect(to: Paths.mySessions + (ended ? "?fermees=1" : ""))
     }
 
     /// "Fermer toutes mes autres sessions".

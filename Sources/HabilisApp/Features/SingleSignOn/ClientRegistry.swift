@@ -120,16 +120,16 @@ public struct ClientRegistry: Sendable {
         return SecureToken.constantTimeEquals(expected, SecureToken.hash(secret))
     }
 
-    /// Removes a client and everything it issued; tells whether it existed.
+    /// Removes a client and everything it issued; tells whether this call removed it (false: it was gone).
     public func remove(_ clientID: String, by context: AuditContext, on database: any Database) async throws -> Bool {
         guard let client = try await find(clientID, on: database) else { return false }
-        try await database.atomically { transaction in
-            guard try await transaction.deleteRow(OIDCClient.schema, id: client.id!) else { return }
+        return try await database.atomically { transaction in
+            guard try await transaction.deleteRow(OIDCClient.schema, id: client.id!) else { return false }
             try await audit.record(
                 .oidcClientRemoved, by: context, target: ("oidc_client", client.clientID),
                 details: ["application": client.application.code], on: transaction)
+            return true
         }
-        return true
     }
 
     /// A new secret for a confidential client; the old one stops working at once.

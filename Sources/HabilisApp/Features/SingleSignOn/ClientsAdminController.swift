@@ -89,10 +89,17 @@ struct ClientsAdminController: RouteCollection {
         return try await secretPage(req, application: application, client: client, secret: secret, isNew: false)
     }
 
+    /// A client already removed (from another tab, by another administrator) leads to the list, which shows it
+    /// gone, rather than to « Page introuvable ».
     func remove(req: Request) async throws -> Response {
-        let (application, client) = try await findClient(req)
-        _ = try await req.portal.clients.remove(client.clientID, by: req.auditContext, on: req.db)
-        return req.redirect(to: Paths.adminApplicationClients(application.id!) + "?fait=supprime")
+        let application = try await findApplication(req)
+        let list = Paths.adminApplicationClients(application.id!)
+        guard let clientID = req.parameters.get("client"),
+            let client = try await req.portal.clients.find(clientID, on: req.db),
+            client.$application.id == application.id,
+            try await req.portal.clients.remove(client.clientID, by: req.auditContext, on: req.db)
+        else { return req.redirect(to: list) }
+        return req.redirect(to: list + "?fait=supprime")
     }
 
     // MARK: - Pages

@@ -44,20 +44,20 @@ public struct WebhookRegistry: Sendable {
         try await WebhookEndpoint.query(on: database).with(\.$application).sort(\.$createdAt).all()
     }
 
-    /// Removes an endpoint and its log; tells whether it existed.
+    /// Removes an endpoint and its log; tells whether this call removed it (false: it was gone).
     public func remove(_ id: UUID, by context: AuditContext, on database: any Database) async throws -> Bool {
         guard
             let endpoint = try await WebhookEndpoint.query(on: database).filter(\.$id == id).with(\.$application)
                 .first()
         else { return false }
-        try await database.atomically { transaction in
-            guard try await transaction.deleteRow(WebhookEndpoint.schema, id: id) else { return }
+        return try await database.atomically { transaction in
+            guard try await transaction.deleteRow(WebhookEndpoint.schema, id: id) else { return false }
             try await audit.record(
                 .webhookEndpointRemoved, by: context, target: ("webhook_endpoint", id.uuidString),
                 applicationID: endpoint.$application.id,
                 details: ["application": endpoint.application.code, "url": endpoint.url], on: transaction)
+            return true
         }
-        return true
     }
 
     /// The endpoint's deliveries of the last 30 days, newest first.
