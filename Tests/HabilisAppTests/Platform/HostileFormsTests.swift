@@ -188,14 +188,96 @@ struct HostileFormsTests {
         try await delivery.update(on: context.db)
     }
 
-    /// Forms no link leads to: each is reached through the step before it or a mail's link, has its own tests,
-    /// or takes a file.
-    static let notReached = [
+    /// Forms no link leads to: the steps of signing in, registering and proving an address, reached through the
+    /// step before them or a mail's link (`everyStep` posts them), and the imports, which take a file and have their
+    /// own tests.
+    static let reachedBySteps = [
         Paths.signIn, Paths.signInPassword, Paths.signInCode, Paths.signInBack, Paths.registration,
         Paths.registrationForm, Paths.registrationProof, Paths.forgotPassword, Paths.resetPassword,
-        Paths.confirmEmailChange, Paths.disableMySecondFactor, Paths.adminAgentsImport, Paths.adminDirectorsImport,
-        Paths.adminRightsImport, Paths.adminOrganisationsImport,
+        Paths.confirmEmailChange, Paths.disableMySecondFactor,
     ]
+    static let uploads = [
+        Paths.adminAgentsImport, Paths.adminDirectorsImport, Paths.adminRightsImport, Paths.adminOrganisationsImport,
+    ]
+
+    /// The page of each step no link leads to, with the browser that walked there.
+    static func steps(_ context: TestContext) async throws -> [(String, TestBrowser, Page)] {
+        func follow(_ browser: TestBrowser, _ page: Page) async throws -> Page {
+            guard page.status == .seeOther, let location = page.location else { return page }
+            return try await browser.get(location)
+        }
+        func mailedLink(to email: String) async throws -> String {
+            let mail = try #require(
+                try await context.deliverMail().last { $0.recipient == email })
+            return try #require(mail.link(startingWith: "http://127.0.0.1:8080/"))
+                .replacingOccurrences(of: "http://127.0.0.1:8080", with: "")
+        }
+        var steps: [(String, TestBrowser, Page)] = []
+        let visitor = context.browser()
+        steps.append(("e-mail", visitor, try await visitor.get(Paths.signIn)))
+        let atPassword = context.browser()
+        try await atPassword.get(Paths.signIn)
+        let password = try await follow(
+            atPassword, try await atPassword.post(Paths.signIn, [("email", DemoWorld.directorEmail)]))
+        steps.append(("password", atPassword, password))
+        let forgetful = context.browser()
+        steps.append(("forgotten password", forgetful, try await forgetful.get(Paths.forgotPassword)))
+        try await atPassword.post(Paths.forgotPassword, [("email", DemoWorld.directorEmail)])
+        let resetting = context.browser()
+        let reset = try await resetting.get(try await mailedLink(to: DemoWorld.directorEmail))
+        steps.append(("new password", resetting, reset))
+
+        let newcomer = context.browser()
+        steps.append(("registration", newcomer, try await newcomer.get(Paths.registration)))
+        let registering = context.browser()
+        try await registering.get(Paths.registration)
+        let form = try await follow(
+            registering, try await registering.post(Paths.registration, [("email", "l.bernard@lassuranceretraite.fr")]))
+        steps.append(("registration form", registering, form))
+        try await register("n.roux@lassuranceretraite.fr", context: context)
+        let proving = context.browser()
+        let proof = try await proving.get(try await mailedLink(to: "n.roux@lassuranceretraite.fr"))
+        steps.append(("proof of address", proving, proof))
+
+        // The agent with a second factor: the code step, then « Désactiver » once signed in.
+        let (owner, _) = try await SecondFactorTests().enable(DemoWorld.agentEmail, context)
+        steps.append(("second factor", owner, try await owner.get(Paths.mySecondFactor)))
+        let atCode = context.browser()
+        try await atCode.signIn(DemoWorld.agentEmail)
+        steps.append(("code", atCode, try await atCode.get(Paths.signInCode)))
+
+        // A new address, proven from its mail.
+        let mover = context.browser()
+        try await mover.signIn(DemoWorld.cafAgentEmail)
+        let details = try await mover.get(Paths.myDetails)
+        let moved = try await mover.post(
+            Paths.myDetails,
+            ProfileTests().fields(
+                details, changing: [("email", "jeanne.petit@caf.fr"), ("motDePasseActuel", demoPassword)]))
+        #expect(moved.status == .seeOther, "\(moved.text.prefix(400))")
+        let confirming = context.browser()
+        let confirm = try await confirming.get(try await mailedLink(to: "jeanne.petit@caf.fr"))
+        steps.append(("new address", confirming, confirm))
+        return steps
+    }
+
+    @Test("the steps no link leads to, signing in, registering, proving an address, never answer 500")
+    func everyStep() async throws {
+        try await withTestApp { context in
+            var posted: Set<String> = []
+            var failures: [String] = []
+            for (name, browser, page) in try await Self.steps(context) {
+                #expect(page.status == .ok, "\(name): \(page.status)")
+                let routes = browser.app.routes.all
+                for form in Self.forms(in: page.html) where !Self.notPosted.contains(form.action) {
+                    posted.insert(Self.route(of: form.action, among: routes))
+                    failures += try await Self.attack(form, as: browser) {}
+                }
+            }
+            #expect(Set(Self.reachedBySteps).subtracting(posted).isEmpty, "\(posted.sorted())")
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        }
+    }
 
     /// The forms the two people reach, one per route.
     static func reachedForms(_ context: TestContext, as email: String) async throws -> [String: Form] {
@@ -214,7 +296,8 @@ struct HostileFormsTests {
                 route.method == .POST && !Self.notFollowed.contains { route.path.string.hasPrefix($0.dropFirst()) }
             }
             .map { "/" + $0.path.map(\.description).joined(separator: "/") }
-            let missed = Set(pages).subtracting(reached).subtracting(Self.notReached + Self.notPosted)
+            let missed = Set(pages).subtracting(reached).subtracting(
+                Self.reachedBySteps + Self.uploads + Self.notPosted)
             #expect(missed.isEmpty, "\(missed.sorted())")
         }
     }
