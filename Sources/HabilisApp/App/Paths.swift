@@ -71,7 +71,8 @@ public enum Paths {
     /// A correspondent's absences and deputies; an administrator's view of one correspondent's; ending one.
     public static let myAbsences = "/mon-organisme/absences"
     public static let adminAgentAbsences = PathTemplate("/administration/agents/:id/absences")
-    public static let endAbsence = PathTemplate("/absences/:id/fin")
+    /// An absence is named with its agent, so that one already ended still leads back to the agent's list.
+    public static let endAbsence = PathTemplate("/agents/:agent/absences/:id/fin")
     /// Opening campaigns, and following one.
     public static let adminReviews = "/administration/revues"
     public static let adminReview = PathTemplate("/administration/revues/:id")
@@ -90,7 +91,9 @@ public enum Paths {
     public static let adminDesignate = PathTemplate("/administration/organismes/:id/correspondants")
 
     /// Removing one designation.
-    public static let adminRemoveCorrespondent = PathTemplate("/administration/correspondants/:id/retrait")
+    /// A designation is named with its organisme, so that one already removed still leads back to the organisme.
+    public static let adminRemoveCorrespondent = PathTemplate(
+        "/administration/organismes/:id/correspondants/:designation/retrait")
 
     /// Editing one application.
     public static let adminApplication = PathTemplate("/administration/applications/:id")
@@ -219,6 +222,11 @@ public struct PathTemplate: Sendable {
     /// The URL of a record inside another one (a client of an application).
     public func callAsFunction(_ id: UUID, _ code: String) -> String {
         filled([id.uuidString.lowercased(), Self.segment(code)])
+    }
+
+    /// The URL of a record inside another one named by its id (an agent's absence).
+    public func callAsFunction(_ id: UUID, _ other: UUID) -> String {
+        filled([id.uuidString.lowercased(), other.uuidString.lowercased()])
     }
 
     /// Whether `path` is this URL filled with non-empty segments (no query, no fragment).

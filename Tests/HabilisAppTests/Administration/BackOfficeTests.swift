@@ -94,7 +94,7 @@ struct BackOfficeTests {
                 try await Correspondent.query(on: context.db)
                     .filter(\.$agent.$id == newcomer.id!).first())
             try await browser.get(Paths.adminOrganisation(caf.id!))
-            try await browser.post(Paths.adminRemoveCorrespondent(designation.id!))
+            try await browser.post(Paths.adminRemoveCorrespondent(caf.id!, designation.id!))
             #expect(try await Correspondent.query(on: context.db).filter(\.$agent.$id == newcomer.id!).count() == 0)
             // Nobody is left behind: the request goes back to the administrators' queue.
             let after = try await Given.requests(of: DemoWorld.cafAgentEmail, on: context.db).map(\.routedTo)

@@ -206,11 +206,14 @@ struct DeputyTests {
             // Someone else's absence is not found.
             let other = context.browser()
             try await other.signIn(DemoWorld.cpamCorrespondentEmail)
-            #expect(try await other.post(Paths.endAbsence(absence.id!), []).status == .notFound)
+            #expect(try await other.post(Paths.endAbsence(absence.$agent.id, absence.id!), []).status == .notFound)
             let marie = context.browser()
             try await marie.signIn(DemoWorld.correspondentEmail)
-            let ended = try await marie.post(Paths.endAbsence(absence.id!), [])
+            let ended = try await marie.post(Paths.endAbsence(absence.$agent.id, absence.id!), [])
             #expect(ended.location == Paths.myAbsences + "?fin=1")
+            // Sent again (another tab): over already, the list without the notice, and no second event.
+            let again = try await marie.post(Paths.endAbsence(absence.$agent.id, absence.id!), [])
+            #expect(again.location == Paths.myAbsences)
             #expect(try await Absence.find(absence.id, on: context.db)?.endsAt == context.clock.now)
             #expect(try await context.auditActions().contains("absence.ended"))
             let leroy = context.browser()
@@ -224,8 +227,14 @@ struct DeputyTests {
                 Paths.adminAgentAbsences(carsatMarie.id!), [("du", "2026-04-01"), ("au", "2026-04-03")])
             let later = try #require(
                 try await Absence.query(on: context.db).filter(\.$startsAt > context.clock.now).first())
-            #expect(try await administrator.post(Paths.endAbsence(later.id!), []).status == .seeOther)
+            let cancel = Paths.endAbsence(carsatMarie.id!, later.id!)
+            #expect(
+                try await administrator.post(cancel, []).location == Paths.adminAgentAbsences(carsatMarie.id!)
+                    + "?fin=1")
             #expect(try await Absence.find(later.id, on: context.db) == nil)
+            // Sent again: gone, the agent's absences without the notice.
+            #expect(try await administrator.post(cancel, []).location == Paths.adminAgentAbsences(carsatMarie.id!))
+            #expect(try await context.auditActions().filter { $0 == "absence.ended" }.count == 2)
         }
     }
 }

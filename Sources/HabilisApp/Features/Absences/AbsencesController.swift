@@ -43,14 +43,17 @@ struct AbsencesController: RouteCollection {
     /// Ends an absence of one's own, or any as an administrator.
     func end(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
-            let absence = try await Absence.find(id, on: req.db),
-            absence.$agent.id == user.id || user.isAdministrator
+        guard let agentID = req.parameters.get("agent").flatMap(UUID.init(uuidString:)),
+            agentID == user.id || user.isAdministrator,
+            let id = req.parameters.get("id").flatMap(UUID.init(uuidString:))
         else { throw Abort(.notFound) }
-        _ = try await req.portal.absences.end(absence, by: user, ip: req.clientIP, on: req.db)
-        let back =
-            absence.$agent.id == user.id ? Paths.myAbsences : Paths.adminAgentAbsences(absence.$agent.id)
-        return req.redirect(to: back + "?fin=1")
+        let back = agentID == user.id ? Paths.myAbsences : Paths.adminAgentAbsences(agentID)
+        // Already cancelled (another tab, another administrator): the list, which shows it gone.
+        guard let absence = try await Absence.find(id, on: req.db), absence.$agent.id == agentID else {
+            return req.redirect(to: back)
+        }
+        let ended = try await req.portal.absences.end(absence, by: user, ip: req.clientIP, on: req.db)
+        return req.redirect(to: back + (ended ? "?fin=1" : ""))
     }
 
     // MARK: - Steps
@@ -98,7 +101,7 @@ struct AbsencesController: RouteCollection {
                 AbsencesPage.Row(
                     firstDay: ParisCalendar.longDate($0.startsAt), lastDay: RightValidity.lastDay(of: $0.endsAt),
                     deputy: $0.deputy.map { "\($0.fullName) (\($0.email))" }, hasBegun: $0.startsAt <= now,
-                    endURL: Paths.endAbsence($0.id!))
+                    endURL: Paths.endAbsence($0.$agent.id, $0.id!))
             },
             action: action, form: form, errors: errors)
         return req.page(page, status: status(errors))

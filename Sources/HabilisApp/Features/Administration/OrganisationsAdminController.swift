@@ -135,15 +135,20 @@ struct OrganisationsAdminController: RouteCollection {
 
     /// Ends a designation; the person keeps their account.
     func removeCorrespondent(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
-            let designation = try await Correspondent.find(id, on: req.db)
+        guard let organisationID = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let id = req.parameters.get("designation").flatMap(UUID.init(uuidString:))
         else { throw Abort(.notFound) }
+        let back = Paths.adminOrganisation(organisationID)
+        // Already removed (another tab, another administrator): the organisme, which shows it gone.
+        guard let designation = try await Correspondent.find(id, on: req.db),
+            designation.$organisation.id == organisationID
+        else { return req.redirect(to: back) }
         let audit = req.portal.audit
         let routing = req.portal.routing
         let context = req.auditContext
-        try await req.db.atomically { database in
+        let removed = try await req.db.atomically { database in
             try await CorrespondentScope.query(on: database).filter(\.$correspondent.$id == id).delete()
-            guard try await database.deleteRow(Correspondent.schema, id: id) else { return }
+            guard try await database.deleteRow(Correspondent.schema, id: id) else { return false }
             let rerouted = try await routing.reroutePending(of: designation.$organisation.id, on: database)
             if rerouted > 0 {
                 try await audit.record(
@@ -153,8 +158,9 @@ struct OrganisationsAdminController: RouteCollection {
             try await audit.record(
                 .correspondentRemoved, by: context, target: ("agent", designation.$agent.id.uuidString),
                 organisationID: designation.$organisation.id, on: database)
+            return true
         }
-        return req.redirect(to: Paths.adminOrganisation(designation.$organisation.id) + "?enregistre=1")
+        return req.redirect(to: back + (removed ? "?enregistre=1" : ""))
     }
 
     private func save(_ req: Request, organisation: Organisation) async throws -> Response {
@@ -215,7 +221,7 @@ struct OrganisationsAdminController: RouteCollection {
                         ? "toutes les applications"
                         : $0.scopes.map(\.application.name).sorted()
                             .joined(separator: ", "),
-                    removeURL: Paths.adminRemoveCorrespondent($0.id!),
+                    removeURL: Paths.adminRemoveCorrespondent($0.$organisation.id, $0.id!),
                     absencesURL: Paths.adminAgentAbsences($0.$agent.id))
             }
         }
