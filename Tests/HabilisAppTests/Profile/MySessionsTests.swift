@@ -120,6 +120,12 @@ struct MySessionsTests {
                     .first())
             #expect(event.targetID == charenne.id!.uuidString)
             #expect(event.details.contains("\"count\":\"1\""))
+            // Sent again (a double click, another administrator): none left, the page without notice, no event.
+            let again = try await admin.post(Paths.adminEndAgentSessions(charenne.id!), [])
+            #expect(again.location == Paths.adminAgent(charenne.id!))
+            #expect(
+                try await AuditEvent.query(on: context.db).filter(\.$action == "session.ended_by_administrator")
+                    .count() == 1)
 
             // Their own sessions are in "Mes sessions", not here.
             let adminAgent = try await Given.agent(DemoWorld.administratorEmail, on: context.db)

@@ -130,13 +130,16 @@ struct AgentsAdminController: RouteCollection {
         let sessions = req.portal.sessions
         let audit = req.portal.audit
         let context = req.auditContext
-        try await req.db.atomically { database in
+        let ended = try await req.db.atomically { database in
             let ended = try await sessions.closeAll(of: agent.id!, on: database)
+            // None left (sent again, another administrator was first): nothing happened, nothing to record.
+            guard ended > 0 else { return 0 }
             try await audit.record(
                 .sessionsEndedByAdministrator, by: context, target: ("agent", agent.id!.uuidString),
                 organisationID: agent.$organisation.id, details: ["count": String(ended)], on: database)
+            return ended
         }
-        return req.redirect(to: Paths.adminAgent(agent.id!) + "?enregistre=1")
+        return req.redirect(to: Paths.adminAgent(agent.id!) + (ended > 0 ? "?enregistre=1" : ""))
     }
 
     /// "Réinitialiser la double authentification" (a lost or replaced phone): the person signs in with the
