@@ -237,24 +237,32 @@ struct DoubleSubmitTests {
         }
     }
 
+    /// An OpenID Connect client, a machine client and an event endpoint of Accords locaux.
+    static func integrations(
+        _ context: TestContext
+    ) async throws -> (BusinessApplication, RelyingParty, MachineCaller, WebhookEndpoint) {
+        let accords = try await Given.application("ACCORDS-LOCAUX", on: context.db)
+        let party = try await RelyingParty.register(context)
+        let machine = try await MachineCaller.register(context, application: "ACCORDS-LOCAUX", scopes: [.rightsRead])
+        let (endpoint, _) = try await context.app.portal.webhooks.add(
+            application: "ACCORDS-LOCAUX", url: WebhookTests.deadEndpoint, by: .system, on: context.db)
+        return (accords, party, machine, endpoint)
+    }
+
     @Test("a client, a machine client and an event endpoint removed four times at once: one removal event each")
     func integrationRemovals() async throws {
         try await withTestApp { context in
             let administrator = context.browser()
             try await administrator.signIn(DemoWorld.administratorEmail)
-            let accords = try await Given.application("ACCORDS-LOCAUX", on: context.db)
-            let party = try await RelyingParty.register(context)
-            let machine = try await MachineCaller.register(
-                context, application: "ACCORDS-LOCAUX", scopes: [.rightsRead])
-            let (endpoint, _) = try await context.app.portal.webhooks.add(
-                application: "ACCORDS-LOCAUX", url: WebhookTests.deadEndpoint, by: .system, on: context.db)
+            let (accords, party, machine, endpoint) = try await Self.integrations(context)
             try await administrator.get(Paths.adminIntegrations)
             for path in [
                 Paths.adminRemoveClient(accords.id!, party.clientID), Paths.adminRemoveMachineClient(machine.clientID),
                 Paths.adminRemoveWebhook(endpoint.id!),
             ] {
                 let answers = try await Self.postAtOnce(administrator, path, [])
-                #expect(answers.allSatisfy { [.seeOther, .notFound].contains($0.status) }, "\(path)")
+                // One removed it; the others found it gone: all lead back to the list.
+                #expect(answers.allSatisfy { $0.status == .seeOther }, "\(path)")
             }
             #expect(try await OIDCClient.query(on: context.db).count() == 0)
             #expect(try await MachineClient.query(on: context.db).count() == 0)
@@ -269,12 +277,7 @@ struct DoubleSubmitTests {
     @Test("a removal sent again from a page read before it: the list, without the notice, and one audit event")
     func removalsFromStalePages() async throws {
         try await withTestApp { context in
-            let accords = try await Given.application("ACCORDS-LOCAUX", on: context.db)
-            let party = try await RelyingParty.register(context)
-            let machine = try await MachineCaller.register(
-                context, application: "ACCORDS-LOCAUX", scopes: [.rightsRead])
-            let (endpoint, _) = try await context.app.portal.webhooks.add(
-                application: "ACCORDS-LOCAUX", url: WebhookTests.deadEndpoint, by: .system, on: context.db)
+            let (accords, party, machine, endpoint) = try await Self.integrations(context)
             let mail = try await FailedMailsTests().failedMail(
                 to: DemoWorld.agentEmail, subject: "Votre demande", on: context.db)
             _ = try await SecondFactorTests().enable(DemoWorld.agentEmail, context)
