@@ -309,7 +309,7 @@ struct HostileFormsTests {
         let part: Int
         let parts: Int
 
-        var testDescription: String { "\(email), part \(part + 1) of \(parts)" }
+        var testDescription: String { "\(email.isEmpty ? "a visitor" : email), part \(part + 1) of \(parts)" }
     }
 
     /// The administrator is an agent too, and finds every form an agent has; a correspondent has one of their own.
