@@ -225,8 +225,8 @@ struct DoubleSubmitTests {
             let marie = try await Given.agent(DemoWorld.correspondentEmail, on: context.db)
             let designation = try #require(
                 try await Correspondent.query(on: context.db).filter(\.$agent.$id == marie.id!).first())
-            try await administrator.get(Paths.adminOrganisation(designation.$organisation.id))
             let organisation = Paths.adminOrganisation(designation.$organisation.id)
+            try await administrator.get(organisation)
             let answers = try await Self.postAtOnce(
                 administrator, Paths.adminRemoveCorrespondent(designation.$organisation.id, designation.id!), [])
             // One removed it and says so; the others find it gone and show the organisme.

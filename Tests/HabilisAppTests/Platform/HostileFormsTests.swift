@@ -222,6 +222,7 @@ struct HostileFormsTests {
         steps.append(("password", atPassword, password))
         let forgetful = context.browser()
         steps.append(("forgotten password", forgetful, try await forgetful.get(Paths.forgotPassword)))
+        // The link is asked for from the password step, as the guide describes.
         try await atPassword.post(Paths.forgotPassword, [("email", DemoWorld.directorEmail)])
         let resetting = context.browser()
         let reset = try await resetting.get(try await mailedLink(to: DemoWorld.directorEmail))
